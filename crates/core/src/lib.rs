@@ -1,0 +1,20 @@
+//! The catalog's vocabulary: organizations, categories, datasets and resources, and the
+//! registers they refer to (languages, licences, update frequencies, territories).
+//!
+//! Everything here is plain data plus validation; no I/O. The model maps one-to-one onto
+//! CKAN's (organization, group, package, resource) and onto DCAT (publisher, theme,
+//! dataset, distribution), so both APIs are projections of these types.
+
+pub mod frequency;
+pub mod lang;
+pub mod licence;
+pub mod model;
+pub mod name;
+pub mod territory;
+mod territory_data;
+
+pub use frequency::Frequency;
+pub use lang::{Lang, Localized};
+pub use licence::Licence;
+pub use model::*;
+pub use name::{validate_name, NameError};
