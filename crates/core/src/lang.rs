@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A language of the portal's interface and content. Spanish is the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -67,7 +69,11 @@ impl Localized {
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Es => &self.es,
-            Lang::En => self.en.as_deref().filter(|s| !s.is_empty()).unwrap_or(&self.es),
+            Lang::En => self
+                .en
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&self.es),
         }
     }
 }

@@ -173,7 +173,10 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(format_from_filename("Ranking 2018.xlsx").as_deref(), Some("XLSX"));
+        assert_eq!(
+            format_from_filename("Ranking 2018.xlsx").as_deref(),
+            Some("XLSX")
+        );
         assert_eq!(format_from_filename("noext"), None);
         assert_eq!(media_type_for_format("csv"), Some("text/csv"));
     }

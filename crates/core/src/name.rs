@@ -37,7 +37,10 @@ mod tests {
         assert_eq!(validate_name(&"a".repeat(101)), Err(NameError::TooLong));
         assert!(validate_name(&"a".repeat(100)).is_ok());
         assert_eq!(validate_name("Pobreza"), Err(NameError::BadCharacter('P')));
-        assert_eq!(validate_name("población"), Err(NameError::BadCharacter('ó')));
+        assert_eq!(
+            validate_name("población"),
+            Err(NameError::BadCharacter('ó'))
+        );
         assert_eq!(validate_name("a b"), Err(NameError::BadCharacter(' ')));
     }
 }

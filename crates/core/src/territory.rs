@@ -36,7 +36,10 @@ pub fn municipality_code(raw: &str) -> Option<&'static str> {
 
 pub fn department_name(code: &str) -> Option<&'static str> {
     let code = department_code(code)?;
-    DEPARTMENTS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+    DEPARTMENTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
 }
 
 pub fn municipality_name(code: &str) -> Option<&'static str> {
@@ -71,6 +74,14 @@ pub fn resolve(code: &str) -> Option<Territory> {
         let c = municipality_code(digits)?;
         Some(Territory::Municipality(c, municipality_name(c)?))
     }
+}
+
+/// The canonical spelling of a coverage code: `GT`, `01`, `0101`.
+pub fn canonical_code(code: &str) -> Option<&'static str> {
+    Some(match resolve(code)? {
+        Territory::Country => "GT",
+        Territory::Department(c, _) | Territory::Municipality(c, _) => c,
+    })
 }
 
 fn strip_pcode(raw: &str) -> Option<&str> {
@@ -112,7 +123,10 @@ mod tests {
             resolve("16"),
             Some(Territory::Department("16", "Alta Verapaz"))
         );
-        assert!(matches!(resolve("1301"), Some(Territory::Municipality("1301", _))));
+        assert!(matches!(
+            resolve("1301"),
+            Some(Territory::Municipality("1301", _))
+        ));
         assert_eq!(resolve("x"), None);
         assert_eq!(municipalities_of("18").count(), 5);
     }

@@ -1,1 +1,25 @@
-//! ceiba-store
+//! Catalog persistence: the SQL catalog (SQLite by default, PostgreSQL when scaled out)
+//! and the object store that keeps uploaded files byte for byte.
+//!
+//! One schema and one set of migrations serve both databases; every statement is
+//! portable SQL run through sqlx's `Any` driver with `$N` placeholders (which both
+//! SQLite and PostgreSQL accept).
+
+mod catalog;
+mod categories;
+mod datasets;
+mod error;
+mod files;
+mod organizations;
+mod resources;
+mod sql;
+mod time;
+
+pub use catalog::Catalog;
+pub use datasets::{DatasetFilter, DatasetSort, Page};
+pub use error::StoreError;
+pub use files::{FileStore, StoredFile};
+pub use organizations::WithCount;
+pub use time::now;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

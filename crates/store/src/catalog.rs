@@ -1,0 +1,82 @@
+//! Opening the catalog database and keeping its schema current.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::AnyPool;
+
+use crate::Result;
+
+/// The schema's migrations, compiled into the binary. Append; never edit a released one.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "catalog", include_str!("../migrations/0001_catalog.sql"))];
+
+/// The SQL catalog of organizations, categories, datasets and resources.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    pub(crate) pool: AnyPool,
+}
+
+impl Catalog {
+    /// Opens (creating if needed) the SQLite catalog file at `path`.
+    pub async fn open_sqlite(path: &Path) -> Result<Catalog> {
+        let escaped = path
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3F")
+            .replace('#', "%23");
+        Catalog::open(&format!("sqlite://{escaped}?mode=rwc")).await
+    }
+
+    /// Opens the catalog at a database URL (`sqlite://…` or `postgres://…`) and brings its
+    /// schema up to date.
+    pub async fn open(url: &str) -> Result<Catalog> {
+        sqlx::any::install_default_drivers();
+        let is_sqlite = url.starts_with("sqlite:");
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            // SQLite serialises writers anyway; a few readers suffice for one node.
+            .max_connections(if is_sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        let catalog = Catalog { pool };
+        catalog.migrate().await?;
+        Ok(catalog)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let migrations: Vec<Migration> = MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    Cow::Borrowed(*sql),
+                    false,
+                )
+            })
+            .collect();
+        let migrator = Migrator {
+            migrations: Cow::Owned(migrations),
+            ..Migrator::DEFAULT
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers; used by the health check.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,102 @@
+//! Publishers.
+
+use ceiba_core::{validate_name, Localized, Organization};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::sql::uuid;
+use crate::time::{from_db, to_db};
+use crate::{Catalog, Result, StoreError};
+
+/// An organization or category with the number of public, active datasets it holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct WithCount<T> {
+    #[serde(flatten)]
+    pub item: T,
+    pub dataset_count: i64,
+}
+
+const COLUMNS: &str = "o.id, o.name, o.title_es, o.title_en, o.description_es, o.description_en, \
+                       o.image_url, o.email, o.website, o.created";
+
+/// Counts datasets an anonymous visitor may see.
+pub(crate) const PUBLIC_DATASET: &str = "d.state = 'active' AND d.private = 0";
+
+fn from_row(row: &AnyRow) -> Result<Organization> {
+    Ok(Organization {
+        id: uuid(row, "id")?,
+        name: row.try_get("name")?,
+        title: Localized {
+            es: row.try_get("title_es")?,
+            en: row.try_get("title_en")?,
+        },
+        description: Localized {
+            es: row.try_get("description_es")?,
+            en: row.try_get("description_en")?,
+        },
+        image_url: row.try_get("image_url")?,
+        email: row.try_get("email")?,
+        website: row.try_get("website")?,
+        created: from_db(
+            "organization.created",
+            &row.try_get::<String, _>("created")?,
+        )?,
+    })
+}
+
+impl Catalog {
+    pub async fn create_organization(&self, org: &Organization) -> Result<()> {
+        validate_name(&org.name).map_err(|e| StoreError::Invalid {
+            field: "name",
+            message: e.to_string(),
+        })?;
+        sqlx::query(
+            "INSERT INTO organization (id, name, title_es, title_en, description_es, description_en, \
+             image_url, email, website, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(org.id.to_string())
+        .bind(&org.name)
+        .bind(&org.title.es)
+        .bind(org.title.en.as_deref())
+        .bind(&org.description.es)
+        .bind(org.description.en.as_deref())
+        .bind(org.image_url.as_deref())
+        .bind(org.email.as_deref())
+        .bind(org.website.as_deref())
+        .bind(to_db(org.created))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| StoreError::from_insert("organization", &org.name, e))?;
+        Ok(())
+    }
+
+    /// Finds an organization by name or id.
+    pub async fn organization(&self, name_or_id: &str) -> Result<Option<Organization>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM organization o WHERE o.name = $1 OR o.id = $1"
+        ))
+        .bind(name_or_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Every organization, by title, with its count of public datasets.
+    pub async fn organizations(&self) -> Result<Vec<WithCount<Organization>>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS}, (SELECT COUNT(*) FROM dataset d WHERE d.organization_id = o.id \
+             AND {PUBLIC_DATASET}) AS dataset_count FROM organization o ORDER BY o.title_es, o.name"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(WithCount {
+                    item: from_row(row)?,
+                    dataset_count: row.try_get("dataset_count")?,
+                })
+            })
+            .collect()
+    }
+}

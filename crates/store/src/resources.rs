@@ -1,0 +1,138 @@
+//! Resources (distributions) of datasets.
+
+use ceiba_core::Resource;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::sql::uuid;
+use crate::time::{from_db, to_db};
+use crate::{Catalog, Result, StoreError};
+
+const COLUMNS: &str = "id, dataset_id, name, description, format, media_type, size, sha256, \
+                       original_filename, url, storage_key, position, created, modified";
+
+fn from_row(row: &AnyRow) -> Result<Resource> {
+    Ok(Resource {
+        id: uuid(row, "id")?,
+        dataset_id: uuid(row, "dataset_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        format: row.try_get("format")?,
+        media_type: row.try_get("media_type")?,
+        size: row.try_get("size")?,
+        sha256: row.try_get("sha256")?,
+        original_filename: row.try_get("original_filename")?,
+        url: row.try_get("url")?,
+        storage_key: row.try_get("storage_key")?,
+        position: row.try_get("position")?,
+        created: from_db("resource.created", &row.try_get::<String, _>("created")?)?,
+        modified: from_db("resource.modified", &row.try_get::<String, _>("modified")?)?,
+    })
+}
+
+impl Catalog {
+    /// Adds a resource at the end of its dataset's list (its `position` is assigned here).
+    pub async fn create_resource(&self, r: &Resource) -> Result<Resource> {
+        if r.name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name",
+                message: "must not be empty".into(),
+            });
+        }
+        if r.url.is_none() && r.storage_key.is_none() {
+            return Err(StoreError::Invalid {
+                field: "url",
+                message: "a resource needs an uploaded file or a URL".into(),
+            });
+        }
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query("SELECT 1 FROM dataset WHERE id = $1")
+            .bind(r.dataset_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound {
+                kind: "dataset",
+                key: r.dataset_id.to_string(),
+            });
+        }
+        let position: i64 = sqlx::query(
+            "SELECT COALESCE(MAX(position) + 1, 0) AS p FROM resource WHERE dataset_id = $1",
+        )
+        .bind(r.dataset_id.to_string())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("p")?;
+        sqlx::query(&format!(
+            "INSERT INTO resource ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11, $12, $13, $14)"
+        ))
+        .bind(r.id.to_string())
+        .bind(r.dataset_id.to_string())
+        .bind(&r.name)
+        .bind(&r.description)
+        .bind(&r.format)
+        .bind(r.media_type.as_deref())
+        .bind(r.size)
+        .bind(r.sha256.as_deref())
+        .bind(r.original_filename.as_deref())
+        .bind(r.url.as_deref())
+        .bind(r.storage_key.as_deref())
+        .bind(position)
+        .bind(to_db(r.created))
+        .bind(to_db(r.modified))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Resource {
+            position,
+            ..r.clone()
+        })
+    }
+
+    pub async fn resource(&self, id: &str) -> Result<Option<Resource>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM resource WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// The resources of a dataset, in their order.
+    pub async fn resources_of(&self, dataset_id: uuid::Uuid) -> Result<Vec<Resource>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM resource WHERE dataset_id = $1 ORDER BY position"
+        ))
+        .bind(dataset_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Distinct formats of each listed dataset's resources, for list badges.
+    pub async fn formats_of(
+        &self,
+        dataset_ids: &[uuid::Uuid],
+    ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<String>>> {
+        let mut out: std::collections::HashMap<uuid::Uuid, Vec<String>> = Default::default();
+        if dataset_ids.is_empty() {
+            return Ok(out);
+        }
+        let mut q = crate::sql::Sql::new(
+            "SELECT DISTINCT dataset_id, format FROM resource WHERE format <> '' AND dataset_id IN (",
+        );
+        for (n, id) in dataset_ids.iter().enumerate() {
+            if n > 0 {
+                q.push(", ");
+            }
+            q.bind(id.to_string());
+        }
+        q.push(") ORDER BY format");
+        for row in q.query().fetch_all(&self.pool).await? {
+            out.entry(uuid(&row, "dataset_id")?)
+                .or_default()
+                .push(row.try_get("format")?);
+        }
+        Ok(out)
+    }
+}

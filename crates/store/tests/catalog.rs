@@ -1,0 +1,484 @@
+//! The store suite. Every test runs on SQLite, and on PostgreSQL as well when
+//! `CEIBA_TEST_DATABASE_URL` names a server (each test gets a database of its own).
+
+use std::collections::BTreeMap;
+
+use ceiba_core::{
+    Category, Contact, Dataset, DatasetState, Frequency, Localized, Organization, Resource,
+    Temporal,
+};
+use ceiba_store::{now, Catalog, DatasetFilter, DatasetSort, FileStore, StoreError};
+use uuid::Uuid;
+
+/// A catalog on one backend; dropping it removes its PostgreSQL database.
+struct Backend {
+    name: &'static str,
+    catalog: Catalog,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl Backend {
+    async fn cleanup(self) {
+        self.catalog.close().await;
+        if let Some((admin_url, db)) = self.pg {
+            let admin = Catalog::open_admin(&admin_url).await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
+                .execute(&admin)
+                .await;
+        }
+    }
+}
+
+trait OpenAdmin {
+    async fn open_admin(url: &str) -> sqlx::AnyPool;
+}
+
+impl OpenAdmin for Catalog {
+    async fn open_admin(url: &str) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .expect("connect to CEIBA_TEST_DATABASE_URL")
+    }
+}
+
+async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Catalog::open_sqlite(&dir.path().join("catalog ñ.db"))
+        .await
+        .unwrap();
+    let mut out = vec![Backend {
+        name: "sqlite",
+        catalog: sqlite,
+        _dir: Some(dir),
+        pg: None,
+    }];
+    if let Ok(url) = std::env::var("CEIBA_TEST_DATABASE_URL") {
+        if !url.trim().is_empty() {
+            let db = format!("ceiba_test_{}", Uuid::new_v4().simple());
+            let admin = Catalog::open_admin(&url).await;
+            sqlx::query(&format!("CREATE DATABASE {db}"))
+                .execute(&admin)
+                .await
+                .unwrap();
+            admin.close().await;
+            let (base, _) = url.rsplit_once('/').expect("database URL with a path");
+            let catalog = Catalog::open(&format!("{base}/{db}")).await.unwrap();
+            out.push(Backend {
+                name: "postgres",
+                catalog,
+                _dir: None,
+                pg: Some((url, db)),
+            });
+        }
+    }
+    out
+}
+
+fn org(name: &str) -> Organization {
+    Organization {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        title: Localized::new(format!("Secretaría {name}"), format!("Secretariat {name}")),
+        description: Localized::es("Descripción"),
+        image_url: None,
+        email: Some("datos@example.gt".into()),
+        website: Some("https://example.gt".into()),
+        created: now(),
+    }
+}
+
+fn category(name: &str, title: &str) -> Category {
+    Category {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        title: Localized::es(title),
+        description: Localized::default(),
+        icon: Some("map".into()),
+        created: now(),
+    }
+}
+
+fn dataset(name: &str, org: &Organization) -> Dataset {
+    let t = now();
+    Dataset {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        title: Localized::new(format!("Título {name}"), format!("Title {name}")),
+        description: Localized::new("**Población** por municipio", "Population"),
+        organization_id: org.id,
+        categories: vec![],
+        tags: vec!["población".into(), "censo".into()],
+        licence_id: "CC-BY-4.0".into(),
+        temporal: Temporal {
+            start: chrono::NaiveDate::from_ymd_opt(2018, 1, 1),
+            end: chrono::NaiveDate::from_ymd_opt(2018, 12, 31),
+        },
+        spatial: vec!["GT".into(), "101".into(), "GT13".into()],
+        frequency: Some(Frequency::Annual),
+        contact: Contact {
+            name: Some("Unidad de datos".into()),
+            email: Some("datos@example.gt".into()),
+        },
+        source_url: Some("https://example.gt/fuente".into()),
+        version: Some("1.0".into()),
+        state: DatasetState::Active,
+        private: false,
+        featured: false,
+        created: t,
+        modified: t,
+        extras: BTreeMap::from([("programa".to_string(), "SNIP".to_string())]),
+    }
+}
+
+#[tokio::test]
+async fn dataset_round_trips_with_everything() {
+    for b in backends().await {
+        let c = &b.catalog;
+        let o = org("segeplan");
+        c.create_organization(&o).await.unwrap();
+        c.create_category(&category("pobreza", "Pobreza"))
+            .await
+            .unwrap();
+        let mut d = dataset("poblacion-2018", &o);
+        d.categories = vec!["pobreza".into()];
+        c.create_dataset(&d).await.unwrap();
+
+        let got = c.dataset("poblacion-2018").await.unwrap().unwrap();
+        let mut expected = d.clone();
+        expected.spatial = vec!["GT".into(), "0101".into(), "13".into()];
+        expected.tags = vec!["censo".into(), "población".into()];
+        assert_eq!(got, expected, "{}", b.name);
+        // By id as well as by name, as CKAN allows.
+        let by_id = c.dataset(&d.id.to_string()).await.unwrap().unwrap();
+        assert_eq!(by_id.name, "poblacion-2018", "{}", b.name);
+        assert!(c.dataset("nope").await.unwrap().is_none(), "{}", b.name);
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn names_are_unique_and_checked() {
+    for b in backends().await {
+        let c = &b.catalog;
+        let o = org("minfin");
+        c.create_organization(&o).await.unwrap();
+        let err = c.create_organization(&org("minfin")).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::NameTaken { .. }),
+            "{}: {err}",
+            b.name
+        );
+
+        c.create_dataset(&dataset("presupuesto", &o)).await.unwrap();
+        let err = c
+            .create_dataset(&dataset("presupuesto", &o))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::NameTaken { .. }),
+            "{}: {err}",
+            b.name
+        );
+
+        let err = c
+            .create_dataset(&dataset("Presupuesto", &o))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Invalid { field: "name", .. }),
+            "{}: {err}",
+            b.name
+        );
+
+        let mut bad = dataset("otra", &o);
+        bad.licence_id = "mine".into();
+        let err = c.create_dataset(&bad).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Invalid {
+                    field: "license_id",
+                    ..
+                }
+            ),
+            "{}",
+            b.name
+        );
+
+        let mut bad = dataset("otra", &o);
+        bad.spatial = vec!["9999".into()];
+        assert!(c.create_dataset(&bad).await.is_err(), "{}", b.name);
+
+        // An unknown category rolls the whole dataset back.
+        let mut bad = dataset("otra", &o);
+        bad.categories = vec!["no-existe".into()];
+        let err = c.create_dataset(&bad).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Invalid {
+                    field: "groups",
+                    ..
+                }
+            ),
+            "{}",
+            b.name
+        );
+        assert!(
+            c.dataset("otra").await.unwrap().is_none(),
+            "{}: nothing half-written",
+            b.name
+        );
+
+        let bad = dataset("otra", &org("fantasma"));
+        let err = c.create_dataset(&bad).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Invalid {
+                    field: "owner_org",
+                    ..
+                }
+            ),
+            "{}",
+            b.name
+        );
+        assert!(c.dataset("otra").await.unwrap().is_none(), "{}", b.name);
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn listing_filters_counts_and_pages() {
+    for b in backends().await {
+        let c = &b.catalog;
+        let o1 = org("segeplan");
+        let o2 = org("ine");
+        c.create_organization(&o1).await.unwrap();
+        c.create_organization(&o2).await.unwrap();
+        c.create_category(&category("pobreza", "Pobreza"))
+            .await
+            .unwrap();
+        c.create_category(&category("inversion-publica", "Inversión pública"))
+            .await
+            .unwrap();
+        for i in 0..5 {
+            let mut d = dataset(&format!("ds-{i}"), if i < 3 { &o1 } else { &o2 });
+            d.created = d.created + chrono::Duration::seconds(i);
+            d.categories = if i % 2 == 0 {
+                vec!["pobreza".into()]
+            } else {
+                vec![]
+            };
+            d.featured = i == 4;
+            c.create_dataset(&d).await.unwrap();
+        }
+        let mut private = dataset("privado", &o1);
+        private.private = true;
+        private.categories = vec!["pobreza".into()];
+        c.create_dataset(&private).await.unwrap();
+        let mut draft = dataset("borrador", &o1);
+        draft.state = DatasetState::Draft;
+        c.create_dataset(&draft).await.unwrap();
+
+        let all = c
+            .datasets(&DatasetFilter {
+                limit: 2,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(all.total, 5, "{}: private and draft hidden", b.name);
+        let names: Vec<_> = all.items.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["ds-4", "ds-3"], "{}: newest first", b.name);
+
+        let page2 = c
+            .datasets(&DatasetFilter {
+                limit: 2,
+                offset: 4,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page2.items.len(), 1, "{}", b.name);
+
+        let seg = c
+            .datasets(&DatasetFilter {
+                organization: Some("segeplan".into()),
+                category: Some("pobreza".into()),
+                sort: DatasetSort::Name,
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let names: Vec<_> = seg.items.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["ds-0", "ds-2"], "{}", b.name);
+
+        let with_private = c
+            .datasets(&DatasetFilter {
+                include_private: true,
+                include_drafts: true,
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(with_private.total, 7, "{}", b.name);
+
+        let featured = c
+            .datasets(&DatasetFilter {
+                featured_only: true,
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(featured.total, 1, "{}", b.name);
+
+        let orgs = c.organizations().await.unwrap();
+        let counts: Vec<_> = orgs
+            .iter()
+            .map(|o| (o.item.name.as_str(), o.dataset_count))
+            .collect();
+        assert_eq!(counts, [("ine", 2), ("segeplan", 3)], "{}", b.name);
+        let cats = c.categories().await.unwrap();
+        let counts: Vec<_> = cats
+            .iter()
+            .map(|o| (o.item.name.as_str(), o.dataset_count))
+            .collect();
+        assert_eq!(
+            counts,
+            [("inversion-publica", 0), ("pobreza", 3)],
+            "{}",
+            b.name
+        );
+
+        let tags = c.tag_counts(10).await.unwrap();
+        assert_eq!(
+            tags,
+            [("censo".to_string(), 5), ("población".to_string(), 5)],
+            "{}",
+            b.name
+        );
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn update_replaces_children() {
+    for b in backends().await {
+        let c = &b.catalog;
+        let o = org("segeplan");
+        c.create_organization(&o).await.unwrap();
+        c.create_category(&category("pobreza", "Pobreza"))
+            .await
+            .unwrap();
+        let mut d = dataset("nbi", &o);
+        c.create_dataset(&d).await.unwrap();
+        d.tags = vec!["nbi".into()];
+        d.categories = vec!["pobreza".into()];
+        d.extras.clear();
+        d.title = Localized::es("NBI por municipio");
+        d.modified = now();
+        c.update_dataset(&d).await.unwrap();
+        let got = c.dataset("nbi").await.unwrap().unwrap();
+        assert_eq!(got.tags, ["nbi"], "{}", b.name);
+        assert_eq!(got.categories, ["pobreza"], "{}", b.name);
+        assert!(got.extras.is_empty(), "{}", b.name);
+        assert_eq!(got.title.en, None, "{}", b.name);
+
+        let mut ghost = d.clone();
+        ghost.id = Uuid::new_v4();
+        ghost.name = "ghost".into();
+        assert!(
+            matches!(
+                c.update_dataset(&ghost).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{}",
+            b.name
+        );
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn resources_keep_order_and_files_keep_bytes() {
+    for b in backends().await {
+        let c = &b.catalog;
+        let o = org("segeplan");
+        c.create_organization(&o).await.unwrap();
+        let d = dataset("ranking", &o);
+        c.create_dataset(&d).await.unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let files = FileStore::local(&dir.path().join("files")).unwrap();
+        let bytes = bytes::Bytes::from_static(b"c\xf3digo;municipio\r\n0101;Guatemala\r\n");
+        let rid = Uuid::new_v4();
+        let stored = files
+            .put(&FileStore::new_original_key(rid), bytes.clone())
+            .await
+            .unwrap();
+        assert_eq!(stored.size, bytes.len() as i64);
+        assert_eq!(files.read(&stored.key).await.unwrap(), bytes);
+
+        let t = now();
+        let upload = Resource {
+            id: rid,
+            dataset_id: d.id,
+            name: "Ranking 2018".into(),
+            description: String::new(),
+            format: "CSV".into(),
+            media_type: Some("text/csv".into()),
+            size: Some(stored.size),
+            sha256: Some(stored.sha256.clone()),
+            original_filename: Some("Ranking Gestión 2018.csv".into()),
+            url: None,
+            storage_key: Some(stored.key.clone()),
+            position: 99,
+            created: t,
+            modified: t,
+        };
+        let r1 = c.create_resource(&upload).await.unwrap();
+        let link = Resource {
+            id: Uuid::new_v4(),
+            name: "Portal de origen".into(),
+            url: Some("https://example.gt/ranking".into()),
+            storage_key: None,
+            ..upload.clone()
+        };
+        let r2 = c.create_resource(&link).await.unwrap();
+        assert_eq!((r1.position, r2.position), (0, 1), "{}", b.name);
+        let list = c.resources_of(d.id).await.unwrap();
+        assert_eq!(list, vec![r1.clone(), r2], "{}", b.name);
+        assert_eq!(
+            c.resource(&rid.to_string()).await.unwrap(),
+            Some(r1),
+            "{}",
+            b.name
+        );
+
+        let formats = c.formats_of(&[d.id]).await.unwrap();
+        assert_eq!(formats[&d.id], ["CSV"], "{}", b.name);
+
+        let orphan = Resource {
+            id: Uuid::new_v4(),
+            dataset_id: Uuid::new_v4(),
+            ..upload.clone()
+        };
+        assert!(
+            matches!(
+                c.create_resource(&orphan).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{}",
+            b.name
+        );
+        b.cleanup().await;
+    }
+}
