@@ -23,7 +23,7 @@ impl Backend {
         self.catalog.close().await;
         if let Some((admin_url, db)) = self.pg {
             let admin = Catalog::open_admin(&admin_url).await;
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db}"))
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
                 .execute(&admin)
                 .await;
         }
