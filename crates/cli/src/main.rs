@@ -1,1 +1,182 @@
-fn main() {}
+//! `ceiba`: the open-data portal in one program.
+
+mod config;
+mod data_dir;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use config::{parse_listen, FileConfig, DEFAULT_DATA, DEFAULT_LISTEN};
+use data_dir::DataDir;
+
+/// Ceiba: an open-data portal in one program. It keeps a catalog of datasets, their files
+/// and their publishers, and serves them as web pages in Spanish and English.
+#[derive(Parser, Debug)]
+#[command(name = "ceiba", version, about, long_about = None)]
+struct Cli {
+    /// Folder where the portal keeps its catalog and files (created if missing).
+    /// Default: ./ceiba-data
+    #[arg(long, global = true, env = "CEIBA_DATA", value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    /// A TOML file with settings (data, listen, database_url, theme, site_name). Flags and
+    /// CEIBA_* environment variables take precedence over it.
+    #[arg(long, global = true, env = "CEIBA_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Keep the catalog in this PostgreSQL database (postgres://…) instead of the SQLite
+    /// file in the data folder; for portals that run on several machines.
+    #[arg(long, global = true, env = "CEIBA_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the portal's web server.
+    Serve(ServeArgs),
+    /// Load the demonstration catalog (synthetic data about Guatemala) into the data folder.
+    Demo,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address and port to listen on. Default: 127.0.0.1:8080
+    #[arg(long, env = "CEIBA_LISTEN", value_name = "ADDR")]
+    listen: Option<String>,
+
+    /// Load the demonstration catalog first if the portal has no datasets yet.
+    #[arg(long, env = "CEIBA_DEMO")]
+    demo: bool,
+
+    /// A theme folder: templates/*.html replace the built-in pages of the same name and
+    /// static/custom.css is added to every page.
+    #[arg(long, env = "CEIBA_THEME", value_name = "DIR")]
+    theme: Option<PathBuf>,
+
+    /// The portal's name, shown in the header and page titles. Default: Ceiba
+    #[arg(long, env = "CEIBA_SITE_NAME", value_name = "NAME")]
+    site_name: Option<String>,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("CEIBA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = match &cli.config {
+        Some(path) => FileConfig::load(path)?,
+        None => FileConfig::default(),
+    };
+    let data = cli
+        .data
+        .clone()
+        .or(file.data.clone())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
+    let database_url = cli.database_url.clone().or(file.database_url.clone());
+    let dir = DataDir::prepare(&data)?;
+    let catalog = dir.catalog(database_url.as_deref()).await?;
+    let files = dir.files()?;
+
+    match cli.command {
+        Command::Demo => {
+            let summary = ceiba_demo::load(&catalog, &files).await?;
+            if summary.already_present {
+                println!("The demo catalog is already loaded in {}.", data.display());
+            } else {
+                println!(
+                    "Loaded the demo catalog into {}: {} publishers, {} categories, {} datasets, {} resources.",
+                    data.display(),
+                    summary.organizations,
+                    summary.categories,
+                    summary.datasets,
+                    summary.resources
+                );
+            }
+            catalog.close().await;
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let listen = args
+                .listen
+                .clone()
+                .or(file.listen.clone())
+                .unwrap_or_else(|| DEFAULT_LISTEN.into());
+            let addr = parse_listen(&listen)?;
+            if args.demo {
+                let summary = ceiba_demo::load(&catalog, &files).await?;
+                if !summary.already_present {
+                    tracing::info!(datasets = summary.datasets, "loaded the demo catalog");
+                }
+            }
+            let config = ceiba_web::WebConfig {
+                site_name: args
+                    .site_name
+                    .or(file.site_name)
+                    .unwrap_or_else(|| "Ceiba".into()),
+                theme: args.theme.or(file.theme),
+            };
+            let state = ceiba_web::AppState::new(catalog.clone(), files, config)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            let app = ceiba_web::router(state);
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            tracing::info!("Ceiba is serving {} on http://{addr}/", data.display());
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .context("web server")?;
+            catalog.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

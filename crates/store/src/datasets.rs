@@ -28,6 +28,9 @@ pub struct DatasetFilter {
     /// Category name.
     pub category: Option<String>,
     pub tag: Option<String>,
+    /// Words to find in the title or name (a plain substring match until the search
+    /// index takes over).
+    pub text: Option<String>,
     pub featured_only: bool,
     /// Also list private datasets (for those allowed to see them).
     pub include_private: bool,
@@ -300,6 +303,27 @@ impl Catalog {
             wh.push(" AND d.id IN (SELECT dataset_id FROM dataset_tag WHERE tag = ")
                 .bind(tag.as_str())
                 .push(")");
+        }
+
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = format!("%{escaped}%");
+            wh.push(" AND (LOWER(d.title_es) LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR LOWER(COALESCE(d.title_en, '')) LIKE ")
+                .bind(pattern.clone())
+                .push(" ESCAPE '\\' OR d.name LIKE ")
+                .bind(pattern)
+                .push(" ESCAPE '\\')");
         }
 
         let mut count = Sql::new("SELECT COUNT(*) AS n");

@@ -1,1 +1,143 @@
-//! ceiba-web
+//! The web interface: server-rendered pages in Spanish (default) and English (`/en/…`),
+//! on CKAN's URL patterns so that links to a CKAN portal keep working after a move.
+
+mod assets;
+mod context;
+mod error;
+mod format;
+pub mod i18n;
+mod markdown;
+mod pages;
+mod templates;
+mod views;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use ceiba_core::Lang;
+use ceiba_store::{Catalog, FileStore};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use error::PageError;
+
+/// How the web interface is set up.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The portal's name, shown in the header and titles.
+    pub site_name: String,
+    /// A folder with `templates/*.html` overriding the built-in ones and an optional
+    /// `static/custom.css`.
+    pub theme: Option<PathBuf>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            site_name: "Ceiba".into(),
+            theme: None,
+        }
+    }
+}
+
+/// What every request handler shares.
+pub struct AppState {
+    pub catalog: Catalog,
+    pub files: FileStore,
+    pub config: WebConfig,
+    pub(crate) i18n: Arc<i18n::I18n>,
+    pub(crate) templates: minijinja::Environment<'static>,
+    pub(crate) assets: assets::Assets,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    pub fn new(
+        catalog: Catalog,
+        files: FileStore,
+        config: WebConfig,
+    ) -> Result<SharedState, String> {
+        let i18n = Arc::new(i18n::I18n::new()?);
+        let theme_css = match &config.theme {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(format!("theme folder {} does not exist", dir.display()));
+                }
+                let css = dir.join("static").join("custom.css");
+                match std::fs::read(&css) {
+                    Ok(bytes) => Some(bytes),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(format!("cannot read {}: {e}", css.display())),
+                }
+            }
+            None => None,
+        };
+        Ok(Arc::new(AppState {
+            templates: templates::environment(config.theme.clone(), i18n.clone()),
+            assets: assets::Assets::new(theme_css),
+            i18n,
+            catalog,
+            files,
+            config,
+        }))
+    }
+}
+
+/// The whole site.
+pub fn router(state: SharedState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/{name}", get(static_file))
+        .merge(pages::router().layer(Extension(Lang::Es)))
+        .nest("/en", pages::router().layer(Extension(Lang::En)))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data: https:; style-src 'self'; \
+                 script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+                 frame-ancestors 'self'",
+            ),
+        ))
+}
+
+async fn healthz(State(state): State<SharedState>) -> Response {
+    match state.catalog.ping().await {
+        Ok(()) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check");
+            (StatusCode::SERVICE_UNAVAILABLE, "catalog unavailable\n").into_response()
+        }
+    }
+}
+
+async fn static_file(State(state): State<SharedState>, Path(name): Path<String>) -> Response {
+    state
+        .assets
+        .response(&name)
+        .unwrap_or_else(|| StatusCode::NOT_FOUND.into_response())
+}

@@ -1,0 +1,139 @@
+# Interfaz de Ceiba en español (idioma por defecto).
+
+site-tagline = Portal de datos abiertos
+skip-to-content = Saltar al contenido
+nav-label = Navegación principal
+nav-home = Inicio
+nav-datasets = Datos
+nav-organizations = Publicadores
+nav-groups = Categorías
+nav-about = Acerca de
+lang-switch-label = Idioma
+lang-switch-to = Ver en español
+footer-about = Ceiba publica los datos del Estado para que cualquier persona pueda consultarlos, descargarlos y reutilizarlos.
+footer-powered = Funciona con Ceiba, software libre para portales de datos abiertos.
+footer-licence-note = Salvo que se indique otra cosa, los datos se publican con licencias abiertas.
+
+search-label = Buscar conjuntos de datos
+search-placeholder = Pobreza, inversión pública, municipios…
+search-button = Buscar
+
+home-title = Datos públicos de Guatemala, abiertos para todos
+home-lead = Consulte, descargue y reutilice los datos que publican las instituciones: ranking municipal, pobreza, inversión pública, cooperación internacional y más.
+home-categories = Explore por categoría
+home-featured = Destacados
+home-newest = Publicados recientemente
+home-view-all = Ver todos los conjuntos de datos
+home-publishers = Quién publica
+
+datasets-count = { $count ->
+    [one] 1 conjunto de datos
+   *[other] { $count } conjuntos de datos
+}
+resources-count = { $count ->
+    [one] 1 recurso
+   *[other] { $count } recursos
+}
+organizations-count = { $count ->
+    [one] 1 publicador
+   *[other] { $count } publicadores
+}
+
+datasets-title = Conjuntos de datos
+datasets-lead = Todos los datos publicados en el portal.
+datasets-none = No hay conjuntos de datos que coincidan.
+datasets-none-help = Pruebe con otras palabras, quite algún filtro o vea todos los datos.
+datasets-query = Resultados para «{ $q }»
+filter-organization = Publicador
+filter-group = Categoría
+filter-tag = Etiqueta
+filter-any = Todos
+filter-apply = Aplicar
+filter-clear = Quitar filtros
+sort-label = Ordenar por
+sort-newest = Más recientes
+sort-modified = Actualizados recientemente
+sort-title = Título
+sort-name = Nombre
+pagination-label = Paginación
+page-previous = Anterior
+page-next = Siguiente
+page-of = Página { $page } de { $pages }
+updated-on = Actualizado el { $date }
+
+breadcrumb-label = Ruta de navegación
+dataset-resources = Datos y recursos
+dataset-no-resources = Este conjunto de datos aún no tiene recursos.
+dataset-about = Información del conjunto de datos
+dataset-private = Privado
+dataset-draft = Borrador
+resource-download = Descargar
+resource-open-link = Abrir enlace
+resource-details = Ver detalles
+resource-external = Enlace externo
+
+meta-publisher = Publicador
+meta-licence = Licencia
+meta-licence-open = Licencia abierta
+meta-licence-closed = No es una licencia abierta
+meta-temporal = Cobertura temporal
+meta-spatial = Cobertura territorial
+meta-frequency = Frecuencia de actualización
+meta-contact = Contacto
+meta-source = Fuente
+meta-version = Versión
+meta-created = Publicado
+meta-modified = Última actualización
+meta-tags = Etiquetas
+meta-categories = Categorías
+meta-extras = Información adicional
+meta-id = Identificador
+meta-country = Guatemala (todo el país)
+meta-department = departamento
+meta-municipality = municipio
+temporal-range = { $start } a { $end }
+temporal-from = Desde { $start }
+temporal-until = Hasta { $end }
+
+resource-of = Recurso del conjunto de datos
+resource-format = Formato
+resource-media-type = Tipo de contenido
+resource-size = Tamaño
+resource-sha256 = Suma SHA-256
+resource-filename = Archivo original
+resource-url = Dirección
+resource-back = Volver al conjunto de datos
+resource-metadata = Detalles del recurso
+resource-original-note = El archivo se entrega exactamente como lo subió el publicador.
+
+organizations-title = Publicadores
+organizations-lead = Las instituciones que publican datos en este portal.
+organization-website = Sitio web
+organization-email = Correo
+organization-datasets = Datos de este publicador
+groups-title = Categorías
+groups-lead = Los datos agrupados por tema.
+group-datasets = Datos de esta categoría
+
+about-title = Acerca de este portal
+about-what-title = Qué es
+about-what = Este portal reúne los datos que publican las instituciones del Estado para que la ciudadanía, el periodismo y la academia puedan conocer, vigilar y reutilizar la información pública.
+about-use-title = Cómo usar los datos
+about-use = Cada conjunto de datos indica su licencia. Con una licencia abierta puede copiar, redistribuir y adaptar los datos, citando la fuente cuando la licencia lo pida.
+about-software-title = Software
+about-software = El portal funciona con Ceiba, software libre compatible con la interfaz de CKAN y con el vocabulario DCAT.
+about-demo-title = Datos de demostración
+about-demo = Si ve conjuntos de datos marcados como sintéticos, son datos generados para demostrar el portal: no son cifras oficiales.
+
+notfound-title = No encontramos esa página
+notfound-body = Puede que la dirección tenga un error o que el contenido se haya movido o retirado.
+notfound-dataset = No hay ningún conjunto de datos llamado «{ $name }».
+notfound-organization = No hay ningún publicador llamado «{ $name }».
+notfound-group = No hay ninguna categoría llamada «{ $name }».
+notfound-resource = Este conjunto de datos no tiene el recurso «{ $name }».
+notfound-search = Buscar datos
+notfound-home = Ir al inicio
+error-title = Algo salió mal
+error-body = No pudimos mostrar esta página. Inténtelo de nuevo en unos minutos.
+copy-link = Copiar enlace
+copied = Enlace copiado

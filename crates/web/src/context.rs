@@ -1,0 +1,120 @@
+//! What every page knows about its request: the language, and the same page's address in
+//! the other language.
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::Extension;
+use ceiba_core::Lang;
+use minijinja::context;
+use minijinja::value::Value;
+
+use crate::AppState;
+
+/// The language of the request and its path without the language prefix.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    /// Path without `/en`, always starting with `/`.
+    pub path: String,
+    pub query: Option<String>,
+}
+
+impl PageCtx {
+    /// Prefix for links in this language: `""` or `"/en"`.
+    pub fn base(&self) -> &'static str {
+        base(self.lang)
+    }
+
+    pub fn from_uri(lang: Lang, uri: &axum::http::Uri) -> PageCtx {
+        let path = uri.path();
+        let path = match lang {
+            Lang::Es => path,
+            Lang::En => path.strip_prefix("/en").unwrap_or(path),
+        };
+        PageCtx {
+            lang,
+            path: if path.is_empty() {
+                "/".into()
+            } else {
+                path.into()
+            },
+            query: uri.query().map(str::to_owned),
+        }
+    }
+
+    /// The current page in `lang`.
+    pub fn url_in(&self, lang: Lang) -> String {
+        let path = if lang == Lang::Es || self.path != "/" {
+            format!("{}{}", base(lang), self.path)
+        } else {
+            base(lang).to_owned()
+        };
+        match &self.query {
+            Some(q) => format!("{path}?{q}"),
+            None => path,
+        }
+    }
+
+    /// The context every template gets, with the page's own values merged in.
+    pub fn template_context(&self, state: &AppState, page: Value) -> Value {
+        let other = match self.lang {
+            Lang::Es => Lang::En,
+            Lang::En => Lang::Es,
+        };
+        let common = context! {
+            lang => self.lang.code(),
+            base => self.base(),
+            home => if self.lang == Lang::Es { "/" } else { "/en" },
+            path => &self.path,
+            site_name => &state.config.site_name,
+            assets => state.assets.urls(),
+            other_lang => context! {
+                code => other.code(),
+                name => other.native_name(),
+                url => self.url_in(other),
+            },
+        };
+        context! { ..page, ..common }
+    }
+}
+
+pub fn base(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Es => "",
+        Lang::En => "/en",
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = Extension::<Lang>::from_request_parts(parts, state)
+            .await
+            .map(|Extension(l)| l)
+            .unwrap_or_default();
+        let uri = OriginalUri::from_request_parts(parts, state)
+            .await
+            .map(|OriginalUri(u)| u)
+            .unwrap_or_else(|_| parts.uri.clone());
+        Ok(PageCtx::from_uri(lang, &uri))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switches_language_keeping_path_and_query() {
+        let uri: axum::http::Uri = "/en/dataset?page=2".parse().unwrap();
+        let ctx = PageCtx::from_uri(Lang::En, &uri);
+        assert_eq!(ctx.path, "/dataset");
+        assert_eq!(ctx.url_in(Lang::Es), "/dataset?page=2");
+        assert_eq!(ctx.url_in(Lang::En), "/en/dataset?page=2");
+        let home = PageCtx::from_uri(Lang::Es, &"/".parse().unwrap());
+        assert_eq!(home.url_in(Lang::En), "/en");
+        let en_home = PageCtx::from_uri(Lang::En, &"/en".parse().unwrap());
+        assert_eq!(en_home.url_in(Lang::Es), "/");
+    }
+}

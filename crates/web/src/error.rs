@@ -1,0 +1,69 @@
+//! Pages that explain what went wrong, in the visitor's language.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::context;
+
+use crate::context::PageCtx;
+use crate::SharedState;
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum PageError {
+    /// Nothing here; the message key (and its `name` argument) say what was looked for.
+    NotFound {
+        message: Option<(&'static str, String)>,
+    },
+    Internal(String),
+}
+
+impl From<ceiba_store::StoreError> for PageError {
+    fn from(e: ceiba_store::StoreError) -> Self {
+        PageError::Internal(e.to_string())
+    }
+}
+
+impl From<minijinja::Error> for PageError {
+    fn from(e: minijinja::Error) -> Self {
+        PageError::Internal(format!("template: {e:#}"))
+    }
+}
+
+impl PageError {
+    pub fn not_found(key: &'static str, name: impl Into<String>) -> Self {
+        PageError::NotFound {
+            message: Some((key, name.into())),
+        }
+    }
+
+    pub fn render(self, state: &SharedState, ctx: &PageCtx) -> Response {
+        let (status, page) = match &self {
+            PageError::NotFound { message } => (
+                StatusCode::NOT_FOUND,
+                context! {
+                    status => 404,
+                    message_key => message.as_ref().map(|m| m.0),
+                    message_name => message.as_ref().map(|m| m.1.clone()),
+                },
+            ),
+            PageError::Internal(detail) => {
+                tracing::error!(path = %ctx.path, %detail, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    context! { status => 500 },
+                )
+            }
+        };
+        let html = state
+            .templates
+            .get_template("error.html")
+            .and_then(|t| t.render(ctx.template_context(state, page)));
+        match html {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "error page failed to render");
+                (status, "error").into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Numbers, sizes and dates written the way each language reads them.
+
+use ceiba_core::Lang;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+const MONTHS_ES: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `27 de noviembre de 2026` / `27 November 2026`.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    let m = d.month0() as usize;
+    match lang {
+        Lang::Es => format!("{} de {} de {}", d.day(), MONTHS_ES[m], d.year()),
+        Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[m], d.year()),
+    }
+}
+
+pub fn datetime(lang: Lang, t: DateTime<Utc>) -> String {
+    date(lang, t.date_naive())
+}
+
+/// Thousands grouped: `14 901 286` in Spanish (the RAE's thin space rule, written as a
+/// no-break space), `14,901,286` in English.
+pub fn integer(lang: Lang, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = match lang {
+        Lang::Es => '\u{a0}',
+        Lang::En => ',',
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// `1,2 MB` / `1.2 MB`.
+pub fn file_size(lang: Lang, bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let text = if unit == 0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    let text = match lang {
+        Lang::Es => text.replace('.', ","),
+        Lang::En => text,
+    };
+    format!("{text} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(date(Lang::Es, d), "27 de noviembre de 2026");
+        assert_eq!(date(Lang::En, d), "27 November 2026");
+        assert_eq!(integer(Lang::En, 14901286), "14,901,286");
+        assert_eq!(integer(Lang::Es, 14901286), "14\u{a0}901\u{a0}286");
+        assert_eq!(integer(Lang::En, -1000), "-1,000");
+        assert_eq!(integer(Lang::En, 999), "999");
+        assert_eq!(file_size(Lang::Es, 1_234_567), "1,2 MB");
+        assert_eq!(file_size(Lang::En, 532), "532 B");
+    }
+}

@@ -1,0 +1,204 @@
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use ceiba_core::{Dataset, DatasetState};
+use ceiba_store::{DatasetFilter, DatasetSort};
+use minijinja::context;
+use serde::Serialize;
+
+use super::{page_number, param, render, Params};
+use crate::context::PageCtx;
+use crate::views::{percent_encode, CategoryView, DatasetCard, DatasetView, OrgView, ResourceView};
+use crate::{PageError, SharedState};
+
+pub const PAGE_SIZE: i64 = 20;
+
+/// Whether an anonymous visitor may see the dataset.
+pub fn is_public(d: &Dataset) -> bool {
+    d.state == DatasetState::Active && !d.private
+}
+
+/// Finds a dataset a visitor may see, by name or id.
+pub async fn visible_dataset(state: &SharedState, name: &str) -> Result<Dataset, PageError> {
+    match state.catalog.dataset(name).await? {
+        Some(d) if is_public(&d) => Ok(d),
+        _ => Err(PageError::not_found("notfound-dataset", name)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct PageLink {
+    number: i64,
+    url: String,
+    current: bool,
+}
+
+/// Links to nearby pages, keeping every other parameter.
+fn pagination(
+    base_url: &str,
+    params: &HashMap<String, String>,
+    page: i64,
+    pages: i64,
+) -> Vec<PageLink> {
+    let mut numbers: Vec<i64> = vec![1, page - 1, page, page + 1, pages];
+    numbers.retain(|n| (1..=pages).contains(n));
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+        .into_iter()
+        .map(|number| PageLink {
+            number,
+            url: page_url(base_url, params, number),
+            current: number == page,
+        })
+        .collect()
+}
+
+pub fn page_url(base_url: &str, params: &HashMap<String, String>, page: i64) -> String {
+    let mut pairs: Vec<(&String, &String)> = params
+        .iter()
+        .filter(|(k, v)| k.as_str() != "page" && !v.trim().is_empty())
+        .collect();
+    pairs.sort();
+    let mut query: Vec<String> = pairs
+        .into_iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect();
+    if page > 1 {
+        query.push(format!("page={page}"));
+    }
+    if query.is_empty() {
+        base_url.to_owned()
+    } else {
+        format!("{base_url}?{}", query.join("&"))
+    }
+}
+
+/// A page of datasets with paging; shared by the dataset, organization and group pages.
+pub async fn listing(
+    state: &SharedState,
+    ctx: &PageCtx,
+    mut filter: DatasetFilter,
+    params: &HashMap<String, String>,
+    base_url: &str,
+) -> Result<minijinja::Value, PageError> {
+    let page = page_number(params);
+    filter.limit = PAGE_SIZE;
+    filter.offset = (page - 1) * PAGE_SIZE;
+    let c = &state.catalog;
+    let found = c.datasets(&filter).await?;
+    let orgs: HashMap<_, _> = c
+        .organizations()
+        .await?
+        .into_iter()
+        .map(|o| (o.item.id, o.item))
+        .collect();
+    let ids: Vec<_> = found.items.iter().map(|d| d.id).collect();
+    let formats = c.formats_of(&ids).await?;
+    let pages = ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    Ok(context! {
+        datasets => found.items.iter().map(|d| DatasetCard::new(ctx.lang, d, &orgs, &formats)).collect::<Vec<_>>(),
+        total => found.total,
+        page => page,
+        pages => pages,
+        page_links => pagination(base_url, params, page, pages),
+        previous_url => (page > 1).then(|| page_url(base_url, params, page - 1)),
+        next_url => (page < pages).then(|| page_url(base_url, params, page + 1)),
+    })
+}
+
+pub async fn list(State(state): State<SharedState>, ctx: PageCtx, params: Params) -> Response {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let page = async {
+        let sort = match param(&params, "sort") {
+            Some(s) if s.starts_with("metadata_modified") => DatasetSort::Modified,
+            Some(s) if s.starts_with("title") => DatasetSort::Title,
+            Some(s) if s.starts_with("name") => DatasetSort::Name,
+            _ => DatasetSort::Newest,
+        };
+        let filter = DatasetFilter {
+            organization: param(&params, "organization").map(str::to_owned),
+            category: param(&params, "groups").map(str::to_owned),
+            tag: param(&params, "tags").map(str::to_owned),
+            text: param(&params, "q").map(|q| q.chars().take(500).collect()),
+            sort,
+            ..Default::default()
+        };
+        let base_url = format!("{}/dataset", ctx.base());
+        let listing = listing(&state, &ctx, filter, &params, &base_url).await?;
+        let lang = ctx.lang;
+        let orgs = state.catalog.organizations().await?;
+        let cats = state.catalog.categories().await?;
+        Ok::<_, PageError>(context! {
+            ..listing,
+            ..context! {
+                q => param(&params, "q"),
+                selected_organization => param(&params, "organization"),
+                selected_group => param(&params, "groups"),
+                selected_tag => param(&params, "tags"),
+                sort => match sort {
+                    DatasetSort::Newest => "metadata_created desc",
+                    DatasetSort::Modified => "metadata_modified desc",
+                    DatasetSort::Title => "title_string asc",
+                    DatasetSort::Name => "name asc",
+                },
+                filtered => ["q", "organization", "groups", "tags"].iter().any(|k| param(&params, k).is_some()),
+                organizations => orgs.iter().map(|o| OrgView::new(lang, &o.item, o.dataset_count)).collect::<Vec<_>>(),
+                categories => cats.iter().map(|c| CategoryView::new(lang, &c.item, c.dataset_count)).collect::<Vec<_>>(),
+            }
+        })
+    }
+    .await;
+    render(&state, &ctx, "datasets.html", page)
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path(name): Path<String>,
+) -> Response {
+    let page = async {
+        let d = visible_dataset(&state, &name).await?;
+        let view = dataset_view(&state, &ctx, &d).await?;
+        Ok::<_, PageError>(context! { dataset => view })
+    }
+    .await;
+    render(&state, &ctx, "dataset.html", page)
+}
+
+async fn dataset_view(
+    state: &SharedState,
+    ctx: &PageCtx,
+    d: &Dataset,
+) -> Result<DatasetView, PageError> {
+    let c = &state.catalog;
+    let org = c.organization(&d.organization_id.to_string()).await?;
+    let categories: Vec<_> = c.categories().await?.into_iter().map(|c| c.item).collect();
+    let resources = c.resources_of(d.id).await?;
+    Ok(DatasetView::new(
+        ctx.lang,
+        d,
+        org.as_ref(),
+        &categories,
+        &resources,
+    ))
+}
+
+pub async fn resource(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path((name, rid)): Path<(String, String)>,
+) -> Response {
+    let page = async {
+        let d = visible_dataset(&state, &name).await?;
+        let view = dataset_view(&state, &ctx, &d).await?;
+        let Some(pos) = view.resources.iter().position(|r| r.id == rid) else {
+            return Err(PageError::not_found("notfound-resource", rid.clone()));
+        };
+        let resource: &ResourceView = &view.resources[pos];
+        Ok(context! { resource => resource, dataset => view })
+    }
+    .await;
+    render(&state, &ctx, "resource.html", page)
+}

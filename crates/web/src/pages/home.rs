@@ -1,0 +1,53 @@
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::response::Response;
+use ceiba_store::{DatasetFilter, DatasetSort};
+use minijinja::context;
+
+use super::render;
+use crate::context::PageCtx;
+use crate::views::{CategoryView, DatasetCard, OrgView};
+use crate::{PageError, SharedState};
+
+pub async fn home(State(state): State<SharedState>, ctx: PageCtx) -> Response {
+    let page = async {
+        let lang = ctx.lang;
+        let c = &state.catalog;
+        let categories = c.categories().await?;
+        let orgs = c.organizations().await?;
+        let newest = c
+            .datasets(&DatasetFilter {
+                sort: DatasetSort::Newest,
+                limit: 6,
+                ..Default::default()
+            })
+            .await?;
+        let featured = c
+            .datasets(&DatasetFilter {
+                featured_only: true,
+                sort: DatasetSort::Modified,
+                limit: 3,
+                ..Default::default()
+            })
+            .await?;
+        let ids: Vec<_> = newest.items.iter().chain(&featured.items).map(|d| d.id).collect();
+        let formats = c.formats_of(&ids).await?;
+        let org_map: HashMap<_, _> = orgs.iter().map(|o| (o.item.id, o.item.clone())).collect();
+        let cards = |list: &[ceiba_core::Dataset]| -> Vec<DatasetCard> {
+            list.iter()
+                .map(|d| DatasetCard::new(lang, d, &org_map, &formats))
+                .collect()
+        };
+        Ok::<_, PageError>(context! {
+            title => state.i18n.t(lang, "home-title", &[]),
+            dataset_total => newest.total,
+            categories => categories.iter().map(|c| CategoryView::new(lang, &c.item, c.dataset_count)).collect::<Vec<_>>(),
+            organizations => orgs.iter().map(|o| OrgView::new(lang, &o.item, o.dataset_count)).collect::<Vec<_>>(),
+            newest => cards(&newest.items),
+            featured => cards(&featured.items),
+        })
+    }
+    .await;
+    render(&state, &ctx, "home.html", page)
+}

@@ -1,0 +1,94 @@
+//! Page handlers, one module per part of the site. Each handler is mounted twice, at `/`
+//! (Spanish) and `/en` (English); the language arrives as a request extension.
+
+mod about;
+mod datasets;
+mod download;
+mod home;
+mod publishers;
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use minijinja::value::Value;
+
+use crate::context::PageCtx;
+use crate::{PageError, SharedState};
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/dataset", get(datasets::list))
+        .route("/dataset/", get(datasets::list))
+        .route("/dataset/{name}", get(datasets::show))
+        .route("/dataset/{name}/resource/{rid}", get(datasets::resource))
+        .route(
+            "/dataset/{name}/resource/{rid}/download",
+            get(download::original),
+        )
+        .route(
+            "/dataset/{name}/resource/{rid}/download/{filename}",
+            get(download::original_named),
+        )
+        .route("/organization", get(publishers::organizations))
+        .route("/organization/", get(publishers::organizations))
+        .route("/organization/{name}", get(publishers::organization))
+        .route("/group", get(publishers::groups))
+        .route("/group/", get(publishers::groups))
+        .route("/group/{name}", get(publishers::group))
+        .route("/about", get(about::about))
+}
+
+/// Renders `template` with the page's values, or the error page.
+pub(crate) fn render(
+    state: &SharedState,
+    ctx: &PageCtx,
+    template: &str,
+    page: Result<Value, PageError>,
+) -> Response {
+    let html = page.and_then(|page| {
+        let tmpl = state.templates.get_template(template)?;
+        Ok(tmpl.render(ctx.template_context(state, page))?)
+    });
+    match html {
+        Ok(html) => (
+            [(header::CACHE_CONTROL, "no-cache")],
+            [(header::VARY, "Accept-Encoding")],
+            Html(html),
+        )
+            .into_response(),
+        Err(e) => e.render(state, ctx),
+    }
+}
+
+/// Anything no route matched: a 404 page in the language of the path.
+pub async fn not_found(State(state): State<SharedState>, uri: axum::http::Uri) -> Response {
+    let lang = if uri.path() == "/en" || uri.path().starts_with("/en/") {
+        ceiba_core::Lang::En
+    } else {
+        ceiba_core::Lang::Es
+    };
+    let ctx = PageCtx::from_uri(lang, &uri);
+    PageError::NotFound { message: None }.render(&state, &ctx)
+}
+
+/// Query parameters, read leniently: a malformed value is treated as absent rather than
+/// refused, so a mistyped link still shows a page.
+pub(crate) type Params =
+    Result<axum::extract::Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>;
+
+pub(crate) fn param<'a>(params: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
+    params.get(key).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// The 1-based page number asked for, within reason.
+pub(crate) fn page_number(params: &HashMap<String, String>) -> i64 {
+    param(params, "page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, 100_000)
+}

@@ -1,0 +1,331 @@
+//! What templates see: catalog records turned into text in the page's language.
+
+use std::collections::HashMap;
+
+use ceiba_core::territory::{self, Territory};
+use ceiba_core::{Category, Dataset, Lang, Licence, Organization, Resource};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::context::base;
+use crate::{format, markdown};
+
+#[derive(Debug, Serialize)]
+pub struct OrgView {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub image_url: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub initials: String,
+    pub dataset_count: i64,
+}
+
+impl OrgView {
+    pub fn new(lang: Lang, o: &Organization, dataset_count: i64) -> Self {
+        let title = o.title.get(lang).to_owned();
+        OrgView {
+            name: o.name.clone(),
+            initials: initials(&title),
+            title,
+            description: o.description.get(lang).to_owned(),
+            image_url: o.image_url.clone(),
+            email: o.email.clone(),
+            website: o.website.clone(),
+            dataset_count,
+        }
+    }
+}
+
+/// Initials of the significant words, for a publisher without a logo.
+fn initials(title: &str) -> String {
+    const SKIP: [&str; 8] = ["de", "del", "la", "las", "los", "y", "of", "the"];
+    title
+        .split_whitespace()
+        .filter(|w| !SKIP.contains(&w.to_lowercase().as_str()))
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .take(3)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct CategoryView {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub icon: String,
+    pub dataset_count: i64,
+}
+
+impl CategoryView {
+    pub fn new(lang: Lang, c: &Category, dataset_count: i64) -> Self {
+        CategoryView {
+            name: c.name.clone(),
+            title: c.title.get(lang).to_owned(),
+            description: c.description.get(lang).to_owned(),
+            icon: c.icon.clone().unwrap_or_else(|| "folder".into()),
+            dataset_count,
+        }
+    }
+}
+
+/// A dataset in a listing.
+#[derive(Debug, Serialize)]
+pub struct DatasetCard {
+    pub name: String,
+    pub title: String,
+    pub excerpt: String,
+    pub organization: Option<String>,
+    pub formats: Vec<String>,
+    pub modified: String,
+    pub private: bool,
+    pub draft: bool,
+}
+
+impl DatasetCard {
+    pub fn new(
+        lang: Lang,
+        d: &Dataset,
+        orgs: &HashMap<Uuid, Organization>,
+        formats: &HashMap<Uuid, Vec<String>>,
+    ) -> Self {
+        DatasetCard {
+            name: d.name.clone(),
+            title: d.title.get(lang).to_owned(),
+            excerpt: markdown::excerpt(d.description.get(lang), 220),
+            organization: orgs
+                .get(&d.organization_id)
+                .map(|o| o.title.get(lang).to_owned()),
+            formats: formats.get(&d.id).cloned().unwrap_or_default(),
+            modified: format::datetime(lang, d.modified),
+            private: d.private,
+            draft: d.state == ceiba_core::DatasetState::Draft,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct LicenceView {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub open: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlaceView {
+    pub code: String,
+    pub label: String,
+}
+
+/// A dataset's page.
+#[derive(Debug, Serialize)]
+pub struct DatasetView {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub organization: Option<OrgView>,
+    pub categories: Vec<CategoryView>,
+    pub tags: Vec<String>,
+    pub licence: LicenceView,
+    pub temporal: Option<(Option<String>, Option<String>)>,
+    pub spatial: Vec<PlaceView>,
+    pub frequency: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub source_url: Option<String>,
+    pub version: Option<String>,
+    pub created: String,
+    pub modified: String,
+    pub extras: Vec<(String, String)>,
+    pub private: bool,
+    pub draft: bool,
+    pub resources: Vec<ResourceView>,
+}
+
+impl DatasetView {
+    pub fn new(
+        lang: Lang,
+        d: &Dataset,
+        org: Option<&Organization>,
+        categories: &[Category],
+        resources: &[Resource],
+    ) -> Self {
+        let licence = match Licence::find(&d.licence_id) {
+            Some(l) => LicenceView {
+                id: l.id.into(),
+                title: l.title(lang).into(),
+                url: (!l.url.is_empty()).then(|| l.url.into()),
+                open: l.open,
+            },
+            None => LicenceView {
+                id: d.licence_id.clone(),
+                title: d.licence_id.clone(),
+                url: None,
+                open: false,
+            },
+        };
+        let date = |x: Option<chrono::NaiveDate>| x.map(|x| format::date(lang, x));
+        let temporal = (d.temporal.start.is_some() || d.temporal.end.is_some())
+            .then(|| (date(d.temporal.start), date(d.temporal.end)));
+        DatasetView {
+            id: d.id.to_string(),
+            name: d.name.clone(),
+            title: d.title.get(lang).to_owned(),
+            description: d.description.get(lang).to_owned(),
+            organization: org.map(|o| OrgView::new(lang, o, 0)),
+            categories: categories
+                .iter()
+                .filter(|c| d.categories.contains(&c.name))
+                .map(|c| CategoryView::new(lang, c, 0))
+                .collect(),
+            tags: d.tags.clone(),
+            licence,
+            temporal,
+            spatial: d.spatial.iter().map(|c| place(lang, c)).collect(),
+            frequency: d.frequency.map(|f| f.label(lang).to_owned()),
+            contact_name: d.contact.name.clone(),
+            contact_email: d.contact.email.clone(),
+            source_url: d.source_url.clone(),
+            version: d.version.clone(),
+            created: format::datetime(lang, d.created),
+            modified: format::datetime(lang, d.modified),
+            extras: d
+                .extras
+                .iter()
+                .filter(|(k, _)| k.as_str() != "demo")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            private: d.private,
+            draft: d.state == ceiba_core::DatasetState::Draft,
+            resources: resources
+                .iter()
+                .map(|r| ResourceView::new(lang, d, r))
+                .collect(),
+        }
+    }
+}
+
+fn place(lang: Lang, code: &str) -> PlaceView {
+    let (es_country, en_country) = ("Guatemala (todo el país)", "Guatemala (whole country)");
+    let label = match territory::resolve(code) {
+        Some(Territory::Country) => match lang {
+            Lang::Es => es_country.to_owned(),
+            Lang::En => en_country.to_owned(),
+        },
+        Some(Territory::Department(_, name)) => name.to_owned(),
+        Some(Territory::Municipality(c, name)) => {
+            let dep = territory::department_name(&c[..2]).unwrap_or("");
+            format!("{name}, {dep}")
+        }
+        None => code.to_owned(),
+    };
+    PlaceView {
+        code: code.to_owned(),
+        label,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResourceView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub format: String,
+    pub media_type: Option<String>,
+    pub size: Option<String>,
+    pub sha256: Option<String>,
+    pub filename: Option<String>,
+    /// External address of a link resource.
+    pub url: Option<String>,
+    pub page_url: String,
+    /// Where the original file (or the external link) is fetched.
+    pub download_url: String,
+    pub is_upload: bool,
+    pub created: String,
+    pub modified: String,
+}
+
+impl ResourceView {
+    pub fn new(lang: Lang, d: &Dataset, r: &Resource) -> Self {
+        let page_url = format!("{}/dataset/{}/resource/{}", base(lang), d.name, r.id);
+        let download_url = match (&r.storage_key, &r.url) {
+            (Some(_), _) => format!(
+                "/dataset/{}/resource/{}/download/{}",
+                d.id,
+                r.id,
+                download_name(r)
+            ),
+            (None, Some(url)) => url.clone(),
+            (None, None) => page_url.clone(),
+        };
+        ResourceView {
+            id: r.id.to_string(),
+            name: r.name.clone(),
+            description: r.description.clone(),
+            format: r.format.clone(),
+            media_type: r.media_type.clone(),
+            size: r.size.map(|s| format::file_size(lang, s)),
+            sha256: r.sha256.clone(),
+            filename: r.original_filename.clone(),
+            url: r.url.clone(),
+            page_url,
+            download_url,
+            is_upload: r.is_upload(),
+            created: format::datetime(lang, r.created),
+            modified: format::datetime(lang, r.modified),
+        }
+    }
+}
+
+/// The file name in a download URL: the original name, percent-encoded for the path.
+pub fn download_name(r: &Resource) -> String {
+    let name = r
+        .original_filename
+        .clone()
+        .unwrap_or_else(|| format!("{}.{}", r.id, r.format.to_ascii_lowercase()));
+    percent_encode(&name)
+}
+
+/// Encodes everything but RFC 3986's unreserved characters.
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_skip_small_words() {
+        assert_eq!(initials("Instituto Nacional de Estadística"), "INE");
+        assert_eq!(initials("Ministerio de Finanzas Públicas"), "MFP");
+    }
+
+    #[test]
+    fn percent_encodes_names() {
+        assert_eq!(
+            percent_encode("Población 2018.csv"),
+            "Poblaci%C3%B3n%202018.csv"
+        );
+    }
+
+    #[test]
+    fn places_are_named() {
+        assert_eq!(place(Lang::Es, "13").label, "Huehuetenango");
+        assert_eq!(place(Lang::En, "GT").label, "Guatemala (whole country)");
+        assert_eq!(place(Lang::Es, "0101").label, "Guatemala, Guatemala");
+    }
+}
