@@ -1,1 +1,194 @@
-//! ceiba-demo
+//! A deterministic demo catalog: four Guatemalan publishers, four categories and eight
+//! datasets of synthetic figures with CSV and XLSX files, to show what the portal is for.
+//!
+//! Every value comes from a seeded PRNG, every id is a UUID v5 and every timestamp is
+//! fixed, so two loads give the same catalog and byte-identical files. Every dataset says
+//! plainly, in both languages, that its figures are synthetic.
+
+mod datasets;
+mod ids;
+mod profile;
+mod publishers;
+mod random;
+mod table;
+mod xlsx;
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use ceiba_core::{media_type_for_format, Category, Organization, Resource};
+use ceiba_store::{Catalog, FileStore};
+
+use crate::datasets::{Body, DemoDataset};
+
+/// What [`load`] added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub organizations: usize,
+    pub categories: usize,
+    pub datasets: usize,
+    pub resources: usize,
+    /// The demo was there already; nothing was added (and the counts are 0).
+    pub already_present: bool,
+}
+
+/// Loads the demo catalog into `catalog` and `files`. If the demo is already there (the
+/// organization `segeplan` exists), does nothing and returns `already_present = true`.
+pub async fn load(catalog: &Catalog, files: &FileStore) -> Result<DemoSummary> {
+    let marker = catalog
+        .organization(publishers::MARKER)
+        .await
+        .context("checking whether the demo is already loaded")?;
+    if marker.is_some() {
+        tracing::info!("demo catalog already present; nothing to do");
+        return Ok(DemoSummary {
+            already_present: true,
+            ..DemoSummary::default()
+        });
+    }
+
+    // Generating the files is CPU work, so it runs off the async workers; and it all
+    // happens before the first write, so a generator error leaves the catalog untouched.
+    let demo = tokio::task::spawn_blocking(Demo::build)
+        .await
+        .context("the demo generator stopped")??;
+
+    let mut summary = DemoSummary::default();
+    for org in &demo.organizations {
+        catalog
+            .create_organization(org)
+            .await
+            .with_context(|| format!("creating organization {}", org.name))?;
+        summary.organizations += 1;
+    }
+    for cat in &demo.categories {
+        catalog
+            .create_category(cat)
+            .await
+            .with_context(|| format!("creating category {}", cat.name))?;
+        summary.categories += 1;
+    }
+    for ds in demo.datasets {
+        let name = ds.dataset.name.clone();
+        summary.resources += write_dataset(catalog, files, ds)
+            .await
+            .with_context(|| format!("loading demo dataset {name}"))?;
+        summary.datasets += 1;
+    }
+    tracing::info!(
+        organizations = summary.organizations,
+        categories = summary.categories,
+        datasets = summary.datasets,
+        resources = summary.resources,
+        "demo catalog loaded"
+    );
+    Ok(summary)
+}
+
+/// Writes one dataset and its resources; returns the number of resources.
+async fn write_dataset(catalog: &Catalog, files: &FileStore, ds: DemoDataset) -> Result<usize> {
+    let d = &ds.dataset;
+    catalog
+        .create_dataset(d)
+        .await
+        .context("creating the dataset")?;
+    let mut count = 0;
+    for res in ds.resources {
+        let id = ids::resource(&d.name, res.slug);
+        let mut r = Resource {
+            id,
+            dataset_id: d.id,
+            name: res.name,
+            description: res.description,
+            format: res.format.to_owned(),
+            media_type: media_type_for_format(res.format).map(str::to_owned),
+            size: None,
+            sha256: None,
+            original_filename: None,
+            url: None,
+            storage_key: None,
+            position: 0,
+            created: d.created,
+            modified: d.modified,
+        };
+        match res.body {
+            Body::File { filename, bytes } => {
+                let key = FileStore::new_original_key(id);
+                let stored = files
+                    .put(&key, Bytes::from(bytes))
+                    .await
+                    .with_context(|| format!("storing {filename}"))?;
+                r.size = Some(stored.size);
+                r.sha256 = Some(stored.sha256);
+                r.storage_key = Some(stored.key);
+                r.original_filename = Some(filename);
+            }
+            Body::Link(url) => r.url = Some(url),
+        }
+        catalog
+            .create_resource(&r)
+            .await
+            .with_context(|| format!("creating resource {}", r.name))?;
+        count += 1;
+    }
+    tracing::debug!(dataset = %d.name, rows = ds.rows, resources = count, "demo dataset loaded");
+    Ok(count)
+}
+
+/// The whole demo, generated in memory.
+struct Demo {
+    organizations: Vec<Organization>,
+    categories: Vec<Category>,
+    datasets: Vec<DemoDataset>,
+}
+
+impl Demo {
+    fn build() -> Result<Demo> {
+        let profile = profile::Profile::build().context("building the territory profile")?;
+        Ok(Demo {
+            organizations: publishers::organizations()?,
+            categories: publishers::categories()?,
+            datasets: datasets::all(&profile)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Prints the row counts and file sizes (`cargo test -p ceiba-demo -- --nocapture`).
+    #[test]
+    fn generation_is_deterministic_and_modest() -> Result<()> {
+        let started = std::time::Instant::now();
+        let a = Demo::build()?;
+        let elapsed = started.elapsed();
+        let b = Demo::build()?;
+        let mut total = 0;
+        for (x, y) in a.datasets.iter().zip(&b.datasets) {
+            assert_eq!(x.dataset, y.dataset);
+            for (rx, ry) in x.resources.iter().zip(&y.resources) {
+                if let (
+                    Body::File {
+                        bytes: bx,
+                        filename,
+                    },
+                    Body::File { bytes: by, .. },
+                ) = (&rx.body, &ry.body)
+                {
+                    assert!(bx == by, "{filename} differs between runs");
+                    total += bx.len();
+                    println!(
+                        "{:<40} {:>6} rows  {:>9} bytes  {}",
+                        x.dataset.name,
+                        x.rows,
+                        bx.len(),
+                        filename
+                    );
+                }
+            }
+        }
+        println!("total {total} bytes, generated in {elapsed:?}");
+        assert!(total < 3_000_000, "demo files total {total} bytes");
+        Ok(())
+    }
+}
