@@ -58,7 +58,11 @@ mod tests {
         std::fs::write(&path, "listen = 80\n").unwrap();
         let err = FileConfig::load(&path).unwrap_err().to_string();
         assert!(err.contains("listen"), "{err}");
-        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\nsite_name = \"Datos GT\"\n").unwrap();
+        std::fs::write(
+            &path,
+            "listen = \"0.0.0.0:9000\"\nsite_name = \"Datos GT\"\n",
+        )
+        .unwrap();
         let c = FileConfig::load(&path).unwrap();
         assert_eq!(c.site_name.as_deref(), Some("Datos GT"));
     }

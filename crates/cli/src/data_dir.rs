@@ -40,7 +40,8 @@ impl DataDir {
 
     pub fn files(&self) -> anyhow::Result<FileStore> {
         let path = self.root.join("files");
-        FileStore::local(&path).with_context(|| format!("cannot open the file store {}", path.display()))
+        FileStore::local(&path)
+            .with_context(|| format!("cannot open the file store {}", path.display()))
     }
 }
 

@@ -30,7 +30,13 @@ struct Cli {
 
     /// Keep the catalog in this PostgreSQL database (postgres://…) instead of the SQLite
     /// file in the data folder; for portals that run on several machines.
-    #[arg(long, global = true, env = "CEIBA_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "CEIBA_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
 
     #[command(subcommand)]
@@ -68,12 +74,16 @@ struct ServeArgs {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("CEIBA_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_from_env("CEIBA_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start: {e}");
@@ -148,7 +158,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!("Ceiba is serving {} on http://{addr}/", data.display());
+            let bound = listener.local_addr().unwrap_or(addr);
+            // Tests and scripts read this line to find the port when asked for port 0.
+            eprintln!("Ceiba is serving {} on http://{bound}/", data.display());
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())
                 .await

@@ -31,21 +31,10 @@ pub struct DemoSummary {
     pub already_present: bool,
 }
 
-/// Loads the demo catalog into `catalog` and `files`. If the demo is already there (the
-/// organization `segeplan` exists), does nothing and returns `already_present = true`.
+/// Loads the demo catalog into `catalog` and `files`. Whatever part of it is already there
+/// is kept, so a load that was interrupted completes on the next call; when everything is
+/// there, nothing is added and `already_present` is true.
 pub async fn load(catalog: &Catalog, files: &FileStore) -> Result<DemoSummary> {
-    let marker = catalog
-        .organization(publishers::MARKER)
-        .await
-        .context("checking whether the demo is already loaded")?;
-    if marker.is_some() {
-        tracing::info!("demo catalog already present; nothing to do");
-        return Ok(DemoSummary {
-            already_present: true,
-            ..DemoSummary::default()
-        });
-    }
-
     // Generating the files is CPU work, so it runs off the async workers; and it all
     // happens before the first write, so a generator error leaves the catalog untouched.
     let demo = tokio::task::spawn_blocking(Demo::build)
@@ -54,46 +43,67 @@ pub async fn load(catalog: &Catalog, files: &FileStore) -> Result<DemoSummary> {
 
     let mut summary = DemoSummary::default();
     for org in &demo.organizations {
-        catalog
-            .create_organization(org)
-            .await
-            .with_context(|| format!("creating organization {}", org.name))?;
-        summary.organizations += 1;
+        if catalog.organization(&org.name).await?.is_none() {
+            catalog
+                .create_organization(org)
+                .await
+                .with_context(|| format!("creating organization {}", org.name))?;
+            summary.organizations += 1;
+        }
     }
     for cat in &demo.categories {
-        catalog
-            .create_category(cat)
-            .await
-            .with_context(|| format!("creating category {}", cat.name))?;
-        summary.categories += 1;
+        if catalog.category(&cat.name).await?.is_none() {
+            catalog
+                .create_category(cat)
+                .await
+                .with_context(|| format!("creating category {}", cat.name))?;
+            summary.categories += 1;
+        }
     }
     for ds in demo.datasets {
         let name = ds.dataset.name.clone();
-        summary.resources += write_dataset(catalog, files, ds)
+        let (created, resources) = write_dataset(catalog, files, ds)
             .await
             .with_context(|| format!("loading demo dataset {name}"))?;
-        summary.datasets += 1;
+        summary.datasets += usize::from(created);
+        summary.resources += resources;
     }
-    tracing::info!(
-        organizations = summary.organizations,
-        categories = summary.categories,
-        datasets = summary.datasets,
-        resources = summary.resources,
-        "demo catalog loaded"
-    );
+    summary.already_present = summary == DemoSummary::default();
+    if summary.already_present {
+        tracing::info!("demo catalog already present; nothing to do");
+    } else {
+        tracing::info!(
+            organizations = summary.organizations,
+            categories = summary.categories,
+            datasets = summary.datasets,
+            resources = summary.resources,
+            "demo catalog loaded"
+        );
+    }
     Ok(summary)
 }
 
-/// Writes one dataset and its resources; returns the number of resources.
-async fn write_dataset(catalog: &Catalog, files: &FileStore, ds: DemoDataset) -> Result<usize> {
+/// Writes one dataset and those of its resources that are missing; returns whether the
+/// dataset was created and how many resources were.
+async fn write_dataset(
+    catalog: &Catalog,
+    files: &FileStore,
+    ds: DemoDataset,
+) -> Result<(bool, usize)> {
     let d = &ds.dataset;
-    catalog
-        .create_dataset(d)
-        .await
-        .context("creating the dataset")?;
+    let created = catalog.dataset(&d.id.to_string()).await?.is_none();
+    if created {
+        catalog
+            .create_dataset(d)
+            .await
+            .context("creating the dataset")?;
+    }
     let mut count = 0;
     for res in ds.resources {
         let id = ids::resource(&d.name, res.slug);
+        if catalog.resource(&id.to_string()).await?.is_some() {
+            continue;
+        }
         let mut r = Resource {
             id,
             dataset_id: d.id,
@@ -131,7 +141,7 @@ async fn write_dataset(catalog: &Catalog, files: &FileStore, ds: DemoDataset) ->
         count += 1;
     }
     tracing::debug!(dataset = %d.name, rows = ds.rows, resources = count, "demo dataset loaded");
-    Ok(count)
+    Ok((created, count))
 }
 
 /// The whole demo, generated in memory.

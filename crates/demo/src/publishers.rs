@@ -5,9 +5,6 @@ use ceiba_core::{Category, Localized, Organization};
 
 use crate::ids;
 
-/// The organization whose presence means the demo is loaded.
-pub const MARKER: &str = "segeplan";
-
 struct Org {
     name: &'static str,
     title: (&'static str, &'static str),

@@ -1,4 +1,5 @@
 //! The demo catalog loaded into a fresh SQLite catalog and local file store.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 

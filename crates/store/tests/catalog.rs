@@ -1,5 +1,6 @@
 //! The store suite. Every test runs on SQLite, and on PostgreSQL as well when
 //! `CEIBA_TEST_DATABASE_URL` names a server (each test gets a database of its own).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 
@@ -268,7 +269,7 @@ async fn listing_filters_counts_and_pages() {
             .unwrap();
         for i in 0..5 {
             let mut d = dataset(&format!("ds-{i}"), if i < 3 { &o1 } else { &o2 });
-            d.created = d.created + chrono::Duration::seconds(i);
+            d.created += chrono::Duration::seconds(i);
             d.categories = if i % 2 == 0 {
                 vec!["pobreza".into()]
             } else {

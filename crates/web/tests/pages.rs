@@ -1,4 +1,5 @@
 //! The pages through HTTP, in both languages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! A small portal for tests: a temporary data directory with a known catalog.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;

@@ -1,0 +1,210 @@
+//! The `ceiba` binary as an administrator uses it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn ceiba() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ceiba"));
+    for var in [
+        "CEIBA_DATA",
+        "CEIBA_CONFIG",
+        "CEIBA_DATABASE_URL",
+        "CEIBA_LISTEN",
+        "CEIBA_THEME",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("CEIBA_LOG", "warn");
+    cmd
+}
+
+/// Sends one HTTP/1.1 GET and returns the status code and body.
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text[9..12].parse().unwrap();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `ceiba serve` on a free port and waits for its address line.
+fn serve(args: &[&str]) -> (Server, String) {
+    let mut child = ceiba()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child);
+    let mut lines = BufReader::new(stderr).lines();
+    let started = Instant::now();
+    loop {
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            let addr = rest.trim_end_matches('/').to_owned();
+            std::thread::spawn(move || for _ in lines {});
+            return (server, addr);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no address line"
+        );
+    }
+}
+
+#[test]
+fn help_explains_every_command() {
+    let out = ceiba().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in ["serve", "demo", "--data", "--config", "--database-url"] {
+        assert!(text.contains(word), "--help mentions {word}:\n{text}");
+    }
+    let out = ceiba().args(["serve", "--help"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for word in ["--listen", "--demo", "--theme", "127.0.0.1:8080"] {
+        assert!(text.contains(word), "serve --help mentions {word}");
+    }
+}
+
+#[test]
+fn serve_with_demo_answers_health_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("datos portal");
+    let (_server, addr) = serve(&["--demo", "--data", data.to_str().unwrap()]);
+    let (status, body) = http_get(&addr, "/healthz");
+    assert_eq!((status, body.trim()), (200, "ok"));
+    let (status, body) = http_get(&addr, "/dataset/ranking-gestion-municipal");
+    assert_eq!(status, 200);
+    assert!(body.contains("Ranking"), "{body}");
+    let (status, _) = http_get(&addr, "/en/organization/segeplan");
+    assert_eq!(status, 200);
+    assert!(data.join("catalog.db").exists());
+}
+
+#[test]
+fn demo_loads_once_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let out = ceiba()
+        .args(["demo", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Loaded the demo catalog"), "{text}");
+    // CEIBA_DATA works like --data.
+    let out = ceiba()
+        .arg("demo")
+        .env("CEIBA_DATA", &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("already loaded"));
+}
+
+#[test]
+fn unusable_data_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let bad = file.join("data");
+    let out = ceiba().args(["demo", "--data"]).arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(bad.to_str().unwrap()), "{err}");
+    assert!(err.contains("cannot create the data directory"), "{err}");
+}
+
+#[test]
+fn malformed_configuration_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ceiba.toml");
+    std::fs::write(&config, "data = \"x\"\nlisten = 8080\n").unwrap();
+    let out = ceiba()
+        .arg("--config")
+        .arg(&config)
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("listen") && err.contains("ceiba.toml"),
+        "{err}"
+    );
+
+    std::fs::write(
+        &config,
+        format!("data = {:?}\nlisten = \"nowhere\"\n", dir.path().join("d")),
+    )
+    .unwrap();
+    let out = ceiba()
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("listen: 'nowhere'"), "{err}");
+}
+
+#[test]
+fn settings_from_file_apply_and_flags_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ceiba.toml");
+    let data = dir.path().join("from-file");
+    std::fs::write(
+        &config,
+        format!("data = {data:?}\nsite_name = \"Datos GT\"\n"),
+    )
+    .unwrap();
+    let (_server, addr) = serve(&["--config", config.to_str().unwrap()]);
+    let (_, body) = http_get(&addr, "/");
+    assert!(body.contains("Datos GT"));
+    assert!(
+        data.join("catalog.db").exists(),
+        "data folder from the file"
+    );
+    let (_server2, addr2) = serve(&["--config", config.to_str().unwrap(), "--site-name", "Otro"]);
+    let (_, body) = http_get(&addr2, "/");
+    assert!(body.contains("Otro") && !body.contains("Datos GT"));
+}
