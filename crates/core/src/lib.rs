@@ -10,6 +10,7 @@ pub mod lang;
 pub mod licence;
 pub mod model;
 pub mod name;
+pub mod schema;
 pub mod territory;
 mod territory_data;
 
@@ -18,3 +19,4 @@ pub use lang::{Lang, Localized};
 pub use licence::Licence;
 pub use model::*;
 pub use name::{validate_name, NameError};
+pub use schema::{Column, ColumnStats, ColumnType, TopValue};

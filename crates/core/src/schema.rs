@@ -1,0 +1,136 @@
+//! The typed schema of an ingested table: its columns, their types and statistics — the
+//! data dictionary a publisher can edit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+
+/// The type of a column's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnType {
+    Integer,
+    Decimal,
+    Boolean,
+    Date,
+    Datetime,
+    Text,
+}
+
+impl ColumnType {
+    pub const ALL: [ColumnType; 6] = [
+        ColumnType::Integer,
+        ColumnType::Decimal,
+        ColumnType::Boolean,
+        ColumnType::Date,
+        ColumnType::Datetime,
+        ColumnType::Text,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Integer => "integer",
+            ColumnType::Decimal => "decimal",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::Datetime => "datetime",
+            ColumnType::Text => "text",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ColumnType> {
+        let s = s.trim().to_ascii_lowercase();
+        ColumnType::ALL.into_iter().find(|t| t.as_str() == s).or(match s.as_str() {
+            "int" | "int64" | "entero" | "bigint" => Some(ColumnType::Integer),
+            "float" | "float64" | "number" | "numeric" | "double" | "decimal_number" => {
+                Some(ColumnType::Decimal)
+            }
+            "bool" | "booleano" => Some(ColumnType::Boolean),
+            "fecha" => Some(ColumnType::Date),
+            "timestamp" | "fecha_hora" => Some(ColumnType::Datetime),
+            "string" | "texto" | "str" => Some(ColumnType::Text),
+            _ => None,
+        })
+    }
+
+    /// The type's name for people: "número entero", "decimal number".
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ColumnType::Integer, Lang::Es) => "número entero",
+            (ColumnType::Integer, Lang::En) => "whole number",
+            (ColumnType::Decimal, Lang::Es) => "número decimal",
+            (ColumnType::Decimal, Lang::En) => "decimal number",
+            (ColumnType::Boolean, Lang::Es) => "sí/no",
+            (ColumnType::Boolean, Lang::En) => "yes/no",
+            (ColumnType::Date, Lang::Es) => "fecha",
+            (ColumnType::Date, Lang::En) => "date",
+            (ColumnType::Datetime, Lang::Es) => "fecha y hora",
+            (ColumnType::Datetime, Lang::En) => "date and time",
+            (ColumnType::Text, Lang::Es) => "texto",
+            (ColumnType::Text, Lang::En) => "text",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnType::Integer | ColumnType::Decimal)
+    }
+}
+
+/// A frequent value and how often it occurs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopValue {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Summary statistics of one column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColumnStats {
+    pub nulls: u64,
+    /// Estimated number of distinct non-null values.
+    pub distinct: u64,
+    /// Smallest and largest value, written as text (numbers in plain notation, dates ISO).
+    pub min: Option<String>,
+    pub max: Option<String>,
+    /// Most frequent values, most frequent first (exact for up to a few thousand distinct
+    /// values, approximate above).
+    pub top: Vec<TopValue>,
+    /// Sum and mean of numeric columns.
+    pub sum: Option<f64>,
+    pub mean: Option<f64>,
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// The name used in queries and APIs (unique within the table).
+    pub name: String,
+    /// The heading as it appeared in the file, or as the publisher edited it.
+    pub label: String,
+    #[serde(rename = "type")]
+    pub column_type: ColumnType,
+    /// Whether a publisher fixed the type (it is not re-inferred on rebuild).
+    #[serde(default)]
+    pub type_overridden: bool,
+    #[serde(default)]
+    pub description: String,
+    /// Unit of measure, e.g. "Q" (quetzales), "US$", "%", "personas".
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub stats: ColumnStats,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_round_trip() {
+        for t in ColumnType::ALL {
+            assert_eq!(ColumnType::parse(t.as_str()), Some(t));
+        }
+        assert_eq!(ColumnType::parse("Texto"), Some(ColumnType::Text));
+        assert_eq!(ColumnType::parse("blob"), None);
+    }
+}
