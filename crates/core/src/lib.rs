@@ -12,6 +12,7 @@ pub mod model;
 pub mod name;
 pub mod schema;
 pub mod territory;
+pub mod version;
 mod territory_data;
 
 pub use frequency::Frequency;
@@ -20,3 +21,4 @@ pub use licence::Licence;
 pub use model::*;
 pub use name::{validate_name, NameError};
 pub use schema::{Column, ColumnStats, ColumnType, TopValue};
+pub use version::{IngestJob, IngestedTable, JobState, ResourceVersion, VersionStatus};

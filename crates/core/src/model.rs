@@ -129,6 +129,9 @@ pub struct Resource {
     /// Object-store key of the uploaded original (ASCII; never derived from user input).
     pub storage_key: Option<String>,
     pub position: i64,
+    /// The version in service (for uploads): the newest whose ingestion succeeded.
+    #[serde(default)]
+    pub current_version_id: Option<Uuid>,
     pub created: DateTime<Utc>,
     pub modified: DateTime<Utc>,
 }

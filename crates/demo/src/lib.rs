@@ -117,6 +117,7 @@ async fn write_dataset(
             url: None,
             storage_key: None,
             position: 0,
+            current_version_id: None,
             created: d.created,
             modified: d.modified,
         };

@@ -14,6 +14,7 @@ mod organizations;
 mod resources;
 mod sql;
 mod time;
+mod versions;
 
 pub use catalog::Catalog;
 pub use datasets::{DatasetFilter, DatasetSort, Page};

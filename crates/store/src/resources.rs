@@ -9,7 +9,8 @@ use crate::time::{from_db, to_db};
 use crate::{Catalog, Result, StoreError};
 
 const COLUMNS: &str = "id, dataset_id, name, description, format, media_type, size, sha256, \
-                       original_filename, url, storage_key, position, created, modified";
+                       original_filename, url, storage_key, position, created, modified, \
+                       current_version_id";
 
 fn from_row(row: &AnyRow) -> Result<Resource> {
     Ok(Resource {
@@ -25,6 +26,15 @@ fn from_row(row: &AnyRow) -> Result<Resource> {
         url: row.try_get("url")?,
         storage_key: row.try_get("storage_key")?,
         position: row.try_get("position")?,
+        current_version_id: row
+            .try_get::<Option<String>, _>("current_version_id")?
+            .map(|s| {
+                uuid::Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt {
+                    column: "resource.current_version_id",
+                    value: s,
+                })
+            })
+            .transpose()?,
         created: from_db("resource.created", &row.try_get::<String, _>("created")?)?,
         modified: from_db("resource.modified", &row.try_get::<String, _>("modified")?)?,
     })
@@ -65,7 +75,7 @@ impl Catalog {
         .try_get("p")?;
         sqlx::query(&format!(
             "INSERT INTO resource ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14)"
+             $11, $12, $13, $14, $15)"
         ))
         .bind(r.id.to_string())
         .bind(r.dataset_id.to_string())
@@ -81,6 +91,7 @@ impl Catalog {
         .bind(position)
         .bind(to_db(r.created))
         .bind(to_db(r.modified))
+        .bind(r.current_version_id.map(|v| v.to_string()))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

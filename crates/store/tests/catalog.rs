@@ -442,6 +442,7 @@ async fn resources_keep_order_and_files_keep_bytes() {
             url: None,
             storage_key: Some(stored.key.clone()),
             position: 99,
+            current_version_id: None,
             created: t,
             modified: t,
         };

@@ -173,6 +173,7 @@ pub async fn fixture(p: &Portal) -> (Dataset, Resource) {
             url: None,
             storage_key: Some(stored.key),
             position: 0,
+            current_version_id: None,
             created: t,
             modified: t,
         })

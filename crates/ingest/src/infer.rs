@@ -1,0 +1,382 @@
+//! Deciding each column's type from every value in the file, not a sample.
+//!
+//! A column is fed every non-blank cell; it counts which types each value fits. At the
+//! end the first type in the order boolean, integer, decimal, date, datetime that fits all
+//! values — but a tolerance of 1% and the "no data" markers (`N/D`, `s.d.`, `-`) — wins;
+//! otherwise the column is text. Values that look like codes (`0101`) keep the column as
+//! text, so a leading zero is never lost.
+
+use ceiba_core::ColumnType;
+use serde::{Deserialize, Serialize};
+
+use crate::parse::{self, DateOrder, DecimalSep};
+use crate::{Issue, IssueKind, Value};
+
+const EXAMPLES: usize = 5;
+
+/// How a column's values are read when the table is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnPlan {
+    pub name: String,
+    /// The heading as written in the file.
+    pub label: String,
+    pub column_type: ColumnType,
+    pub decimal_sep: DecimalSep,
+    pub date_order: DateOrder,
+    /// Whether the type was forced by the publisher.
+    pub overridden: bool,
+}
+
+// Candidate types, in the order they are tried.
+const BOOL: usize = 0;
+const INT_POINT: usize = 1;
+const INT_COMMA: usize = 2;
+const DEC_POINT: usize = 3;
+const DEC_COMMA: usize = 4;
+const DATE: usize = 5;
+const DATETIME: usize = 6;
+const CANDIDATES: usize = 7;
+
+/// Everything one column's values said during the first pass.
+#[derive(Debug, Clone)]
+pub struct ColumnInference {
+    /// 1-based column number.
+    pub index: usize,
+    pub name: String,
+    pub label: String,
+    values: u64,
+    markers: u64,
+    fits: [u64; CANDIDATES],
+    misfits: [Vec<(u64, String)>; CANDIDATES],
+    leading_zero: u64,
+    digits_only: u64,
+    min_width: usize,
+    max_width: usize,
+    proves_dmy: u64,
+    proves_mdy: u64,
+}
+
+impl ColumnInference {
+    pub fn new(index: usize, name: String, label: String) -> Self {
+        ColumnInference {
+            index,
+            name,
+            label,
+            values: 0,
+            markers: 0,
+            fits: [0; CANDIDATES],
+            misfits: Default::default(),
+            leading_zero: 0,
+            digits_only: 0,
+            min_width: usize::MAX,
+            max_width: 0,
+            proves_dmy: 0,
+            proves_mdy: 0,
+        }
+    }
+
+    /// Counts one cell at source row `row`. Blank cells are not values.
+    pub fn add(&mut self, row: u64, value: Value<'_>) {
+        let mut fit = [false; CANDIDATES];
+        match value {
+            Value::Empty => return,
+            Value::Text(raw) => {
+                let s = raw.trim();
+                if s.is_empty() {
+                    return;
+                }
+                if parse::is_null_marker(s) {
+                    self.values += 1;
+                    self.markers += 1;
+                    self.misfit_all(row, s, &fit);
+                    return;
+                }
+                self.text_fits(s, &mut fit);
+                self.values += 1;
+                for (i, ok) in fit.iter().enumerate() {
+                    if *ok {
+                        self.fits[i] += 1;
+                    }
+                }
+                if fit.iter().zip(&self.misfits).any(|(ok, ex)| !ok && ex.len() < EXAMPLES) {
+                    self.misfit_all(row, s, &fit);
+                }
+                return;
+            }
+            Value::Int(_) => {
+                fit[INT_POINT] = true;
+                fit[INT_COMMA] = true;
+                fit[DEC_POINT] = true;
+                fit[DEC_COMMA] = true;
+            }
+            Value::Float(_) => {
+                fit[DEC_POINT] = true;
+                fit[DEC_COMMA] = true;
+            }
+            Value::Bool(_) => fit[BOOL] = true,
+            Value::Date(_) => {
+                fit[DATE] = true;
+                fit[DATETIME] = true;
+            }
+            Value::DateTime(_) => fit[DATETIME] = true,
+        }
+        self.values += 1;
+        for (i, ok) in fit.iter().enumerate() {
+            if *ok {
+                self.fits[i] += 1;
+            }
+        }
+        // Formatting the value costs an allocation; only pay it while examples are wanted.
+        let wanted = fit
+            .iter()
+            .zip(&self.misfits)
+            .any(|(ok, ex)| !ok && ex.len() < EXAMPLES);
+        if wanted {
+            self.misfit_all(row, &value.display(), &fit);
+        }
+    }
+
+    fn misfit_all(&mut self, row: u64, shown: &str, fit: &[bool; CANDIDATES]) {
+        for (i, ok) in fit.iter().enumerate() {
+            if !ok && self.misfits[i].len() < EXAMPLES {
+                let shown: String = shown.chars().take(40).collect();
+                self.misfits[i].push((row, shown));
+            }
+        }
+    }
+
+    fn text_fits(&mut self, s: &str, fit: &mut [bool; CANDIDATES]) {
+        let bytes = s.as_bytes();
+        if bytes.iter().all(u8::is_ascii_digit) {
+            // The common case, kept fast: a plain whole number.
+            self.digits_only += 1;
+            self.min_width = self.min_width.min(bytes.len());
+            self.max_width = self.max_width.max(bytes.len());
+            if bytes.len() > 1 && bytes[0] == b'0' {
+                self.leading_zero += 1;
+            }
+            let in_range = bytes.len() <= 18;
+            fit[INT_POINT] = in_range;
+            fit[INT_COMMA] = in_range;
+            fit[DEC_POINT] = true;
+            fit[DEC_COMMA] = true;
+            return;
+        }
+        if parse::number_shape(s).is_some() {
+            fit[INT_POINT] = parse::parse_integer(s, DecimalSep::Point).is_some();
+            fit[INT_COMMA] = parse::parse_integer(s, DecimalSep::Comma).is_some();
+            fit[DEC_POINT] = parse::parse_number(s, DecimalSep::Point).is_some();
+            fit[DEC_COMMA] = parse::parse_number(s, DecimalSep::Comma).is_some();
+            return;
+        }
+        if parse::parse_bool(s).is_some() {
+            fit[BOOL] = true;
+            return;
+        }
+        if let Some(d) = parse::date_shape(s) {
+            match d.proves {
+                Some(DateOrder::Dmy) => self.proves_dmy += 1,
+                Some(DateOrder::Mdy) => self.proves_mdy += 1,
+                None => {}
+            }
+            fit[DATE] = !d.has_time;
+            fit[DATETIME] = true;
+        }
+    }
+
+    /// The column's plan: the inferred type, or `forced` when the publisher chose one.
+    /// `comma_hint` says the file's style suggests decimal commas (a `;` delimiter) for
+    /// columns whose values do not tell.
+    pub fn decide(&self, forced: Option<ColumnType>, comma_hint: bool) -> (ColumnPlan, Option<Issue>) {
+        let real = self.values - self.markers;
+        let point_evidence = self.fits[DEC_POINT].saturating_sub(self.fits[DEC_COMMA]);
+        let comma_evidence = self.fits[DEC_COMMA].saturating_sub(self.fits[DEC_POINT]);
+        let sep = if comma_evidence > point_evidence || (comma_evidence == point_evidence && comma_hint) {
+            DecimalSep::Comma
+        } else {
+            DecimalSep::Point
+        };
+        let order = if self.proves_mdy > self.proves_dmy {
+            DateOrder::Mdy
+        } else {
+            DateOrder::Dmy
+        };
+        let (int, dec) = match sep {
+            DecimalSep::Point => (INT_POINT, DEC_POINT),
+            DecimalSep::Comma => (INT_COMMA, DEC_COMMA),
+        };
+        let tolerance = real / 100;
+        let accepts = |c: usize| self.fits[c] > 0 && real - self.fits[c].min(real) <= tolerance;
+        let dates_conflict = self.proves_dmy > 0 && self.proves_mdy > 0;
+        let looks_like_code = self.leading_zero > 0
+            || (self.digits_only == real
+                && real > 0
+                && self.min_width == self.max_width
+                && self.min_width >= 2
+                && name_suggests_code(&self.name));
+
+        let inferred = if real == 0 {
+            ColumnType::Text
+        } else if looks_like_code {
+            ColumnType::Text
+        } else if accepts(BOOL) {
+            ColumnType::Boolean
+        } else if accepts(int) {
+            ColumnType::Integer
+        } else if accepts(dec) {
+            ColumnType::Decimal
+        } else if !dates_conflict && accepts(DATE) {
+            ColumnType::Date
+        } else if !dates_conflict && accepts(DATETIME) {
+            ColumnType::Datetime
+        } else {
+            ColumnType::Text
+        };
+        let column_type = forced.unwrap_or(inferred);
+        let candidate = match column_type {
+            ColumnType::Boolean => Some(BOOL),
+            ColumnType::Integer => Some(int),
+            ColumnType::Decimal => Some(dec),
+            ColumnType::Date => Some(DATE),
+            ColumnType::Datetime => Some(DATETIME),
+            ColumnType::Text => None,
+        };
+        let issue = candidate.and_then(|c| {
+            let count = self.values - self.fits[c].min(self.values);
+            (count > 0).then(|| {
+                Issue::warning(IssueKind::TypeMismatch {
+                    expected: column_type,
+                    count,
+                    examples: self.misfits[c].clone(),
+                })
+                .at_column(self.index, self.name.clone())
+            })
+        });
+        (
+            ColumnPlan {
+                name: self.name.clone(),
+                label: self.label.clone(),
+                column_type,
+                decimal_sep: sep,
+                date_order: order,
+                overridden: forced.is_some(),
+            },
+            issue,
+        )
+    }
+}
+
+/// Column names that usually hold identifiers, whose fixed-width digits are codes.
+fn name_suggests_code(name: &str) -> bool {
+    let n = name.to_lowercase();
+    ["cod", "código", "id", "snip", "pcode", "nit", "dpi", "cui", "telefono", "teléfono", "clave", "ubigeo", "code"]
+        .iter()
+        .any(|w| n == *w || n.starts_with(&format!("{w}_")) || n.starts_with(&format!("{w} ")) || n.ends_with(&format!("_{w}")) || n.ends_with(&format!(" {w}")) || n.starts_with("codigo") || n.starts_with("cod_") || n.starts_with("id_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn infer(values: &[&str]) -> (ColumnPlan, Option<Issue>) {
+        infer_named("valor", values, false)
+    }
+
+    fn infer_named(name: &str, values: &[&str], comma_hint: bool) -> (ColumnPlan, Option<Issue>) {
+        let mut c = ColumnInference::new(3, name.into(), name.into());
+        for (i, v) in values.iter().enumerate() {
+            c.add(i as u64 + 2, Value::Text(v));
+        }
+        c.decide(None, comma_hint)
+    }
+
+    #[test]
+    fn codes_with_leading_zeros_stay_text() {
+        let (plan, issue) = infer(&["0101", "0102", "1301", "2217"]);
+        assert_eq!(plan.column_type, ColumnType::Text);
+        assert!(issue.is_none());
+        let (plan, _) = infer_named("snip", &["123456", "234567"], false);
+        assert_eq!(plan.column_type, ColumnType::Text);
+        let (plan, _) = infer_named("anio", &["2019", "2020"], false);
+        assert_eq!(plan.column_type, ColumnType::Integer);
+    }
+
+    #[test]
+    fn numbers_in_both_conventions() {
+        let (plan, _) = infer(&["1,234.56", "3.5", "12"]);
+        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Decimal, DecimalSep::Point));
+        let (plan, _) = infer(&["1.234,56", "3,5", "12"]);
+        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Decimal, DecimalSep::Comma));
+        let (plan, _) = infer(&["1,234", "12,500", "7"]);
+        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Integer, DecimalSep::Point));
+        // With a ';' delimiter, ambiguous "1,234" reads as a decimal comma.
+        let (plan, _) = infer_named("x", &["1,234", "0,5"], true);
+        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Decimal, DecimalSep::Comma));
+        let (plan, _) = infer(&["1,234,567", "2,000"]);
+        assert_eq!(plan.column_type, ColumnType::Integer);
+    }
+
+    #[test]
+    fn no_data_markers_are_counted_not_fatal() {
+        let mut values = vec!["10"; 200];
+        values[15] = "N/D";
+        values[60] = "s.d.";
+        let (plan, issue) = infer(&values);
+        assert_eq!(plan.column_type, ColumnType::Integer);
+        let issue = issue.unwrap();
+        assert_eq!(
+            issue.kind,
+            IssueKind::TypeMismatch {
+                expected: ColumnType::Integer,
+                count: 2,
+                examples: vec![(17, "N/D".into()), (62, "s.d.".into())],
+            }
+        );
+        assert_eq!(issue.column, Some((3, "valor".into())));
+    }
+
+    #[test]
+    fn a_few_stray_values_are_tolerated_many_make_text() {
+        let mut values = vec!["10"; 300];
+        values[7] = "diez";
+        let (plan, issue) = infer(&values);
+        assert_eq!(plan.column_type, ColumnType::Integer);
+        assert!(matches!(issue.unwrap().kind, IssueKind::TypeMismatch { count: 1, .. }));
+        let (plan, _) = infer(&["10", "once", "12"]);
+        assert_eq!(plan.column_type, ColumnType::Text);
+    }
+
+    #[test]
+    fn booleans_dates_datetimes() {
+        assert_eq!(infer(&["sí", "no", "Sí"]).0.column_type, ColumnType::Boolean);
+        let (plan, _) = infer(&["31/12/2018", "01/02/2019"]);
+        assert_eq!((plan.column_type, plan.date_order), (ColumnType::Date, DateOrder::Dmy));
+        let (plan, _) = infer(&["12/31/2018", "01/02/2019"]);
+        assert_eq!((plan.column_type, plan.date_order), (ColumnType::Date, DateOrder::Mdy));
+        assert_eq!(infer(&["2018-12-31", "2019-01-01T10:00"]).0.column_type, ColumnType::Datetime);
+        assert_eq!(infer(&["31/12/2018", "12/31/2018"]).0.column_type, ColumnType::Text);
+    }
+
+    #[test]
+    fn spreadsheet_values_keep_their_types() {
+        let mut c = ColumnInference::new(1, "monto".into(), "monto".into());
+        c.add(2, Value::Int(5));
+        c.add(3, Value::Float(2.5));
+        c.add(4, Value::Text("N/D"));
+        let (plan, issue) = c.decide(None, false);
+        assert_eq!(plan.column_type, ColumnType::Decimal);
+        assert!(issue.is_some());
+    }
+
+    #[test]
+    fn forced_types_report_what_does_not_fit() {
+        let mut c = ColumnInference::new(2, "codigo".into(), "codigo".into());
+        for (i, v) in ["0101", "0102", "X1"].iter().enumerate() {
+            c.add(i as u64 + 2, Value::Text(v));
+        }
+        let (plan, issue) = c.decide(Some(ColumnType::Integer), false);
+        assert!(plan.overridden);
+        assert_eq!(plan.column_type, ColumnType::Integer);
+        assert!(matches!(issue.unwrap().kind, IssueKind::TypeMismatch { count: 1, .. }));
+    }
+}

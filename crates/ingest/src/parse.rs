@@ -1,0 +1,407 @@
+//! Reading one text cell as a number, boolean or date, the ways Guatemalan files write
+//! them: `1,234.56` and `1.234,56`, `Q 1 500`, `29.33%`, `sí`/`no`, `31/12/2018`,
+//! `2018-12-31T08:00`.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+/// Which character separates decimals in a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DecimalSep {
+    #[default]
+    Point,
+    Comma,
+}
+
+/// What the shape of a number tells about the column's convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberShape {
+    /// Digits only: fits every convention.
+    Plain,
+    /// Only the point convention reads it (`1,234.5`, `3.25`).
+    Point,
+    /// Only the comma convention reads it (`1.234,5`, `3,25`).
+    Comma,
+    /// Either, with different values (`1,234` or `1.234`).
+    Ambiguous,
+}
+
+/// Strips what surrounds a number in publishers' files: currency prefixes, a percent sign,
+/// spaces. Returns the core and whether it was a percentage.
+fn number_core(s: &str) -> &str {
+    let s = s.trim();
+    let s = s.strip_suffix('%').unwrap_or(s).trim_end();
+    let s = ["US$", "USD", "Q.", "GTQ", "Q", "$", "€"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s);
+    s.trim_start()
+}
+
+/// Classifies a text as a number shape, or `None` when it is not a number.
+pub fn number_shape(s: &str) -> Option<NumberShape> {
+    let core = number_core(s);
+    let body = core.strip_prefix(['-', '+']).unwrap_or(core);
+    let bytes = body.as_bytes();
+    if bytes.is_empty() || !bytes[0].is_ascii_digit() && bytes[0] != b'.' && bytes[0] != b',' {
+        return None;
+    }
+    let mut digits = 0usize;
+    let (mut points, mut commas, mut spaces, mut exp) = (0usize, 0usize, 0usize, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => points += 1,
+            b',' => commas += 1,
+            b' ' | 0xC2 | 0xA0 => spaces += 1, // NBSP is C2 A0 in UTF-8
+            b'e' | b'E' if !exp && i > 0 && i + 1 < bytes.len() => exp = true,
+            b'-' | b'+' if exp && matches!(bytes[i - 1], b'e' | b'E') => {}
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    if exp {
+        return (commas == 0 && spaces == 0 && body.parse::<f64>().is_ok()).then_some(NumberShape::Point);
+    }
+    if spaces > 0 {
+        // "1 234 567" or "1 234,5": spaces group thousands; the other mark is decimal.
+        let compact: String = body.chars().filter(|c| *c != ' ' && *c != '\u{a0}').collect();
+        if !grouped_by(body, |c| c == ' ' || c == '\u{a0}') {
+            return None;
+        }
+        return match (points, commas) {
+            (0, 0) => Some(NumberShape::Plain),
+            (1, 0) => number_shape(&compact).map(|_| NumberShape::Point),
+            (0, 1) => number_shape(&compact).map(|_| NumberShape::Comma),
+            _ => None,
+        };
+    }
+    let last_group = |sep: char| body.rsplit(sep).next().map_or(0, str::len);
+    match (points, commas) {
+        (0, 0) => Some(NumberShape::Plain),
+        (1, 0) => Some(if is_thousands_candidate(body, '.') {
+            NumberShape::Ambiguous
+        } else {
+            NumberShape::Point
+        }),
+        (0, 1) => Some(if is_thousands_candidate(body, ',') {
+            NumberShape::Ambiguous
+        } else {
+            NumberShape::Comma
+        }),
+        (_, 0) => grouped_by(body, |c| c == '.').then_some(NumberShape::Comma),
+        (0, _) => grouped_by(body, |c| c == ',').then_some(NumberShape::Point),
+        _ => {
+            // Both marks: the last one is the decimal separator.
+            let last_point = body.rfind('.');
+            let last_comma = body.rfind(',');
+            if last_point > last_comma {
+                let int = &body[..last_point.unwrap_or(0)];
+                (points == 1 && grouped_by(int, |c| c == ',') && last_group('.') > 0)
+                    .then_some(NumberShape::Point)
+            } else {
+                let int = &body[..last_comma.unwrap_or(0)];
+                (commas == 1 && grouped_by(int, |c| c == '.') && last_group(',') > 0)
+                    .then_some(NumberShape::Comma)
+            }
+        }
+    }
+}
+
+/// `1,234` with one separator followed by exactly three digits, 1–3 digits before it.
+fn is_thousands_candidate(body: &str, sep: char) -> bool {
+    match body.split_once(sep) {
+        Some((int, frac)) => {
+            (1..=3).contains(&int.len()) && frac.len() == 3 && !int.starts_with('0')
+        }
+        None => false,
+    }
+}
+
+/// Digits grouped in threes by `is_sep` (first group 1–3 digits), optionally followed by
+/// a decimal part using the other mark.
+fn grouped_by(s: &str, is_sep: impl Fn(char) -> bool) -> bool {
+    let int_end = s
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit() && !is_sep(*c))
+        .map_or(s.len(), |(i, _)| i);
+    let int = &s[..int_end];
+    let mut groups = int.split(|c| is_sep(c));
+    let Some(first) = groups.next() else {
+        return false;
+    };
+    if first.is_empty() || first.len() > 3 {
+        return false;
+    }
+    groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Reads a number under a column's convention; `None` if it is not one.
+pub fn parse_number(s: &str, sep: DecimalSep) -> Option<f64> {
+    let shape = number_shape(s)?;
+    if matches!(
+        (shape, sep),
+        (NumberShape::Point, DecimalSep::Comma) | (NumberShape::Comma, DecimalSep::Point)
+    ) {
+        return None;
+    }
+    let core = number_core(s);
+    let mut out = String::with_capacity(core.len());
+    for c in core.chars() {
+        match (c, sep) {
+            ('0'..='9' | '-' | '+' | 'e' | 'E', _) => out.push(c),
+            ('.', DecimalSep::Point) | (',', DecimalSep::Comma) => out.push('.'),
+            _ => {} // thousands separators and spaces
+        }
+    }
+    out.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Reads a whole number under a column's convention (no decimal part), within i64.
+pub fn parse_integer(s: &str, sep: DecimalSep) -> Option<i64> {
+    let shape = number_shape(s)?;
+    if matches!(
+        (shape, sep),
+        (NumberShape::Point, DecimalSep::Comma) | (NumberShape::Comma, DecimalSep::Point)
+    ) {
+        return None;
+    }
+    let core = number_core(s);
+    let decimal = match sep {
+        DecimalSep::Point => '.',
+        DecimalSep::Comma => ',',
+    };
+    if core.contains(decimal) || core.contains(['e', 'E']) {
+        return None;
+    }
+    let digits: String = core
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
+        .collect();
+    digits.parse().ok()
+}
+
+/// `sí`/`no`, `true`/`false`, `verdadero`/`falso`, `yes`/`no`.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    let t = s.trim();
+    if t.len() > 9 {
+        return None;
+    }
+    match t.to_lowercase().as_str() {
+        "sí" | "si" | "true" | "verdadero" | "yes" | "s" => Some(true),
+        "no" | "false" | "falso" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// The order of day and month in slash dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first, as Guatemala writes dates.
+    #[default]
+    Dmy,
+    Mdy,
+}
+
+/// A date or date-time in text, and what it tells about the day/month order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateShape {
+    pub has_time: bool,
+    /// `Some(order)` when the values prove it (a part over 12).
+    pub proves: Option<DateOrder>,
+    /// Whether it is a slash/dash day-month form at all (as opposed to ISO).
+    pub numeric_dm: bool,
+}
+
+fn split_time(s: &str) -> (&str, Option<&str>) {
+    let s = s.trim();
+    if let Some(i) = s.find(['T', ' ']) {
+        (&s[..i], Some(s[i + 1..].trim()))
+    } else {
+        (s, None)
+    }
+}
+
+fn parse_time(t: &str) -> Option<NaiveTime> {
+    let t = t.trim_end_matches('Z');
+    // Drop a UTC offset such as +00:00 or -06:00 (times are kept as written).
+    let t = match t.rfind(['+', '-']) {
+        Some(i) if i >= 5 => &t[..i],
+        _ => t,
+    };
+    NaiveTime::parse_from_str(t, "%H:%M:%S%.f")
+        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+        .ok()
+}
+
+fn date_parts(d: &str) -> Option<(u32, u32, i32, bool)> {
+    // (first, second, year, iso)
+    let sep = if d.contains('/') {
+        '/'
+    } else if d.contains('-') {
+        '-'
+    } else if d.contains('.') {
+        '.'
+    } else {
+        return None;
+    };
+    let mut it = d.split(sep);
+    let (a, b, c) = (it.next()?, it.next()?, it.next()?);
+    if it.next().is_some() {
+        return None;
+    }
+    let num = |x: &str| -> Option<u32> {
+        (!x.is_empty() && x.len() <= 4 && x.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| x.parse().ok())
+            .flatten()
+    };
+    if a.len() == 4 && sep == '-' {
+        let (y, m, dd) = (num(a)?, num(b)?, num(c)?);
+        return Some((dd, m, y as i32, true));
+    }
+    if c.len() != 4 || a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    Some((num(a)?, num(b)?, num(c)? as i32, false))
+}
+
+/// Classifies a text as a date or date-time, or `None`.
+pub fn date_shape(s: &str) -> Option<DateShape> {
+    let (d, t) = split_time(s);
+    if let Some(t) = t {
+        parse_time(t)?;
+    }
+    let (a, b, y, iso) = date_parts(d)?;
+    if iso {
+        NaiveDate::from_ymd_opt(y, b, a)?;
+        return Some(DateShape {
+            has_time: t.is_some(),
+            proves: None,
+            numeric_dm: false,
+        });
+    }
+    let dmy = NaiveDate::from_ymd_opt(y, b, a).is_some();
+    let mdy = NaiveDate::from_ymd_opt(y, a, b).is_some();
+    let proves = match (dmy, mdy) {
+        (true, true) => None,
+        (true, false) => Some(DateOrder::Dmy),
+        (false, true) => Some(DateOrder::Mdy),
+        (false, false) => return None,
+    };
+    Some(DateShape {
+        has_time: t.is_some(),
+        proves,
+        numeric_dm: true,
+    })
+}
+
+/// Reads a date-time (a date alone is midnight) in the column's order.
+pub fn parse_datetime(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    let (d, t) = split_time(s);
+    let (a, b, y, iso) = date_parts(d)?;
+    let date = if iso || order == DateOrder::Dmy {
+        NaiveDate::from_ymd_opt(y, b, a)?
+    } else {
+        NaiveDate::from_ymd_opt(y, a, b)?
+    };
+    let time = match t {
+        Some(t) => parse_time(t)?,
+        None => NaiveTime::MIN,
+    };
+    Some(date.and_time(time))
+}
+
+/// Words that mean "no data" in publishers' files.
+pub fn is_null_marker(s: &str) -> bool {
+    let t = s.trim();
+    if t.len() > 12 {
+        return false;
+    }
+    matches!(
+        t.to_lowercase().as_str(),
+        "-" | "--" | "—" | "..." | "…" | "n/d" | "nd" | "n.d." | "n/a" | "na" | "n.a." | "s.d."
+            | "s/d" | "sd" | "null" | "none" | "nan" | "#n/a" | "#¡valor!" | "#value!" | "#div/0!"
+            | "sin dato" | "sin datos" | "no disponible" | "ns/nr" | "x"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_shapes() {
+        use NumberShape::*;
+        assert_eq!(number_shape("123"), Some(Plain));
+        assert_eq!(number_shape("-123"), Some(Plain));
+        assert_eq!(number_shape("3.25"), Some(Point));
+        assert_eq!(number_shape("3,25"), Some(Comma));
+        assert_eq!(number_shape("1,234"), Some(Ambiguous));
+        assert_eq!(number_shape("1.234"), Some(Ambiguous));
+        assert_eq!(number_shape("1,234,567"), Some(Point));
+        assert_eq!(number_shape("1.234.567"), Some(Comma));
+        assert_eq!(number_shape("1,234.56"), Some(Point));
+        assert_eq!(number_shape("1.234,56"), Some(Comma));
+        assert_eq!(number_shape("Q 1,500.00"), Some(Point));
+        assert_eq!(number_shape("29.33%"), Some(Point));
+        assert_eq!(number_shape("1 234 567"), Some(Plain));
+        assert_eq!(number_shape("1e5"), Some(Point));
+        assert_eq!(number_shape("0,5"), Some(Comma));
+        assert_eq!(number_shape("12,34,56"), None);
+        assert_eq!(number_shape("abc"), None);
+        assert_eq!(number_shape("1-2"), None);
+        assert_eq!(number_shape("N/D"), None);
+        assert_eq!(number_shape("."), None);
+    }
+
+    #[test]
+    fn numbers_by_convention() {
+        assert_eq!(parse_number("1,234.56", DecimalSep::Point), Some(1234.56));
+        assert_eq!(parse_number("1.234,56", DecimalSep::Comma), Some(1234.56));
+        assert_eq!(parse_number("1.234,56", DecimalSep::Point), None);
+        assert_eq!(parse_number("1,234", DecimalSep::Comma), Some(1.234));
+        assert_eq!(parse_number("1,234", DecimalSep::Point), Some(1234.0));
+        assert_eq!(parse_number("Q 1 500", DecimalSep::Point), Some(1500.0));
+        assert_eq!(parse_number("-0,5", DecimalSep::Comma), Some(-0.5));
+        assert_eq!(parse_integer("1,234,567", DecimalSep::Point), Some(1_234_567));
+        assert_eq!(parse_integer("1.234.567", DecimalSep::Comma), Some(1_234_567));
+        assert_eq!(parse_integer("12.5", DecimalSep::Point), None);
+        assert_eq!(parse_integer("99999999999999999999", DecimalSep::Point), None);
+    }
+
+    #[test]
+    fn booleans_and_nulls() {
+        assert_eq!(parse_bool("Sí"), Some(true));
+        assert_eq!(parse_bool("NO"), Some(false));
+        assert_eq!(parse_bool("quizá"), None);
+        assert!(is_null_marker("N/D"));
+        assert!(is_null_marker(" s.d. "));
+        assert!(!is_null_marker("Guatemala"));
+    }
+
+    #[test]
+    fn dates() {
+        let s = date_shape("31/12/2018").unwrap();
+        assert_eq!(s.proves, Some(DateOrder::Dmy));
+        assert_eq!(date_shape("12/31/2018").unwrap().proves, Some(DateOrder::Mdy));
+        assert_eq!(date_shape("01/02/2018").unwrap().proves, None);
+        assert!(date_shape("2018-12-31").is_some());
+        assert!(date_shape("2018-12-31T08:30:00").unwrap().has_time);
+        assert!(date_shape("2018-12-31 08:30").unwrap().has_time);
+        assert!(date_shape("2018-02-30").is_none());
+        assert!(date_shape("32/01/2018").is_none());
+        assert!(date_shape("2018").is_none());
+        assert!(date_shape("1/2").is_none());
+        assert_eq!(
+            parse_datetime("01/02/2018", DateOrder::Dmy).unwrap().date(),
+            NaiveDate::from_ymd_opt(2018, 2, 1).unwrap()
+        );
+        assert_eq!(
+            parse_datetime("2018-12-31T08:30:00Z", DateOrder::Dmy).unwrap().time(),
+            NaiveTime::from_hms_opt(8, 30, 0).unwrap()
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! One table from a source: find the header, read every row once to decide the types and
+//! where the data ends, then read again to write Parquet.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use ceiba_core::{Column, ColumnType};
+use serde::{Deserialize, Serialize};
+
+use crate::infer::{ColumnInference, ColumnPlan};
+use crate::table::TableWriter;
+use crate::{header, IngestError, Issue, IssueKind, Limits, OwnedValue, Rows, TableSource};
+
+/// Rows read ahead to find the header.
+const PREFIX_ROWS: usize = 200;
+/// Sparse rows held back while it is unknown whether they are notes below the table.
+const MAX_SUSPECTS: usize = 1_000;
+const PROGRESS_EVERY: u64 = 65_536;
+
+/// How to read one table; the publisher may force any of it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TableOptions {
+    /// 1-based row of the header in the source, instead of detecting it.
+    pub header_row: Option<u64>,
+    /// Types forced by column name.
+    #[serde(default)]
+    pub column_types: BTreeMap<String, ColumnType>,
+    /// The file's style suggests decimal commas (e.g. a `;`-separated CSV).
+    #[serde(default)]
+    pub comma_hint: bool,
+    /// Rows of a text file all have every column, so a short row is worth reporting.
+    #[serde(default)]
+    pub text_source: bool,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// A table that was built.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BuiltTable {
+    pub name: String,
+    /// 1-based row of the header in the source.
+    pub header_row: u64,
+    pub rows: u64,
+    pub columns: Vec<Column>,
+    pub plans: Vec<ColumnPlan>,
+    pub sample: Vec<Vec<serde_json::Value>>,
+    pub warnings: Vec<Issue>,
+}
+
+/// Progress of a build, for jobs: rows and bytes of the source read so far, and which pass.
+pub type Progress<'a> = &'a (dyn Fn(u8, u64, u64) + Sync);
+
+fn is_blank_row(rows: &dyn Rows) -> bool {
+    (0..rows.len()).all(|i| rows.get(i).is_blank())
+}
+
+fn non_blank(rows: &dyn Rows) -> usize {
+    (0..rows.len()).filter(|&i| !rows.get(i).is_blank()).count()
+}
+
+/// A row whose first filled cell says it sums the others ("TOTAL", "Total general").
+fn total_label(rows: &dyn Rows) -> Option<String> {
+    let first = (0..rows.len()).map(|i| rows.get(i)).find(|v| !v.is_blank())?;
+    let crate::Value::Text(t) = first else { return None };
+    let t = t.trim().trim_end_matches(':').trim();
+    let lower = t.to_lowercase();
+    let is_total = matches!(
+        lower.as_str(),
+        "total" | "totales" | "total general" | "gran total" | "suma" | "sumas" | "total nacional"
+            | "total república" | "total republica" | "total país" | "total pais"
+    ) || lower.starts_with("total ") && lower.split_whitespace().count() <= 3;
+    is_total.then(|| t.to_owned())
+}
+
+/// Column names from the header cells: trimmed, spaces collapsed, blanks and repeats
+/// renamed (and reported).
+fn column_names(header: &[OwnedValue], header_row: u64, warnings: &mut Vec<Issue>) -> Vec<(String, String)> {
+    let width = header
+        .iter()
+        .rposition(|v| !v.as_value().is_blank())
+        .map_or(0, |i| i + 1);
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(width);
+    for (i, cell) in header.iter().take(width).enumerate() {
+        let label = cell.to_string();
+        let base: String = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut name = if base.is_empty() {
+            let new_name = format!("columna_{}", i + 1);
+            warnings.push(
+                Issue::warning(IssueKind::BlankColumnName { new_name: new_name.clone() })
+                    .at_row(header_row)
+                    .at_column(i + 1, ""),
+            );
+            new_name
+        } else {
+            base.chars().take(200).collect()
+        };
+        if !seen.insert(name.to_lowercase()) {
+            let mut n = 2;
+            let original = name.clone();
+            while !seen.insert(format!("{original}_{n}").to_lowercase()) {
+                n += 1;
+            }
+            name = format!("{original}_{n}");
+            warnings.push(
+                Issue::warning(IssueKind::DuplicateColumnName { name: original.clone(), new_name: name.clone() })
+                    .at_row(header_row)
+                    .at_column(i + 1, original),
+            );
+        }
+        out.push((name, label.trim().to_owned()));
+    }
+    out
+}
+
+fn owned_row(rows: &dyn Rows) -> Vec<OwnedValue> {
+    (0..rows.len()).map(|i| rows.get(i).to_owned_value()).collect()
+}
+
+/// Builds one table into `parquet_path`.
+pub fn build_table(
+    source: &dyn TableSource,
+    opts: &TableOptions,
+    parquet_path: &Path,
+    progress: Progress<'_>,
+) -> Result<BuiltTable, IngestError> {
+    let limits = opts.limits;
+    let mut warnings = Vec::new();
+
+    // --- Pass 1: header, types, extent.
+    let mut rows = source.open()?;
+    let mut prefix: Vec<(u64, Vec<OwnedValue>)> = Vec::new();
+    while prefix.len() < PREFIX_ROWS && rows.advance()? {
+        prefix.push((rows.position(), owned_row(rows.as_ref())));
+    }
+    let header_index = if let Some(wanted) = opts.header_row {
+        prefix
+            .iter()
+            .position(|(pos, _)| *pos == wanted)
+            .ok_or_else(|| IngestError::rejected(IssueKind::BadOption {
+                option: "header_row".into(),
+                value: wanted.to_string(),
+            }))?
+    } else if source.fixed_header() {
+        if prefix.is_empty() {
+            return Err(IngestError::rejected(IssueKind::EmptySheet));
+        }
+        0
+    } else {
+        let cells: Vec<Vec<OwnedValue>> = prefix.iter().map(|(_, r)| r.clone()).collect();
+        header::find_header(&cells).ok_or_else(|| IngestError::rejected(IssueKind::EmptySheet))?
+    };
+    let header_row = prefix[header_index].0;
+    if prefix[..header_index]
+        .iter()
+        .any(|(_, r)| r.iter().any(|v| !v.as_value().is_blank()))
+    {
+        warnings.push(Issue::warning(IssueKind::TitleRows { count: header_index as u64 }).at_row(header_row));
+    }
+    let names = column_names(&prefix[header_index].1, header_row, &mut warnings);
+    let width = names.len();
+    if width > limits.max_columns {
+        return Err(IngestError::Rejected(
+            Issue::error(IssueKind::TooManyColumns { count: width, limit: limits.max_columns }).at_row(header_row),
+        ));
+    }
+    let mut columns: Vec<ColumnInference> = names
+        .iter()
+        .enumerate()
+        .map(|(i, (name, label))| ColumnInference::new(i + 1, name.clone(), label.clone()))
+        .collect();
+
+    let mut data_rows: u64 = 0;
+    let mut data_end = header_row;
+    let mut suspects: Vec<(u64, Vec<OwnedValue>)> = Vec::new();
+    let mut totals: Vec<(u64, String)> = Vec::new();
+    let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
+
+    // Feeds one data row held in memory (prefix rows and released suspects).
+    let feed_owned = |pos: u64, row: &[OwnedValue], columns: &mut Vec<ColumnInference>, data_rows: &mut u64| {
+        for (i, col) in columns.iter_mut().enumerate() {
+            col.add(pos, row.get(i).map_or(crate::Value::Empty, OwnedValue::as_value));
+        }
+        *data_rows += 1;
+    };
+
+    let mut pending = prefix.drain(header_index + 1..).collect::<Vec<_>>().into_iter();
+    let mut memory: crate::MemoryRows;
+    loop {
+        // The rows already read ahead come first, then the stream.
+        let (pos, current): (u64, &dyn Rows) = if let Some((pos, row)) = pending.next() {
+            memory = crate::MemoryRows::new(vec![row]);
+            memory.advance()?;
+            (pos, &memory)
+        } else if rows.advance()? {
+            (rows.position(), rows.as_ref())
+        } else {
+            break;
+        };
+        if is_blank_row(current) {
+            continue;
+        }
+        if let Some(label) = total_label(current) {
+            totals.push((pos, label));
+            continue;
+        }
+        let filled = non_blank(current);
+        if width >= 3 && filled <= 1 {
+            suspects.push((pos, owned_row(current)));
+            if suspects.len() >= MAX_SUSPECTS {
+                for (p, r) in suspects.drain(..) {
+                    feed_owned(p, &r, &mut columns, &mut data_rows);
+                    data_end = p;
+                }
+            }
+            continue;
+        }
+        for (p, r) in suspects.drain(..) {
+            feed_owned(p, &r, &mut columns, &mut data_rows);
+        }
+        if current.len() > width && (width..current.len()).any(|i| !current.get(i).is_blank()) {
+            too_long.0 += 1;
+            if too_long.1 == 0 {
+                too_long.1 = pos;
+            }
+        } else if opts.text_source && current.len() < width {
+            too_short.0 += 1;
+            if too_short.1 == 0 {
+                too_short.1 = pos;
+            }
+        }
+        for (i, col) in columns.iter_mut().enumerate() {
+            col.add(pos, current.get(i));
+        }
+        data_rows += 1;
+        data_end = pos;
+        if data_rows > limits.max_rows {
+            return Err(IngestError::Rejected(
+                Issue::error(IssueKind::TooManyRows { limit: limits.max_rows }).at_row(pos),
+            ));
+        }
+        if data_rows % PROGRESS_EVERY == 0 {
+            progress(1, data_rows, rows.bytes_read());
+        }
+    }
+    warnings.extend(rows.take_issues());
+    drop(rows);
+
+    if !suspects.is_empty() {
+        warnings.push(Issue::warning(IssueKind::NotesBelow { count: suspects.len() as u64 }).at_row(suspects[0].0));
+    }
+    for (pos, label) in &totals {
+        warnings.push(Issue::warning(IssueKind::TotalRow { value: label.clone() }).at_row(*pos));
+    }
+    if too_long.0 > 0 {
+        warnings.push(Issue::warning(IssueKind::RowsTooLong { count: too_long.0 }).at_row(too_long.1));
+    }
+    if too_short.0 > 0 {
+        warnings.push(Issue::warning(IssueKind::RowsTooShort { count: too_short.0 }).at_row(too_short.1));
+    }
+    if data_rows == 0 {
+        return Err(IngestError::Rejected(Issue::error(IssueKind::HeaderOnly).at_row(header_row)));
+    }
+
+    let mut plans = Vec::with_capacity(width);
+    for col in &columns {
+        let forced = opts.column_types.get(&col.name).copied();
+        let (plan, issue) = col.decide(forced, opts.comma_hint);
+        warnings.extend(issue);
+        plans.push(plan);
+    }
+    if let Some(unknown) = opts.column_types.keys().find(|k| !names.iter().any(|(n, _)| n == *k)) {
+        return Err(IngestError::rejected(IssueKind::BadOption {
+            option: "column_types".into(),
+            value: unknown.clone(),
+        }));
+    }
+
+    // --- Pass 2: the same rows, typed, into Parquet.
+    let mut writer = TableWriter::create(parquet_path, &plans)?;
+    let mut rows = source.open()?;
+    let total_rows: HashSet<u64> = totals.iter().map(|(p, _)| *p).collect();
+    let mut written = 0u64;
+    while rows.advance()? {
+        let pos = rows.position();
+        if pos <= header_row {
+            continue;
+        }
+        if pos > data_end {
+            break;
+        }
+        if total_rows.contains(&pos) || is_blank_row(rows.as_ref()) {
+            continue;
+        }
+        writer.push(rows.as_ref())?;
+        written += 1;
+        if written % PROGRESS_EVERY == 0 {
+            progress(2, written, rows.bytes_read());
+        }
+    }
+    let (columns, count, sample) = writer.finish()?;
+    if count != data_rows {
+        return Err(IngestError::Internal(format!(
+            "the second reading found {count} rows, the first {data_rows}"
+        )));
+    }
+    Ok(BuiltTable {
+        name: source.name().to_owned(),
+        header_row,
+        rows: count,
+        columns,
+        plans,
+        sample,
+        warnings,
+    })
+}

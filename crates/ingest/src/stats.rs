@@ -1,0 +1,204 @@
+//! Column statistics gathered while the table is written: nulls, distinct estimate,
+//! min/max, most frequent values, sum and mean.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use ceiba_core::{ColumnStats, TopValue};
+
+const TOP: usize = 10;
+/// Beyond this many distinct values, only values already counted are counted further,
+/// so the top list becomes approximate but memory stays bounded.
+const TRACKED: usize = 10_000;
+const HLL_BITS: u32 = 12;
+
+/// A HyperLogLog sketch: ~1.6% error with 4 KB per column.
+#[derive(Debug, Clone)]
+pub struct Distinct {
+    registers: Vec<u8>,
+}
+
+impl Default for Distinct {
+    fn default() -> Self {
+        Distinct {
+            registers: vec![0; 1 << HLL_BITS],
+        }
+    }
+}
+
+/// Mixes 64 bits (splitmix64's finaliser): enough for a sketch, much cheaper than SipHash.
+pub fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+    x ^ (x >> 31)
+}
+
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    // FNV-1a, then mixed; strings in tables are short.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &x in b {
+        h = (h ^ u64::from(x)).wrapping_mul(0x100000001b3);
+    }
+    mix(h)
+}
+
+impl Distinct {
+    pub fn add_hash(&mut self, h: u64) {
+        let idx = (h >> (64 - HLL_BITS)) as usize;
+        let rest = (h << HLL_BITS) | (1 << (HLL_BITS - 1));
+        let rank = rest.leading_zeros() as u8 + 1;
+        if self.registers[idx] < rank {
+            self.registers[idx] = rank;
+        }
+    }
+
+    pub fn estimate(&self) -> u64 {
+        let m = self.registers.len() as f64;
+        let sum: f64 = self.registers.iter().map(|&r| 2f64.powi(-i32::from(r))).sum();
+        let raw = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
+        let zeros = self.registers.iter().filter(|&&r| r == 0).count();
+        let est = if raw <= 2.5 * m && zeros > 0 {
+            m * (m / zeros as f64).ln()
+        } else {
+            raw
+        };
+        est.round() as u64
+    }
+}
+
+/// Counts of the most frequent values.
+#[derive(Debug, Clone)]
+pub struct TopCounter<K> {
+    counts: HashMap<K, u64>,
+}
+
+impl<K: Hash + Eq> Default for TopCounter<K> {
+    fn default() -> Self {
+        TopCounter {
+            counts: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> TopCounter<K> {
+    pub fn add(&mut self, k: &K) {
+        if let Some(c) = self.counts.get_mut(k) {
+            *c += 1;
+        } else if self.counts.len() < TRACKED {
+            self.counts.insert(k.clone(), 1);
+        }
+    }
+
+    /// Exact count of distinct values when fewer than the tracked maximum.
+    pub fn exact_distinct(&self) -> Option<u64> {
+        (self.counts.len() < TRACKED).then_some(self.counts.len() as u64)
+    }
+
+    pub fn top(&self, show: impl Fn(&K) -> String) -> Vec<TopValue> {
+        let mut all: Vec<(&K, u64)> = self.counts.iter().map(|(k, c)| (k, *c)).collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| show(a.0).cmp(&show(b.0))));
+        all.into_iter()
+            .take(TOP)
+            .map(|(k, count)| TopValue {
+                value: show(k),
+                count,
+            })
+            .collect()
+    }
+}
+
+/// Text counter keyed by the string itself, looked up without allocating.
+#[derive(Debug, Default, Clone)]
+pub struct TextTop {
+    counts: HashMap<String, u64>,
+}
+
+impl TextTop {
+    pub fn add(&mut self, s: &str) {
+        if let Some(c) = self.counts.get_mut(s) {
+            *c += 1;
+        } else if self.counts.len() < TRACKED {
+            self.counts.insert(s.to_owned(), 1);
+        }
+    }
+
+    pub fn exact_distinct(&self) -> Option<u64> {
+        (self.counts.len() < TRACKED).then_some(self.counts.len() as u64)
+    }
+
+    pub fn top(&self) -> Vec<TopValue> {
+        let mut all: Vec<(&String, u64)> = self.counts.iter().map(|(k, c)| (k, *c)).collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        all.into_iter()
+            .take(TOP)
+            .map(|(k, count)| TopValue {
+                value: k.clone(),
+                count,
+            })
+            .collect()
+    }
+}
+
+/// Writes a float the way a person reads it: no trailing `.0` on whole numbers.
+pub fn show_float(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Final statistics from the pieces.
+pub fn finish(
+    nulls: u64,
+    distinct: &Distinct,
+    exact: Option<u64>,
+    min: Option<String>,
+    max: Option<String>,
+    top: Vec<TopValue>,
+    sum: Option<f64>,
+    count: u64,
+) -> ColumnStats {
+    ColumnStats {
+        nulls,
+        distinct: exact.unwrap_or_else(|| distinct.estimate()),
+        min,
+        max,
+        top,
+        mean: sum.filter(|_| count > 0).map(|s| s / count as f64),
+        sum,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinct_estimate_is_close() {
+        let mut d = Distinct::default();
+        for i in 0..100_000u64 {
+            d.add_hash(mix(i));
+            d.add_hash(mix(i)); // repeats do not count
+        }
+        let est = d.estimate() as f64;
+        assert!((est - 100_000.0).abs() / 100_000.0 < 0.05, "{est}");
+        let mut small = Distinct::default();
+        for i in 0..22u64 {
+            small.add_hash(mix(i));
+        }
+        assert_eq!(small.estimate(), 22);
+    }
+
+    #[test]
+    fn top_values_most_frequent_first() {
+        let mut t = TextTop::default();
+        for s in ["b", "a", "b", "c", "b", "a"] {
+            t.add(s);
+        }
+        let top = t.top();
+        assert_eq!(top[0], TopValue { value: "b".into(), count: 3 });
+        assert_eq!(top[1].value, "a");
+        assert_eq!(t.exact_distinct(), Some(3));
+    }
+}

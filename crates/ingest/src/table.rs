@@ -1,0 +1,424 @@
+//! The second pass: typed values into Arrow batches, written as Parquet, with statistics.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use ceiba_core::{Column, ColumnType};
+use chrono::{NaiveDate, NaiveDateTime};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use crate::infer::ColumnPlan;
+use crate::parse::{self, DateOrder, DecimalSep};
+use crate::stats::{self, hash_bytes, mix, Distinct, TextTop, TopCounter};
+use crate::{IngestError, Rows, Value};
+
+const BATCH_ROWS: usize = 32 * 1024;
+const SAMPLE_ROWS: usize = 10;
+
+/// The Arrow type that holds a column type.
+pub fn arrow_type(t: ColumnType) -> DataType {
+    match t {
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Decimal => DataType::Float64,
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Date => DataType::Date32,
+        ColumnType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, None),
+        ColumnType::Text => DataType::Utf8,
+    }
+}
+
+fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32
+}
+
+enum Builder {
+    Int(Int64Builder, TopCounter<i64>, Option<(i64, i64)>, i128),
+    Dec(Float64Builder, TopCounter<u64>, Option<(f64, f64)>, f64),
+    Bool(BooleanBuilder, [u64; 2]),
+    Date(Date32Builder, TopCounter<i32>, Option<(NaiveDate, NaiveDate)>),
+    Ts(TimestampMicrosecondBuilder, Option<(NaiveDateTime, NaiveDateTime)>),
+    Text(StringBuilder, TextTop, Option<(String, String)>),
+}
+
+struct ColumnWriter {
+    plan: ColumnPlan,
+    builder: Builder,
+    nulls: u64,
+    values: u64,
+    distinct: Distinct,
+}
+
+fn widen<T: PartialOrd + Copy>(range: &mut Option<(T, T)>, x: T) {
+    match range {
+        None => *range = Some((x, x)),
+        Some((lo, hi)) => {
+            if x < *lo {
+                *lo = x;
+            }
+            if x > *hi {
+                *hi = x;
+            }
+        }
+    }
+}
+
+impl ColumnWriter {
+    fn new(plan: &ColumnPlan) -> Self {
+        let builder = match plan.column_type {
+            ColumnType::Integer => Builder::Int(Int64Builder::with_capacity(BATCH_ROWS), TopCounter::default(), None, 0),
+            ColumnType::Decimal => Builder::Dec(Float64Builder::with_capacity(BATCH_ROWS), TopCounter::default(), None, 0.0),
+            ColumnType::Boolean => Builder::Bool(BooleanBuilder::with_capacity(BATCH_ROWS), [0; 2]),
+            ColumnType::Date => Builder::Date(Date32Builder::with_capacity(BATCH_ROWS), TopCounter::default(), None),
+            ColumnType::Datetime => Builder::Ts(TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS), None),
+            ColumnType::Text => Builder::Text(StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16), TextTop::default(), None),
+        };
+        ColumnWriter {
+            plan: plan.clone(),
+            builder,
+            nulls: 0,
+            values: 0,
+            distinct: Distinct::default(),
+        }
+    }
+
+    /// Appends one cell; returns it as JSON for the sample.
+    fn push(&mut self, v: Value<'_>, want_json: bool) -> serde_json::Value {
+        let sep = self.plan.decimal_sep;
+        let order = self.plan.date_order;
+        let mut json = serde_json::Value::Null;
+        let present = match &mut self.builder {
+            Builder::Int(b, top, range, sum) => match to_int(v, sep) {
+                Some(i) => {
+                    b.append_value(i);
+                    top.add(&i);
+                    widen(range, i);
+                    *sum += i128::from(i);
+                    self.distinct.add_hash(mix(i as u64));
+                    if want_json {
+                        json = i.into();
+                    }
+                    true
+                }
+                None => {
+                    b.append_null();
+                    false
+                }
+            },
+            Builder::Dec(b, top, range, sum) => match to_float(v, sep) {
+                Some(x) => {
+                    b.append_value(x);
+                    top.add(&x.to_bits());
+                    widen(range, x);
+                    *sum += x;
+                    self.distinct.add_hash(mix(x.to_bits()));
+                    if want_json {
+                        json = serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, Into::into);
+                    }
+                    true
+                }
+                None => {
+                    b.append_null();
+                    false
+                }
+            },
+            Builder::Bool(b, counts) => match to_bool(v) {
+                Some(x) => {
+                    b.append_value(x);
+                    counts[usize::from(x)] += 1;
+                    if want_json {
+                        json = x.into();
+                    }
+                    true
+                }
+                None => {
+                    b.append_null();
+                    false
+                }
+            },
+            Builder::Date(b, top, range) => match to_datetime(v, order).map(|t| t.date()) {
+                Some(d) => {
+                    let n = days(d);
+                    b.append_value(n);
+                    top.add(&n);
+                    widen(range, d);
+                    self.distinct.add_hash(mix(n as u64));
+                    if want_json {
+                        json = d.to_string().into();
+                    }
+                    true
+                }
+                None => {
+                    b.append_null();
+                    false
+                }
+            },
+            Builder::Ts(b, range) => match to_datetime(v, order) {
+                Some(t) => {
+                    let micros = t.and_utc().timestamp_micros();
+                    b.append_value(micros);
+                    widen(range, t);
+                    self.distinct.add_hash(mix(micros as u64));
+                    if want_json {
+                        json = t.format("%Y-%m-%dT%H:%M:%S").to_string().into();
+                    }
+                    true
+                }
+                None => {
+                    b.append_null();
+                    false
+                }
+            },
+            Builder::Text(b, top, range) => {
+                let owned;
+                let s: &str = match v {
+                    Value::Empty => "",
+                    Value::Text(t) => t.trim(),
+                    other => {
+                        owned = other.display();
+                        &owned
+                    }
+                };
+                if s.is_empty() {
+                    b.append_null();
+                    false
+                } else {
+                    b.append_value(s);
+                    top.add(s);
+                    self.distinct.add_hash(hash_bytes(s.as_bytes()));
+                    match range {
+                        None => *range = Some((s.to_owned(), s.to_owned())),
+                        Some((lo, hi)) => {
+                            if s < lo.as_str() {
+                                *lo = s.to_owned();
+                            }
+                            if s > hi.as_str() {
+                                *hi = s.to_owned();
+                            }
+                        }
+                    }
+                    if want_json {
+                        json = s.into();
+                    }
+                    true
+                }
+            }
+        };
+        if present {
+            self.values += 1;
+        } else {
+            self.nulls += 1;
+        }
+        json
+    }
+
+    fn finish_batch(&mut self) -> ArrayRef {
+        match &mut self.builder {
+            Builder::Int(b, ..) => Arc::new(b.finish()),
+            Builder::Dec(b, ..) => Arc::new(b.finish()),
+            Builder::Bool(b, _) => Arc::new(b.finish()),
+            Builder::Date(b, ..) => Arc::new(b.finish()),
+            Builder::Ts(b, _) => Arc::new(b.finish()),
+            Builder::Text(b, ..) => Arc::new(b.finish()),
+        }
+    }
+
+    fn into_column(self) -> Column {
+        let p = &self.plan;
+        let s = match &self.builder {
+            Builder::Int(_, top, range, sum) => stats::finish(
+                self.nulls,
+                &self.distinct,
+                top.exact_distinct(),
+                range.map(|r| r.0.to_string()),
+                range.map(|r| r.1.to_string()),
+                top.top(|k| k.to_string()),
+                Some(*sum as f64),
+                self.values,
+            ),
+            Builder::Dec(_, top, range, sum) => stats::finish(
+                self.nulls,
+                &self.distinct,
+                top.exact_distinct(),
+                range.map(|r| stats::show_float(r.0)),
+                range.map(|r| stats::show_float(r.1)),
+                top.top(|k| stats::show_float(f64::from_bits(*k))),
+                Some(*sum),
+                self.values,
+            ),
+            Builder::Bool(_, counts) => {
+                let mut top = Vec::new();
+                for (value, count) in [("true", counts[1]), ("false", counts[0])] {
+                    if count > 0 {
+                        top.push(ceiba_core::TopValue { value: value.into(), count });
+                    }
+                }
+                top.sort_by(|a, b| b.count.cmp(&a.count));
+                let distinct = counts.iter().filter(|c| **c > 0).count() as u64;
+                stats::finish(self.nulls, &self.distinct, Some(distinct), None, None, top, None, self.values)
+            }
+            Builder::Date(_, top, range) => stats::finish(
+                self.nulls,
+                &self.distinct,
+                top.exact_distinct(),
+                range.map(|r| r.0.to_string()),
+                range.map(|r| r.1.to_string()),
+                top.top(|k| {
+                    NaiveDate::from_num_days_from_ce_opt(*k + 719_163).map_or_else(String::new, |d| d.to_string())
+                }),
+                None,
+                self.values,
+            ),
+            Builder::Ts(_, range) => stats::finish(
+                self.nulls,
+                &self.distinct,
+                None,
+                range.map(|r| r.0.format("%Y-%m-%dT%H:%M:%S").to_string()),
+                range.map(|r| r.1.format("%Y-%m-%dT%H:%M:%S").to_string()),
+                Vec::new(),
+                None,
+                self.values,
+            ),
+            Builder::Text(_, top, range) => stats::finish(
+                self.nulls,
+                &self.distinct,
+                top.exact_distinct(),
+                range.as_ref().map(|r| r.0.clone()),
+                range.as_ref().map(|r| r.1.clone()),
+                top.top(),
+                None,
+                self.values,
+            ),
+        };
+        Column {
+            name: p.name.clone(),
+            label: p.label.clone(),
+            column_type: p.column_type,
+            type_overridden: p.overridden,
+            description: String::new(),
+            unit: String::new(),
+            stats: s,
+        }
+    }
+}
+
+pub fn to_int(v: Value<'_>, sep: DecimalSep) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(i),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+        Value::Text(s) => parse::parse_integer(s.trim(), sep),
+        _ => None,
+    }
+}
+
+pub fn to_float(v: Value<'_>, sep: DecimalSep) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) if f.is_finite() => Some(f),
+        Value::Text(s) => parse::parse_number(s.trim(), sep),
+        _ => None,
+    }
+}
+
+pub fn to_bool(v: Value<'_>) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(b),
+        Value::Text(s) => parse::parse_bool(s),
+        _ => None,
+    }
+}
+
+pub fn to_datetime(v: Value<'_>, order: DateOrder) -> Option<NaiveDateTime> {
+    match v {
+        Value::Date(d) => Some(d.and_time(chrono::NaiveTime::MIN)),
+        Value::DateTime(t) => Some(t),
+        Value::Text(s) => parse::parse_datetime(s.trim(), order),
+        _ => None,
+    }
+}
+
+/// Writes one table to a Parquet file, a batch at a time.
+pub struct TableWriter {
+    columns: Vec<ColumnWriter>,
+    schema: Arc<Schema>,
+    writer: ArrowWriter<File>,
+    in_batch: usize,
+    rows: u64,
+    sample: Vec<Vec<serde_json::Value>>,
+}
+
+fn parquet_error(e: impl std::fmt::Display) -> IngestError {
+    IngestError::Internal(format!("writing Parquet: {e}"))
+}
+
+impl TableWriter {
+    pub fn create(path: &Path, plans: &[ColumnPlan]) -> Result<TableWriter, IngestError> {
+        let fields: Vec<Field> = plans
+            .iter()
+            .map(|p| Field::new(&p.name, arrow_type(p.column_type), true))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(256 * 1024))
+            .build();
+        let file = File::create(path)?;
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_error)?;
+        Ok(TableWriter {
+            columns: plans.iter().map(ColumnWriter::new).collect(),
+            schema,
+            writer,
+            in_batch: 0,
+            rows: 0,
+            sample: Vec::new(),
+        })
+    }
+
+    /// Appends the current row of `rows`; cells map to columns by position.
+    pub fn push(&mut self, rows: &dyn Rows) -> Result<(), IngestError> {
+        let want = self.sample.len() < SAMPLE_ROWS;
+        let mut sample_row = Vec::new();
+        for (i, c) in self.columns.iter_mut().enumerate() {
+            let json = c.push(rows.get(i), want);
+            if want {
+                sample_row.push(json);
+            }
+        }
+        if want {
+            self.sample.push(sample_row);
+        }
+        self.in_batch += 1;
+        self.rows += 1;
+        if self.in_batch >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), IngestError> {
+        if self.in_batch == 0 {
+            return Ok(());
+        }
+        let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(ColumnWriter::finish_batch).collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(parquet_error)?;
+        self.writer.write(&batch).map_err(parquet_error)?;
+        self.in_batch = 0;
+        Ok(())
+    }
+
+    /// Closes the file; returns the columns with statistics, the row count and a sample.
+    pub fn finish(mut self) -> Result<(Vec<Column>, u64, Vec<Vec<serde_json::Value>>), IngestError> {
+        self.flush()?;
+        self.writer.close().map_err(parquet_error)?;
+        let columns = self.columns.into_iter().map(ColumnWriter::into_column).collect();
+        Ok((columns, self.rows, self.sample))
+    }
+}
