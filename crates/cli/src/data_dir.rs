@@ -38,6 +38,12 @@ impl DataDir {
         }
     }
 
+    /// Scratch space for ingestion jobs, inside the data directory so that results move
+    /// into the file store by rename.
+    pub fn work_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
     pub fn files(&self) -> anyhow::Result<FileStore> {
         let path = self.root.join("files");
         FileStore::local(&path)

@@ -2,6 +2,7 @@
 
 mod config;
 mod data_dir;
+mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,9 @@ enum Command {
     Serve(ServeArgs),
     /// Load the demonstration catalog (synthetic data about Guatemala) into the data folder.
     Demo,
+    /// Import a table file into a dataset: it is kept as uploaded and ingested into a
+    /// typed table, and a report says what was found (encoding, header, types, problems).
+    Import(import::ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -113,10 +117,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = DataDir::prepare(&data)?;
     let catalog = dir.catalog(database_url.as_deref()).await?;
     let files = dir.files()?;
+    let ingestor = ceiba_ingest::Ingestor::new(
+        catalog.clone(),
+        files.clone(),
+        dir.work_dir(),
+        ceiba_ingest::Limits::default(),
+    );
 
     match cli.command {
+        Command::Import(args) => {
+            let ok = import::run(&ingestor, args).await?;
+            catalog.close().await;
+            if ok {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!(match import::cli_lang() {
+                    ceiba_core::Lang::Es => "la importación falló; vea los errores arriba",
+                    ceiba_core::Lang::En => "the import failed; see the errors above",
+                }))
+            }
+        }
         Command::Demo => {
-            let summary = ceiba_demo::load(&catalog, &files).await?;
+            let summary = ceiba_demo::load(&ingestor).await?;
             if summary.already_present {
                 println!("The demo catalog is already loaded in {}.", data.display());
             } else {
@@ -140,7 +162,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .unwrap_or_else(|| DEFAULT_LISTEN.into());
             let addr = parse_listen(&listen)?;
             if args.demo {
-                let summary = ceiba_demo::load(&catalog, &files).await?;
+                let summary = ceiba_demo::load(&ingestor).await?;
                 if !summary.already_present {
                     tracing::info!(datasets = summary.datasets, "loaded the demo catalog");
                 }
@@ -152,6 +174,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .unwrap_or_else(|| "Ceiba".into()),
                 theme: args.theme.or(file.theme),
             };
+            let _worker = ingestor.clone().start_worker().await?;
             let state = ceiba_web::AppState::new(catalog.clone(), files, config)
                 .map_err(|e| anyhow::anyhow!(e))?;
             let app = ceiba_web::router(state);

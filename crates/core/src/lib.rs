@@ -12,8 +12,8 @@ pub mod model;
 pub mod name;
 pub mod schema;
 pub mod territory;
-pub mod version;
 mod territory_data;
+pub mod version;
 
 pub use frequency::Frequency;
 pub use lang::{Lang, Localized};

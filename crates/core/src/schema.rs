@@ -40,17 +40,20 @@ impl ColumnType {
 
     pub fn parse(s: &str) -> Option<ColumnType> {
         let s = s.trim().to_ascii_lowercase();
-        ColumnType::ALL.into_iter().find(|t| t.as_str() == s).or(match s.as_str() {
-            "int" | "int64" | "entero" | "bigint" => Some(ColumnType::Integer),
-            "float" | "float64" | "number" | "numeric" | "double" | "decimal_number" => {
-                Some(ColumnType::Decimal)
-            }
-            "bool" | "booleano" => Some(ColumnType::Boolean),
-            "fecha" => Some(ColumnType::Date),
-            "timestamp" | "fecha_hora" => Some(ColumnType::Datetime),
-            "string" | "texto" | "str" => Some(ColumnType::Text),
-            _ => None,
-        })
+        ColumnType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .or(match s.as_str() {
+                "int" | "int64" | "entero" | "bigint" => Some(ColumnType::Integer),
+                "float" | "float64" | "number" | "numeric" | "double" | "decimal_number" => {
+                    Some(ColumnType::Decimal)
+                }
+                "bool" | "booleano" => Some(ColumnType::Boolean),
+                "fecha" => Some(ColumnType::Date),
+                "timestamp" | "fecha_hora" => Some(ColumnType::Datetime),
+                "string" | "texto" | "str" => Some(ColumnType::Text),
+                _ => None,
+            })
     }
 
     /// The type's name for people: "número entero", "decimal number".

@@ -14,9 +14,8 @@ mod table;
 mod xlsx;
 
 use anyhow::{Context, Result};
-use bytes::Bytes;
 use ceiba_core::{media_type_for_format, Category, Organization, Resource};
-use ceiba_store::{Catalog, FileStore};
+use ceiba_ingest::{IngestOptions, Ingestor};
 
 use crate::datasets::{Body, DemoDataset};
 
@@ -31,10 +30,12 @@ pub struct DemoSummary {
     pub already_present: bool,
 }
 
-/// Loads the demo catalog into `catalog` and `files`. Whatever part of it is already there
-/// is kept, so a load that was interrupted completes on the next call; when everything is
-/// there, nothing is added and `already_present` is true.
-pub async fn load(catalog: &Catalog, files: &FileStore) -> Result<DemoSummary> {
+/// Loads the demo catalog through `ingestor`, the same path publishers' uploads take: every
+/// file is stored as uploaded and ingested into typed tables. Whatever part of the demo is
+/// already there is kept, so a load that was interrupted completes on the next call; when
+/// everything is there, nothing is added and `already_present` is true.
+pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
+    let catalog = ingestor.catalog();
     // Generating the files is CPU work, so it runs off the async workers; and it all
     // happens before the first write, so a generator error leaves the catalog untouched.
     let demo = tokio::task::spawn_blocking(Demo::build)
@@ -62,11 +63,22 @@ pub async fn load(catalog: &Catalog, files: &FileStore) -> Result<DemoSummary> {
     }
     for ds in demo.datasets {
         let name = ds.dataset.name.clone();
-        let (created, resources) = write_dataset(catalog, files, ds)
+        let (created, resources) = write_dataset(ingestor, ds)
             .await
             .with_context(|| format!("loading demo dataset {name}"))?;
         summary.datasets += usize::from(created);
         summary.resources += resources;
+    }
+    let outcomes = ingestor
+        .run_queue()
+        .await
+        .context("ingesting the demo files")?;
+    if let Some(failed) = outcomes.iter().find(|o| !o.succeeded) {
+        anyhow::bail!(
+            "the demo file {} did not ingest: {:?}",
+            failed.report.file,
+            failed.report.all_errors().next()
+        );
     }
     summary.already_present = summary == DemoSummary::default();
     if summary.already_present {
@@ -84,12 +96,9 @@ pub async fn load(catalog: &Catalog, files: &FileStore) -> Result<DemoSummary> {
 }
 
 /// Writes one dataset and those of its resources that are missing; returns whether the
-/// dataset was created and how many resources were.
-async fn write_dataset(
-    catalog: &Catalog,
-    files: &FileStore,
-    ds: DemoDataset,
-) -> Result<(bool, usize)> {
+/// dataset was created and how many resources were. Files are queued for ingestion.
+async fn write_dataset(ingestor: &Ingestor, ds: DemoDataset) -> Result<(bool, usize)> {
+    let catalog = ingestor.catalog();
     let d = &ds.dataset;
     let created = catalog.dataset(&d.id.to_string()).await?.is_none();
     if created {
@@ -104,41 +113,53 @@ async fn write_dataset(
         if catalog.resource(&id.to_string()).await?.is_some() {
             continue;
         }
-        let mut r = Resource {
-            id,
-            dataset_id: d.id,
-            name: res.name,
-            description: res.description,
-            format: res.format.to_owned(),
-            media_type: media_type_for_format(res.format).map(str::to_owned),
-            size: None,
-            sha256: None,
-            original_filename: None,
-            url: None,
-            storage_key: None,
-            position: 0,
-            current_version_id: None,
-            created: d.created,
-            modified: d.modified,
-        };
         match res.body {
             Body::File { filename, bytes } => {
-                let key = FileStore::new_original_key(id);
-                let stored = files
-                    .put(&key, Bytes::from(bytes))
+                let scratch = ingestor.scratch_file(&format!("demo-{id}"));
+                if let Some(parent) = scratch.parent() {
+                    tokio::fs::create_dir_all(parent).await?;
+                }
+                tokio::fs::write(&scratch, &bytes)
                     .await
-                    .with_context(|| format!("storing {filename}"))?;
-                r.size = Some(stored.size);
-                r.sha256 = Some(stored.sha256);
-                r.storage_key = Some(stored.key);
-                r.original_filename = Some(filename);
+                    .with_context(|| format!("writing {}", scratch.display()))?;
+                let added = ingestor
+                    .add_upload_with_id(
+                        id,
+                        d,
+                        &res.name,
+                        &res.description,
+                        &scratch,
+                        &filename,
+                        &IngestOptions::default(),
+                    )
+                    .await;
+                let _ = tokio::fs::remove_file(&scratch).await;
+                added.with_context(|| format!("storing {filename}"))?;
             }
-            Body::Link(url) => r.url = Some(url),
+            Body::Link(url) => {
+                let r = Resource {
+                    id,
+                    dataset_id: d.id,
+                    name: res.name,
+                    description: res.description,
+                    format: res.format.to_owned(),
+                    media_type: media_type_for_format(res.format).map(str::to_owned),
+                    size: None,
+                    sha256: None,
+                    original_filename: None,
+                    url: Some(url),
+                    storage_key: None,
+                    position: 0,
+                    current_version_id: None,
+                    created: d.created,
+                    modified: d.modified,
+                };
+                catalog
+                    .create_resource(&r)
+                    .await
+                    .with_context(|| format!("creating resource {}", r.name))?;
+            }
         }
-        catalog
-            .create_resource(&r)
-            .await
-            .with_context(|| format!("creating resource {}", r.name))?;
         count += 1;
     }
     tracing::debug!(dataset = %d.name, rows = ds.rows, resources = count, "demo dataset loaded");

@@ -21,7 +21,13 @@ async fn load_fresh() -> Result<Loaded> {
     let dir = tempfile::tempdir()?;
     let catalog = Catalog::open_sqlite(&dir.path().join("catalog.db")).await?;
     let files = FileStore::local(&dir.path().join("files"))?;
-    let summary = ceiba_demo::load(&catalog, &files).await?;
+    let ingestor = ceiba_ingest::Ingestor::new(
+        catalog.clone(),
+        files.clone(),
+        dir.path().join("tmp"),
+        ceiba_ingest::Limits::default(),
+    );
+    let summary = ceiba_demo::load(&ingestor).await?;
     Ok(Loaded {
         _dir: dir,
         catalog,
@@ -353,7 +359,13 @@ async fn files_hold_what_the_descriptions_promise() -> Result<()> {
 async fn a_second_load_does_nothing() -> Result<()> {
     let l = load_fresh().await?;
     let before = l.resources().await?;
-    let again = ceiba_demo::load(&l.catalog, &l.files).await?;
+    let ingestor = ceiba_ingest::Ingestor::new(
+        l.catalog.clone(),
+        l.files.clone(),
+        l._dir.path().join("tmp"),
+        ceiba_ingest::Limits::default(),
+    );
+    let again = ceiba_demo::load(&ingestor).await?;
     assert_eq!(
         again,
         DemoSummary {

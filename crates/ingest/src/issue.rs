@@ -20,43 +20,91 @@ pub enum IssueKind {
     /// The file is not text nor a known spreadsheet.
     Binary,
     /// The file's name says one format and its content another; the content won.
-    Mislabelled { named: String, found: String },
+    Mislabelled {
+        named: String,
+        found: String,
+    },
     EmptyFile,
     /// A header but no data rows.
     HeaderOnly,
-    /// A sheet without data, left out.
+    /// A sheet without data.
     EmptySheet,
+    /// A sheet of a workbook without data, left out of the others.
+    SheetLeftOut {
+        sheet: String,
+    },
     /// Bytes that are not valid in the file's encoding, shown as "�".
-    InvalidBytes { encoding: String, count: u64 },
+    InvalidBytes {
+        encoding: String,
+        count: u64,
+    },
     /// Rows above the header (titles, blank lines) that were skipped.
-    TitleRows { count: u64 },
+    TitleRows {
+        count: u64,
+    },
     /// Rows below the table (notes, sources) that were skipped.
-    NotesBelow { count: u64 },
+    NotesBelow {
+        count: u64,
+    },
     /// A row that looks like a totals row, left out of the table.
-    TotalRow { value: String },
-    BlankColumnName { new_name: String },
-    DuplicateColumnName { name: String, new_name: String },
+    TotalRow {
+        value: String,
+    },
+    BlankColumnName {
+        new_name: String,
+    },
+    DuplicateColumnName {
+        name: String,
+        new_name: String,
+    },
     /// Rows with more cells than the header has columns; the extra cells were ignored.
-    RowsTooLong { count: u64 },
+    RowsTooLong {
+        count: u64,
+    },
     /// Rows with fewer cells than the header; the missing cells are empty.
-    RowsTooShort { count: u64 },
+    RowsTooShort {
+        count: u64,
+    },
     /// Values that do not fit the column's type; they became empty.
     TypeMismatch {
         expected: ColumnType,
         count: u64,
         examples: Vec<(u64, String)>,
     },
-    FileTooLarge { size: u64, limit: u64 },
-    TooManyRows { limit: u64 },
-    TooManyColumns { count: usize, limit: usize },
-    CellTooLong { limit: usize },
-    LineTooLong { limit: usize },
-    InflatedTooLarge { limit: u64 },
+    FileTooLarge {
+        size: u64,
+        limit: u64,
+    },
+    TooManyRows {
+        limit: u64,
+    },
+    TooManyColumns {
+        count: usize,
+        limit: usize,
+    },
+    CellTooLong {
+        limit: usize,
+    },
+    LineTooLong {
+        limit: usize,
+    },
+    InflatedTooLarge {
+        limit: u64,
+    },
     /// The file could not be read as the format it claims to be.
-    Unreadable { format: String, detail: String },
-    SheetNotFound { sheet: String, available: Vec<String> },
+    Unreadable {
+        format: String,
+        detail: String,
+    },
+    SheetNotFound {
+        sheet: String,
+        available: Vec<String>,
+    },
     /// An ingestion option that cannot apply, e.g. an unknown encoding name.
-    BadOption { option: String, value: String },
+    BadOption {
+        option: String,
+        value: String,
+    },
 }
 
 /// One finding, located in the file.
@@ -107,7 +155,11 @@ impl Issue {
         let es = lang == Lang::Es;
         let mut place = Vec::new();
         if let Some(row) = self.row {
-            place.push(if es { format!("fila {row}") } else { format!("row {row}") });
+            place.push(if es {
+                format!("fila {row}")
+            } else {
+                format!("row {row}")
+            });
         }
         if let Some((i, name)) = &self.column {
             place.push(if es {
@@ -127,127 +179,227 @@ impl Issue {
     fn text(&self, lang: Lang) -> String {
         let es = lang == Lang::Es;
         match &self.kind {
-            IssueKind::Binary => if es {
-                "el archivo no es un texto ni una hoja de cálculo que se pueda leer (CSV, XLSX, XLS, ODS, JSON o GeoJSON)".into()
-            } else {
-                "the file is neither text nor a spreadsheet that can be read (CSV, XLSX, XLS, ODS, JSON or GeoJSON)".into()
-            },
-            IssueKind::Mislabelled { named, found } => if es {
-                format!("el nombre del archivo indica {named} pero su contenido es {found}; se leyó como {found}")
-            } else {
-                format!("the file name says {named} but its content is {found}; it was read as {found}")
-            },
-            IssueKind::EmptyFile => if es { "el archivo está vacío".into() } else { "the file is empty".into() },
-            IssueKind::HeaderOnly => if es {
-                "la tabla tiene encabezado pero ninguna fila de datos".into()
-            } else {
-                "the table has a header but no data rows".into()
-            },
-            IssueKind::EmptySheet => if es { "la hoja no tiene datos; se omitió".into() } else { "the sheet has no data; it was left out".into() },
-            IssueKind::InvalidBytes { encoding, count } => if es {
-                format!("{count} bytes no son válidos en la codificación {encoding}; se muestran como «�»")
-            } else {
-                format!("{count} bytes are not valid in the {encoding} encoding; they show as “�”")
-            },
-            IssueKind::TitleRows { count } => if es {
-                format!("se omitieron {count} filas de título o en blanco sobre el encabezado")
-            } else {
-                format!("{count} title or blank rows above the header were skipped")
-            },
-            IssueKind::NotesBelow { count } => if es {
-                format!("se omitieron {count} filas de notas debajo de la tabla")
-            } else {
-                format!("{count} rows of notes below the table were skipped")
-            },
-            IssueKind::TotalRow { value } => if es {
-                format!("«{value}» parece una fila de totales; se dejó fuera de la tabla")
-            } else {
-                format!("“{value}” looks like a totals row; it was left out of the table")
-            },
-            IssueKind::BlankColumnName { new_name } => if es {
-                format!("la columna no tiene nombre; se llamará «{new_name}»")
-            } else {
-                format!("the column has no name; it will be called “{new_name}”")
-            },
-            IssueKind::DuplicateColumnName { name, new_name } => if es {
-                format!("el nombre «{name}» se repite; esta columna se llamará «{new_name}»")
-            } else {
-                format!("the name “{name}” is repeated; this column will be called “{new_name}”")
-            },
-            IssueKind::RowsTooLong { count } => if es {
-                format!("{count} filas tienen más celdas que el encabezado; las celdas de más se ignoraron")
-            } else {
-                format!("{count} rows have more cells than the header; the extra cells were ignored")
-            },
-            IssueKind::RowsTooShort { count } => if es {
-                format!("{count} filas tienen menos celdas que el encabezado; las que faltan quedan vacías")
-            } else {
-                format!("{count} rows have fewer cells than the header; the missing ones are empty")
-            },
-            IssueKind::TypeMismatch { expected, count, examples } => {
+            IssueKind::Binary => {
+                if es {
+                    "el archivo no es un texto ni una hoja de cálculo que se pueda leer (CSV, XLSX, XLS, ODS, JSON o GeoJSON)".into()
+                } else {
+                    "the file is neither text nor a spreadsheet that can be read (CSV, XLSX, XLS, ODS, JSON or GeoJSON)".into()
+                }
+            }
+            IssueKind::Mislabelled { named, found } => {
+                if es {
+                    format!("el nombre del archivo indica {named} pero su contenido es {found}; se leyó como {found}")
+                } else {
+                    format!("the file name says {named} but its content is {found}; it was read as {found}")
+                }
+            }
+            IssueKind::EmptyFile => {
+                if es {
+                    "el archivo está vacío".into()
+                } else {
+                    "the file is empty".into()
+                }
+            }
+            IssueKind::HeaderOnly => {
+                if es {
+                    "la tabla tiene encabezado pero ninguna fila de datos".into()
+                } else {
+                    "the table has a header but no data rows".into()
+                }
+            }
+            IssueKind::EmptySheet => {
+                if es {
+                    "no hay datos".into()
+                } else {
+                    "there is no data".into()
+                }
+            }
+            IssueKind::SheetLeftOut { sheet } => {
+                if es {
+                    format!("la hoja «{sheet}» no tiene datos; se omitió")
+                } else {
+                    format!("the sheet “{sheet}” has no data; it was left out")
+                }
+            }
+            IssueKind::InvalidBytes { encoding, count } => {
+                if es {
+                    format!("{count} bytes no son válidos en la codificación {encoding}; se muestran como «�»")
+                } else {
+                    format!(
+                        "{count} bytes are not valid in the {encoding} encoding; they show as “�”"
+                    )
+                }
+            }
+            IssueKind::TitleRows { count } => {
+                if es {
+                    format!("se omitieron {count} filas de título o en blanco sobre el encabezado")
+                } else {
+                    format!("{count} title or blank rows above the header were skipped")
+                }
+            }
+            IssueKind::NotesBelow { count } => {
+                if es {
+                    format!("se omitieron {count} filas de notas debajo de la tabla")
+                } else {
+                    format!("{count} rows of notes below the table were skipped")
+                }
+            }
+            IssueKind::TotalRow { value } => {
+                if es {
+                    format!("«{value}» parece una fila de totales; se dejó fuera de la tabla")
+                } else {
+                    format!("“{value}” looks like a totals row; it was left out of the table")
+                }
+            }
+            IssueKind::BlankColumnName { new_name } => {
+                if es {
+                    format!("la columna no tiene nombre; se llamará «{new_name}»")
+                } else {
+                    format!("the column has no name; it will be called “{new_name}”")
+                }
+            }
+            IssueKind::DuplicateColumnName { name, new_name } => {
+                if es {
+                    format!("el nombre «{name}» se repite; esta columna se llamará «{new_name}»")
+                } else {
+                    format!(
+                        "the name “{name}” is repeated; this column will be called “{new_name}”"
+                    )
+                }
+            }
+            IssueKind::RowsTooLong { count } => {
+                if es {
+                    format!("{count} filas tienen más celdas que el encabezado; las celdas de más se ignoraron")
+                } else {
+                    format!("{count} rows have more cells than the header; the extra cells were ignored")
+                }
+            }
+            IssueKind::RowsTooShort { count } => {
+                if es {
+                    format!("{count} filas tienen menos celdas que el encabezado; las que faltan quedan vacías")
+                } else {
+                    format!(
+                        "{count} rows have fewer cells than the header; the missing ones are empty"
+                    )
+                }
+            }
+            IssueKind::TypeMismatch {
+                expected,
+                count,
+                examples,
+            } => {
                 let shown: Vec<String> = examples
                     .iter()
-                    .map(|(row, v)| if es { format!("fila {row} '{v}'") } else { format!("row {row} '{v}'") })
+                    .map(|(row, v)| {
+                        if es {
+                            format!("fila {row} '{v}'")
+                        } else {
+                            format!("row {row} '{v}'")
+                        }
+                    })
                     .collect();
-                let more = if (*count as usize) > examples.len() { "…" } else { "" };
+                let more = if (*count as usize) > examples.len() {
+                    "…"
+                } else {
+                    ""
+                };
                 let what = match (expected, es) {
-                    (ColumnType::Integer | ColumnType::Decimal, true) => "no son números".to_string(),
-                    (ColumnType::Integer | ColumnType::Decimal, false) => "are not numbers".to_string(),
+                    (ColumnType::Integer | ColumnType::Decimal, true) => {
+                        "no son números".to_string()
+                    }
+                    (ColumnType::Integer | ColumnType::Decimal, false) => {
+                        "are not numbers".to_string()
+                    }
                     (ColumnType::Date | ColumnType::Datetime, true) => "no son fechas".to_string(),
                     (ColumnType::Date | ColumnType::Datetime, false) => "are not dates".to_string(),
                     (t, true) => format!("no son de tipo {}", t.label(lang)),
                     (t, false) => format!("are not of type {}", t.label(lang)),
                 };
-                let (one, many) = if es { ("valor", "valores") } else { ("value", "values") };
+                let (one, many) = if es {
+                    ("valor", "valores")
+                } else {
+                    ("value", "values")
+                };
                 let noun = if *count == 1 { one } else { many };
-                let became = if es { "quedaron vacíos" } else { "became empty" };
-                format!("{count} {noun} {what} ({became}): {}{more}", shown.join(", "))
+                let became = if es {
+                    "quedaron vacíos"
+                } else {
+                    "became empty"
+                };
+                format!(
+                    "{count} {noun} {what} ({became}): {}{more}",
+                    shown.join(", ")
+                )
             }
-            IssueKind::FileTooLarge { size, limit } => if es {
-                format!("el archivo pesa {size} bytes; el límite es {limit} bytes")
-            } else {
-                format!("the file is {size} bytes; the limit is {limit} bytes")
-            },
-            IssueKind::TooManyRows { limit } => if es {
-                format!("la tabla tiene más de {limit} filas, el límite configurado")
-            } else {
-                format!("the table has more than {limit} rows, the configured limit")
-            },
-            IssueKind::TooManyColumns { count, limit } => if es {
-                format!("la tabla tiene {count} columnas; el límite es {limit}")
-            } else {
-                format!("the table has {count} columns; the limit is {limit}")
-            },
-            IssueKind::CellTooLong { limit } => if es {
-                format!("una celda supera el límite de {limit} bytes")
-            } else {
-                format!("a cell exceeds the limit of {limit} bytes")
-            },
-            IssueKind::LineTooLong { limit } => if es {
-                format!("una línea supera el límite de {limit} bytes (¿falta cerrar unas comillas?)")
-            } else {
-                format!("a line exceeds the limit of {limit} bytes (an unclosed quote?)")
-            },
-            IssueKind::InflatedTooLarge { limit } => if es {
-                format!("la hoja de cálculo descomprimida supera el límite de {limit} bytes")
-            } else {
-                format!("the uncompressed spreadsheet exceeds the limit of {limit} bytes")
-            },
-            IssueKind::Unreadable { format, detail } => if es {
-                format!("no se pudo leer como {format}: {detail}")
-            } else {
-                format!("could not be read as {format}: {detail}")
-            },
-            IssueKind::SheetNotFound { sheet, available } => if es {
-                format!("no hay una hoja «{sheet}»; las hojas son: {}", available.join(", "))
-            } else {
-                format!("there is no sheet “{sheet}”; the sheets are: {}", available.join(", "))
-            },
-            IssueKind::BadOption { option, value } => if es {
-                format!("la opción {option} no admite el valor «{value}»")
-            } else {
-                format!("the option {option} does not accept “{value}”")
-            },
+            IssueKind::FileTooLarge { size, limit } => {
+                if es {
+                    format!("el archivo pesa {size} bytes; el límite es {limit} bytes")
+                } else {
+                    format!("the file is {size} bytes; the limit is {limit} bytes")
+                }
+            }
+            IssueKind::TooManyRows { limit } => {
+                if es {
+                    format!("la tabla tiene más de {limit} filas, el límite configurado")
+                } else {
+                    format!("the table has more than {limit} rows, the configured limit")
+                }
+            }
+            IssueKind::TooManyColumns { count, limit } => {
+                if es {
+                    format!("la tabla tiene {count} columnas; el límite es {limit}")
+                } else {
+                    format!("the table has {count} columns; the limit is {limit}")
+                }
+            }
+            IssueKind::CellTooLong { limit } => {
+                if es {
+                    format!("una celda supera el límite de {limit} bytes")
+                } else {
+                    format!("a cell exceeds the limit of {limit} bytes")
+                }
+            }
+            IssueKind::LineTooLong { limit } => {
+                if es {
+                    format!("una línea supera el límite de {limit} bytes (¿falta cerrar unas comillas?)")
+                } else {
+                    format!("a line exceeds the limit of {limit} bytes (an unclosed quote?)")
+                }
+            }
+            IssueKind::InflatedTooLarge { limit } => {
+                if es {
+                    format!("la hoja de cálculo descomprimida supera el límite de {limit} bytes")
+                } else {
+                    format!("the uncompressed spreadsheet exceeds the limit of {limit} bytes")
+                }
+            }
+            IssueKind::Unreadable { format, detail } => {
+                if es {
+                    format!("no se pudo leer como {format}: {detail}")
+                } else {
+                    format!("could not be read as {format}: {detail}")
+                }
+            }
+            IssueKind::SheetNotFound { sheet, available } => {
+                if es {
+                    format!(
+                        "no hay una hoja «{sheet}»; las hojas son: {}",
+                        available.join(", ")
+                    )
+                } else {
+                    format!(
+                        "there is no sheet “{sheet}”; the sheets are: {}",
+                        available.join(", ")
+                    )
+                }
+            }
+            IssueKind::BadOption { option, value } => {
+                if es {
+                    format!("la opción {option} no admite el valor «{value}»")
+                } else {
+                    format!("the option {option} does not accept “{value}”")
+                }
+            }
         }
     }
 }
@@ -290,7 +442,10 @@ mod tests {
 
     #[test]
     fn messages_name_row_and_column() {
-        let i = Issue::warning(IssueKind::TotalRow { value: "TOTAL".into() }).at_row(5003);
+        let i = Issue::warning(IssueKind::TotalRow {
+            value: "TOTAL".into(),
+        })
+        .at_row(5003);
         assert_eq!(
             i.message(Lang::Es),
             "fila 5003: «TOTAL» parece una fila de totales; se dejó fuera de la tabla"

@@ -5,10 +5,33 @@
 //! (`infer`); a second pass writes Parquet and statistics (`table`). What was found is
 //! told in an [`Issue`] list, in Spanish or English.
 
+pub mod csv;
+pub mod file;
+pub mod header;
+pub mod infer;
 pub mod issue;
+pub mod jobs;
+pub mod json;
 pub mod limits;
+pub mod parse;
+pub mod pipeline;
+pub mod report;
+pub mod sniff;
+pub mod source;
+pub mod stats;
+pub mod table;
 pub mod value;
+pub mod xlsx;
 
+pub use self::csv::CsvSource;
+pub use header::find_header;
 pub use issue::{IngestError, Issue, IssueKind, Severity};
 pub use limits::Limits;
+pub use sniff::{looks_binary, sniff, TextDialect, TextOptions};
 pub use value::{MemoryRows, OwnedValue, Rows, TableSource, Value};
+
+pub use ceiba_core::Lang;
+pub use file::{ingest_file, IngestOutcome};
+pub use jobs::{Ingestor, JobOutcome, RunError};
+pub use report::{FileReport, TableReport};
+pub use source::IngestOptions;

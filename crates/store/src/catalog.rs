@@ -12,8 +12,14 @@ use sqlx::AnyPool;
 use crate::Result;
 
 /// The schema's migrations, compiled into the binary. Append; never edit a released one.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "catalog", include_str!("../migrations/0001_catalog.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "catalog", include_str!("../migrations/0001_catalog.sql")),
+    (
+        2,
+        "versions",
+        include_str!("../migrations/0002_versions.sql"),
+    ),
+];
 
 /// The SQL catalog of organizations, categories, datasets and resources.
 #[derive(Clone, Debug)]

@@ -3,7 +3,7 @@
 //! Keys are ASCII and made by the portal (`resources/<uuid>/<uuid>`), never from a user's
 //! file name: DataFusion cannot read non-ASCII keys, and user input must not reach paths.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -29,6 +29,8 @@ pub struct StoredFile {
 #[derive(Clone, Debug)]
 pub struct FileStore {
     store: Arc<dyn ObjectStore>,
+    /// The folder of a local store, where files can be read and placed without copying.
+    local_root: Option<PathBuf>,
 }
 
 impl FileStore {
@@ -40,8 +42,15 @@ impl FileStore {
                 source: format!("cannot create {}: {e}", root.display()).into(),
             })
         })?;
+        let root = root.canonicalize().map_err(|e| {
+            StoreError::Files(object_store::Error::Generic {
+                store: "local",
+                source: format!("cannot open {}: {e}", root.display()).into(),
+            })
+        })?;
         Ok(FileStore {
-            store: Arc::new(LocalFileSystem::new_with_prefix(root)?),
+            store: Arc::new(LocalFileSystem::new_with_prefix(&root)?),
+            local_root: Some(root),
         })
     }
 
@@ -80,6 +89,86 @@ impl FileStore {
         ))
     }
 
+    /// Where a key lives on disk, for a local store: read it in place instead of copying.
+    /// Keys are made by the portal (ASCII, no `..`), so the path stays inside the root.
+    pub fn local_path(&self, key: &str) -> Option<PathBuf> {
+        let root = self.local_root.as_ref()?;
+        let safe = !key.is_empty()
+            && key
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != ".." && part.is_ascii());
+        safe.then(|| root.join(key))
+    }
+
+    /// Moves a finished local file into the store under `key` (renamed in place for a
+    /// local store on the same disk, else streamed in parts). Whole or not at all.
+    pub async fn put_file(&self, key: &str, path: &Path) -> Result<u64> {
+        let size = tokio::fs::metadata(path).await.map_err(io_error)?.len();
+        if let Some(target) = self.local_path(key) {
+            if let Some(parent) = target.parent() {
+                tokio::fs::create_dir_all(parent).await.map_err(io_error)?;
+            }
+            if tokio::fs::rename(path, &target).await.is_ok() {
+                return Ok(size);
+            }
+        }
+        let mut upload = object_store::WriteMultipart::new(
+            self.store.put_multipart(&ObjectPath::from(key)).await?,
+        );
+        let mut file = tokio::fs::File::open(path).await.map_err(io_error)?;
+        let mut buf = vec![0u8; 4 * 1024 * 1024];
+        loop {
+            use tokio::io::AsyncReadExt;
+            let n = file.read(&mut buf).await.map_err(io_error)?;
+            if n == 0 {
+                break;
+            }
+            upload.write(&buf[..n]);
+        }
+        upload.finish().await?;
+        Ok(size)
+    }
+
+    /// Stores a local file under `key`, copying it (the source is left in place), and
+    /// returns its size and SHA-256.
+    pub async fn put_copy(&self, key: &str, path: &Path) -> Result<StoredFile> {
+        use tokio::io::AsyncReadExt;
+        let mut file = tokio::fs::File::open(path).await.map_err(io_error)?;
+        let mut hasher = Sha256::new();
+        let mut upload = object_store::WriteMultipart::new(
+            self.store.put_multipart(&ObjectPath::from(key)).await?,
+        );
+        let mut buf = vec![0u8; 4 * 1024 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = file.read(&mut buf).await.map_err(io_error)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            upload.write(&buf[..n]);
+            size += n as u64;
+        }
+        upload.finish().await?;
+        Ok(StoredFile {
+            key: key.to_owned(),
+            size: size as i64,
+            sha256: hex::encode(hasher.finalize()),
+        })
+    }
+
+    /// Writes the object under `key` to a local file.
+    pub async fn download_to(&self, key: &str, path: &Path) -> Result<()> {
+        use tokio::io::AsyncWriteExt;
+        let (_, mut stream) = self.get(key).await?;
+        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
+        while let Some(chunk) = stream.next().await {
+            file.write_all(&chunk?).await.map_err(io_error)?;
+        }
+        file.flush().await.map_err(io_error)?;
+        Ok(())
+    }
+
     /// The whole file in memory; for small files and tests.
     pub async fn read(&self, key: &str) -> Result<Bytes> {
         Ok(self
@@ -89,4 +178,11 @@ impl FileStore {
             .bytes()
             .await?)
     }
+}
+
+fn io_error(e: std::io::Error) -> StoreError {
+    StoreError::Files(object_store::Error::Generic {
+        store: "local",
+        source: Box::new(e),
+    })
 }

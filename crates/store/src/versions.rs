@@ -43,7 +43,10 @@ fn version_from_row(row: &AnyRow) -> Result<ResourceVersion> {
             .try_get::<Option<String>, _>("report")?
             .map(|r| json_column("resource_version.report", r))
             .transpose()?,
-        created: from_db("resource_version.created", &row.try_get::<String, _>("created")?)?,
+        created: from_db(
+            "resource_version.created",
+            &row.try_get::<String, _>("created")?,
+        )?,
     })
 }
 
@@ -74,7 +77,10 @@ fn job_from_row(row: &AnyRow) -> Result<IngestJob> {
 impl Catalog {
     /// Records a new version of a resource's file (numbered after the last one) and queues
     /// its ingestion. Returns the version and its job.
-    pub async fn create_version(&self, v: &ResourceVersion) -> Result<(ResourceVersion, IngestJob)> {
+    pub async fn create_version(
+        &self,
+        v: &ResourceVersion,
+    ) -> Result<(ResourceVersion, IngestJob)> {
         let mut tx = self.pool.begin().await?;
         let number: i64 = sqlx::query(
             "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM resource_version WHERE resource_id = $1",
@@ -133,10 +139,12 @@ impl Catalog {
     }
 
     pub async fn version(&self, id: Uuid) -> Result<Option<ResourceVersion>> {
-        let row = sqlx::query(&format!("SELECT {VERSION_COLUMNS} FROM resource_version WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {VERSION_COLUMNS} FROM resource_version WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(version_from_row).transpose()
     }
 
@@ -179,10 +187,12 @@ impl Catalog {
     }
 
     pub async fn job(&self, id: Uuid) -> Result<Option<IngestJob>> {
-        let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM ingest_job WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM ingest_job WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(job_from_row).transpose()
     }
 
@@ -295,11 +305,13 @@ impl Catalog {
         .bind(version.number)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE ingest_job SET state = 'done', finished = $2, error = NULL WHERE id = $1")
-            .bind(job.to_string())
-            .bind(to_db(now()))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE ingest_job SET state = 'done', finished = $2, error = NULL WHERE id = $1",
+        )
+        .bind(job.to_string())
+        .bind(to_db(now()))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -318,12 +330,14 @@ impl Catalog {
             .bind(report.to_string())
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE ingest_job SET state = 'failed', finished = $2, error = $3 WHERE id = $1")
-            .bind(job.to_string())
-            .bind(to_db(now()))
-            .bind(error)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE ingest_job SET state = 'failed', finished = $2, error = $3 WHERE id = $1",
+        )
+        .bind(job.to_string())
+        .bind(to_db(now()))
+        .bind(error)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -340,12 +354,14 @@ impl Catalog {
             field: "columns",
             message: e.to_string(),
         })?;
-        let done = sqlx::query("UPDATE ingest_table SET columns = $3 WHERE version_id = $1 AND position = $2")
-            .bind(version.to_string())
-            .bind(position)
-            .bind(json)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE ingest_table SET columns = $3 WHERE version_id = $1 AND position = $2",
+        )
+        .bind(version.to_string())
+        .bind(position)
+        .bind(json)
+        .execute(&self.pool)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
                 kind: "table",

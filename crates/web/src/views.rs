@@ -329,3 +329,128 @@ mod tests {
         assert_eq!(place(Lang::Es, "0101").label, "Guatemala, Guatemala");
     }
 }
+
+/// One column of an ingested table, as the data dictionary shows it.
+#[derive(Debug, Serialize)]
+pub struct ColumnView {
+    pub name: String,
+    pub label: String,
+    pub type_label: String,
+    pub type_name: &'static str,
+    pub description: String,
+    pub unit: String,
+    pub nulls: String,
+    pub distinct: String,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub top: Vec<(String, String)>,
+}
+
+/// A typed table built from the resource's current file.
+#[derive(Debug, Serialize)]
+pub struct TableView {
+    pub name: String,
+    pub rows: String,
+    pub columns: Vec<ColumnView>,
+}
+
+impl TableView {
+    pub fn new(lang: Lang, t: &ceiba_core::IngestedTable) -> Self {
+        TableView {
+            name: t.name.clone(),
+            rows: format::integer(lang, t.rows),
+            columns: t
+                .columns
+                .iter()
+                .map(|c| ColumnView {
+                    name: c.name.clone(),
+                    label: c.label.clone(),
+                    type_label: c.column_type.label(lang).to_owned(),
+                    type_name: c.column_type.as_str(),
+                    description: c.description.clone(),
+                    unit: c.unit.clone(),
+                    nulls: format::integer(lang, c.stats.nulls as i64),
+                    distinct: format::integer(lang, c.stats.distinct as i64),
+                    min: c.stats.min.clone(),
+                    max: c.stats.max.clone(),
+                    top: c
+                        .stats
+                        .top
+                        .iter()
+                        .take(3)
+                        .map(|t| (t.value.clone(), format::integer(lang, t.count as i64)))
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One uploaded version of the resource's file.
+#[derive(Debug, Serialize)]
+pub struct VersionView {
+    pub number: i64,
+    pub status: &'static str,
+    pub created: String,
+    pub filename: Option<String>,
+    pub size: String,
+    pub download_url: String,
+    pub current: bool,
+    /// The ingestion report's findings, in the page's language.
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    pub format: Option<String>,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+}
+
+impl VersionView {
+    pub fn new(lang: Lang, d: &Dataset, r: &Resource, v: &ceiba_core::ResourceVersion) -> Self {
+        let report: Option<ceiba_ingest::FileReport> = v
+            .report
+            .as_ref()
+            .and_then(|r| serde_json::from_value(r.clone()).ok());
+        let messages =
+            |pick: fn(&ceiba_ingest::FileReport) -> Vec<&ceiba_ingest::Issue>| -> Vec<String> {
+                report
+                    .as_ref()
+                    .map(|rep| pick(rep).into_iter().map(|i| i.message(lang)).collect())
+                    .unwrap_or_default()
+            };
+        let name = v
+            .original_filename
+            .clone()
+            .unwrap_or_else(|| format!("{}.{}", r.id, v.format.to_ascii_lowercase()));
+        VersionView {
+            number: v.number,
+            status: v.status.as_str(),
+            created: format::datetime(lang, v.created),
+            filename: v.original_filename.clone(),
+            size: format::file_size(lang, v.size),
+            download_url: format!(
+                "/dataset/{}/resource/{}/version/{}/download/{}",
+                d.id,
+                r.id,
+                v.number,
+                percent_encode(&name)
+            ),
+            current: r.current_version_id == Some(v.id),
+            errors: messages(|rep| rep.all_errors().collect()),
+            warnings: messages(|rep| {
+                rep.warnings
+                    .iter()
+                    .chain(rep.tables.iter().flat_map(|t| &t.warnings))
+                    .collect()
+            }),
+            format: report.as_ref().and_then(|r| r.format.clone()),
+            encoding: report.as_ref().and_then(|r| r.encoding.clone()),
+            delimiter: report.as_ref().and_then(|r| r.delimiter).map(|c| {
+                if c == '\t' {
+                    "TAB".to_string()
+                } else {
+                    c.to_string()
+                }
+            }),
+        }
+    }
+}

@@ -30,7 +30,7 @@ async fn transferred(p: &Portal, path: &str) -> usize {
 #[tokio::test]
 async fn every_link_of_the_demo_works_and_pages_stay_small() {
     let p = Portal::empty().await;
-    let summary = ceiba_demo::load(&p.catalog, &p.files).await.unwrap();
+    let summary = ceiba_demo::load(&p.ingestor).await.unwrap();
     assert!(summary.datasets >= 6);
 
     let mut queue: VecDeque<String> = ["/".to_string(), "/en".to_string()].into();
@@ -93,7 +93,7 @@ async fn every_link_of_the_demo_works_and_pages_stay_small() {
 #[tokio::test]
 async fn demo_says_it_is_synthetic_in_both_languages() {
     let p = Portal::empty().await;
-    ceiba_demo::load(&p.catalog, &p.files).await.unwrap();
+    ceiba_demo::load(&p.ingestor).await.unwrap();
     let es = p.get("/dataset/proyectos-inversion-publica").await.text();
     assert!(es.contains("Datos sintéticos de demostración"));
     let en = p

@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use super::{page_number, param, render, Params};
 use crate::context::PageCtx;
-use crate::views::{percent_encode, CategoryView, DatasetCard, DatasetView, OrgView, ResourceView};
+use crate::views::{
+    percent_encode, CategoryView, DatasetCard, DatasetView, OrgView, ResourceView, TableView,
+    VersionView,
+};
 use crate::{PageError, SharedState};
 
 pub const PAGE_SIZE: i64 = 20;
@@ -197,7 +200,31 @@ pub async fn resource(
             return Err(PageError::not_found("notfound-resource", rid.clone()));
         };
         let resource: &ResourceView = &view.resources[pos];
-        Ok(context! { resource => resource, dataset => view })
+        let record = state
+            .catalog
+            .resource(&rid)
+            .await?
+            .ok_or_else(|| PageError::not_found("notfound-resource", rid.clone()))?;
+        let versions = state.catalog.versions_of(record.id).await?;
+        let tables = match record.current_version_id {
+            Some(v) => state.catalog.tables_of(v).await?,
+            None => Vec::new(),
+        };
+        let version_views: Vec<VersionView> = versions
+            .iter()
+            .map(|v| VersionView::new(ctx.lang, &d, &record, v))
+            .collect();
+        // The newest upload, when it is not the one in service: still processing or failed.
+        let latest = version_views.first().filter(|v| !v.current);
+        let current = version_views.iter().find(|v| v.current);
+        Ok(context! {
+            resource => resource,
+            dataset => view,
+            tables => tables.iter().map(|t| TableView::new(ctx.lang, t)).collect::<Vec<_>>(),
+            versions => version_views.iter().collect::<Vec<_>>(),
+            latest => latest,
+            current => current,
+        })
     }
     .await;
     render(&state, &ctx, "resource.html", page)

@@ -31,32 +31,90 @@ pub async fn original_named(
         .unwrap_or_else(|e| e.render(&state, &ctx))
 }
 
+/// An earlier (or the current) version's original file, by its number.
+pub async fn version_named(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path((dataset, rid, number, _filename)): Path<(String, String, i64, String)>,
+) -> Response {
+    let result = async {
+        let (d, resource) = find(&state, &dataset, &rid).await?;
+        let _ = d;
+        let version = state
+            .catalog
+            .versions_of(resource.id)
+            .await?
+            .into_iter()
+            .find(|v| v.number == number)
+            .ok_or_else(|| PageError::not_found("notfound-resource", format!("{rid} v{number}")))?;
+        let filename = version.original_filename.clone().unwrap_or_else(|| {
+            format!(
+                "{}-v{number}.{}",
+                resource.id,
+                version.format.to_ascii_lowercase()
+            )
+        });
+        stream_file(
+            &state,
+            &version.storage_key,
+            &filename,
+            version.media_type.as_deref(),
+            Some(&version.sha256),
+        )
+        .await
+    }
+    .await;
+    result.unwrap_or_else(|e| e.render(&state, &ctx))
+}
+
+async fn find(
+    state: &SharedState,
+    dataset: &str,
+    rid: &str,
+) -> Result<(ceiba_core::Dataset, ceiba_core::Resource), PageError> {
+    let d = visible_dataset(state, dataset).await?;
+    match state.catalog.resource(rid).await? {
+        Some(r) if r.dataset_id == d.id => Ok((d, r)),
+        _ => Err(PageError::not_found("notfound-resource", rid)),
+    }
+}
+
 async fn serve(
     state: &SharedState,
     _ctx: &PageCtx,
     dataset: &str,
     rid: &str,
 ) -> Result<Response, PageError> {
-    let d = visible_dataset(state, dataset).await?;
-    let resource = match state.catalog.resource(rid).await? {
-        Some(r) if r.dataset_id == d.id => r,
-        _ => return Err(PageError::not_found("notfound-resource", rid)),
-    };
+    let (_, resource) = find(state, dataset, rid).await?;
     let Some(key) = &resource.storage_key else {
         return match &resource.url {
             Some(url) => Ok(Redirect::to(url).into_response()),
             None => Err(PageError::not_found("notfound-resource", rid)),
         };
     };
-    let (size, stream) = state.files.get(key).await?;
     let filename = resource
         .original_filename
         .clone()
         .unwrap_or_else(|| format!("{}.{}", resource.id, resource.format.to_ascii_lowercase()));
-    let content_type = resource
-        .media_type
-        .clone()
-        .unwrap_or_else(|| "application/octet-stream".into());
+    stream_file(
+        state,
+        key,
+        &filename,
+        resource.media_type.as_deref(),
+        resource.sha256.as_deref(),
+    )
+    .await
+}
+
+async fn stream_file(
+    state: &SharedState,
+    key: &str,
+    filename: &str,
+    media_type: Option<&str>,
+    sha256: Option<&str>,
+) -> Result<Response, PageError> {
+    let (size, stream) = state.files.get(key).await?;
+    let content_type = media_type.unwrap_or("application/octet-stream").to_owned();
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -64,15 +122,11 @@ async fn serve(
         HeaderValue::from_str(&content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&filename)) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(filename)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
-    if let Some(sha) = resource
-        .sha256
-        .as_deref()
-        .and_then(|s| HeaderValue::from_str(&format!("\"{s}\"")).ok())
-    {
+    if let Some(sha) = sha256.and_then(|s| HeaderValue::from_str(&format!("\"{s}\"")).ok()) {
         headers.insert(header::ETAG, sha);
     }
     // Files are stored as uploaded; never let a browser reinterpret one as a page.

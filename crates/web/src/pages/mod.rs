@@ -34,6 +34,10 @@ pub fn router() -> Router<SharedState> {
             "/dataset/{name}/resource/{rid}/download/{filename}",
             get(download::original_named),
         )
+        .route(
+            "/dataset/{name}/resource/{rid}/version/{number}/download/{filename}",
+            get(download::version_named),
+        )
         .route("/organization", get(publishers::organizations))
         .route("/organization/", get(publishers::organizations))
         .route("/organization/{name}", get(publishers::organization))

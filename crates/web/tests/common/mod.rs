@@ -20,6 +20,7 @@ pub struct Portal {
     pub app: Router,
     pub catalog: Catalog,
     pub files: FileStore,
+    pub ingestor: ceiba_ingest::Ingestor,
     pub dir: tempfile::TempDir,
 }
 
@@ -47,10 +48,17 @@ impl Portal {
             .unwrap();
         let files = FileStore::local(&dir.path().join("files")).unwrap();
         let state = ceiba_web::AppState::new(catalog.clone(), files.clone(), config).unwrap();
+        let ingestor = ceiba_ingest::Ingestor::new(
+            catalog.clone(),
+            files.clone(),
+            dir.path().join("tmp"),
+            ceiba_ingest::Limits::default(),
+        );
         Portal {
             app: ceiba_web::router(state),
             catalog,
             files,
+            ingestor,
             dir,
         }
     }

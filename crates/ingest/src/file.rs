@@ -1,0 +1,89 @@
+//! A whole file through ingestion: open it, build each table, gather the report.
+
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::{build_table, BuiltTable, Progress};
+use crate::report::{FileReport, TableReport};
+use crate::source::{open_file, IngestOptions, Opened};
+use crate::{IngestError, Issue, IssueKind, Limits};
+
+/// The report and the Parquet files of the tables that were built.
+pub struct IngestOutcome {
+    pub report: FileReport,
+    pub tables: Vec<(BuiltTable, PathBuf)>,
+}
+
+/// Ingests the file at `path` (originally called `filename`), writing Parquet files into
+/// `work_dir`. Never fails: what went wrong is in the report.
+pub fn ingest_file(
+    path: &Path,
+    filename: &str,
+    opts: &IngestOptions,
+    limits: Limits,
+    work_dir: &Path,
+    progress: Progress<'_>,
+) -> IngestOutcome {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut report = FileReport {
+        file: filename.to_owned(),
+        size,
+        ..FileReport::default()
+    };
+    let mut tables = Vec::new();
+    let opened = match open_file(path, filename, opts, limits) {
+        Ok(Opened::Tables(f)) => f,
+        Ok(Opened::NotATable) => return IngestOutcome { report, tables },
+        Err(e) => {
+            report.format = Some(crate::source::format_name(filename));
+            report.errors.push(e.to_issue());
+            return IngestOutcome { report, tables };
+        }
+    };
+    report.format = Some(opened.format.clone());
+    report.encoding = opened.encoding.clone();
+    report.delimiter = opened.delimiter;
+    report.warnings = opened.warnings.clone();
+    let several = opened.tables.len() > 1;
+    for (n, source) in opened.tables.iter().enumerate() {
+        let parquet = work_dir.join(format!("table-{n}.parquet"));
+        let table_opts = opened.table_options(opts, source.name(), limits);
+        match build_table(source.as_ref(), &table_opts, &parquet, progress) {
+            Ok(built) => {
+                report.tables.push(TableReport {
+                    name: built.name.clone(),
+                    header_row: Some(built.header_row),
+                    rows: built.rows,
+                    columns: built.columns.clone(),
+                    sample: built.sample.clone(),
+                    warnings: built.warnings.clone(),
+                    errors: Vec::new(),
+                });
+                tables.push((built, parquet));
+            }
+            // An empty sheet among others is left out, not an error of the file.
+            Err(IngestError::Rejected(issue))
+                if several
+                    && matches!(issue.kind, IssueKind::EmptySheet | IssueKind::HeaderOnly) =>
+            {
+                let _ = std::fs::remove_file(&parquet);
+                report
+                    .warnings
+                    .push(Issue::warning(IssueKind::SheetLeftOut {
+                        sheet: source.name().to_owned(),
+                    }));
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&parquet);
+                report.tables.push(TableReport {
+                    name: source.name().to_owned(),
+                    errors: vec![e.to_issue()],
+                    ..TableReport::default()
+                });
+            }
+        }
+    }
+    if report.tables.is_empty() && report.errors.is_empty() {
+        report.errors.push(Issue::error(IssueKind::EmptyFile));
+    }
+    IngestOutcome { report, tables }
+}

@@ -1,0 +1,404 @@
+//! Ingestion as the portal runs it: an upload becomes a stored original and a queued
+//! job; a worker builds the tables and puts the version in service, or records why not.
+//!
+//! Jobs live in the catalog, so they survive a restart: a job that was running when the
+//! portal stopped is queued again and re-run from the original.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ceiba_core::{
+    format_from_filename, media_type_for_format, Dataset, IngestJob, IngestedTable, Resource,
+    ResourceVersion, VersionStatus,
+};
+use ceiba_store::{now, Catalog, FileStore, StoreError};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::file::ingest_file;
+use crate::report::FileReport;
+use crate::source::IngestOptions;
+use crate::{Lang, Limits};
+
+/// Why a job could not run (as opposed to a file that could not be ingested, which is a
+/// report).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("working files: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Runs ingestion against a catalog and its file store.
+#[derive(Clone)]
+pub struct Ingestor {
+    catalog: Catalog,
+    files: FileStore,
+    /// Scratch space for jobs (on the same disk as a local store, so results move by rename).
+    work_root: PathBuf,
+    limits: Limits,
+    wake: Arc<Notify>,
+}
+
+/// A job's outcome, for callers that wait for it (the CLI, the demo, tests).
+#[derive(Debug, Clone)]
+pub struct JobOutcome {
+    pub version: ResourceVersion,
+    pub report: FileReport,
+    pub succeeded: bool,
+}
+
+impl Ingestor {
+    pub fn new(catalog: Catalog, files: FileStore, work_root: PathBuf, limits: Limits) -> Ingestor {
+        Ingestor {
+            catalog,
+            files,
+            work_root,
+            limits,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn files(&self) -> &FileStore {
+        &self.files
+    }
+
+    /// A path in the scratch folder, for a caller's temporary file.
+    pub fn scratch_file(&self, name: &str) -> PathBuf {
+        self.work_root.join(name)
+    }
+
+    /// Adds an uploaded file to a dataset as a new resource and queues its ingestion. The
+    /// original is stored (and downloadable) at once.
+    pub async fn add_upload(
+        &self,
+        dataset: &Dataset,
+        name: &str,
+        description: &str,
+        local: &Path,
+        filename: &str,
+        opts: &IngestOptions,
+    ) -> Result<(Resource, ResourceVersion, IngestJob), RunError> {
+        let resource_id = Uuid::new_v4();
+        self.add_upload_with_id(
+            resource_id,
+            dataset,
+            name,
+            description,
+            local,
+            filename,
+            opts,
+        )
+        .await
+    }
+
+    /// As [`add_upload`](Self::add_upload), with the resource's id chosen by the caller
+    /// (the demo uses stable ids).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_upload_with_id(
+        &self,
+        resource_id: Uuid,
+        dataset: &Dataset,
+        name: &str,
+        description: &str,
+        local: &Path,
+        filename: &str,
+        opts: &IngestOptions,
+    ) -> Result<(Resource, ResourceVersion, IngestJob), RunError> {
+        let size = tokio::fs::metadata(local).await?.len();
+        if size > self.limits.max_file_bytes {
+            return Err(RunError::Other(
+                crate::Issue::error(crate::IssueKind::FileTooLarge {
+                    size,
+                    limit: self.limits.max_file_bytes,
+                })
+                .message(Lang::En),
+            ));
+        }
+        let stored = self
+            .files
+            .put_copy(&FileStore::new_original_key(resource_id), local)
+            .await?;
+        let format = format_from_filename(filename).unwrap_or_default();
+        let t = now();
+        let resource = Resource {
+            id: resource_id,
+            dataset_id: dataset.id,
+            name: name.to_owned(),
+            description: description.to_owned(),
+            media_type: media_type_for_format(&format).map(str::to_owned),
+            format,
+            size: Some(stored.size),
+            sha256: Some(stored.sha256.clone()),
+            original_filename: Some(filename.to_owned()),
+            url: None,
+            storage_key: Some(stored.key.clone()),
+            position: 0,
+            current_version_id: None,
+            created: t,
+            modified: t,
+        };
+        let resource = self.catalog.create_resource(&resource).await?;
+        let (version, job) = self
+            .queue_version(&resource, &stored, filename, opts)
+            .await?;
+        Ok((resource, version, job))
+    }
+
+    /// Stores a new file for an existing resource: a new version, queued for ingestion.
+    /// The resource keeps serving its current version until the new one is ready.
+    pub async fn upload_version(
+        &self,
+        resource: &Resource,
+        local: &Path,
+        filename: &str,
+        opts: &IngestOptions,
+    ) -> Result<(ResourceVersion, IngestJob), RunError> {
+        let stored = self
+            .files
+            .put_copy(&FileStore::new_original_key(resource.id), local)
+            .await?;
+        self.queue_version(resource, &stored, filename, opts).await
+    }
+
+    /// Rebuilds the resource's current file with other options (types, header row…),
+    /// without uploading it again: a new version over the same original.
+    pub async fn rebuild(
+        &self,
+        resource: &Resource,
+        opts: &IngestOptions,
+    ) -> Result<(ResourceVersion, IngestJob), RunError> {
+        let current = match resource.current_version_id {
+            Some(v) => self.catalog.version(v).await?,
+            None => None,
+        };
+        let latest = match current {
+            Some(v) => v,
+            None => self
+                .catalog
+                .versions_of(resource.id)
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| RunError::Other("the resource has no uploaded file".into()))?,
+        };
+        let stored = ceiba_store::StoredFile {
+            key: latest.storage_key.clone(),
+            size: latest.size,
+            sha256: latest.sha256.clone(),
+        };
+        let filename = latest.original_filename.clone().unwrap_or_default();
+        self.queue_version(resource, &stored, &filename, opts).await
+    }
+
+    async fn queue_version(
+        &self,
+        resource: &Resource,
+        stored: &ceiba_store::StoredFile,
+        filename: &str,
+        opts: &IngestOptions,
+    ) -> Result<(ResourceVersion, IngestJob), RunError> {
+        let format = format_from_filename(filename).unwrap_or_default();
+        let v = ResourceVersion {
+            id: Uuid::new_v4(),
+            resource_id: resource.id,
+            number: 0,
+            storage_key: stored.key.clone(),
+            original_filename: Some(filename.to_owned()),
+            media_type: media_type_for_format(&format).map(str::to_owned),
+            format,
+            size: stored.size,
+            sha256: stored.sha256.clone(),
+            options: serde_json::to_value(opts).unwrap_or_default(),
+            status: VersionStatus::Pending,
+            report: None,
+            created: now(),
+        };
+        let queued = self.catalog.create_version(&v).await?;
+        self.wake.notify_one();
+        Ok(queued)
+    }
+
+    /// Runs one claimed job to its end and records the outcome.
+    pub async fn run_job(&self, job: &IngestJob) -> Result<JobOutcome, RunError> {
+        let version = self
+            .catalog
+            .version(job.version_id)
+            .await?
+            .ok_or_else(|| RunError::Other(format!("version {} is gone", job.version_id)))?;
+        let work = self.work_root.join(format!("job-{}", job.id));
+        tokio::fs::create_dir_all(&work).await?;
+        let result = self.run_in(job, &version, &work).await;
+        let _ = tokio::fs::remove_dir_all(&work).await;
+        result
+    }
+
+    async fn run_in(
+        &self,
+        job: &IngestJob,
+        version: &ResourceVersion,
+        work: &Path,
+    ) -> Result<JobOutcome, RunError> {
+        let original = match self.files.local_path(&version.storage_key) {
+            Some(p) if p.is_file() => p,
+            _ => {
+                let p = work.join("original");
+                self.files.download_to(&version.storage_key, &p).await?;
+                p
+            }
+        };
+        let opts: IngestOptions =
+            serde_json::from_value(version.options.clone()).unwrap_or_default();
+        let filename = version
+            .original_filename
+            .clone()
+            .unwrap_or_else(|| "file".into());
+        let limits = self.limits;
+        let progress = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+
+        // Progress goes to the catalog twice a second while the blocking work runs.
+        let ticker = {
+            let catalog = self.catalog.clone();
+            let progress = progress.clone();
+            let job_id = job.id;
+            tokio::spawn(async move {
+                let mut last = (0, 0);
+                loop {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    let now = (
+                        progress.0.load(Ordering::Relaxed),
+                        progress.1.load(Ordering::Relaxed),
+                    );
+                    if now != last {
+                        let _ = catalog
+                            .record_job_progress(job_id, now.0 as i64, now.1 as i64)
+                            .await;
+                        last = now;
+                    }
+                }
+            })
+        };
+        let work_dir = work.to_path_buf();
+        let p = progress.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let report_progress = move |_pass: u8, rows: u64, bytes: u64| {
+                p.0.store(rows, Ordering::Relaxed);
+                p.1.store(bytes, Ordering::Relaxed);
+            };
+            ingest_file(
+                &original,
+                &filename,
+                &opts,
+                limits,
+                &work_dir,
+                &report_progress,
+            )
+        })
+        .await;
+        ticker.abort();
+        let outcome = outcome.map_err(|e| RunError::Other(format!("ingestion stopped: {e}")))?;
+        let report_json = serde_json::to_value(&outcome.report).unwrap_or_default();
+
+        if !outcome.report.succeeded() {
+            let first = outcome
+                .report
+                .all_errors()
+                .next()
+                .map(|i| i.message(Lang::En))
+                .unwrap_or_else(|| "ingestion failed".into());
+            self.catalog
+                .fail_version(job.id, version.id, &report_json, &first)
+                .await?;
+            let version = self
+                .catalog
+                .version(version.id)
+                .await?
+                .unwrap_or_else(|| version.clone());
+            return Ok(JobOutcome {
+                version,
+                report: outcome.report,
+                succeeded: false,
+            });
+        }
+        let mut tables = Vec::new();
+        for (n, (built, path)) in outcome.tables.iter().enumerate() {
+            let key = format!("tables/{}/{n}.parquet", version.id);
+            self.files.put_file(&key, path).await?;
+            tables.push(IngestedTable {
+                version_id: version.id,
+                position: n as i64,
+                name: built.name.clone(),
+                parquet_key: key,
+                rows: built.rows as i64,
+                columns: built.columns.clone(),
+            });
+        }
+        self.catalog
+            .complete_version(job.id, version, &tables, &report_json)
+            .await?;
+        let version = self
+            .catalog
+            .version(version.id)
+            .await?
+            .unwrap_or_else(|| version.clone());
+        Ok(JobOutcome {
+            version,
+            report: outcome.report,
+            succeeded: true,
+        })
+    }
+
+    /// Runs queued jobs until none is left; returns their outcomes.
+    pub async fn run_queue(&self) -> Result<Vec<JobOutcome>, RunError> {
+        let mut done = Vec::new();
+        while let Some(job) = self.catalog.claim_job().await? {
+            match self.run_job(&job).await {
+                Ok(o) => done.push(o),
+                Err(e) => {
+                    tracing::error!(job = %job.id, error = %e, "ingestion job failed to run");
+                    let report = serde_json::json!({ "errors": [{ "code": "unreadable", "severity": "error", "format": "file", "detail": e.to_string() }] });
+                    self.catalog
+                        .fail_version(job.id, job.version_id, &report, &e.to_string())
+                        .await?;
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    /// Starts the background worker: re-queues jobs interrupted by a stop, then runs jobs
+    /// as they arrive.
+    pub async fn start_worker(self) -> Result<tokio::task::JoinHandle<()>, RunError> {
+        let requeued = self.catalog.requeue_interrupted_jobs().await?;
+        if requeued > 0 {
+            tracing::info!(
+                requeued,
+                "re-running ingestion jobs interrupted by the last stop"
+            );
+        }
+        Ok(tokio::spawn(async move {
+            loop {
+                if let Err(e) = self.run_queue().await {
+                    tracing::error!(error = %e, "ingestion queue");
+                }
+                tokio::select! {
+                    () = self.wake.notified() => {},
+                    () = tokio::time::sleep(Duration::from_secs(5)) => {},
+                }
+            }
+        }))
+    }
+}
