@@ -98,7 +98,11 @@ impl ColumnInference {
                         self.fits[i] += 1;
                     }
                 }
-                if fit.iter().zip(&self.misfits).any(|(ok, ex)| !ok && ex.len() < EXAMPLES) {
+                if fit
+                    .iter()
+                    .zip(&self.misfits)
+                    .any(|(ok, ex)| !ok && ex.len() < EXAMPLES)
+                {
                     self.misfit_all(row, s, &fit);
                 }
                 return;
@@ -187,11 +191,17 @@ impl ColumnInference {
     /// The column's plan: the inferred type, or `forced` when the publisher chose one.
     /// `comma_hint` says the file's style suggests decimal commas (a `;` delimiter) for
     /// columns whose values do not tell.
-    pub fn decide(&self, forced: Option<ColumnType>, comma_hint: bool) -> (ColumnPlan, Option<Issue>) {
+    pub fn decide(
+        &self,
+        forced: Option<ColumnType>,
+        comma_hint: bool,
+    ) -> (ColumnPlan, Option<Issue>) {
         let real = self.values - self.markers;
         let point_evidence = self.fits[DEC_POINT].saturating_sub(self.fits[DEC_COMMA]);
         let comma_evidence = self.fits[DEC_COMMA].saturating_sub(self.fits[DEC_POINT]);
-        let sep = if comma_evidence > point_evidence || (comma_evidence == point_evidence && comma_hint) {
+        let sep = if comma_evidence > point_evidence
+            || (comma_evidence == point_evidence && comma_hint)
+        {
             DecimalSep::Comma
         } else {
             DecimalSep::Point
@@ -269,9 +279,32 @@ impl ColumnInference {
 /// Column names that usually hold identifiers, whose fixed-width digits are codes.
 fn name_suggests_code(name: &str) -> bool {
     let n = name.to_lowercase();
-    ["cod", "código", "id", "snip", "pcode", "nit", "dpi", "cui", "telefono", "teléfono", "clave", "ubigeo", "code"]
-        .iter()
-        .any(|w| n == *w || n.starts_with(&format!("{w}_")) || n.starts_with(&format!("{w} ")) || n.ends_with(&format!("_{w}")) || n.ends_with(&format!(" {w}")) || n.starts_with("codigo") || n.starts_with("cod_") || n.starts_with("id_"))
+    [
+        "cod",
+        "código",
+        "id",
+        "snip",
+        "pcode",
+        "nit",
+        "dpi",
+        "cui",
+        "telefono",
+        "teléfono",
+        "clave",
+        "ubigeo",
+        "code",
+    ]
+    .iter()
+    .any(|w| {
+        n == *w
+            || n.starts_with(&format!("{w}_"))
+            || n.starts_with(&format!("{w} "))
+            || n.ends_with(&format!("_{w}"))
+            || n.ends_with(&format!(" {w}"))
+            || n.starts_with("codigo")
+            || n.starts_with("cod_")
+            || n.starts_with("id_")
+    })
 }
 
 #[cfg(test)]
@@ -304,14 +337,26 @@ mod tests {
     #[test]
     fn numbers_in_both_conventions() {
         let (plan, _) = infer(&["1,234.56", "3.5", "12"]);
-        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Decimal, DecimalSep::Point));
+        assert_eq!(
+            (plan.column_type, plan.decimal_sep),
+            (ColumnType::Decimal, DecimalSep::Point)
+        );
         let (plan, _) = infer(&["1.234,56", "3,5", "12"]);
-        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Decimal, DecimalSep::Comma));
+        assert_eq!(
+            (plan.column_type, plan.decimal_sep),
+            (ColumnType::Decimal, DecimalSep::Comma)
+        );
         let (plan, _) = infer(&["1,234", "12,500", "7"]);
-        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Integer, DecimalSep::Point));
+        assert_eq!(
+            (plan.column_type, plan.decimal_sep),
+            (ColumnType::Integer, DecimalSep::Point)
+        );
         // With a ';' delimiter, ambiguous "1,234" reads as a decimal comma.
         let (plan, _) = infer_named("x", &["1,234", "0,5"], true);
-        assert_eq!((plan.column_type, plan.decimal_sep), (ColumnType::Decimal, DecimalSep::Comma));
+        assert_eq!(
+            (plan.column_type, plan.decimal_sep),
+            (ColumnType::Decimal, DecimalSep::Comma)
+        );
         let (plan, _) = infer(&["1,234,567", "2,000"]);
         assert_eq!(plan.column_type, ColumnType::Integer);
     }
@@ -341,20 +386,38 @@ mod tests {
         values[7] = "diez";
         let (plan, issue) = infer(&values);
         assert_eq!(plan.column_type, ColumnType::Integer);
-        assert!(matches!(issue.unwrap().kind, IssueKind::TypeMismatch { count: 1, .. }));
+        assert!(matches!(
+            issue.unwrap().kind,
+            IssueKind::TypeMismatch { count: 1, .. }
+        ));
         let (plan, _) = infer(&["10", "once", "12"]);
         assert_eq!(plan.column_type, ColumnType::Text);
     }
 
     #[test]
     fn booleans_dates_datetimes() {
-        assert_eq!(infer(&["sí", "no", "Sí"]).0.column_type, ColumnType::Boolean);
+        assert_eq!(
+            infer(&["sí", "no", "Sí"]).0.column_type,
+            ColumnType::Boolean
+        );
         let (plan, _) = infer(&["31/12/2018", "01/02/2019"]);
-        assert_eq!((plan.column_type, plan.date_order), (ColumnType::Date, DateOrder::Dmy));
+        assert_eq!(
+            (plan.column_type, plan.date_order),
+            (ColumnType::Date, DateOrder::Dmy)
+        );
         let (plan, _) = infer(&["12/31/2018", "01/02/2019"]);
-        assert_eq!((plan.column_type, plan.date_order), (ColumnType::Date, DateOrder::Mdy));
-        assert_eq!(infer(&["2018-12-31", "2019-01-01T10:00"]).0.column_type, ColumnType::Datetime);
-        assert_eq!(infer(&["31/12/2018", "12/31/2018"]).0.column_type, ColumnType::Text);
+        assert_eq!(
+            (plan.column_type, plan.date_order),
+            (ColumnType::Date, DateOrder::Mdy)
+        );
+        assert_eq!(
+            infer(&["2018-12-31", "2019-01-01T10:00"]).0.column_type,
+            ColumnType::Datetime
+        );
+        assert_eq!(
+            infer(&["31/12/2018", "12/31/2018"]).0.column_type,
+            ColumnType::Text
+        );
     }
 
     #[test]
@@ -377,6 +440,9 @@ mod tests {
         let (plan, issue) = c.decide(Some(ColumnType::Integer), false);
         assert!(plan.overridden);
         assert_eq!(plan.column_type, ColumnType::Integer);
-        assert!(matches!(issue.unwrap().kind, IssueKind::TypeMismatch { count: 1, .. }));
+        assert!(matches!(
+            issue.unwrap().kind,
+            IssueKind::TypeMismatch { count: 1, .. }
+        ));
     }
 }

@@ -63,11 +63,15 @@ pub fn number_shape(s: &str) -> Option<NumberShape> {
         return None;
     }
     if exp {
-        return (commas == 0 && spaces == 0 && body.parse::<f64>().is_ok()).then_some(NumberShape::Point);
+        return (commas == 0 && spaces == 0 && body.parse::<f64>().is_ok())
+            .then_some(NumberShape::Point);
     }
     if spaces > 0 {
         // "1 234 567" or "1 234,5": spaces group thousands; the other mark is decimal.
-        let compact: String = body.chars().filter(|c| *c != ' ' && *c != '\u{a0}').collect();
+        let compact: String = body
+            .chars()
+            .filter(|c| *c != ' ' && *c != '\u{a0}')
+            .collect();
         if !grouped_by(body, |c| c == ' ' || c == '\u{a0}') {
             return None;
         }
@@ -322,9 +326,31 @@ pub fn is_null_marker(s: &str) -> bool {
     }
     matches!(
         t.to_lowercase().as_str(),
-        "-" | "--" | "—" | "..." | "…" | "n/d" | "nd" | "n.d." | "n/a" | "na" | "n.a." | "s.d."
-            | "s/d" | "sd" | "null" | "none" | "nan" | "#n/a" | "#¡valor!" | "#value!" | "#div/0!"
-            | "sin dato" | "sin datos" | "no disponible" | "ns/nr" | "x"
+        "-" | "--"
+            | "—"
+            | "..."
+            | "…"
+            | "n/d"
+            | "nd"
+            | "n.d."
+            | "n/a"
+            | "na"
+            | "n.a."
+            | "s.d."
+            | "s/d"
+            | "sd"
+            | "null"
+            | "none"
+            | "nan"
+            | "#n/a"
+            | "#¡valor!"
+            | "#value!"
+            | "#div/0!"
+            | "sin dato"
+            | "sin datos"
+            | "no disponible"
+            | "ns/nr"
+            | "x"
     )
 }
 
@@ -366,10 +392,19 @@ mod tests {
         assert_eq!(parse_number("1,234", DecimalSep::Point), Some(1234.0));
         assert_eq!(parse_number("Q 1 500", DecimalSep::Point), Some(1500.0));
         assert_eq!(parse_number("-0,5", DecimalSep::Comma), Some(-0.5));
-        assert_eq!(parse_integer("1,234,567", DecimalSep::Point), Some(1_234_567));
-        assert_eq!(parse_integer("1.234.567", DecimalSep::Comma), Some(1_234_567));
+        assert_eq!(
+            parse_integer("1,234,567", DecimalSep::Point),
+            Some(1_234_567)
+        );
+        assert_eq!(
+            parse_integer("1.234.567", DecimalSep::Comma),
+            Some(1_234_567)
+        );
         assert_eq!(parse_integer("12.5", DecimalSep::Point), None);
-        assert_eq!(parse_integer("99999999999999999999", DecimalSep::Point), None);
+        assert_eq!(
+            parse_integer("99999999999999999999", DecimalSep::Point),
+            None
+        );
     }
 
     #[test]
@@ -386,7 +421,10 @@ mod tests {
     fn dates() {
         let s = date_shape("31/12/2018").unwrap();
         assert_eq!(s.proves, Some(DateOrder::Dmy));
-        assert_eq!(date_shape("12/31/2018").unwrap().proves, Some(DateOrder::Mdy));
+        assert_eq!(
+            date_shape("12/31/2018").unwrap().proves,
+            Some(DateOrder::Mdy)
+        );
         assert_eq!(date_shape("01/02/2018").unwrap().proves, None);
         assert!(date_shape("2018-12-31").is_some());
         assert!(date_shape("2018-12-31T08:30:00").unwrap().has_time);
@@ -400,7 +438,9 @@ mod tests {
             NaiveDate::from_ymd_opt(2018, 2, 1).unwrap()
         );
         assert_eq!(
-            parse_datetime("2018-12-31T08:30:00Z", DateOrder::Dmy).unwrap().time(),
+            parse_datetime("2018-12-31T08:30:00Z", DateOrder::Dmy)
+                .unwrap()
+                .time(),
             NaiveTime::from_hms_opt(8, 30, 0).unwrap()
         );
     }

@@ -61,21 +61,38 @@ fn non_blank(rows: &dyn Rows) -> usize {
 
 /// A row whose first filled cell says it sums the others ("TOTAL", "Total general").
 fn total_label(rows: &dyn Rows) -> Option<String> {
-    let first = (0..rows.len()).map(|i| rows.get(i)).find(|v| !v.is_blank())?;
-    let crate::Value::Text(t) = first else { return None };
+    let first = (0..rows.len())
+        .map(|i| rows.get(i))
+        .find(|v| !v.is_blank())?;
+    let crate::Value::Text(t) = first else {
+        return None;
+    };
     let t = t.trim().trim_end_matches(':').trim();
     let lower = t.to_lowercase();
     let is_total = matches!(
         lower.as_str(),
-        "total" | "totales" | "total general" | "gran total" | "suma" | "sumas" | "total nacional"
-            | "total república" | "total republica" | "total país" | "total pais"
+        "total"
+            | "totales"
+            | "total general"
+            | "gran total"
+            | "suma"
+            | "sumas"
+            | "total nacional"
+            | "total república"
+            | "total republica"
+            | "total país"
+            | "total pais"
     ) || lower.starts_with("total ") && lower.split_whitespace().count() <= 3;
     is_total.then(|| t.to_owned())
 }
 
 /// Column names from the header cells: trimmed, spaces collapsed, blanks and repeats
 /// renamed (and reported).
-fn column_names(header: &[OwnedValue], header_row: u64, warnings: &mut Vec<Issue>) -> Vec<(String, String)> {
+fn column_names(
+    header: &[OwnedValue],
+    header_row: u64,
+    warnings: &mut Vec<Issue>,
+) -> Vec<(String, String)> {
     let width = header
         .iter()
         .rposition(|v| !v.as_value().is_blank())
@@ -88,9 +105,11 @@ fn column_names(header: &[OwnedValue], header_row: u64, warnings: &mut Vec<Issue
         let mut name = if base.is_empty() {
             let new_name = format!("columna_{}", i + 1);
             warnings.push(
-                Issue::warning(IssueKind::BlankColumnName { new_name: new_name.clone() })
-                    .at_row(header_row)
-                    .at_column(i + 1, ""),
+                Issue::warning(IssueKind::BlankColumnName {
+                    new_name: new_name.clone(),
+                })
+                .at_row(header_row)
+                .at_column(i + 1, ""),
             );
             new_name
         } else {
@@ -104,9 +123,12 @@ fn column_names(header: &[OwnedValue], header_row: u64, warnings: &mut Vec<Issue
             }
             name = format!("{original}_{n}");
             warnings.push(
-                Issue::warning(IssueKind::DuplicateColumnName { name: original.clone(), new_name: name.clone() })
-                    .at_row(header_row)
-                    .at_column(i + 1, original),
+                Issue::warning(IssueKind::DuplicateColumnName {
+                    name: original.clone(),
+                    new_name: name.clone(),
+                })
+                .at_row(header_row)
+                .at_column(i + 1, original),
             );
         }
         out.push((name, label.trim().to_owned()));
@@ -115,7 +137,9 @@ fn column_names(header: &[OwnedValue], header_row: u64, warnings: &mut Vec<Issue
 }
 
 fn owned_row(rows: &dyn Rows) -> Vec<OwnedValue> {
-    (0..rows.len()).map(|i| rows.get(i).to_owned_value()).collect()
+    (0..rows.len())
+        .map(|i| rows.get(i).to_owned_value())
+        .collect()
 }
 
 /// Builds one table into `parquet_path`.
@@ -138,10 +162,12 @@ pub fn build_table(
         prefix
             .iter()
             .position(|(pos, _)| *pos == wanted)
-            .ok_or_else(|| IngestError::rejected(IssueKind::BadOption {
-                option: "header_row".into(),
-                value: wanted.to_string(),
-            }))?
+            .ok_or_else(|| {
+                IngestError::rejected(IssueKind::BadOption {
+                    option: "header_row".into(),
+                    value: wanted.to_string(),
+                })
+            })?
     } else if source.fixed_header() {
         if prefix.is_empty() {
             return Err(IngestError::rejected(IssueKind::EmptySheet));
@@ -156,13 +182,22 @@ pub fn build_table(
         .iter()
         .any(|(_, r)| r.iter().any(|v| !v.as_value().is_blank()))
     {
-        warnings.push(Issue::warning(IssueKind::TitleRows { count: header_index as u64 }).at_row(header_row));
+        warnings.push(
+            Issue::warning(IssueKind::TitleRows {
+                count: header_index as u64,
+            })
+            .at_row(header_row),
+        );
     }
     let names = column_names(&prefix[header_index].1, header_row, &mut warnings);
     let width = names.len();
     if width > limits.max_columns {
         return Err(IngestError::Rejected(
-            Issue::error(IssueKind::TooManyColumns { count: width, limit: limits.max_columns }).at_row(header_row),
+            Issue::error(IssueKind::TooManyColumns {
+                count: width,
+                limit: limits.max_columns,
+            })
+            .at_row(header_row),
         ));
     }
     let mut columns: Vec<ColumnInference> = names
@@ -178,14 +213,21 @@ pub fn build_table(
     let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
 
     // Feeds one data row held in memory (prefix rows and released suspects).
-    let feed_owned = |pos: u64, row: &[OwnedValue], columns: &mut Vec<ColumnInference>, data_rows: &mut u64| {
-        for (i, col) in columns.iter_mut().enumerate() {
-            col.add(pos, row.get(i).map_or(crate::Value::Empty, OwnedValue::as_value));
-        }
-        *data_rows += 1;
-    };
+    let feed_owned =
+        |pos: u64, row: &[OwnedValue], columns: &mut Vec<ColumnInference>, data_rows: &mut u64| {
+            for (i, col) in columns.iter_mut().enumerate() {
+                col.add(
+                    pos,
+                    row.get(i).map_or(crate::Value::Empty, OwnedValue::as_value),
+                );
+            }
+            *data_rows += 1;
+        };
 
-    let mut pending = prefix.drain(header_index + 1..).collect::<Vec<_>>().into_iter();
+    let mut pending = prefix
+        .drain(header_index + 1..)
+        .collect::<Vec<_>>()
+        .into_iter();
     let mut memory: crate::MemoryRows;
     loop {
         // The rows already read ahead come first, then the stream.
@@ -237,7 +279,10 @@ pub fn build_table(
         data_end = pos;
         if data_rows > limits.max_rows {
             return Err(IngestError::Rejected(
-                Issue::error(IssueKind::TooManyRows { limit: limits.max_rows }).at_row(pos),
+                Issue::error(IssueKind::TooManyRows {
+                    limit: limits.max_rows,
+                })
+                .at_row(pos),
             ));
         }
         if data_rows % PROGRESS_EVERY == 0 {
@@ -248,19 +293,34 @@ pub fn build_table(
     drop(rows);
 
     if !suspects.is_empty() {
-        warnings.push(Issue::warning(IssueKind::NotesBelow { count: suspects.len() as u64 }).at_row(suspects[0].0));
+        warnings.push(
+            Issue::warning(IssueKind::NotesBelow {
+                count: suspects.len() as u64,
+            })
+            .at_row(suspects[0].0),
+        );
     }
     for (pos, label) in &totals {
-        warnings.push(Issue::warning(IssueKind::TotalRow { value: label.clone() }).at_row(*pos));
+        warnings.push(
+            Issue::warning(IssueKind::TotalRow {
+                value: label.clone(),
+            })
+            .at_row(*pos),
+        );
     }
     if too_long.0 > 0 {
-        warnings.push(Issue::warning(IssueKind::RowsTooLong { count: too_long.0 }).at_row(too_long.1));
+        warnings
+            .push(Issue::warning(IssueKind::RowsTooLong { count: too_long.0 }).at_row(too_long.1));
     }
     if too_short.0 > 0 {
-        warnings.push(Issue::warning(IssueKind::RowsTooShort { count: too_short.0 }).at_row(too_short.1));
+        warnings.push(
+            Issue::warning(IssueKind::RowsTooShort { count: too_short.0 }).at_row(too_short.1),
+        );
     }
     if data_rows == 0 {
-        return Err(IngestError::Rejected(Issue::error(IssueKind::HeaderOnly).at_row(header_row)));
+        return Err(IngestError::Rejected(
+            Issue::error(IssueKind::HeaderOnly).at_row(header_row),
+        ));
     }
 
     let mut plans = Vec::with_capacity(width);
@@ -270,7 +330,11 @@ pub fn build_table(
         warnings.extend(issue);
         plans.push(plan);
     }
-    if let Some(unknown) = opts.column_types.keys().find(|k| !names.iter().any(|(n, _)| n == *k)) {
+    if let Some(unknown) = opts
+        .column_types
+        .keys()
+        .find(|k| !names.iter().any(|(n, _)| n == *k))
+    {
         return Err(IngestError::rejected(IssueKind::BadOption {
             option: "column_types".into(),
             value: unknown.clone(),

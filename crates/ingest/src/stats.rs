@@ -54,7 +54,11 @@ impl Distinct {
 
     pub fn estimate(&self) -> u64 {
         let m = self.registers.len() as f64;
-        let sum: f64 = self.registers.iter().map(|&r| 2f64.powi(-i32::from(r))).sum();
+        let sum: f64 = self
+            .registers
+            .iter()
+            .map(|&r| 2f64.powi(-i32::from(r)))
+            .sum();
         let raw = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
         let zeros = self.registers.iter().filter(|&&r| r == 0).count();
         let est = if raw <= 2.5 * m && zeros > 0 {
@@ -197,7 +201,13 @@ mod tests {
             t.add(s);
         }
         let top = t.top();
-        assert_eq!(top[0], TopValue { value: "b".into(), count: 3 });
+        assert_eq!(
+            top[0],
+            TopValue {
+                value: "b".into(),
+                count: 3
+            }
+        );
         assert_eq!(top[1].value, "a");
         assert_eq!(t.exact_distinct(), Some(3));
     }

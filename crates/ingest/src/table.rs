@@ -44,8 +44,15 @@ enum Builder {
     Int(Int64Builder, TopCounter<i64>, Option<(i64, i64)>, i128),
     Dec(Float64Builder, TopCounter<u64>, Option<(f64, f64)>, f64),
     Bool(BooleanBuilder, [u64; 2]),
-    Date(Date32Builder, TopCounter<i32>, Option<(NaiveDate, NaiveDate)>),
-    Ts(TimestampMicrosecondBuilder, Option<(NaiveDateTime, NaiveDateTime)>),
+    Date(
+        Date32Builder,
+        TopCounter<i32>,
+        Option<(NaiveDate, NaiveDate)>,
+    ),
+    Ts(
+        TimestampMicrosecondBuilder,
+        Option<(NaiveDateTime, NaiveDateTime)>,
+    ),
     Text(StringBuilder, TextTop, Option<(String, String)>),
 }
 
@@ -74,12 +81,32 @@ fn widen<T: PartialOrd + Copy>(range: &mut Option<(T, T)>, x: T) {
 impl ColumnWriter {
     fn new(plan: &ColumnPlan) -> Self {
         let builder = match plan.column_type {
-            ColumnType::Integer => Builder::Int(Int64Builder::with_capacity(BATCH_ROWS), TopCounter::default(), None, 0),
-            ColumnType::Decimal => Builder::Dec(Float64Builder::with_capacity(BATCH_ROWS), TopCounter::default(), None, 0.0),
+            ColumnType::Integer => Builder::Int(
+                Int64Builder::with_capacity(BATCH_ROWS),
+                TopCounter::default(),
+                None,
+                0,
+            ),
+            ColumnType::Decimal => Builder::Dec(
+                Float64Builder::with_capacity(BATCH_ROWS),
+                TopCounter::default(),
+                None,
+                0.0,
+            ),
             ColumnType::Boolean => Builder::Bool(BooleanBuilder::with_capacity(BATCH_ROWS), [0; 2]),
-            ColumnType::Date => Builder::Date(Date32Builder::with_capacity(BATCH_ROWS), TopCounter::default(), None),
-            ColumnType::Datetime => Builder::Ts(TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS), None),
-            ColumnType::Text => Builder::Text(StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16), TextTop::default(), None),
+            ColumnType::Date => Builder::Date(
+                Date32Builder::with_capacity(BATCH_ROWS),
+                TopCounter::default(),
+                None,
+            ),
+            ColumnType::Datetime => {
+                Builder::Ts(TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS), None)
+            }
+            ColumnType::Text => Builder::Text(
+                StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16),
+                TextTop::default(),
+                None,
+            ),
         };
         ColumnWriter {
             plan: plan.clone(),
@@ -121,7 +148,8 @@ impl ColumnWriter {
                     *sum += x;
                     self.distinct.add_hash(mix(x.to_bits()));
                     if want_json {
-                        json = serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, Into::into);
+                        json = serde_json::Number::from_f64(x)
+                            .map_or(serde_json::Value::Null, Into::into);
                     }
                     true
                 }
@@ -258,12 +286,24 @@ impl ColumnWriter {
                 let mut top = Vec::new();
                 for (value, count) in [("true", counts[1]), ("false", counts[0])] {
                     if count > 0 {
-                        top.push(ceiba_core::TopValue { value: value.into(), count });
+                        top.push(ceiba_core::TopValue {
+                            value: value.into(),
+                            count,
+                        });
                     }
                 }
                 top.sort_by(|a, b| b.count.cmp(&a.count));
                 let distinct = counts.iter().filter(|c| **c > 0).count() as u64;
-                stats::finish(self.nulls, &self.distinct, Some(distinct), None, None, top, None, self.values)
+                stats::finish(
+                    self.nulls,
+                    &self.distinct,
+                    Some(distinct),
+                    None,
+                    None,
+                    top,
+                    None,
+                    self.values,
+                )
             }
             Builder::Date(_, top, range) => stats::finish(
                 self.nulls,
@@ -272,7 +312,8 @@ impl ColumnWriter {
                 range.map(|r| r.0.to_string()),
                 range.map(|r| r.1.to_string()),
                 top.top(|k| {
-                    NaiveDate::from_num_days_from_ce_opt(*k + 719_163).map_or_else(String::new, |d| d.to_string())
+                    NaiveDate::from_num_days_from_ce_opt(*k + 719_163)
+                        .map_or_else(String::new, |d| d.to_string())
                 }),
                 None,
                 self.values,
@@ -371,7 +412,8 @@ impl TableWriter {
             .set_max_row_group_row_count(Some(256 * 1024))
             .build();
         let file = File::create(path)?;
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_error)?;
+        let writer =
+            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_error)?;
         Ok(TableWriter {
             columns: plans.iter().map(ColumnWriter::new).collect(),
             schema,
@@ -407,7 +449,11 @@ impl TableWriter {
         if self.in_batch == 0 {
             return Ok(());
         }
-        let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(ColumnWriter::finish_batch).collect();
+        let arrays: Vec<ArrayRef> = self
+            .columns
+            .iter_mut()
+            .map(ColumnWriter::finish_batch)
+            .collect();
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(parquet_error)?;
         self.writer.write(&batch).map_err(parquet_error)?;
         self.in_batch = 0;
@@ -415,10 +461,16 @@ impl TableWriter {
     }
 
     /// Closes the file; returns the columns with statistics, the row count and a sample.
-    pub fn finish(mut self) -> Result<(Vec<Column>, u64, Vec<Vec<serde_json::Value>>), IngestError> {
+    pub fn finish(
+        mut self,
+    ) -> Result<(Vec<Column>, u64, Vec<Vec<serde_json::Value>>), IngestError> {
         self.flush()?;
         self.writer.close().map_err(parquet_error)?;
-        let columns = self.columns.into_iter().map(ColumnWriter::into_column).collect();
+        let columns = self
+            .columns
+            .into_iter()
+            .map(ColumnWriter::into_column)
+            .collect();
         Ok((columns, self.rows, self.sample))
     }
 }
