@@ -1,0 +1,221 @@
+//! Finding the header row among the first rows of a table: publishers put titles, sources
+//! and blank rows above it.
+
+use crate::{OwnedValue, Value};
+
+/// Which of the first rows of a table is its header (index into `rows`), or `None` if
+/// there is no non-blank row. `rows` are up to the first 200 physical rows, blank ones
+/// included, as [`OwnedValue`] cells.
+///
+/// Rules:
+/// - Blank rows (no cells, or only empty or whitespace cells) are ignored.
+/// - The table's width W is the most common count of non-blank cells among the non-blank
+///   rows (the larger count on a tie). When that is 1 but at least a quarter of the rows
+///   (and two) have more cells, W is the most common count among those: a small table
+///   can have as many title and note rows as data rows.
+/// - The header is the first non-blank row that has at least max(2, ⌈0.6·W⌉) non-blank
+///   cells and at least one cell that is text other than a number or a date. Numbers
+///   next to a text label still make a header ("departamento", "2013", "2016").
+///   Title and source rows above the table ("Ranking municipal 2018",
+///   "Fuente: SEGEPLAN", a merged cell) have one non-blank cell and are skipped.
+/// - A 1-column table (W = 1) has its first non-blank row as header.
+/// - A qualifying row that is the last non-blank row is still the header: tables with a
+///   header and no data exist, and the pipeline says so.
+/// - If no row qualifies (e.g. the file has no header and only numbers), the first
+///   non-blank row is returned; naming the columns is then the pipeline's choice.
+pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
+    let widths: Vec<usize> = rows.iter().map(|r| non_blank(r)).collect();
+    let first = widths.iter().position(|&w| w > 0)?;
+    let width = table_width(&widths);
+    if width <= 1 {
+        return Some(first);
+    }
+    let needed = (width * 3).div_ceil(5).max(2);
+    let header = rows
+        .iter()
+        .zip(&widths)
+        .position(|(row, &w)| w >= needed && row.iter().any(|c| is_label(&c.as_value())));
+    Some(header.unwrap_or(first))
+}
+
+fn non_blank(row: &[OwnedValue]) -> usize {
+    row.iter().filter(|c| !c.as_value().is_blank()).count()
+}
+
+/// The most common non-blank count among non-blank rows, the larger on a tie. A small
+/// table can have as many title and note rows as rows of data; single-cell rows then do
+/// not decide when at least a quarter of the rows (and two) have more cells.
+fn table_width(widths: &[usize]) -> usize {
+    let non_blank: Vec<usize> = widths.iter().copied().filter(|&w| w > 0).collect();
+    let wide: Vec<usize> = non_blank.iter().copied().filter(|&w| w > 1).collect();
+    let width = most_common(&non_blank);
+    if width == 1 && wide.len() >= 2 && wide.len() * 4 >= non_blank.len() {
+        most_common(&wide)
+    } else {
+        width
+    }
+}
+
+fn most_common(values: &[usize]) -> usize {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    sorted
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run.len(), run[0]))
+        .max()
+        .map_or(0, |(_, w)| w)
+}
+
+/// A cell that can name a column: text that is neither a number nor a date.
+fn is_label(v: &Value<'_>) -> bool {
+    match v {
+        Value::Text(t) => {
+            let t = t.trim();
+            !t.is_empty() && !looks_numeric_or_date(t)
+        }
+        _ => false,
+    }
+}
+
+/// "2013", "1,234.5", "-3", "45 %", "Q 1,200.00", "31/12/2018", "2018-12-31 10:00".
+fn looks_numeric_or_date(t: &str) -> bool {
+    let t = t
+        .strip_prefix('Q')
+        .or_else(|| t.strip_prefix('$'))
+        .unwrap_or(t)
+        .trim_start();
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b" .,/-+:%".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(cells: &[&[&str]]) -> Vec<Vec<OwnedValue>> {
+        cells
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        if c.is_empty() {
+                            OwnedValue::Empty
+                        } else {
+                            OwnedValue::Text((*c).to_string())
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn title_and_blank_rows_above_the_header() {
+        let r = rows(&[
+            &["Ranking municipal 2018"],
+            &[],
+            &["codigo", "municipio", "indice"],
+            &["0101", "Guatemala", "0.59"],
+        ]);
+        assert_eq!(find_header(&r), Some(2));
+    }
+
+    #[test]
+    fn titles_exported_with_empty_cells() {
+        let r = rows(&[
+            &["Ranking municipal 2018", "", "", ""],
+            &["Fuente: SEGEPLAN", "", "", ""],
+            &["", "", "", ""],
+            &["codigo", "municipio", "2017", "2018"],
+            &["0101", "Guatemala", "0.59", "0.61"],
+            &["0102", "Santa Catarina Pinula", "0.61", "0.62"],
+            &["Nota: datos preliminares", "", "", ""],
+        ]);
+        assert_eq!(find_header(&r), Some(3));
+    }
+
+    #[test]
+    fn header_at_the_top() {
+        let r = rows(&[&["a", "b"], &["1", "2"], &["3", "4"]]);
+        assert_eq!(find_header(&r), Some(0));
+    }
+
+    #[test]
+    fn years_next_to_a_label_make_a_header() {
+        let r = vec![
+            vec![
+                OwnedValue::Text("departamento".into()),
+                OwnedValue::Int(2013),
+                OwnedValue::Int(2016),
+            ],
+            vec![
+                OwnedValue::Text("Petén".into()),
+                OwnedValue::Float(1.5),
+                OwnedValue::Float(2.5),
+            ],
+        ];
+        assert_eq!(find_header(&r), Some(0));
+    }
+
+    #[test]
+    fn a_group_row_above_the_header_is_skipped() {
+        let r = rows(&[
+            &["", "2013", "", "2016", ""],
+            &["municipio", "hombres", "mujeres", "hombres", "mujeres"],
+            &["Mixco", "10", "12", "11", "13"],
+        ]);
+        assert_eq!(find_header(&r), Some(1));
+    }
+
+    #[test]
+    fn numbers_only_gives_the_first_row() {
+        let r = rows(&[&[], &["1", "2", "3"], &["4", "5", "6"]]);
+        assert_eq!(find_header(&r), Some(1));
+    }
+
+    #[test]
+    fn one_column_and_header_only_tables() {
+        let r = rows(&[&[""], &["municipio"], &["Mixco"], &["Chinautla"]]);
+        assert_eq!(find_header(&r), Some(1));
+        let r = rows(&[&["Ranking"], &[], &["codigo", "municipio"]]);
+        assert_eq!(find_header(&r), Some(2));
+    }
+
+    #[test]
+    fn a_small_table_under_many_titles() {
+        let r = rows(&[
+            &["Ministerio de Salud"],
+            &["Casos por departamento"],
+            &["Fuente: SIGSA"],
+            &["departamento", "casos"],
+            &["Petén", "12"],
+            &["Nota: preliminar"],
+        ]);
+        assert_eq!(find_header(&r), Some(3));
+    }
+
+    #[test]
+    fn no_non_blank_row() {
+        assert_eq!(find_header(&[]), None);
+        assert_eq!(find_header(&rows(&[&[], &["", "  "]])), None);
+    }
+
+    #[test]
+    fn numbers_and_dates_are_not_labels() {
+        for t in [
+            "2013",
+            "1,234.50",
+            "-3",
+            "45 %",
+            "Q 1,200.00",
+            "31/12/2018",
+            "2018-12-31 10:00",
+        ] {
+            assert!(looks_numeric_or_date(t), "{t}");
+        }
+        for t in ["Año 2013", "código", "Q", "-", "N/D"] {
+            assert!(!looks_numeric_or_date(t), "{t}");
+        }
+    }
+}
