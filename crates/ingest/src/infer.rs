@@ -225,9 +225,7 @@ impl ColumnInference {
                 && self.min_width >= 2
                 && name_suggests_code(&self.name));
 
-        let inferred = if real == 0 {
-            ColumnType::Text
-        } else if looks_like_code {
+        let inferred = if real == 0 || looks_like_code {
             ColumnType::Text
         } else if accepts(BOOL) {
             ColumnType::Boolean

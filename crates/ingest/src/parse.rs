@@ -132,7 +132,7 @@ fn grouped_by(s: &str, is_sep: impl Fn(char) -> bool) -> bool {
         .find(|(_, c)| !c.is_ascii_digit() && !is_sep(*c))
         .map_or(s.len(), |(i, _)| i);
     let int = &s[..int_end];
-    let mut groups = int.split(|c| is_sep(c));
+    let mut groups = int.split(&is_sep);
     let Some(first) = groups.next() else {
         return false;
     };

@@ -285,7 +285,7 @@ pub fn build_table(
                 .at_row(pos),
             ));
         }
-        if data_rows % PROGRESS_EVERY == 0 {
+        if data_rows.is_multiple_of(PROGRESS_EVERY) {
             progress(1, data_rows, rows.bytes_read());
         }
     }
@@ -359,7 +359,7 @@ pub fn build_table(
         }
         writer.push(rows.as_ref())?;
         written += 1;
-        if written % PROGRESS_EVERY == 0 {
+        if written.is_multiple_of(PROGRESS_EVERY) {
             progress(2, written, rows.bytes_read());
         }
     }

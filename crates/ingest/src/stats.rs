@@ -152,20 +152,19 @@ pub fn show_float(x: f64) -> String {
     }
 }
 
-/// Final statistics from the pieces.
+/// Final statistics from the pieces; `range` is (min, max) as text.
 pub fn finish(
     nulls: u64,
-    distinct: &Distinct,
-    exact: Option<u64>,
-    min: Option<String>,
-    max: Option<String>,
+    distinct: u64,
+    range: Option<(String, String)>,
     top: Vec<TopValue>,
     sum: Option<f64>,
     count: u64,
 ) -> ColumnStats {
+    let (min, max) = range.unzip();
     ColumnStats {
         nulls,
-        distinct: exact.unwrap_or_else(|| distinct.estimate()),
+        distinct,
         min,
         max,
         top,

@@ -261,23 +261,21 @@ impl ColumnWriter {
 
     fn into_column(self) -> Column {
         let p = &self.plan;
+        let sketch = &self.distinct;
+        let distinct = |exact: Option<u64>| exact.unwrap_or_else(|| sketch.estimate());
         let s = match &self.builder {
             Builder::Int(_, top, range, sum) => stats::finish(
                 self.nulls,
-                &self.distinct,
-                top.exact_distinct(),
-                range.map(|r| r.0.to_string()),
-                range.map(|r| r.1.to_string()),
+                distinct(top.exact_distinct()),
+                range.map(|(a, b)| (a.to_string(), b.to_string())),
                 top.top(|k| k.to_string()),
                 Some(*sum as f64),
                 self.values,
             ),
             Builder::Dec(_, top, range, sum) => stats::finish(
                 self.nulls,
-                &self.distinct,
-                top.exact_distinct(),
-                range.map(|r| stats::show_float(r.0)),
-                range.map(|r| stats::show_float(r.1)),
+                distinct(top.exact_distinct()),
+                range.map(|(a, b)| (stats::show_float(a), stats::show_float(b))),
                 top.top(|k| stats::show_float(f64::from_bits(*k))),
                 Some(*sum),
                 self.values,
@@ -292,25 +290,14 @@ impl ColumnWriter {
                         });
                     }
                 }
-                top.sort_by(|a, b| b.count.cmp(&a.count));
+                top.sort_by_key(|t| std::cmp::Reverse(t.count));
                 let distinct = counts.iter().filter(|c| **c > 0).count() as u64;
-                stats::finish(
-                    self.nulls,
-                    &self.distinct,
-                    Some(distinct),
-                    None,
-                    None,
-                    top,
-                    None,
-                    self.values,
-                )
+                stats::finish(self.nulls, distinct, None, top, None, self.values)
             }
             Builder::Date(_, top, range) => stats::finish(
                 self.nulls,
-                &self.distinct,
-                top.exact_distinct(),
-                range.map(|r| r.0.to_string()),
-                range.map(|r| r.1.to_string()),
+                distinct(top.exact_distinct()),
+                range.map(|(a, b)| (a.to_string(), b.to_string())),
                 top.top(|k| {
                     NaiveDate::from_num_days_from_ce_opt(*k + 719_163)
                         .map_or_else(String::new, |d| d.to_string())
@@ -320,20 +307,21 @@ impl ColumnWriter {
             ),
             Builder::Ts(_, range) => stats::finish(
                 self.nulls,
-                &self.distinct,
-                None,
-                range.map(|r| r.0.format("%Y-%m-%dT%H:%M:%S").to_string()),
-                range.map(|r| r.1.format("%Y-%m-%dT%H:%M:%S").to_string()),
+                distinct(None),
+                range.map(|(a, b)| {
+                    (
+                        a.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                        b.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    )
+                }),
                 Vec::new(),
                 None,
                 self.values,
             ),
             Builder::Text(_, top, range) => stats::finish(
                 self.nulls,
-                &self.distinct,
-                top.exact_distinct(),
-                range.as_ref().map(|r| r.0.clone()),
-                range.as_ref().map(|r| r.1.clone()),
+                distinct(top.exact_distinct()),
+                range.clone(),
                 top.top(),
                 None,
                 self.values,
@@ -385,6 +373,9 @@ pub fn to_datetime(v: Value<'_>, order: DateOrder) -> Option<NaiveDateTime> {
         _ => None,
     }
 }
+
+/// Columns with statistics, the row count and the first rows as JSON.
+pub type Finished = (Vec<Column>, u64, Vec<Vec<serde_json::Value>>);
 
 /// Writes one table to a Parquet file, a batch at a time.
 pub struct TableWriter {
@@ -461,9 +452,7 @@ impl TableWriter {
     }
 
     /// Closes the file; returns the columns with statistics, the row count and a sample.
-    pub fn finish(
-        mut self,
-    ) -> Result<(Vec<Column>, u64, Vec<Vec<serde_json::Value>>), IngestError> {
+    pub fn finish(mut self) -> Result<Finished, IngestError> {
         self.flush()?;
         self.writer.close().map_err(parquet_error)?;
         let columns = self

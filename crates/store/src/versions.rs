@@ -235,7 +235,7 @@ impl Catalog {
             .execute(&self.pool)
             .await?;
             if claimed.rows_affected() == 1 {
-                return Ok(self.job(job.id).await?);
+                return self.job(job.id).await;
             }
         }
     }
