@@ -31,11 +31,38 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
         return Some(first);
     }
     let needed = (width * 3).div_ceil(5).max(2);
+    // A row of labels: wide enough and more than half of its cells are words.
+    let labels = |i: usize| widths[i] >= needed && label_count(&rows[i]) * 2 > widths[i];
+    if let Some(start) = (0..rows.len()).find(|&i| labels(i)) {
+        // Several label rows in a row (a group row, an indicator-name row, the column
+        // codes) right above the data: the header is the last one, next to the data.
+        let mut last = start;
+        let mut next = start + 1;
+        while next < rows.len() {
+            if widths[next] == 0 {
+                break;
+            }
+            if !labels(next) {
+                let short_run = last - start < MAX_LABEL_ROWS;
+                return Some(if short_run { last } else { start });
+            }
+            last = next;
+            next += 1;
+        }
+        return Some(start);
+    }
     let header = rows
         .iter()
         .zip(&widths)
         .position(|(row, &w)| w >= needed && row.iter().any(|c| is_label(&c.as_value())));
     Some(header.unwrap_or(first))
+}
+
+/// More consecutive label rows than this are data that happens to be text.
+const MAX_LABEL_ROWS: usize = 4;
+
+fn label_count(row: &[OwnedValue]) -> usize {
+    row.iter().filter(|c| is_label(&c.as_value())).count()
 }
 
 fn non_blank(row: &[OwnedValue]) -> usize {
@@ -166,6 +193,46 @@ mod tests {
             &["Mixco", "10", "12", "11", "13"],
         ]);
         assert_eq!(find_header(&r), Some(1));
+    }
+
+    #[test]
+    fn the_last_of_several_label_rows_above_the_data() {
+        let r = rows(&[
+            &["GT0101", "Initial weight -->", "1", "1", "1"],
+            &["Direction -->", "1", "1", "1", "-1"],
+            &["Group -->", "disaster", "ref_as", "mixed_mov", "mixed_mov"],
+            &[
+                "Indicator name -->",
+                "Desastres",
+                "Refugiados",
+                "Deportadas",
+                "Riesgo",
+            ],
+            &[
+                "admin2Pcode",
+                "DesastresNat",
+                "Refugiados",
+                "Deportadas",
+                "RisDespl",
+            ],
+            &["GT0101", "66.49", "148.38", "92.28", "697.64"],
+            &["GT0102", "70.73", "18.39", "919.91", "341.26"],
+        ]);
+        assert_eq!(find_header(&r), Some(4));
+    }
+
+    #[test]
+    fn text_tables_keep_the_first_label_row() {
+        let r = rows(&[
+            &["municipio", "departamento", "alcalde"],
+            &["Mixco", "Guatemala", "Nombre Uno"],
+            &["Villa Nueva", "Guatemala", "Nombre Dos"],
+            &["Cobán", "Alta Verapaz", "Nombre Tres"],
+            &["Flores", "Petén", "Nombre Cuatro"],
+            &["Zacapa", "Zacapa", "Nombre Cinco"],
+            &["Jalapa", "Jalapa", "Nombre Seis"],
+        ]);
+        assert_eq!(find_header(&r), Some(0));
     }
 
     #[test]

@@ -1,0 +1,556 @@
+//! Whole files through ingestion: messy publisher files, bad input, and the real tables
+//! in `../shared/data/guatemala/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, AsArray};
+use arrow::datatypes::{DataType, Float64Type, Int64Type};
+use ceiba_core::{ColumnType, Lang};
+use ceiba_ingest::{ingest_file, IngestOptions, IngestOutcome, IssueKind, Limits};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+fn ingest_bytes(
+    name: &str,
+    bytes: &[u8],
+    opts: &IngestOptions,
+) -> (IngestOutcome, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upload");
+    std::fs::write(&path, bytes).unwrap();
+    let out = ingest_file(
+        &path,
+        name,
+        opts,
+        Limits::default(),
+        dir.path(),
+        &|_, _, _| {},
+    );
+    (out, dir)
+}
+
+fn ingest_path(path: &Path) -> (IngestOutcome, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let out = ingest_file(
+        path,
+        &name,
+        &IngestOptions::default(),
+        Limits::default(),
+        dir.path(),
+        &|_, _, _| {},
+    );
+    (out, dir)
+}
+
+/// Every value of a Parquet column, as text ("" for null).
+fn column(parquet: &Path, name: &str) -> Vec<String> {
+    let file = std::fs::File::open(parquet).unwrap();
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let col = batch
+            .column_by_name(name)
+            .unwrap_or_else(|| panic!("no column {name}"));
+        for i in 0..col.len() {
+            if col.is_null(i) {
+                out.push(String::new());
+                continue;
+            }
+            out.push(match col.data_type() {
+                DataType::Int64 => col.as_primitive::<Int64Type>().value(i).to_string(),
+                DataType::Float64 => col.as_primitive::<Float64Type>().value(i).to_string(),
+                DataType::Utf8 => col.as_string::<i32>().value(i).to_string(),
+                DataType::Boolean => col.as_boolean().value(i).to_string(),
+                DataType::Date32 => col
+                    .as_primitive::<arrow::datatypes::Date32Type>()
+                    .value(i)
+                    .to_string(),
+                other => format!("{other:?}"),
+            });
+        }
+    }
+    out
+}
+
+fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/guatemala")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is not here", p.display());
+        None
+    }
+}
+
+/// A file as agencies export it from Excel: Windows-1252, ';', decimal commas, a title and
+/// a blank line above the header, codes with leading zeros, "N/D", a TOTAL row and a note.
+const MESSY: &[u8] = b"Proyectos de inversi\xf3n p\xfablica 2024\r\n\
+\r\n\
+C\xf3digo;Municipio;Monto (Q);Avance;Fecha inicio;Activo;;Municipio\r\n\
+0101;Guatemala;1.234.567,89;45,5;15/03/2024;S\xed;x;A\r\n\
+0102;Santa Catarina Pinula;987,5;N/D;01/02/2024;No;;B\r\n\
+1301;Huehuetenango;2.000;100;31/12/2024;S\xed;;C;extra\r\n\
+2217;Quesada;15,25;0;;No;;D\r\n\
+TOTAL;;1.237.570,64;;;;;\r\n\
+;;;;;;;\r\n\
+Fuente: SEGEPLAN;;;;;;;\r\n";
+
+#[test]
+fn a_messy_excel_export_is_read_right() {
+    let (out, _dir) = ingest_bytes("proyectos.csv", MESSY, &IngestOptions::default());
+    let r = &out.report;
+    assert!(r.succeeded(), "{:?}", r.errors);
+    assert_eq!(r.format.as_deref(), Some("CSV"));
+    assert_eq!(r.encoding.as_deref(), Some("windows-1252"));
+    assert_eq!(r.delimiter, Some(';'));
+    let t = &r.tables[0];
+    assert_eq!(t.header_row, Some(3));
+    assert_eq!(t.rows, 4, "title, blank, TOTAL and note rows are not data");
+    let names: Vec<_> = t
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.column_type))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Código", ColumnType::Text),
+            ("Municipio", ColumnType::Text),
+            ("Monto (Q)", ColumnType::Decimal),
+            ("Avance", ColumnType::Decimal),
+            ("Fecha inicio", ColumnType::Date),
+            ("Activo", ColumnType::Boolean),
+            ("columna_7", ColumnType::Text),
+            ("Municipio_2", ColumnType::Text),
+        ]
+    );
+    let parquet = &out.tables[0].1;
+    assert_eq!(
+        column(parquet, "Código"),
+        ["0101", "0102", "1301", "2217"],
+        "leading zeros kept"
+    );
+    assert_eq!(column(parquet, "Municipio")[1], "Santa Catarina Pinula");
+    assert_eq!(
+        column(parquet, "Monto (Q)"),
+        ["1234567.89", "987.5", "2000", "15.25"]
+    );
+    assert_eq!(
+        column(parquet, "Avance"),
+        ["45.5", "", "100", "0"],
+        "N/D became empty"
+    );
+    assert_eq!(
+        column(parquet, "Activo"),
+        ["true", "false", "true", "false"]
+    );
+    assert_eq!(
+        column(parquet, "Fecha inicio")[0],
+        "19797",
+        "15 March 2024 as days since 1970"
+    );
+
+    let messages: Vec<String> = t.warnings.iter().map(|w| w.message(Lang::Es)).collect();
+    let all = messages.join("\n");
+    for expected in [
+        "fila 3: se omitieron 2 filas de título o en blanco sobre el encabezado",
+        "fila 8: «TOTAL» parece una fila de totales",
+        "fila 10: se omitieron 1 filas de notas debajo de la tabla",
+        "columna 4 «Avance»: 1 valor no son números (quedaron vacíos): fila 5 'N/D'",
+        "fila 3, columna 7 «»: la columna no tiene nombre; se llamará «columna_7»",
+        "el nombre «Municipio» se repite",
+        "fila 6: 1 filas tienen más celdas que el encabezado",
+    ] {
+        assert!(all.contains(expected), "missing «{expected}» in:\n{all}");
+    }
+    let stats = &t.columns[2].stats;
+    assert_eq!(stats.min.as_deref(), Some("15.25"));
+    assert_eq!(stats.max.as_deref(), Some("1234567.89"));
+    assert_eq!(stats.nulls, 0);
+    assert_eq!(t.columns[3].stats.nulls, 1);
+    // The sample holds typed values.
+    assert_eq!(t.sample[0][0], serde_json::json!("0101"));
+    assert_eq!(t.sample[0][2], serde_json::json!(1234567.89));
+}
+
+#[test]
+fn publishers_can_force_types_header_and_dialect() {
+    let mut opts = IngestOptions::default();
+    opts.column_types.insert(
+        "proyectos".into(),
+        [
+            ("Monto (Q)".to_string(), ColumnType::Text),
+            ("Código".to_string(), ColumnType::Integer),
+        ]
+        .into(),
+    );
+    let (out, _dir) = ingest_bytes("proyectos.csv", MESSY, &opts);
+    let t = &out.report.tables[0];
+    assert_eq!(t.columns[2].column_type, ColumnType::Text);
+    assert!(t.columns[2].type_overridden);
+    assert_eq!(t.columns[0].column_type, ColumnType::Integer);
+    assert_eq!(
+        column(&out.tables[0].1, "Código"),
+        ["101", "102", "1301", "2217"]
+    );
+
+    // A wrong encoding shows as garbled text, never as an error.
+    let opts = IngestOptions {
+        encoding: Some("utf-8".into()),
+        ..Default::default()
+    };
+    let (out, _dir) = ingest_bytes("proyectos.csv", MESSY, &opts);
+    assert!(out.report.succeeded());
+    let w: Vec<_> = out.report.tables[0]
+        .warnings
+        .iter()
+        .map(|w| &w.kind)
+        .collect();
+    assert!(
+        w.iter()
+            .any(|k| matches!(k, IssueKind::InvalidBytes { .. })),
+        "{w:?}"
+    );
+
+    let opts = IngestOptions {
+        header_row: Some(1),
+        ..Default::default()
+    };
+    let (out, _dir) = ingest_bytes("proyectos.csv", MESSY, &opts);
+    assert_eq!(out.report.tables[0].header_row, Some(1));
+
+    let opts = IngestOptions {
+        encoding: Some("klingon".into()),
+        ..Default::default()
+    };
+    let (out, _dir) = ingest_bytes("proyectos.csv", MESSY, &opts);
+    assert!(!out.report.succeeded());
+    assert!(out.report.errors[0].message(Lang::Es).contains("encoding"));
+
+    let mut opts = IngestOptions::default();
+    opts.column_types.insert(
+        "proyectos".into(),
+        [("No existe".to_string(), ColumnType::Text)].into(),
+    );
+    let (out, _dir) = ingest_bytes("proyectos.csv", MESSY, &opts);
+    assert!(
+        !out.report.succeeded(),
+        "an unknown column in the overrides is refused"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_report() {
+    let cases: [(&str, &[u8], &str); 5] = [
+        ("vacio.csv", b"", "el archivo está vacío"),
+        (
+            "encabezado.csv",
+            b"codigo,municipio\n",
+            "encabezado pero ninguna fila de datos",
+        ),
+        (
+            "imagen.csv",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0",
+            "ni una hoja de cálculo",
+        ),
+        (
+            "datos.json",
+            b"[{\"a\": 1}, {\"a\": ",
+            "no se pudo leer como JSON",
+        ),
+        (
+            "libro.xlsx",
+            b"PK\x03\x04not really a zip",
+            "no se pudo leer como XLSX",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let (out, _dir) = ingest_bytes(name, bytes, &IngestOptions::default());
+        assert!(!out.report.succeeded(), "{name}");
+        let msg: Vec<String> = out
+            .report
+            .all_errors()
+            .map(|e| e.message(Lang::Es))
+            .collect();
+        assert!(msg.iter().any(|m| m.contains(expected)), "{name}: {msg:?}");
+        assert!(out.tables.is_empty());
+    }
+    // A text file named .xlsx is read as what it is, and the report says so.
+    let (out, _dir) = ingest_bytes("datos.xlsx", b"a,b\n1,2\n", &IngestOptions::default());
+    assert!(out.report.succeeded());
+    assert!(
+        matches!(&out.report.warnings[0].kind, IssueKind::Mislabelled { named, found } if named == "XLSX" && found == "CSV")
+    );
+    // A PDF is not a table: kept, not an error.
+    let (out, _dir) = ingest_bytes(
+        "informe.pdf",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        &IngestOptions::default(),
+    );
+    assert!(out.report.succeeded() && out.report.format.is_none() && out.tables.is_empty());
+}
+
+#[test]
+fn limits_are_stated_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let mut text = String::from("a,b\n");
+    for i in 0..100 {
+        text.push_str(&format!("{i},{i}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let limits = Limits {
+        max_rows: 50,
+        ..Limits::default()
+    };
+    let out = ingest_file(
+        &path,
+        "big.csv",
+        &IngestOptions::default(),
+        limits,
+        dir.path(),
+        &|_, _, _| {},
+    );
+    let msg = out.report.all_errors().next().unwrap().message(Lang::Es);
+    assert!(msg.contains("más de 50 filas"), "{msg}");
+    let limits = Limits {
+        max_file_bytes: 10,
+        ..Limits::default()
+    };
+    let out = ingest_file(
+        &path,
+        "big.csv",
+        &IngestOptions::default(),
+        limits,
+        dir.path(),
+        &|_, _, _| {},
+    );
+    let msg = out.report.all_errors().next().unwrap().message(Lang::En);
+    assert!(msg.contains("the limit is 10 bytes"), "{msg}");
+}
+
+#[test]
+fn workbooks_give_one_table_per_sheet_with_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("libro.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    {
+        let ws = wb.add_worksheet().set_name("Desembolsos").unwrap();
+        ws.write(0, 0, "Desembolsos de cooperación 2024").unwrap();
+        for (c, h) in ["cooperante", "codigo_departamento", "monto_usd", "fecha"]
+            .iter()
+            .enumerate()
+        {
+            ws.write(2, c as u16, *h).unwrap();
+        }
+        let rows = [
+            ("USAID", "13", 1500.5, (2024, 3, 1)),
+            ("JICA", "01", 200.0, (2024, 12, 31)),
+        ];
+        for (i, (who, dep, amount, (y, m, d))) in rows.iter().enumerate() {
+            let r = 3 + i as u32;
+            ws.write(r, 0, *who).unwrap();
+            ws.write(r, 1, *dep).unwrap();
+            ws.write(r, 2, *amount).unwrap();
+            let dt = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+            ws.write_datetime_with_format(r, 3, &dt, &date).unwrap();
+        }
+        ws.write(5, 0, "Total").unwrap();
+        ws.write(5, 2, 1700.5).unwrap();
+    }
+    wb.add_worksheet().set_name("Vacía").unwrap();
+    {
+        let ws = wb.add_worksheet().set_name("Donantes").unwrap();
+        ws.write(0, 0, "nombre").unwrap();
+        ws.write(0, 1, "pais").unwrap();
+        ws.write(1, 0, "USAID").unwrap();
+        ws.write(1, 1, "Estados Unidos").unwrap();
+    }
+    wb.save(&path).unwrap();
+    let (out, _d) = ingest_path(&path);
+    let r = &out.report;
+    assert!(r.succeeded(), "{:?}", r.all_errors().collect::<Vec<_>>());
+    let names: Vec<_> = r.tables.iter().map(|t| (t.name.as_str(), t.rows)).collect();
+    assert_eq!(names, [("Desembolsos", 2), ("Donantes", 1)]);
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| matches!(&w.kind, IssueKind::SheetLeftOut { sheet } if sheet == "Vacía")));
+    let t = &r.tables[0];
+    assert_eq!(t.header_row, Some(3));
+    let types: Vec<_> = t.columns.iter().map(|c| c.column_type).collect();
+    assert_eq!(
+        types,
+        [
+            ColumnType::Text,
+            ColumnType::Text,
+            ColumnType::Decimal,
+            ColumnType::Date
+        ]
+    );
+    assert_eq!(
+        column(&out.tables[0].1, "codigo_departamento"),
+        ["13", "01"]
+    );
+    assert_eq!(t.sample[1][3], serde_json::json!("2024-12-31"));
+    assert!(t
+        .warnings
+        .iter()
+        .any(|w| matches!(&w.kind, IssueKind::TotalRow { .. }) && w.row == Some(6)));
+
+    let opts = IngestOptions {
+        sheet: Some("Nada".into()),
+        ..Default::default()
+    };
+    let out = ingest_file(
+        &path,
+        "libro.xlsx",
+        &opts,
+        Limits::default(),
+        dir.path(),
+        &|_, _, _| {},
+    );
+    let msg = out.report.all_errors().next().unwrap().message(Lang::Es);
+    assert!(
+        msg.contains("no hay una hoja «Nada»") && msg.contains("Desembolsos"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn json_and_geojson() {
+    let (out, _d) = ingest_bytes(
+        "datos.json",
+        br#"[{"codigo": "0101", "poblacion": 923392, "nota": null}, {"codigo": "1301", "poblacion": 1170669, "extra": {"a": 1}}]"#,
+        &IngestOptions::default(),
+    );
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 2);
+    let cols: Vec<_> = t
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.column_type))
+        .collect();
+    assert_eq!(cols[0], ("codigo", ColumnType::Text));
+    assert_eq!(cols[1], ("poblacion", ColumnType::Integer));
+    assert_eq!(cols[3].0, "extra");
+    let (out, _d) = ingest_bytes(
+        "limites.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"cod_dep":1,"nombre":"Guatemala"},"geometry":{"type":"Point","coordinates":[-90.5,14.6]}}]}"#,
+        &IngestOptions::default(),
+    );
+    assert_eq!(out.report.format.as_deref(), Some("GeoJSON"));
+    let geometry = column(&out.tables[0].1, "geometry");
+    assert!(
+        geometry[0].starts_with("{\"type\":\"Point\""),
+        "{geometry:?}"
+    );
+}
+
+#[test]
+fn real_census_json_sums_to_the_official_total() {
+    let Some(path) = shared(
+        "censo2018/cuadroA1_poblacion_total_por_sexo_grupos_quinquenales_de__edad_y_area.json",
+    ) else {
+        return;
+    };
+    let (out, _d) = ingest_path(&path);
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 340);
+    let total = t
+        .columns
+        .iter()
+        .find(|c| c.name == "Poblacion total")
+        .unwrap();
+    assert_eq!(total.column_type, ColumnType::Integer);
+    assert_eq!(total.stats.sum, Some(14_901_286.0));
+    let rural = t.columns.iter().find(|c| c.name == "Rural").unwrap();
+    // "-" means zero in INE's tables; it is reported, never turned into a number silently.
+    assert_eq!(rural.column_type, ColumnType::Integer);
+    assert!(rural.stats.nulls > 0);
+}
+
+#[test]
+fn real_census_xlsx_matches_the_json() {
+    let Some(path) = shared(
+        "censo2018/cuadroA1_poblacion_total_por_sexo_grupos_quinquenales_de_edad_y_area.xlsx",
+    ) else {
+        return;
+    };
+    let (out, _d) = ingest_path(&path);
+    assert!(
+        out.report.succeeded(),
+        "{:?}",
+        out.report.all_errors().collect::<Vec<_>>()
+    );
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 340, "{:?}", t.warnings);
+    let total = t
+        .columns
+        .iter()
+        .find(|c| c.name.starts_with("Poblacion total") || c.name.starts_with("Población total"))
+        .unwrap();
+    assert_eq!(total.stats.sum, Some(14_901_286.0));
+}
+
+#[test]
+fn real_budget_csv_keeps_every_row() {
+    let Some(path) =
+        shared("finanzas_municipales/ejecucion_presupuestaria_ingresos_municipal_2016_2019.csv")
+    else {
+        return;
+    };
+    let (out, _d) = ingest_path(&path);
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 30_203);
+    let code = t
+        .columns
+        .iter()
+        .find(|c| c.name == "codigo_municipio_corregido")
+        .unwrap();
+    assert_eq!(code.column_type, ColumnType::Text);
+    assert_eq!(code.stats.distinct, 340);
+    let year = t.columns.iter().find(|c| c.name == "Ejercicio").unwrap();
+    assert_eq!(
+        (year.stats.min.as_deref(), year.stats.max.as_deref()),
+        (Some("2016"), Some("2019"))
+    );
+    assert_eq!(
+        t.columns
+            .iter()
+            .find(|c| c.name == "Devengado")
+            .unwrap()
+            .column_type,
+        ColumnType::Decimal
+    );
+}
+
+#[test]
+fn real_ranking_and_indicator_workbooks() {
+    if let Some(path) = shared("indicadores/ranking_municipal_segeplan_2013_2016_2018.xlsx") {
+        let (out, _d) = ingest_path(&path);
+        let t = &out.report.tables[0];
+        assert_eq!((t.name.as_str(), t.rows), ("final", 340));
+        let s2018 = t.columns.iter().find(|c| c.name == "segeplan2018").unwrap();
+        assert_eq!(s2018.column_type, ColumnType::Decimal);
+    }
+    if let Some(path) = shared("indicadores/unhcr_a2sit_indicadores_municipales_gtm.xlsx") {
+        let (out, _d) = ingest_path(&path);
+        let data = out.report.tables.iter().find(|t| t.name == "Data").unwrap();
+        // Rows 1–4 hold weights and names above the real header on row 5.
+        assert_eq!(data.rows, 340, "header row {:?}", data.header_row);
+        assert!(data.columns.iter().any(|c| c.name == "admin2Pcode"));
+    }
+    if let Some(path) = shared("indicadores/desnutricion_casos_mspas_2012_2019.json") {
+        let (out, _d) = ingest_path(&path);
+        assert_eq!(out.report.tables[0].rows, 4_220);
+    }
+}
