@@ -208,3 +208,134 @@ fn settings_from_file_apply_and_flags_override() {
     let (_, body) = http_get(&addr2, "/");
     assert!(body.contains("Otro") && !body.contains("Datos GT"));
 }
+
+#[test]
+fn import_reports_as_json_and_creates_the_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let file = dir.path().join("NBI municipios.csv");
+    std::fs::write(
+        &file,
+        b"Necesidades b\xe1sicas insatisfechas 2018\r\n\r\nc\xf3digo;municipio;hogares;nbi\r\n0101;Guatemala;250000;12,5\r\n1301;Huehuetenango;60000;N/D\r\nTOTAL;;310000;\r\n",
+    )
+    .unwrap();
+    let out = ceiba()
+        .args([
+            "import",
+            "--dataset",
+            "nbi-2018",
+            "--organization",
+            "segeplan",
+            "--json",
+            "--data",
+        ])
+        .arg(&data)
+        .arg(&file)
+        .env("LANG", "es_GT.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["dataset"], "nbi-2018");
+    assert!(report["resource_id"].as_str().unwrap().len() == 36);
+    assert_eq!(report["encoding"], "windows-1252");
+    assert_eq!(report["delimiter"], ";");
+    assert_eq!(report["header_row"], 3);
+    let table = &report["tables"][0];
+    assert_eq!(table["rows"], 2);
+    let columns: Vec<(String, String)> = table["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().into(),
+                c["type"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            ("código".into(), "text".into()),
+            ("municipio".into(), "text".into()),
+            ("hogares".into(), "integer".into()),
+            ("nbi".into(), "decimal".into())
+        ]
+    );
+    assert_eq!(table["sample"][0][0], "0101");
+    assert_eq!(table["sample"][0][3], 12.5);
+    let warnings: Vec<&str> = table["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("«TOTAL» parece una fila de totales")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("fila 5 'N/D'")),
+        "{warnings:?}"
+    );
+    assert_eq!(table["errors"].as_array().unwrap().len(), 0);
+
+    // Importing again under the same resource name makes version 2.
+    let out = ceiba()
+        .args([
+            "import",
+            "--dataset",
+            "nbi-2018",
+            "--resource",
+            "NBI municipios.csv",
+            "--json",
+            "--data",
+        ])
+        .arg(&data)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["version"], 2);
+}
+
+#[test]
+fn a_failed_import_says_why_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vacío.csv");
+    std::fs::write(&file, b"").unwrap();
+    let out = ceiba()
+        .args([
+            "import",
+            "--dataset",
+            "x-1",
+            "--organization",
+            "o-1",
+            "--data",
+        ])
+        .arg(dir.path().join("d"))
+        .arg(&file)
+        .env("LANG", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ERROR the file is empty"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the import failed"));
+
+    let out = ceiba()
+        .args(["import", "--dataset", "x-1", "--data"])
+        .arg(dir.path().join("d"))
+        .arg(dir.path().join("missing.csv"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.csv: no such file"));
+}

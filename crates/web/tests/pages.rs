@@ -320,3 +320,87 @@ async fn responses_carry_security_headers_and_compress() {
         .unwrap()
         .contains("script-src 'self'"));
 }
+
+#[tokio::test]
+async fn resource_page_shows_the_ingested_structure_and_versions() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let file = p.dir.path().join("poblacion.csv");
+    std::fs::write(
+        &file,
+        "codigo,municipio,poblacion\n0101,Guatemala,923392\n1301,Huehuetenango,1170669\n",
+    )
+    .unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Población",
+            "",
+            &file,
+            "Población 2018.csv",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let url = format!("/dataset/nbi-municipal/resource/{}", r.id);
+    let html = p.get(&url).await.text();
+    assert!(
+        html.contains("Versión 1") && html.contains("procesando"),
+        "queued version shown"
+    );
+    p.ingestor.run_queue().await.unwrap();
+    let html = p.get(&url).await.text();
+    assert!(html.contains("Estructura de los datos"));
+    assert!(html.contains("número entero"), "poblacion typed");
+    assert!(html.contains(">codigo<") && html.contains("texto"));
+    assert!(html.contains("923392 – 1170669"), "min – max");
+    assert!(html.contains("en servicio"));
+    let en = p.get(&format!("/en{url}")).await.text();
+    assert!(en.contains("Data structure") && en.contains("whole number"));
+
+    // A failed new upload: the page says so and keeps version 1 in service.
+    let record = p
+        .catalog
+        .resource(&r.id.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    let bad = p.dir.path().join("bad.csv");
+    std::fs::write(&bad, "").unwrap();
+    p.ingestor
+        .upload_version(&record, &bad, "vacío.csv", &Default::default())
+        .await
+        .unwrap();
+    p.ingestor.run_queue().await.unwrap();
+    let html = p.get(&url).await.text();
+    assert!(
+        html.contains("La versión 2 no se pudo procesar"),
+        "failure explained"
+    );
+    assert!(html.contains("el archivo está vacío"));
+    assert!(html.contains("número entero"), "version 1 still shown");
+    // Every version's original stays downloadable.
+    let v1 = p
+        .get(&format!(
+            "/dataset/{}/resource/{}/version/1/download/x.csv",
+            d.id, r.id
+        ))
+        .await;
+    assert_eq!(v1.status, StatusCode::OK);
+    assert!(v1.body.starts_with(b"codigo,municipio"));
+    let v2 = p
+        .get(&format!(
+            "/dataset/{}/resource/{}/version/2/download/x.csv",
+            d.id, r.id
+        ))
+        .await;
+    assert_eq!((v2.status, v2.body.len()), (StatusCode::OK, 0));
+    let v9 = p
+        .get(&format!(
+            "/dataset/{}/resource/{}/version/9/download/x.csv",
+            d.id, r.id
+        ))
+        .await;
+    assert_eq!(v9.status, StatusCode::NOT_FOUND);
+}
