@@ -87,7 +87,7 @@ fn generate_csv(path: &Path, rows: u64) -> std::io::Result<()> {
 
 fn generate_xlsx(path: &Path, rows: u64) -> Result<(), Box<dyn std::error::Error>> {
     let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet_with_constant_memory();
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("Proyectos")?;
     for (c, h) in HEADER.iter().enumerate() {
         ws.write(0, c as u16, *h)?;
