@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
-use ceiba_core::{Dataset, DatasetState, Lang, Localized, Organization};
+use ceiba_core::{ColumnType, Dataset, DatasetState, Lang, Localized, Organization, Resource};
 use ceiba_ingest::{IngestOptions, Ingestor};
 use ceiba_store::{now, Catalog};
 use clap::Args;
@@ -32,6 +32,17 @@ pub struct ImportArgs {
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
 
+    #[command(flatten)]
+    pub reading: ReadingFlags,
+
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How to read a file, when detection needs help.
+#[derive(Args, Debug, Default)]
+pub struct ReadingFlags {
     /// Only this sheet of a workbook.
     #[arg(long, value_name = "SHEET")]
     pub sheet: Option<String>,
@@ -48,9 +59,43 @@ pub struct ImportArgs {
     #[arg(long, value_name = "N")]
     pub header_row: Option<u64>,
 
-    /// Print the report as one JSON object.
-    #[arg(long)]
-    pub json: bool,
+    /// Force a column's type: COLUMN=TYPE, TYPE one of integer, decimal, boolean, date,
+    /// datetime, text (or entero, texto, fecha…). Repeat for several columns.
+    #[arg(long = "type", value_name = "COLUMN=TYPE")]
+    pub types: Vec<String>,
+}
+
+impl ReadingFlags {
+    /// The options these flags ask for, over `base` (the options used before).
+    pub fn options(&self, mut base: IngestOptions) -> anyhow::Result<IngestOptions> {
+        if self.sheet.is_some() {
+            base.sheet.clone_from(&self.sheet);
+        }
+        if self.encoding.is_some() {
+            base.encoding.clone_from(&self.encoding);
+        }
+        if let Some(d) = &self.delimiter {
+            base.delimiter = Some(parse_delimiter(d)?);
+        }
+        if self.header_row.is_some() {
+            base.header_row = self.header_row;
+        }
+        for spec in &self.types {
+            let Some((column, ty)) = spec.rsplit_once('=') else {
+                bail!("--type '{spec}': write COLUMN=TYPE, e.g. codigo=text");
+            };
+            let ty = ColumnType::parse(ty).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--type '{spec}': '{ty}' is not a type (integer, decimal, boolean, date, datetime, text)"
+                )
+            })?;
+            base.column_types
+                .entry("*".into())
+                .or_default()
+                .insert(column.trim().to_owned(), ty);
+        }
+        Ok(base)
+    }
 }
 
 fn parse_delimiter(s: &str) -> anyhow::Result<char> {
@@ -142,7 +187,6 @@ async fn dataset_for(catalog: &Catalog, args: &ImportArgs) -> anyhow::Result<Dat
 /// Imports the file, prints the report, and says whether ingestion succeeded.
 pub async fn run(ingestor: &Ingestor, args: ImportArgs) -> anyhow::Result<bool> {
     let catalog = ingestor.catalog();
-    let lang = cli_lang();
     if !args.file.is_file() {
         bail!("{}: no such file", args.file.display());
     }
@@ -151,13 +195,7 @@ pub async fn run(ingestor: &Ingestor, args: ImportArgs) -> anyhow::Result<bool> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
-    let opts = IngestOptions {
-        sheet: args.sheet.clone(),
-        encoding: args.encoding.clone(),
-        delimiter: args.delimiter.as_deref().map(parse_delimiter).transpose()?,
-        header_row: args.header_row,
-        column_types: Default::default(),
-    };
+    let opts = args.reading.options(IngestOptions::default())?;
     let dataset = dataset_for(catalog, &args).await?;
     let resource_name = args.resource.clone().unwrap_or_else(|| filename.clone());
     let existing = catalog
@@ -179,12 +217,33 @@ pub async fn run(ingestor: &Ingestor, args: ImportArgs) -> anyhow::Result<bool> 
             (r.id, v)
         }
     };
+    print_outcome(
+        ingestor,
+        &dataset,
+        resource_id,
+        &resource_name,
+        version.id,
+        args.json,
+    )
+    .await
+}
+
+/// Runs the queued job of `version` and prints its report; says whether it succeeded.
+async fn print_outcome(
+    ingestor: &Ingestor,
+    dataset: &Dataset,
+    resource_id: Uuid,
+    resource_name: &str,
+    version: Uuid,
+    json: bool,
+) -> anyhow::Result<bool> {
+    let lang = cli_lang();
     let outcomes = ingestor.run_queue().await?;
     let outcome = outcomes
         .into_iter()
-        .find(|o| o.version.id == version.id)
+        .find(|o| o.version.id == version)
         .context("the import job did not run (is a server ingesting the same queue?)")?;
-    if args.json {
+    if json {
         let mut json = outcome.report.to_json(lang);
         if let Some(obj) = json.as_object_mut() {
             obj.insert("dataset".into(), dataset.name.clone().into());
@@ -206,4 +265,145 @@ pub async fn run(ingestor: &Ingestor, args: ImportArgs) -> anyhow::Result<bool> 
         print!("{}", outcome.report.to_text(lang));
     }
     Ok(outcome.succeeded)
+}
+
+#[derive(Args, Debug)]
+pub struct RebuildArgs {
+    /// The dataset (name or id).
+    #[arg(long, value_name = "NAME")]
+    pub dataset: String,
+
+    /// The resource (name or id).
+    #[arg(long, value_name = "NAME")]
+    pub resource: String,
+
+    #[command(flatten)]
+    pub reading: ReadingFlags,
+
+    /// Print the report as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+async fn find_resource(
+    catalog: &Catalog,
+    dataset: &str,
+    resource: &str,
+) -> anyhow::Result<(Dataset, Resource)> {
+    let d = catalog
+        .dataset(dataset)
+        .await?
+        .with_context(|| format!("--dataset: there is no dataset '{dataset}'"))?;
+    let r = catalog
+        .resources_of(d.id)
+        .await?
+        .into_iter()
+        .find(|r| r.name == resource || r.id.to_string() == resource)
+        .with_context(|| {
+            format!(
+                "--resource: dataset '{}' has no resource '{resource}'",
+                d.name
+            )
+        })?;
+    Ok((d, r))
+}
+
+/// `ceiba rebuild`: the current file again, with other reading options or types.
+pub async fn rebuild(ingestor: &Ingestor, args: RebuildArgs) -> anyhow::Result<bool> {
+    let (dataset, resource) =
+        find_resource(ingestor.catalog(), &args.dataset, &args.resource).await?;
+    let previous = match resource.current_version_id {
+        Some(v) => ingestor.catalog().version(v).await?,
+        None => None,
+    };
+    let base: IngestOptions = previous
+        .and_then(|v| serde_json::from_value(v.options).ok())
+        .unwrap_or_default();
+    let opts = args.reading.options(base)?;
+    let (version, _) = ingestor.rebuild(&resource, &opts).await?;
+    print_outcome(
+        ingestor,
+        &dataset,
+        resource.id,
+        &resource.name,
+        version.id,
+        args.json,
+    )
+    .await
+}
+
+#[derive(Args, Debug)]
+pub struct ColumnArgs {
+    /// The dataset (name or id).
+    #[arg(long, value_name = "NAME")]
+    pub dataset: String,
+
+    /// The resource (name or id).
+    #[arg(long, value_name = "NAME")]
+    pub resource: String,
+
+    /// The column's name.
+    pub column: String,
+
+    /// The table (sheet) that holds the column, when the file has several.
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+
+    /// The heading people see.
+    #[arg(long)]
+    pub label: Option<String>,
+
+    /// What the column holds, in plain words.
+    #[arg(long)]
+    pub description: Option<String>,
+
+    /// Unit of measure: Q, US$, %, personas, hogares…
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+/// `ceiba column`: edits the data dictionary of the resource's current table.
+pub async fn edit_column(catalog: &Catalog, args: ColumnArgs) -> anyhow::Result<()> {
+    let (_, resource) = find_resource(catalog, &args.dataset, &args.resource).await?;
+    let version = resource
+        .current_version_id
+        .context("--resource: the resource has no ingested table yet")?;
+    let tables = catalog.tables_of(version).await?;
+    let table = tables
+        .iter()
+        .find(|t| {
+            args.table.as_deref().is_none_or(|name| t.name == name)
+                && t.columns.iter().any(|c| c.name == args.column)
+        })
+        .with_context(|| {
+            format!(
+                "there is no column '{}' in the resource's tables",
+                args.column
+            )
+        })?;
+    let mut columns = table.columns.clone();
+    if let Some(c) = columns.iter_mut().find(|c| c.name == args.column) {
+        if let Some(l) = &args.label {
+            c.label.clone_from(l);
+        }
+        if let Some(d) = &args.description {
+            c.description.clone_from(d);
+        }
+        if let Some(u) = &args.unit {
+            c.unit.clone_from(u);
+        }
+    }
+    catalog
+        .update_table_columns(version, table.position, &columns)
+        .await?;
+    println!(
+        "{}: {} «{}»",
+        table.name,
+        args.column,
+        columns
+            .iter()
+            .find(|c| c.name == args.column)
+            .map_or("", |c| c.label.as_str())
+    );
+    Ok(())
 }

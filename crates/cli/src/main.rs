@@ -53,6 +53,11 @@ enum Command {
     /// Import a table file into a dataset: it is kept as uploaded and ingested into a
     /// typed table, and a report says what was found (encoding, header, types, problems).
     Import(import::ImportArgs),
+    /// Build a resource's current file again with other reading options or column types
+    /// (e.g. --type codigo=text), without uploading it again. Makes a new version.
+    Rebuild(import::RebuildArgs),
+    /// Edit the data dictionary: a column's label, description or unit.
+    Column(import::ColumnArgs),
 }
 
 #[derive(Args, Debug)]
@@ -136,6 +141,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     ceiba_core::Lang::En => "the import failed; see the errors above",
                 }))
             }
+        }
+        Command::Rebuild(args) => {
+            let ok = import::rebuild(&ingestor, args).await?;
+            catalog.close().await;
+            if ok {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!("the rebuild failed; see the errors above"))
+            }
+        }
+        Command::Column(args) => {
+            import::edit_column(&catalog, args).await?;
+            catalog.close().await;
+            Ok(())
         }
         Command::Demo => {
             let summary = ceiba_demo::load(&ingestor).await?;

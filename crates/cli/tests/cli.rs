@@ -339,3 +339,83 @@ fn a_failed_import_says_why_and_exits_non_zero() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.csv: no such file"));
 }
+
+#[test]
+fn rebuild_with_a_forced_type_and_edit_the_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let file = dir.path().join("ranking.csv");
+    std::fs::write(
+        &file,
+        "codigo,municipio,indice\n101,Guatemala,0.59\n1301,Huehuetenango,0.41\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = ceiba()
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let report: serde_json::Value = serde_json::from_str(&run(&[
+        "import",
+        "--dataset",
+        "ranking",
+        "--organization",
+        "segeplan",
+        "--json",
+        file.to_str().unwrap(),
+    ]))
+    .unwrap();
+    assert_eq!(report["tables"][0]["columns"][0]["type"], "integer");
+    run(&[
+        "column",
+        "--dataset",
+        "ranking",
+        "--resource",
+        "ranking.csv",
+        "indice",
+        "--label",
+        "Índice 2018",
+        "--unit",
+        "%",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&run(&[
+        "rebuild",
+        "--dataset",
+        "ranking",
+        "--resource",
+        "ranking.csv",
+        "--type",
+        "codigo=texto",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(report["version"], 2);
+    assert_eq!(report["tables"][0]["columns"][0]["type"], "text");
+    assert_eq!(report["tables"][0]["sample"][0][0], "101");
+
+    let out = ceiba()
+        .args([
+            "rebuild",
+            "--dataset",
+            "ranking",
+            "--resource",
+            "ranking.csv",
+            "--type",
+            "codigo=blob",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'blob' is not a type"));
+}

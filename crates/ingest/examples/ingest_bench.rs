@@ -15,13 +15,30 @@ use std::time::Instant;
 use ceiba_ingest::{ingest_file, IngestOptions, Limits};
 
 const SECTORS: [&str; 8] = [
-    "Educación", "Salud", "Agua y saneamiento", "Transporte", "Energía", "Vivienda", "Desarrollo rural", "Seguridad",
+    "Educación",
+    "Salud",
+    "Agua y saneamiento",
+    "Transporte",
+    "Energía",
+    "Vivienda",
+    "Desarrollo rural",
+    "Seguridad",
 ];
 const ENTITIES: [&str; 6] = [
-    "Municipalidad", "Ministerio de Comunicaciones", "Ministerio de Educación", "Ministerio de Salud", "FONDETEL", "Consejo Departamental de Desarrollo",
+    "Municipalidad",
+    "Ministerio de Comunicaciones",
+    "Ministerio de Educación",
+    "Ministerio de Salud",
+    "FONDETEL",
+    "Consejo Departamental de Desarrollo",
 ];
 const WORKS: [&str; 6] = [
-    "Construcción escuela primaria", "Mejoramiento calle", "Ampliación sistema de agua potable", "Reposición puesto de salud", "Construcción puente vehicular", "Mejoramiento camino rural",
+    "Construcción escuela primaria",
+    "Mejoramiento calle",
+    "Ampliación sistema de agua potable",
+    "Reposición puesto de salud",
+    "Construcción puente vehicular",
+    "Mejoramiento camino rural",
 ];
 const STATES: [&str; 4] = ["Finalizado", "En ejecución", "Suspendido", "Sin iniciar"];
 
@@ -65,8 +82,19 @@ fn project(rng: &mut Rng, i: u64) -> Row {
 }
 
 const HEADER: [&str; 13] = [
-    "snip", "nombre", "sector", "entidad", "codigo_departamento", "departamento", "codigo_municipio", "municipio",
-    "ejercicio", "monto_aprobado", "monto_ejecutado", "avance_fisico_pct", "estado",
+    "snip",
+    "nombre",
+    "sector",
+    "entidad",
+    "codigo_departamento",
+    "departamento",
+    "codigo_municipio",
+    "municipio",
+    "ejercicio",
+    "monto_aprobado",
+    "monto_ejecutado",
+    "avance_fisico_pct",
+    "estado",
 ];
 
 fn generate_csv(path: &Path, rows: u64) -> std::io::Result<()> {
@@ -135,11 +163,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "generate-xlsx" => generate_xlsx(&file, rows)?,
         "ingest" => {
             let work = tempfile::tempdir()?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let out = ingest_file(&file, &name, &IngestOptions::default(), Limits::default(), work.path(), &|_, _, _| {});
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let out = ingest_file(
+                &file,
+                &name,
+                &IngestOptions::default(),
+                Limits::default(),
+                work.path(),
+                &|_, _, _| {},
+            );
             let secs = start.elapsed().as_secs_f64();
             let size = std::fs::metadata(&file)?.len();
-            let parquet: u64 = out.tables.iter().filter_map(|(_, p)| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+            let parquet: u64 = out
+                .tables
+                .iter()
+                .filter_map(|(_, p)| std::fs::metadata(p).ok())
+                .map(|m| m.len())
+                .sum();
             let t = out.report.tables.first();
             println!(
                 "{}",

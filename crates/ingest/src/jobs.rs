@@ -333,6 +333,18 @@ impl Ingestor {
                 succeeded: false,
             });
         }
+        // What the publisher wrote in the data dictionary carries over to the new version.
+        let previous = match self
+            .catalog
+            .resource(&version.resource_id.to_string())
+            .await?
+        {
+            Some(r) => match r.current_version_id {
+                Some(v) => self.catalog.tables_of(v).await?,
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        };
         let mut tables = Vec::new();
         for (n, (built, path)) in outcome.tables.iter().enumerate() {
             let key = format!("tables/{}/{n}.parquet", version.id);
@@ -343,7 +355,7 @@ impl Ingestor {
                 name: built.name.clone(),
                 parquet_key: key,
                 rows: built.rows as i64,
-                columns: built.columns.clone(),
+                columns: carry_dictionary(&built.name, built.columns.clone(), &previous),
             });
         }
         self.catalog
@@ -401,4 +413,26 @@ impl Ingestor {
             }
         }))
     }
+}
+
+/// Copies descriptions, units and edited labels from the previous version's table of the
+/// same name, column by column name.
+fn carry_dictionary(
+    table: &str,
+    mut columns: Vec<ceiba_core::Column>,
+    previous: &[IngestedTable],
+) -> Vec<ceiba_core::Column> {
+    let Some(old) = previous.iter().find(|t| t.name == table) else {
+        return columns;
+    };
+    for c in &mut columns {
+        if let Some(o) = old.columns.iter().find(|o| o.name == c.name) {
+            c.description.clone_from(&o.description);
+            c.unit.clone_from(&o.unit);
+            if o.label != o.name {
+                c.label.clone_from(&o.label);
+            }
+        }
+    }
+    columns
 }

@@ -22,9 +22,12 @@ const PROGRESS_EVERY: u64 = 65_536;
 pub struct TableOptions {
     /// 1-based row of the header in the source, instead of detecting it.
     pub header_row: Option<u64>,
-    /// Types forced by column name.
+    /// Types forced by column name; a name the table lacks is an error.
     #[serde(default)]
     pub column_types: BTreeMap<String, ColumnType>,
+    /// Types forced for whichever tables of the file have the column.
+    #[serde(default)]
+    pub any_table_types: BTreeMap<String, ColumnType>,
     /// The file's style suggests decimal commas (e.g. a `;`-separated CSV).
     #[serde(default)]
     pub comma_hint: bool,
@@ -325,7 +328,11 @@ pub fn build_table(
 
     let mut plans = Vec::with_capacity(width);
     for col in &columns {
-        let forced = opts.column_types.get(&col.name).copied();
+        let forced = opts
+            .column_types
+            .get(&col.name)
+            .or_else(|| opts.any_table_types.get(&col.name))
+            .copied();
         let (plan, issue) = col.decide(forced, opts.comma_hint);
         warnings.extend(issue);
         plans.push(plan);

@@ -30,7 +30,8 @@ pub struct IngestOptions {
     pub delimiter: Option<char>,
     /// 1-based row of the header.
     pub header_row: Option<u64>,
-    /// Forced column types, by table name then column name.
+    /// Forced column types, by table name then column name; the table name `*` applies to
+    /// every table that has the column.
     pub column_types: std::collections::BTreeMap<
         String,
         std::collections::BTreeMap<String, ceiba_core::ColumnType>,
@@ -55,6 +56,7 @@ impl OpenedFile {
         TableOptions {
             header_row: opts.header_row,
             column_types: opts.column_types.get(name).cloned().unwrap_or_default(),
+            any_table_types: opts.column_types.get("*").cloned().unwrap_or_default(),
             comma_hint: self.comma_hint,
             text_source: self.text,
             limits,

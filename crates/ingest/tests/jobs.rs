@@ -206,6 +206,16 @@ async fn a_rebuild_applies_overrides_without_uploading_again() {
         .await
         .unwrap()
         .unwrap();
+    // The publisher documents a column; the rebuild keeps it.
+    let v1_id = r.current_version_id.unwrap();
+    let mut columns = s.catalog.tables_of(v1_id).await.unwrap()[0].columns.clone();
+    columns[2].label = "Índice de gestión".into();
+    columns[2].unit = "puntos".into();
+    columns[2].description = "De 0 a 1.".into();
+    s.catalog
+        .update_table_columns(v1_id, 0, &columns)
+        .await
+        .unwrap();
     let mut opts = IngestOptions::default();
     opts.column_types.insert(
         "r".into(),
@@ -216,6 +226,14 @@ async fn a_rebuild_applies_overrides_without_uploading_again() {
     let tables = s.catalog.tables_of(v2.id).await.unwrap();
     assert_eq!(tables[0].columns[2].column_type, ColumnType::Text);
     assert!(tables[0].columns[2].type_overridden);
+    assert_eq!(
+        (
+            tables[0].columns[2].label.as_str(),
+            tables[0].columns[2].unit.as_str(),
+            tables[0].columns[2].description.as_str()
+        ),
+        ("Índice de gestión", "puntos", "De 0 a 1.")
+    );
     let v1 = s
         .catalog
         .versions_of(resource.id)
