@@ -62,7 +62,7 @@ fn project(rng: &mut Rng, i: u64) -> Row {
     let (dep_code, dep) = ceiba_core::territory::DEPARTMENTS[rng.below(22) as usize];
     let munis: Vec<_> = ceiba_core::territory::municipalities_of(dep_code).collect();
     let (mun_code, mun) = munis[rng.below(munis.len() as u64) as usize];
-    let approved = (rng.below(5_000_000_00) + 10_000_00) as f64 / 100.0;
+    let approved = (rng.below(500_000_000) + 1_000_000) as f64 / 100.0;
     let executed = approved * (rng.below(101) as f64 / 100.0);
     [
         format!("{:06}", 100_000 + i % 900_000),
