@@ -16,6 +16,9 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub theme: Option<PathBuf>,
     pub site_name: Option<String>,
+    /// Bounds on uploads: `[limits]` with max_file_bytes, max_rows, max_columns,
+    /// max_cell_bytes, max_line_bytes, max_inflated_bytes.
+    pub limits: Option<ceiba_ingest::Limits>,
 }
 
 impl FileConfig {

@@ -126,7 +126,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         catalog.clone(),
         files.clone(),
         dir.work_dir(),
-        ceiba_ingest::Limits::default(),
+        file.limits.unwrap_or_default(),
     );
 
     match cli.command {
