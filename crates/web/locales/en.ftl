@@ -161,3 +161,4 @@ version-status-ready = ready
 version-status-pending = processing
 version-status-failed = failed
 version-current = in service
+resource-progress = { $rows } rows read so far ({ $percent }% of the file).

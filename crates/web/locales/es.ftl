@@ -161,3 +161,4 @@ version-status-ready = lista
 version-status-pending = procesando
 version-status-failed = falló
 version-current = en servicio
+resource-progress = Van { $rows } filas leídas ({ $percent } % del archivo).

@@ -216,6 +216,19 @@ pub async fn resource(
             .collect();
         // The newest upload, when it is not the one in service: still processing or failed.
         let latest = version_views.first().filter(|v| !v.current);
+        let progress = match versions.first() {
+            Some(v) if v.status == ceiba_core::VersionStatus::Pending => {
+                state.catalog.job_of_version(v.id).await?.map(|job| {
+                    let percent = (job.bytes_read * 100).checked_div(v.size).unwrap_or(0).min(100);
+                    context! {
+                        rows => crate::format::integer(ctx.lang, job.rows_read),
+                        percent => percent,
+                        running => job.state == ceiba_core::JobState::Running,
+                    }
+                })
+            }
+            _ => None,
+        };
         let current = version_views.iter().find(|v| v.current);
         Ok(context! {
             resource => resource,
@@ -224,6 +237,7 @@ pub async fn resource(
             versions => version_views.iter().collect::<Vec<_>>(),
             latest => latest,
             current => current,
+            progress => progress,
         })
     }
     .await;
