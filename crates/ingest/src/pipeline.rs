@@ -105,6 +105,11 @@ fn column_names(
     for (i, cell) in header.iter().take(width).enumerate() {
         let label = cell.to_string();
         let base: String = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        let base = if base == crate::table::ROW_ID {
+            format!("{base}_original")
+        } else {
+            base
+        };
         let mut name = if base.is_empty() {
             let new_name = format!("columna_{}", i + 1);
             warnings.push(

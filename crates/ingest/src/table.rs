@@ -22,6 +22,9 @@ use crate::stats::{self, hash_bytes, mix, Distinct, TextTop, TopCounter};
 use crate::{IngestError, Rows, Value};
 
 const BATCH_ROWS: usize = 32 * 1024;
+
+/// The row-number column every table carries.
+pub const ROW_ID: &str = "_id";
 const SAMPLE_ROWS: usize = 10;
 
 /// The Arrow type that holds a column type.
@@ -393,10 +396,13 @@ fn parquet_error(e: impl std::fmt::Display) -> IngestError {
 
 impl TableWriter {
     pub fn create(path: &Path, plans: &[ColumnPlan]) -> Result<TableWriter, IngestError> {
-        let fields: Vec<Field> = plans
+        let mut fields: Vec<Field> = plans
             .iter()
             .map(|p| Field::new(&p.name, arrow_type(p.column_type), true))
             .collect();
+        // `_id`: the 1-based row number, as CKAN's DataStore numbers records; it is the
+        // tie-breaker of keyset paging. Not part of the published schema.
+        fields.push(Field::new(ROW_ID, DataType::Int64, false));
         let schema = Arc::new(Schema::new(fields));
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -440,11 +446,14 @@ impl TableWriter {
         if self.in_batch == 0 {
             return Ok(());
         }
-        let arrays: Vec<ArrayRef> = self
+        let mut arrays: Vec<ArrayRef> = self
             .columns
             .iter_mut()
             .map(ColumnWriter::finish_batch)
             .collect();
+        let first = self.rows - self.in_batch as u64 + 1;
+        let ids: arrow::array::Int64Array = (first as i64..=self.rows as i64).collect();
+        arrays.push(Arc::new(ids));
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(parquet_error)?;
         self.writer.write(&batch).map_err(parquet_error)?;
         self.in_batch = 0;
