@@ -372,6 +372,11 @@ impl CsvRows {
             bytes.is_ascii()
         };
         if direct {
+            // Kept as checked text once, so that reading a cell needs no second check.
+            self.decoded.clear();
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                self.decoded.push_str(text);
+            }
             self.mode = Mode::Direct;
             return Ok(());
         }
@@ -493,8 +498,16 @@ impl Rows for CsvRows {
                 if i >= self.fields {
                     return Value::Empty;
                 }
-                // Checked valid in `load_record`; an error here cannot happen.
-                std::str::from_utf8(self.field(i)).unwrap_or_default()
+                let Some(range) = self.record.range(i) else {
+                    return Value::Empty;
+                };
+                let end = if i + 1 == self.fields && self.last_cr {
+                    range.end - 1
+                } else {
+                    range.end
+                };
+                // Field bounds were checked to be character boundaries in `load_record`.
+                self.decoded.get(range.start..end).unwrap_or_default()
             }
             Mode::Mixed => match self.cells.get(i) {
                 None => return Value::Empty,

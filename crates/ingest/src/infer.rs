@@ -9,7 +9,7 @@
 use ceiba_core::ColumnType;
 use serde::{Deserialize, Serialize};
 
-use crate::parse::{self, DateOrder, DecimalSep};
+use crate::parse::{self, DateOrder, DecimalSep, NumberShape};
 use crate::{Issue, IssueKind, Value};
 
 const EXAMPLES: usize = 5;
@@ -81,7 +81,7 @@ impl ColumnInference {
         match value {
             Value::Empty => return,
             Value::Text(raw) => {
-                let s = raw.trim();
+                let s = parse::trim(raw);
                 if s.is_empty() {
                     return;
                 }
@@ -166,11 +166,37 @@ impl ColumnInference {
             fit[DEC_COMMA] = true;
             return;
         }
-        if parse::number_shape(s).is_some() {
-            fit[INT_POINT] = parse::parse_integer(s, DecimalSep::Point).is_some();
-            fit[INT_COMMA] = parse::parse_integer(s, DecimalSep::Comma).is_some();
-            fit[DEC_POINT] = parse::parse_number(s, DecimalSep::Point).is_some();
-            fit[DEC_COMMA] = parse::parse_number(s, DecimalSep::Comma).is_some();
+        if let Some(shape) = parse::number_shape(s) {
+            // The fits follow from the shape and the marks present, without parsing.
+            let has_point = s.contains('.');
+            let has_comma = s.contains(',');
+            let exp = s.contains(['e', 'E']);
+            let digits = s.bytes().filter(u8::is_ascii_digit).count();
+            let int_ok = digits <= 18 && !exp;
+            match shape {
+                NumberShape::Plain => {
+                    fit[INT_POINT] = int_ok;
+                    fit[INT_COMMA] = int_ok;
+                    fit[DEC_POINT] = true;
+                    fit[DEC_COMMA] = true;
+                }
+                NumberShape::Point => {
+                    fit[INT_POINT] = int_ok && !has_point;
+                    fit[DEC_POINT] = true;
+                }
+                NumberShape::Comma => {
+                    fit[INT_COMMA] = int_ok && !has_comma;
+                    fit[DEC_COMMA] = true;
+                }
+                NumberShape::Ambiguous => {
+                    // "1,234": thousands under the point convention, decimals under the
+                    // comma one; "1.234" the other way round.
+                    fit[INT_POINT] = int_ok && has_comma;
+                    fit[INT_COMMA] = int_ok && has_point;
+                    fit[DEC_POINT] = true;
+                    fit[DEC_COMMA] = true;
+                }
+            }
             return;
         }
         if parse::parse_bool(s).is_some() {

@@ -29,7 +29,7 @@ pub enum NumberShape {
 /// Strips what surrounds a number in publishers' files: currency prefixes, a percent sign,
 /// spaces. Returns the core and whether it was a percentage.
 fn number_core(s: &str) -> &str {
-    let s = s.trim();
+    let s = trim(s);
     let s = s.strip_suffix('%').unwrap_or(s).trim_end();
     let s = ["US$", "USD", "Q.", "GTQ", "Q", "$", "€"]
         .iter()
@@ -40,6 +40,13 @@ fn number_core(s: &str) -> &str {
 
 /// Classifies a text as a number shape, or `None` when it is not a number.
 pub fn number_shape(s: &str) -> Option<NumberShape> {
+    // Words are the common case in text columns: refuse them at the first letter, but for
+    // the letters that start currency marks (Q, US$, USD, GTQ).
+    match s.trim_start().as_bytes().first() {
+        Some(b) if b.is_ascii_alphabetic() && !matches!(b, b'Q' | b'U' | b'G') => return None,
+        None => return None,
+        _ => {}
+    }
     let core = number_core(s);
     let body = core.strip_prefix(['-', '+']).unwrap_or(core);
     let bytes = body.as_bytes();
@@ -152,15 +159,31 @@ pub fn parse_number(s: &str, sep: DecimalSep) -> Option<f64> {
         return None;
     }
     let core = number_core(s);
-    let mut out = String::with_capacity(core.len());
-    for c in core.chars() {
-        match (c, sep) {
-            ('0'..='9' | '-' | '+' | 'e' | 'E', _) => out.push(c),
-            ('.', DecimalSep::Point) | (',', DecimalSep::Comma) => out.push('.'),
-            _ => {} // thousands separators and spaces
-        }
+    let rust_notation = core.bytes().all(|b| {
+        b.is_ascii_digit()
+            || matches!(b, b'-' | b'+' | b'e' | b'E')
+            || (b == b'.' && sep == DecimalSep::Point)
+    });
+    if rust_notation {
+        // Already in Rust's notation: parse in place.
+        return core.parse::<f64>().ok().filter(|x| x.is_finite());
     }
-    out.parse::<f64>().ok().filter(|x| x.is_finite())
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in core.bytes() {
+        let out = match (b, sep) {
+            (b'0'..=b'9' | b'-' | b'+' | b'e' | b'E', _) => b,
+            (b'.', DecimalSep::Point) | (b',', DecimalSep::Comma) => b'.',
+            _ => continue, // thousands separators and spaces
+        };
+        *buf.get_mut(n)? = out;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n])
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
 }
 
 /// Reads a whole number under a column's convention (no decimal part), within i64.
@@ -180,11 +203,22 @@ pub fn parse_integer(s: &str, sep: DecimalSep) -> Option<i64> {
     if core.contains(decimal) || core.contains(['e', 'E']) {
         return None;
     }
-    let digits: String = core
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
-        .collect();
-    digits.parse().ok()
+    if core
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
+    {
+        return core.parse().ok();
+    }
+    let mut buf = [0u8; 32];
+    let mut n = 0;
+    for b in core
+        .bytes()
+        .filter(|b| b.is_ascii_digit() || *b == b'-' || *b == b'+')
+    {
+        *buf.get_mut(n)? = b;
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).ok()?.parse().ok()
 }
 
 /// `sí`/`no`, `true`/`false`, `verdadero`/`falso`, `yes`/`no`.
@@ -193,10 +227,16 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     if t.len() > 9 {
         return None;
     }
-    match t.to_lowercase().as_str() {
-        "sí" | "si" | "true" | "verdadero" | "yes" | "s" => Some(true),
-        "no" | "false" | "falso" | "n" => Some(false),
-        _ => None,
+    const YES: [&str; 6] = ["sí", "si", "true", "verdadero", "yes", "s"];
+    const NO: [&str; 4] = ["no", "false", "falso", "n"];
+    let is =
+        |w: &&str| w.eq_ignore_ascii_case(t) || (*w == "sí" && matches!(t, "Sí" | "SÍ" | "sÍ"));
+    if YES.iter().any(is) {
+        Some(true)
+    } else if NO.iter().any(is) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -274,11 +314,19 @@ fn date_parts(d: &str) -> Option<(u32, u32, i32, bool)> {
 
 /// Classifies a text as a date or date-time, or `None`.
 pub fn date_shape(s: &str) -> Option<DateShape> {
+    if !s
+        .trim_start()
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_digit)
+    {
+        return None;
+    }
     let (d, t) = split_time(s);
+    let (a, b, y, iso) = date_parts(d)?;
     if let Some(t) = t {
         parse_time(t)?;
     }
-    let (a, b, y, iso) = date_parts(d)?;
     if iso {
         NaiveDate::from_ymd_opt(y, b, a)?;
         return Some(DateShape {
@@ -318,10 +366,28 @@ pub fn parse_datetime(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     Some(date.and_time(time))
 }
 
+/// Trims whitespace; the common cell (no surrounding space) costs two byte checks.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => s,
+        (Some(f), Some(l)) if *f < 0x80 && *l < 0x80 => s.trim_ascii(),
+        _ => s.trim(),
+    }
+}
+
 /// Words that mean "no data" in publishers' files.
 pub fn is_null_marker(s: &str) -> bool {
-    let t = s.trim();
+    let t = trim(s);
     if t.len() > 12 {
+        return false;
+    }
+    // Markers start with one of few characters; refuse the rest without lowercasing.
+    let first = t.as_bytes().first().copied().unwrap_or(b' ');
+    if !matches!(
+        first,
+        b'-' | b'.' | b'n' | b'N' | b's' | b'S' | b'#' | b'x' | b'X' | 0xE2
+    ) {
         return false;
     }
     matches!(

@@ -58,18 +58,32 @@ fn is_blank_row(rows: &dyn Rows) -> bool {
     (0..rows.len()).all(|i| rows.get(i).is_blank())
 }
 
-fn non_blank(rows: &dyn Rows) -> usize {
-    (0..rows.len()).filter(|&i| !rows.get(i).is_blank()).count()
+/// How many cells of the row are filled, and the first filled one.
+fn survey<'a>(rows: &'a dyn Rows) -> (usize, crate::Value<'a>) {
+    let mut filled = 0;
+    let mut first = crate::Value::Empty;
+    for i in 0..rows.len() {
+        let v = rows.get(i);
+        if !v.is_blank() {
+            if filled == 0 {
+                first = v;
+            }
+            filled += 1;
+        }
+    }
+    (filled, first)
 }
 
 /// A row whose first filled cell says it sums the others ("TOTAL", "Total general").
-fn total_label(rows: &dyn Rows) -> Option<String> {
-    let first = (0..rows.len())
-        .map(|i| rows.get(i))
-        .find(|v| !v.is_blank())?;
+fn total_label(first: crate::Value<'_>) -> Option<String> {
     let crate::Value::Text(t) = first else {
         return None;
     };
+    // Cheap refusal of the usual first cell (a code, a name).
+    let starts = t.trim_start().as_bytes().first();
+    if !starts.is_some_and(|b| matches!(b, b'T' | b't' | b'S' | b's' | b'G' | b'g')) {
+        return None;
+    }
     let t = t.trim().trim_end_matches(':').trim();
     let lower = t.to_lowercase();
     let is_total = matches!(
@@ -248,14 +262,14 @@ pub fn build_table(
         } else {
             break;
         };
-        if is_blank_row(current) {
+        let (filled, first) = survey(current);
+        if filled == 0 {
             continue;
         }
-        if let Some(label) = total_label(current) {
+        if let Some(label) = total_label(first) {
             totals.push((pos, label));
             continue;
         }
-        let filled = non_blank(current);
         if width >= 3 && filled <= 1 {
             suspects.push((pos, owned_row(current)));
             if suspects.len() >= MAX_SUSPECTS {

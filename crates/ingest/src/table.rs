@@ -212,7 +212,7 @@ impl ColumnWriter {
                 let owned;
                 let s: &str = match v {
                     Value::Empty => "",
-                    Value::Text(t) => t.trim(),
+                    Value::Text(t) => parse::trim(t),
                     other => {
                         owned = other.display();
                         &owned
@@ -346,7 +346,7 @@ pub fn to_int(v: Value<'_>, sep: DecimalSep) -> Option<i64> {
     match v {
         Value::Int(i) => Some(i),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
-        Value::Text(s) => parse::parse_integer(s.trim(), sep),
+        Value::Text(s) => parse::parse_integer(s, sep),
         _ => None,
     }
 }
@@ -355,7 +355,7 @@ pub fn to_float(v: Value<'_>, sep: DecimalSep) -> Option<f64> {
     match v {
         Value::Int(i) => Some(i as f64),
         Value::Float(f) if f.is_finite() => Some(f),
-        Value::Text(s) => parse::parse_number(s.trim(), sep),
+        Value::Text(s) => parse::parse_number(s, sep),
         _ => None,
     }
 }
@@ -384,7 +384,10 @@ pub type Finished = (Vec<Column>, u64, Vec<Vec<serde_json::Value>>);
 pub struct TableWriter {
     columns: Vec<ColumnWriter>,
     schema: Arc<Schema>,
-    writer: ArrowWriter<File>,
+    /// Batches go to a thread that encodes and compresses Parquet, so that reading and
+    /// converting the next rows overlaps with writing the last ones.
+    batches: Option<std::sync::mpsc::SyncSender<RecordBatch>>,
+    encoder: Option<std::thread::JoinHandle<Result<(), IngestError>>>,
     in_batch: usize,
     rows: u64,
     sample: Vec<Vec<serde_json::Value>>,
@@ -409,12 +412,23 @@ impl TableWriter {
             .set_max_row_group_row_count(Some(256 * 1024))
             .build();
         let file = File::create(path)?;
-        let writer =
+        let mut writer =
             ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_error)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
+        let encoder = std::thread::Builder::new()
+            .name("parquet-writer".into())
+            .spawn(move || {
+                for batch in rx {
+                    writer.write(&batch).map_err(parquet_error)?;
+                }
+                writer.close().map_err(parquet_error)?;
+                Ok(())
+            })?;
         Ok(TableWriter {
             columns: plans.iter().map(ColumnWriter::new).collect(),
             schema,
-            writer,
+            batches: Some(tx),
+            encoder: Some(encoder),
             in_batch: 0,
             rows: 0,
             sample: Vec::new(),
@@ -455,15 +469,35 @@ impl TableWriter {
         let ids: arrow::array::Int64Array = (first as i64..=self.rows as i64).collect();
         arrays.push(Arc::new(ids));
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(parquet_error)?;
-        self.writer.write(&batch).map_err(parquet_error)?;
+        let sent = self
+            .batches
+            .as_ref()
+            .is_some_and(|tx| tx.send(batch).is_ok());
         self.in_batch = 0;
-        Ok(())
+        if sent {
+            Ok(())
+        } else {
+            // The encoder stopped: its own error says why.
+            self.join_encoder().and(Err(IngestError::Internal(
+                "the Parquet writer stopped".into(),
+            )))
+        }
+    }
+
+    fn join_encoder(&mut self) -> Result<(), IngestError> {
+        self.batches = None;
+        match self.encoder.take() {
+            Some(handle) => handle
+                .join()
+                .map_err(|_| IngestError::Internal("the Parquet writer panicked".into()))?,
+            None => Ok(()),
+        }
     }
 
     /// Closes the file; returns the columns with statistics, the row count and a sample.
     pub fn finish(mut self) -> Result<Finished, IngestError> {
         self.flush()?;
-        self.writer.close().map_err(parquet_error)?;
+        self.join_encoder()?;
         let columns = self
             .columns
             .into_iter()

@@ -23,7 +23,8 @@ impl Value<'_> {
     pub fn is_blank(&self) -> bool {
         match self {
             Value::Empty => true,
-            Value::Text(t) => t.trim().is_empty(),
+            // Most cells start with a visible character: decided at the first byte.
+            Value::Text(t) => t.bytes().all(|b| b.is_ascii_whitespace()) || t.trim().is_empty(),
             _ => false,
         }
     }
