@@ -1,1 +1,10 @@
-//! ceiba-query
+//! Queries, aggregations and exports of ingested tables, on DataFusion.
+//!
+//! Requests are built from a small model (`model.rs`) — filters, sort, columns, group-by
+//! and measures — validated against the table's typed schema and turned into DataFusion
+//! expressions; users never write SQL here, so nothing they send can define or change
+//! data. Every request runs under row, time and memory bounds and says when it was capped.
+
+pub mod model;
+
+pub use model::*;

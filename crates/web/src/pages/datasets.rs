@@ -219,7 +219,10 @@ pub async fn resource(
         let progress = match versions.first() {
             Some(v) if v.status == ceiba_core::VersionStatus::Pending => {
                 state.catalog.job_of_version(v.id).await?.map(|job| {
-                    let percent = (job.bytes_read * 100).checked_div(v.size).unwrap_or(0).min(100);
+                    let percent = (job.bytes_read * 100)
+                        .checked_div(v.size)
+                        .unwrap_or(0)
+                        .min(100);
                     context! {
                         rows => crate::format::integer(ctx.lang, job.rows_read),
                         percent => percent,
