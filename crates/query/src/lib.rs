@@ -5,7 +5,14 @@
 //! expressions; users never write SQL here, so nothing they send can define or change
 //! data. Every request runs under row, time and memory bounds and says when it was capped.
 
+pub mod engine;
 pub mod export;
 pub mod model;
+pub mod params;
+pub mod plan;
+pub mod search;
+pub mod text;
 
 pub use model::*;
+pub use engine::Engine;
+pub use params::{ckan_request, to_query};
