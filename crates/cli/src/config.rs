@@ -19,6 +19,9 @@ pub struct FileConfig {
     /// Bounds on uploads: `[limits]` with max_file_bytes, max_rows, max_columns,
     /// max_cell_bytes, max_line_bytes, max_inflated_bytes.
     pub limits: Option<ceiba_ingest::Limits>,
+    /// Bounds on queries and exports: `[query]` with max_page_rows, max_groups,
+    /// timeout_ms, memory_mb, max_export_rows.
+    pub query: Option<ceiba_query::QueryLimits>,
 }
 
 impl FileConfig {

@@ -192,6 +192,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .or(file.site_name)
                     .unwrap_or_else(|| "Ceiba".into()),
                 theme: args.theme.or(file.theme),
+                query_limits: file.query.unwrap_or_default(),
             };
             let _worker = ingestor.clone().start_worker().await?;
             let state = ceiba_web::AppState::new(catalog.clone(), files, config)

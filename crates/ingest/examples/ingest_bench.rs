@@ -156,13 +156,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (Some(c), Some(f)) => (c.as_str(), PathBuf::from(f)),
         _ => return Err(usage.into()),
     };
-    let rows: u64 = args.get(2).map_or(Ok(0), |s| s.parse())?;
+    let rows: u64 = match cmd {
+        "ingest" => 0,
+        _ => args.get(2).map_or(Ok(0), |s| s.parse())?,
+    };
     let start = Instant::now();
     match cmd {
         "generate-csv" => generate_csv(&file, rows)?,
         "generate-xlsx" => generate_xlsx(&file, rows)?,
         "ingest" => {
             let work = tempfile::tempdir()?;
+            // `ingest FILE KEEP_DIR` keeps the Parquet files (for the query benchmark).
+            let keep = args.get(2).map(PathBuf::from);
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -184,6 +189,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|m| m.len())
                 .sum();
             let t = out.report.tables.first();
+            if let Some(dir) = &keep {
+                std::fs::create_dir_all(dir)?;
+                for (n, (_, p)) in out.tables.iter().enumerate() {
+                    std::fs::copy(p, dir.join(format!("table-{n}.parquet")))?;
+                }
+            }
             println!(
                 "{}",
                 serde_json::json!({

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod search;
 pub mod text;
 
-pub use model::*;
+pub use datafusion::physical_plan::SendableRecordBatchStream;
 pub use engine::Engine;
+pub use model::*;
 pub use params::{ckan_request, to_query};

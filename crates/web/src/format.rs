@@ -67,6 +67,47 @@ pub fn integer(lang: Lang, n: i64) -> String {
     }
 }
 
+/// A decimal number with grouped thousands and at most four decimals, trailing zeros
+/// dropped: `1 234,5` / `1,234.5`.
+pub fn decimal(lang: Lang, x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        return integer(lang, x as i64);
+    }
+    let text = format!("{:.4}", x.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    let int: i64 = int.parse().unwrap_or(0);
+    let sign = if x < 0.0 { "-" } else { "" };
+    let mark = match lang {
+        Lang::Es => ',',
+        Lang::En => '.',
+    };
+    if frac.is_empty() {
+        format!("{sign}{}", integer(lang, int))
+    } else {
+        format!("{sign}{}{mark}{frac}", integer(lang, int))
+    }
+}
+
+/// `2024-03-15` → `15/03/2024`, as dates are written in Guatemala.
+pub fn iso_date_short(s: &str) -> String {
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => s.to_owned(),
+    }
+}
+
+/// `2024-03-15T08:30:00` → `15/03/2024 08:30`.
+pub fn iso_datetime_short(s: &str) -> String {
+    match chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S") {
+        Ok(d) => d.format("%d/%m/%Y %H:%M").to_string(),
+        Err(_) => s.to_owned(),
+    }
+}
+
 /// `1,2 MB` / `1.2 MB`.
 pub fn file_size(lang: Lang, bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
@@ -103,5 +144,9 @@ mod tests {
         assert_eq!(integer(Lang::En, 999), "999");
         assert_eq!(file_size(Lang::Es, 1_234_567), "1,2 MB");
         assert_eq!(file_size(Lang::En, 532), "532 B");
+        assert_eq!(decimal(Lang::En, 1234567.891), "1,234,567.891");
+        assert_eq!(decimal(Lang::Es, -0.5), "-0,5");
+        assert_eq!(decimal(Lang::En, 3.0), "3");
+        assert_eq!(iso_date_short("2024-03-15"), "15/03/2024");
     }
 }

@@ -1,13 +1,17 @@
 //! The web interface: server-rendered pages in Spanish (default) and English (`/en/…`),
 //! on CKAN's URL patterns so that links to a CKAN portal keep working after a move.
 
+pub mod api;
 mod assets;
 mod context;
+mod dump;
 mod error;
+mod export;
 mod format;
 pub mod i18n;
 mod markdown;
 mod pages;
+mod tables;
 mod templates;
 mod views;
 
@@ -34,6 +38,8 @@ pub struct WebConfig {
     /// A folder with `templates/*.html` overriding the built-in ones and an optional
     /// `static/custom.css`.
     pub theme: Option<PathBuf>,
+    /// Bounds on queries and exports.
+    pub query_limits: ceiba_query::QueryLimits,
 }
 
 impl Default for WebConfig {
@@ -41,6 +47,7 @@ impl Default for WebConfig {
         WebConfig {
             site_name: "Ceiba".into(),
             theme: None,
+            query_limits: ceiba_query::QueryLimits::default(),
         }
     }
 }
@@ -50,6 +57,7 @@ pub struct AppState {
     pub catalog: Catalog,
     pub files: FileStore,
     pub config: WebConfig,
+    pub engine: ceiba_query::Engine,
     pub(crate) i18n: Arc<i18n::I18n>,
     pub(crate) templates: minijinja::Environment<'static>,
     pub(crate) assets: assets::Assets,
@@ -86,7 +94,10 @@ impl AppState {
             }
             None => None,
         };
+        let engine = ceiba_query::Engine::new(&files, config.query_limits)
+            .map_err(|e| format!("query engine: {e}"))?;
         Ok(Arc::new(AppState {
+            engine,
             templates: templates::environment(config.theme.clone(), i18n.clone()),
             assets: assets::Assets::new(theme_css),
             i18n,
@@ -102,6 +113,8 @@ pub fn router(state: SharedState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_file))
+        .route("/datastore/dump/{id}", get(dump::dump))
+        .merge(api::router())
         .merge(pages::router().layer(Extension(Lang::Es)))
         .nest("/en", pages::router().layer(Extension(Lang::En)))
         .fallback(pages::not_found)
@@ -123,6 +136,15 @@ pub fn router(state: SharedState) -> Router {
                  frame-ancestors 'self'",
             ),
         ))
+}
+
+/// A number for tooltips and attributes: plain, no grouping.
+pub(crate) fn stats_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 async fn healthz(State(state): State<SharedState>) -> Response {

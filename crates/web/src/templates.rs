@@ -31,6 +31,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("groups.html", include_str!("../templates/groups.html")),
     ("group.html", include_str!("../templates/group.html")),
     ("about.html", include_str!("../templates/about.html")),
+    ("api.html", include_str!("../templates/api.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 

@@ -344,6 +344,8 @@ pub struct ColumnView {
     pub min: Option<String>,
     pub max: Option<String>,
     pub top: Vec<(String, String)>,
+    /// A small SVG histogram of a numeric column.
+    pub hist: Option<String>,
 }
 
 /// A typed table built from the resource's current file.
@@ -380,6 +382,7 @@ impl TableView {
                         .take(3)
                         .map(|t| (t.value.clone(), format::integer(lang, t.count as i64)))
                         .collect(),
+                    hist: None,
                 })
                 .collect(),
         }

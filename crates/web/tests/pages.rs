@@ -290,6 +290,7 @@ async fn theme_folder_overrides_templates_and_adds_css() {
     let p = Portal::with_config(ceiba_web::WebConfig {
         site_name: "Datos Abiertos GT".into(),
         theme: Some(theme.path().to_path_buf()),
+        ..Default::default()
     })
     .await;
     let html = p.get("/about").await.text();

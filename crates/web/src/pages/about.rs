@@ -18,3 +18,43 @@ pub async fn about(State(state): State<SharedState>, ctx: PageCtx) -> Response {
     });
     render(&state, &ctx, "about.html", page.map_err(Into::into))
 }
+
+/// The human page about the API, with live examples from the catalog.
+pub async fn api(State(state): State<SharedState>, ctx: PageCtx) -> Response {
+    let page = async {
+        let mut example = Vec::new();
+        let found = state
+            .catalog
+            .datasets(&ceiba_store::DatasetFilter {
+                limit: 20,
+                ..Default::default()
+            })
+            .await?;
+        'outer: for d in &found.items {
+            for r in state.catalog.resources_of(d.id).await? {
+                if let Some(v) = r.current_version_id {
+                    if let Some(t) = state.catalog.tables_of(v).await?.first() {
+                        example.push(format!("/api/v1/resources/{}", r.id));
+                        example.push(format!("/api/v1/resources/{}/rows?limit=5", r.id));
+                        if let Some(c) = t
+                            .columns
+                            .iter()
+                            .find(|c| c.column_type == ceiba_core::ColumnType::Text)
+                        {
+                            example.push(format!(
+                                "/api/v1/resources/{}/aggregate?group_by={}&measure=count",
+                                r.id,
+                                crate::views::percent_encode(&c.name)
+                            ));
+                        }
+                        example.push(format!("/datastore/dump/{}?format=csv", r.id));
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        Ok::<_, crate::PageError>(context! { example => example })
+    }
+    .await;
+    render(&state, &ctx, "api.html", page)
+}

@@ -192,6 +192,7 @@ pub async fn resource(
     State(state): State<SharedState>,
     ctx: PageCtx,
     Path((name, rid)): Path<(String, String)>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
     let page = async {
         let d = visible_dataset(&state, &name).await?;
@@ -210,6 +211,30 @@ pub async fn resource(
             Some(v) => state.catalog.tables_of(v).await?,
             None => Vec::new(),
         };
+        let pairs = crate::tables::query_pairs(query.as_deref());
+        let explorer = if tables.is_empty() {
+            minijinja::Value::UNDEFINED
+        } else {
+            super::explore::explorer(&state, ctx.lang, &resource.page_url, &rid, &tables, &pairs)
+                .await
+        };
+        let shown = crate::api::table_index(
+            &pairs,
+            &tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        )
+        .unwrap_or(0);
+        let mut table_views: Vec<TableView> =
+            tables.iter().map(|t| TableView::new(ctx.lang, t)).collect();
+        if let (Some(t), Some(view)) = (tables.get(shown), table_views.get_mut(shown)) {
+            let spec = crate::tables::spec(t);
+            for (c, cv) in t.columns.iter().zip(view.columns.iter_mut()) {
+                if c.column_type.is_numeric() && c.stats.distinct > 1 {
+                    if let Ok(bins) = state.engine.histogram(&spec, &c.name, 12).await {
+                        cv.hist = Some(super::explore::histogram_svg(&bins, &c.label));
+                    }
+                }
+            }
+        }
         let version_views: Vec<VersionView> = versions
             .iter()
             .map(|v| VersionView::new(ctx.lang, &d, &record, v))
@@ -236,7 +261,8 @@ pub async fn resource(
         Ok(context! {
             resource => resource,
             dataset => view,
-            tables => tables.iter().map(|t| TableView::new(ctx.lang, t)).collect::<Vec<_>>(),
+            tables => table_views.get(shown).into_iter().collect::<Vec<_>>(),
+            explorer => explorer,
             versions => version_views.iter().collect::<Vec<_>>(),
             latest => latest,
             current => current,

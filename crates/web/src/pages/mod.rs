@@ -2,8 +2,9 @@
 //! (Spanish) and `/en` (English); the language arrives as a request extension.
 
 mod about;
-mod datasets;
+pub(crate) mod datasets;
 mod download;
+mod explore;
 mod home;
 mod publishers;
 
@@ -45,6 +46,7 @@ pub fn router() -> Router<SharedState> {
         .route("/group/", get(publishers::groups))
         .route("/group/{name}", get(publishers::group))
         .route("/about", get(about::about))
+        .route("/api", get(about::api))
 }
 
 /// Renders `template` with the page's values, or the error page.

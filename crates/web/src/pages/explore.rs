@@ -1,0 +1,335 @@
+//! The explorer on a resource page: the typed table, paged, sorted, filtered and searched
+//! through links and a plain form (every view is a URL), with downloads of that view.
+
+use ceiba_core::{ColumnType, IngestedTable, Lang};
+use ceiba_query::{Bin, FilterOp, RowsRequest, RowsResponse};
+use minijinja::context;
+use minijinja::value::Value;
+use serde::Serialize;
+
+use crate::format;
+use crate::tables::spec;
+use crate::views::percent_encode;
+use crate::SharedState;
+
+const PAGE_ROWS: u64 = 25;
+
+/// A URL with the current view's parameters, some replaced or removed.
+pub fn view_url(
+    base: &str,
+    pairs: &[(String, String)],
+    set: &[(&str, String)],
+    remove: &[&str],
+) -> String {
+    let mut out: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, v)| {
+            !remove.contains(&k.as_str()) && !set.iter().any(|(s, _)| s == k) && !v.is_empty()
+        })
+        .cloned()
+        .collect();
+    for (k, v) in set {
+        if !v.is_empty() {
+            out.push(((*k).to_owned(), v.clone()));
+        }
+    }
+    if out.is_empty() {
+        return base.to_owned();
+    }
+    let query: Vec<String> = out
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect();
+    format!("{base}?{}", query.join("&"))
+}
+
+/// A value as a person reads it in `lang`.
+fn show(lang: Lang, t: ColumnType, v: &serde_json::Value) -> String {
+    match (t, v) {
+        (_, serde_json::Value::Null) => String::new(),
+        (ColumnType::Integer, serde_json::Value::Number(n)) => n
+            .as_i64()
+            .map_or_else(|| n.to_string(), |i| format::integer(lang, i)),
+        (ColumnType::Decimal, serde_json::Value::Number(n)) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), |x| format::decimal(lang, x)),
+        (ColumnType::Boolean, serde_json::Value::Bool(b)) => match (lang, b) {
+            (Lang::Es, true) => "sí".into(),
+            (Lang::Es, false) => "no".into(),
+            (Lang::En, true) => "yes".into(),
+            (Lang::En, false) => "no".into(),
+        },
+        (ColumnType::Date, serde_json::Value::String(s)) => format::iso_date_short(s),
+        (ColumnType::Datetime, serde_json::Value::String(s)) => format::iso_datetime_short(s),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct HeaderView {
+    name: String,
+    label: String,
+    type_label: &'static str,
+    numeric: bool,
+    sort_url: String,
+    sorted: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct FilterView {
+    name: String,
+    label: String,
+    kind: &'static str,
+    /// Input names and current values.
+    from: (String, String),
+    to: (String, String),
+}
+
+#[derive(Serialize)]
+struct DownloadView {
+    format: &'static str,
+    url: String,
+}
+
+/// Everything the explorer shows for table `index` of a resource.
+pub async fn explorer(
+    state: &SharedState,
+    lang: Lang,
+    page_url: &str,
+    resource_id: &str,
+    tables: &[IngestedTable],
+    pairs: &[(String, String)],
+) -> Value {
+    let index = crate::api::table_index(
+        pairs,
+        &tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+    )
+    .unwrap_or(0);
+    let Some(table) = tables.get(index) else {
+        return Value::UNDEFINED;
+    };
+    let spec = spec(table);
+    let limits = *state.engine.limits();
+    let mut error = None;
+    let mut req = match RowsRequest::from_query(pairs, &spec, &limits) {
+        Ok(r) => r,
+        Err(e) => {
+            error = Some(e.message(lang));
+            RowsRequest::default()
+        }
+    };
+    if !pairs.iter().any(|(k, _)| k == "limit") {
+        req.limit = PAGE_ROWS;
+    }
+    let result: Option<RowsResponse> = match state.engine.rows(&spec, &req).await {
+        Ok(r) => Some(r),
+        Err(e) => {
+            error.get_or_insert(e.message(lang));
+            let plain = RowsRequest {
+                limit: PAGE_ROWS,
+                ..Default::default()
+            };
+            state.engine.rows(&spec, &plain).await.ok()
+        }
+    };
+    let types: std::collections::HashMap<&str, ColumnType> = table
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.column_type))
+        .collect();
+    let headers: Vec<HeaderView> = table
+        .columns
+        .iter()
+        .filter(|c| {
+            result
+                .as_ref()
+                .is_none_or(|r| r.columns.iter().any(|rc| rc.name == c.name))
+        })
+        .map(|c| {
+            let sorted = req.sort.first().filter(|s| s.column == c.name).map(|s| {
+                if s.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            });
+            let next = if sorted == Some("ascending") {
+                format!("-{}", c.name)
+            } else {
+                c.name.clone()
+            };
+            HeaderView {
+                name: c.name.clone(),
+                label: c.label.clone(),
+                type_label: c.column_type.label(lang),
+                numeric: c.column_type.is_numeric(),
+                sort_url: view_url(page_url, pairs, &[("sort", next)], &["offset", "cursor"]),
+                sorted,
+            }
+        })
+        .collect();
+    let rows: Vec<Vec<String>> = result
+        .as_ref()
+        .map(|r| {
+            r.rows
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .zip(&r.columns)
+                        .map(|(v, c)| {
+                            show(
+                                lang,
+                                *types.get(c.name.as_str()).unwrap_or(&c.column_type),
+                                v,
+                            )
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let total = result.as_ref().map_or(0, |r| r.total);
+    let offset = result.as_ref().map_or(0, |r| r.offset);
+    let shown = rows.len() as u64;
+    let limit = req.limit.max(1);
+    let previous = (offset > 0).then(|| {
+        view_url(
+            page_url,
+            pairs,
+            &[("offset", offset.saturating_sub(limit).to_string())],
+            &["offset", "cursor"],
+        )
+    });
+    let next = (offset + shown < total).then(|| {
+        view_url(
+            page_url,
+            pairs,
+            &[("offset", (offset + limit).to_string())],
+            &["offset", "cursor"],
+        )
+    });
+
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let filters: Vec<FilterView> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let key = |op: FilterOp| format!("f.{}.{}", c.name, op.as_str());
+            let (kind, a, b) = match c.column_type {
+                ColumnType::Integer | ColumnType::Decimal => {
+                    ("range", key(FilterOp::Gte), key(FilterOp::Lte))
+                }
+                ColumnType::Date | ColumnType::Datetime => {
+                    ("dates", key(FilterOp::Gte), key(FilterOp::Lte))
+                }
+                ColumnType::Boolean => ("boolean", key(FilterOp::Eq), String::new()),
+                ColumnType::Text => ("text", key(FilterOp::Contains), String::new()),
+            };
+            FilterView {
+                name: c.name.clone(),
+                label: c.label.clone(),
+                kind,
+                from: (a.clone(), get(&a)),
+                to: (
+                    b.clone(),
+                    if b.is_empty() { String::new() } else { get(&b) },
+                ),
+            }
+        })
+        .collect();
+    let filtered = pairs
+        .iter()
+        .any(|(k, v)| (k.starts_with("f.") || k == "q") && !v.is_empty());
+
+    // Downloads of exactly this view (filters, search, sort, columns) and of the whole table.
+    let mut view_pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, v)| (k.starts_with("f.") || k == "q" || k == "table") && !v.is_empty())
+        .cloned()
+        .collect();
+    if let Some(s) = req.sort.first() {
+        view_pairs.push((
+            "sort".into(),
+            format!("{} {}", s.column, if s.descending { "desc" } else { "asc" }),
+        ));
+    }
+    if let Some(cols) = &req.columns {
+        view_pairs.push(("fields".into(), cols.join(",")));
+    }
+    let dump = format!("/datastore/dump/{resource_id}");
+    let formats = ["csv", "xlsx", "json", "parquet"];
+    let downloads = |pairs: &[(String, String)]| -> Vec<DownloadView> {
+        formats
+            .iter()
+            .map(|f| DownloadView {
+                format: f,
+                url: view_url(&dump, pairs, &[("format", (*f).to_string())], &[]),
+            })
+            .collect()
+    };
+    let whole: Vec<(String, String)> = if index > 0 {
+        vec![("table".into(), index.to_string())]
+    } else {
+        Vec::new()
+    };
+
+    context! {
+        index => index,
+        tabs => tables.iter().enumerate().map(|(i, t)| context! {
+            name => t.name.clone(),
+            url => view_url(page_url, &[], &[("table", i.to_string())], &[]),
+            current => i == index,
+        }).collect::<Vec<_>>(),
+        table_name => table.name.clone(),
+        headers => headers,
+        rows => rows,
+        total => format::integer(lang, total as i64),
+        total_raw => total,
+        from => format::integer(lang, if shown == 0 { 0 } else { offset as i64 + 1 }),
+        to => format::integer(lang, (offset + shown) as i64),
+        previous_url => previous,
+        next_url => next,
+        q => get("q"),
+        filters => filters,
+        filtered => filtered,
+        clear_url => view_url(page_url, &[], &[("table", if index > 0 { index.to_string() } else { String::new() })], &[]),
+        error => error,
+        capped => result.as_ref().and_then(|r| r.capped.clone()),
+        downloads_view => downloads(&view_pairs),
+        downloads_all => downloads(&whole),
+        api_url => view_url(&format!("/api/v1/resources/{resource_id}/rows"), pairs, &[], &["offset"]),
+    }
+}
+
+/// A small bar chart of a column's histogram, as inline SVG.
+pub fn histogram_svg(bins: &[Bin], label: &str) -> String {
+    let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
+    let w = 120.0;
+    let h = 28.0;
+    let bw = w / bins.len().max(1) as f64;
+    let mut bars = String::new();
+    for (i, b) in bins.iter().enumerate() {
+        let bh = (b.count as f64 / max * h).max(if b.count > 0 { 1.0 } else { 0.0 });
+        bars.push_str(&format!(
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{} – {}: {}</title></rect>",
+            i as f64 * bw + 0.5,
+            h - bh,
+            (bw - 1.0).max(0.5),
+            bh,
+            crate::stats_text(b.lower),
+            crate::stats_text(b.upper),
+            b.count
+        ));
+    }
+    format!(
+        "<svg class=\"hist\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">{bars}</svg>",
+        label.replace('"', "&quot;").replace('<', "&lt;")
+    )
+}

@@ -1,0 +1,283 @@
+//! Exploring and downloading tables through HTTP: the explorer page, the JSON API and
+//! CKAN's dump endpoint.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::{header, Request, StatusCode};
+use common::{fixture, Portal};
+
+const PROJECTS: &str = "snip,municipio,departamento,codigo_municipio,monto,fecha,nota\n\
+000101,Mixco,Guatemala,0108,1500000.50,2024-01-15,=HYPERLINK(\"x\")\n\
+000102,Huehuetenango,Huehuetenango,1301,2500000,2024-02-01,ok\n\
+000103,Chiantla,Huehuetenango,1302,800000,2024-03-10,\n\
+000104,Cobán,Alta Verapaz,1601,1200000,2023-12-31,-5\n\
+000105,San Benito,Petén,1712,300000,2024-05-05,Petén norte\n";
+
+async fn portal_with_table() -> (Portal, String) {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let file = p.dir.path().join("proyectos.csv");
+    std::fs::write(&file, PROJECTS).unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Proyectos",
+            "",
+            &file,
+            "Proyectos SNIP.csv",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let out = p.ingestor.run_queue().await.unwrap();
+    assert!(out[0].succeeded);
+    (p, r.id.to_string())
+}
+
+fn json(got: &common::Got) -> serde_json::Value {
+    serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("not JSON: {}", got.text()))
+}
+
+#[tokio::test]
+async fn api_describes_queries_and_aggregates_a_table() {
+    let (p, rid) = portal_with_table().await;
+    let got = p.get(&format!("/api/v1/resources/{rid}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    let r = json(&got);
+    assert_eq!(r["tables"][0]["rows"], 5);
+    assert_eq!(r["tables"][0]["columns"][0]["name"], "snip");
+    assert_eq!(r["tables"][0]["columns"][0]["type"], "text");
+    assert_eq!(r["tables"][0]["columns"][4]["type"], "decimal");
+    assert_eq!(r["versions"][0]["number"], 1);
+    assert_eq!(r["report"]["encoding"], "UTF-8");
+
+    let got = p
+        .get(&format!(
+            "/api/v1/resources/{rid}/rows?f.departamento.eq=Huehuetenango&sort=-monto&limit=10"
+        ))
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let res = &json(&got)["result"];
+    assert_eq!(res["total"], 2);
+    assert_eq!(res["rows"][0][1], "Huehuetenango");
+    assert_eq!(res["rows"][0][4], 2500000.0);
+    assert_eq!(
+        res["rows"][1][3], "1302",
+        "codes keep their zeros and text type"
+    );
+
+    let got = p
+        .get(&format!("/api/v1/resources/{rid}/rows?q=peten"))
+        .await;
+    assert_eq!(
+        json(&got)["result"]["total"],
+        1,
+        "accent-insensitive search"
+    );
+
+    let got = p
+        .get(&format!(
+            "/api/v1/resources/{rid}/rows?f.monto.gte=1.000.000&f.fecha.lt=01/03/2024"
+        ))
+        .await;
+    assert_eq!(json(&got)["result"]["total"], 3, "{}", got.text());
+
+    let got = p
+        .get(&format!("/api/v1/resources/{rid}/aggregate?group_by=departamento&measure=sum:monto&measure=count&sort=-sum_monto"))
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let res = &json(&got)["result"];
+    assert_eq!(res["rows"][0][0], "Huehuetenango");
+    assert_eq!(res["rows"][0][1], 3300000.0);
+    assert_eq!(res["rows"][0][2], 2);
+    assert_eq!(res["total"], 4);
+}
+
+#[tokio::test]
+async fn bad_parameters_are_a_400_that_names_them_in_the_users_language() {
+    let (p, rid) = portal_with_table().await;
+    let cases = [
+        ("f.nope.eq=1", "f.nope.eq", "la tabla no tiene esa columna"),
+        (
+            "f.monto.contains=1",
+            "f.monto.contains",
+            "ese operador no sirve",
+        ),
+        ("f.monto.gt=mucho", "f.monto.gt", "el valor no corresponde"),
+        ("offset=-3", "offset", ""),
+        ("sort=-nada", "sort", "la tabla no tiene esa columna"),
+        ("cursor=xyz", "cursor", ""),
+    ];
+    for (q, parameter, es) in cases {
+        let got = p.get(&format!("/api/v1/resources/{rid}/rows?{q}")).await;
+        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{q}: {}", got.text());
+        let e = json(&got);
+        assert_eq!(e["error"]["parameter"], parameter, "{q}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(es),
+            "{q}: {e}"
+        );
+    }
+    let req = Request::get(format!("/api/v1/resources/{rid}/rows?f.nope.eq=1"))
+        .header(header::ACCEPT_LANGUAGE, "en-US,en;q=0.9")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let got = p.request(req).await;
+    assert!(json(&got)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("the table has no such column"));
+    let got = p
+        .get(&format!(
+            "/api/v1/resources/{rid}/aggregate?measure=sum:municipio"
+        ))
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let got = p
+        .get(&format!("/api/v1/resources/{rid}/rows?offset=999"))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(json(&got)["result"]["rows"].as_array().unwrap().len(), 0);
+    let got = p
+        .get("/api/v1/resources/00000000-0000-0000-0000-000000000000/rows")
+        .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let got = p.get(&format!("/datastore/dump/{rid}?format=docx")).await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&got)["error"]["parameter"], "format");
+}
+
+#[tokio::test]
+async fn dumps_the_whole_table_or_the_filtered_view() {
+    let (p, rid) = portal_with_table().await;
+    let got = p.get(&format!("/datastore/dump/{rid}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(got.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("nbi-municipal.csv"));
+    let text = got.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "header and every row");
+    assert!(lines[0].starts_with("snip,municipio"));
+    assert!(
+        text.contains("000104,Cobán,Alta Verapaz,1601"),
+        "accents and zeros: {text}"
+    );
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "formula neutralised: {text}"
+    );
+    assert!(text.contains(",'-5"), "text starting with - neutralised");
+
+    let got = p
+        .get(&format!("/datastore/dump/{rid}?format=csv&filters=%7B%22departamento%22%3A%22Huehuetenango%22%7D&sort=monto%20desc&fields=snip,monto&bom=true"))
+        .await;
+    let body = got.body.clone();
+    assert!(body.starts_with(b"\xEF\xBB\xBF"), "BOM");
+    let text = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert_eq!(
+        text.replace("\r\n", "\n"),
+        "snip,monto\n000102,2500000\n000103,800000\n"
+    );
+
+    // The explorer's own filters work in the dump too.
+    let got = p
+        .get(&format!(
+            "/datastore/dump/{rid}?format=json&f.monto.gt=1000000"
+        ))
+        .await;
+    let rows = json(&got);
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows[0]["codigo_municipio"], "0108");
+
+    for (format, magic) in [("xlsx", &b"PK\x03\x04"[..]), ("parquet", &b"PAR1"[..])] {
+        let got = p
+            .get(&format!("/datastore/dump/{rid}?format={format}"))
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{format}");
+        assert!(got.body.starts_with(magic), "{format}");
+    }
+}
+
+#[tokio::test]
+async fn the_explorer_pages_sorts_filters_and_links_downloads() {
+    let (p, rid) = portal_with_table().await;
+    let url = format!("/dataset/nbi-municipal/resource/{rid}");
+    let html = p.get(&url).await.text();
+    assert!(html.contains("Explorar los datos"));
+    assert!(html.contains("Filas 1 a 5 de 5"));
+    assert!(html.contains("<td>Cobán</td>"));
+    assert!(
+        html.contains(">1\u{a0}500\u{a0}000,5<"),
+        "Spanish number format"
+    );
+    assert!(html.contains(">15/01/2024<"), "dates as dd/mm/yyyy");
+    assert!(
+        html.contains("name=\"f.monto.gte\""),
+        "range filter for numbers"
+    );
+    assert!(
+        html.contains("name=\"f.municipio.contains\""),
+        "contains filter for text"
+    );
+    assert!(html.contains(&format!("/datastore/dump/{rid}?format=xlsx")));
+    assert!(
+        html.contains("<svg class=\"hist\""),
+        "histogram of a numeric column"
+    );
+
+    let html = p
+        .get(&format!("{url}?f.departamento.contains=huehue&sort=-monto"))
+        .await
+        .text();
+    assert!(html.contains("Filas 1 a 2 de 2"), "filtered");
+    assert!(html.contains("aria-sort=\"descending\""));
+    let first_row = html.split("<tbody>").nth(1).unwrap();
+    assert!(
+        first_row.find("Huehuetenango").unwrap() < first_row.find("Chiantla").unwrap(),
+        "sorted by monto desc"
+    );
+    assert!(html.contains("Descargar esta vista"));
+    assert!(
+        html.contains("f.departamento.contains=huehue"),
+        "downloads keep the view"
+    );
+
+    let en = p.get(&format!("/en{url}?f.monto.gt=abc")).await.text();
+    assert!(
+        en.contains("f.monto.gt: the value does not fit"),
+        "bad filter explained, page still shown"
+    );
+    assert!(en.contains("Rows 1 to 5 of 5"));
+}
+
+#[tokio::test]
+async fn response_shapes_are_a_contract() {
+    let (p, rid) = portal_with_table().await;
+    let mut rows = json(
+        &p.get(&format!("/api/v1/resources/{rid}/rows?limit=2&sort=snip"))
+            .await,
+    );
+    rows["resource_id"] = "[id]".into();
+    rows["result"]["next_cursor"] = rows["result"]["next_cursor"].is_string().into();
+    insta::assert_json_snapshot!("api_rows", rows);
+    let mut agg = json(&p.get(&format!("/api/v1/resources/{rid}/aggregate?group_by=departamento&measure=count&measure=avg:monto&sort=departamento")).await);
+    agg["resource_id"] = "[id]".into();
+    insta::assert_json_snapshot!("api_aggregate", agg);
+
+    // Every path of the OpenAPI document is served.
+    let doc: serde_json::Value = serde_json::from_str(ceiba_web::api::OPENAPI).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let served = json(&p.get("/api/v1/openapi.json").await);
+    assert_eq!(served, doc);
+    for path in doc["paths"].as_object().unwrap().keys() {
+        let got = p.get(&path.replace("{id}", &rid)).await;
+        assert_eq!(got.status, StatusCode::OK, "{path}");
+    }
+    let page = p.get("/api").await.text();
+    assert!(page.contains("API de datos") && page.contains(&format!("/api/v1/resources/{rid}")));
+}
