@@ -281,3 +281,79 @@ async fn response_shapes_are_a_contract() {
     let page = p.get("/api").await.text();
     assert!(page.contains("API de datos") && page.contains(&format!("/api/v1/resources/{rid}")));
 }
+
+/// Reads a downloaded file with openpyxl/pyarrow (`scripts/check_exports.py`); `None`
+/// when Python lacks them and CI does not require them.
+fn independent_read(bytes: &[u8], ext: &str) -> Option<serde_json::Value> {
+    let have = std::process::Command::new("python3")
+        .args(["-c", "import openpyxl, pyarrow"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        assert!(
+            std::env::var("CEIBA_REQUIRE_PYTHON_CHECKS").as_deref() != Ok("1"),
+            "openpyxl/pyarrow are required"
+        );
+        eprintln!("skipped: openpyxl/pyarrow not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("download.{ext}"));
+    std::fs::write(&path, bytes).unwrap();
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scripts/check_exports.py"
+    );
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[tokio::test]
+async fn downloaded_xlsx_and_parquet_read_right_elsewhere() {
+    let (p, rid) = portal_with_table().await;
+    let got = p
+        .get(&format!(
+            "/datastore/dump/{rid}?format=xlsx&f.monto.gte=500000&sort=snip%20asc"
+        ))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    if let Some(book) = independent_read(&got.body, "xlsx") {
+        let rows = book["sheets"][0]["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 5, "header and the 4 matching rows: {book}");
+        assert_eq!(rows[0][0]["value"], "snip");
+        let cob = rows.iter().find(|r| r[1]["value"] == "Cobán").unwrap();
+        assert_eq!(cob[0]["value"], "000104", "code keeps its zeros");
+        assert_eq!(cob[0]["data_type"], "s");
+        assert_eq!(cob[3]["value"], "1601");
+        assert_eq!(cob[4]["data_type"], "n", "amounts are numbers");
+        assert_eq!(cob[4]["value"], 1_200_000.0);
+        assert_eq!(cob[5]["is_date"], true, "dates are dates");
+        assert_eq!(cob[6]["value"], "'-5", "formula-like text neutralised");
+    }
+    let got = p
+        .get(&format!("/datastore/dump/{rid}?format=parquet"))
+        .await;
+    if let Some(table) = independent_read(&got.body, "parquet") {
+        assert_eq!(table["num_rows"], 5);
+        let types: Vec<&str> = table["schema"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["type"].as_str().unwrap())
+            .collect();
+        assert_eq!(types[0], "string");
+        assert_eq!(types[4], "double");
+        assert!(types[5].starts_with("date32"), "{types:?}");
+        assert_eq!(table["rows"][4]["municipio"], "San Benito");
+        assert_eq!(table["rows"][4]["departamento"], "Petén");
+    }
+}
