@@ -179,6 +179,23 @@ async fn resource(
     .into_response()
 }
 
+/// The public table a request names: resource `id`, table `table` (default the first).
+/// The error is the response to send.
+pub async fn requested_table(
+    state: &SharedState,
+    id: &str,
+    pairs: &[(String, String)],
+    lang: Lang,
+) -> Result<(crate::tables::Located, usize), Response> {
+    let located = locate(state, id).await.map_err(|m| missing(m, lang))?;
+    let names: Vec<&str> = located.tables.iter().map(|t| t.name.as_str()).collect();
+    let index = table_index(pairs, &names).map_err(|e| query_error(&e, lang))?;
+    if located.table(index).is_none() {
+        return Err(missing(Missing::Table, lang));
+    }
+    Ok((located, index))
+}
+
 async fn rows(
     State(state): State<SharedState>,
     Path(id): Path<String>,
@@ -187,14 +204,9 @@ async fn rows(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let located = match locate(&state, &id).await {
-        Ok(l) => l,
-        Err(m) => return missing(m, lang),
-    };
-    let names: Vec<&str> = located.tables.iter().map(|t| t.name.as_str()).collect();
-    let index = match table_index(&pairs, &names) {
-        Ok(i) => i,
-        Err(e) => return query_error(&e, lang),
+    let (located, index) = match requested_table(&state, &id, &pairs, lang).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
@@ -222,14 +234,9 @@ async fn aggregate(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let located = match locate(&state, &id).await {
-        Ok(l) => l,
-        Err(m) => return missing(m, lang),
-    };
-    let names: Vec<&str> = located.tables.iter().map(|t| t.name.as_str()).collect();
-    let index = match table_index(&pairs, &names) {
-        Ok(i) => i,
-        Err(e) => return query_error(&e, lang),
+    let (located, index) = match requested_table(&state, &id, &pairs, lang).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);

@@ -7,8 +7,8 @@ use axum::response::Response;
 use ceiba_query::export::ExportOptions;
 use ceiba_query::{ckan_request, ExportFormat, Problem, QueryError, RowsRequest};
 
-use crate::api::{api_lang, missing, query_error, table_index};
-use crate::tables::{locate, query_pairs, spec, Missing};
+use crate::api::{api_lang, missing, query_error, requested_table};
+use crate::tables::{query_pairs, spec, Missing};
 use crate::SharedState;
 
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -58,14 +58,9 @@ pub async fn dump(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let located = match locate(&state, &id).await {
-        Ok(l) => l,
-        Err(m) => return missing(m, lang),
-    };
-    let names: Vec<&str> = located.tables.iter().map(|t| t.name.as_str()).collect();
-    let index = match table_index(&pairs, &names) {
-        Ok(i) => i,
-        Err(e) => return query_error(&e, lang),
+    let (located, index) = match requested_table(&state, &id, &pairs, lang).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
