@@ -20,7 +20,7 @@ pub struct FileConfig {
     /// max_cell_bytes, max_line_bytes, max_inflated_bytes.
     pub limits: Option<ceiba_ingest::Limits>,
     /// Bounds on queries and exports: `[query]` with max_page_rows, max_groups,
-    /// timeout_ms, memory_mb, max_export_rows.
+    /// timeout_ms, memory_mb, max_export_rows, cache_mb.
     pub query: Option<ceiba_query::QueryLimits>,
 }
 

@@ -170,25 +170,51 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
         timeout_ms: 120_000,
         ..QueryLimits::default()
     };
-    let engine = Engine::new(&files, limits)?;
     println!(
         "{}",
         json!({"measure": "table", "rows": spec.rows, "columns": spec.columns.len(),
                "parquet_bytes": std::fs::metadata(&source)?.len()})
     );
+    // Reading Parquet every time (no table cache)...
+    let parquet = Engine::new(
+        &files,
+        QueryLimits {
+            cache_mb: 0,
+            ..limits
+        },
+    )?;
+    suite("parquet", &parquet, &spec, runs).await?;
+    drop(parquet);
+    // ...and with the table in memory, as it is after its first queries.
+    let engine = Engine::new(&files, limits)?;
+    let start = Instant::now();
+    let kept = engine.warm(&spec).await?;
+    println!(
+        "{}",
+        json!({"measure": "load into memory", "kept": kept, "seconds": start.elapsed().as_secs_f64(),
+               "mb": engine.cached_bytes() / (1024 * 1024)})
+    );
+    if kept {
+        suite("memory", &engine, &spec, runs).await?;
+    }
+    Ok(())
+}
 
+/// Every measurement, named `label: …`.
+async fn suite(label: &str, engine: &Engine, spec: &TableSpec, runs: usize) -> Result<(), Error> {
+    let name = |n: &str| format!("{label}: {n}");
     let first_page = RowsRequest {
         limit: 25,
         ..RowsRequest::default()
     };
-    let (e, s) = (&engine, &spec);
-    measure("first page (25 rows, no filter)", runs, || async {
+    let (e, s) = (engine, spec);
+    measure(&name("first page (25 rows, no filter)"), runs, || async {
         let r = e.rows(s, &first_page).await?;
         Ok(json!({"rows": r.rows.len(), "total": r.total}))
     })
     .await?;
 
-    if has(&spec, &["departamento", "monto_aprobado"]) {
+    if has(spec, &["departamento", "monto_aprobado"]) {
         let page = RowsRequest {
             filters: vec![
                 filter("departamento", FilterOp::Eq, "Huehuetenango"),
@@ -202,7 +228,7 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
             ..RowsRequest::default()
         };
         measure(
-            "filtered sorted page (departamento = Huehuetenango, monto_aprobado > 1000000, -monto_aprobado, 100 rows)",
+        &name("filtered sorted page (departamento = Huehuetenango, monto_aprobado > 1000000, -monto_aprobado, 100 rows)"),
             runs,
             || async {
                 let r = e.rows(s, &page).await?;
@@ -210,13 +236,21 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
             },
         )
         .await?;
+        // The same in one step: every column of every match, then the top rows.
+        e.set_late_materialization(false);
+        measure(&name("same, in one step"), runs, || async {
+            let r = e.rows(s, &page).await?;
+            Ok(json!({"rows": r.rows.len()}))
+        })
+        .await?;
+        e.set_late_materialization(true);
         // The next page by cursor (the count is cached by then).
-        let first = engine.rows(&spec, &page).await?;
+        let first = engine.rows(spec, &page).await?;
         let next = RowsRequest {
             cursor: first.next_cursor.clone(),
             ..page.clone()
         };
-        measure("same, next page by cursor", runs, || async {
+        measure(&name("same, next page by cursor"), runs, || async {
             let r = e.rows(s, &next).await?;
             Ok(json!({"rows": r.rows.len()}))
         })
@@ -225,36 +259,40 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
             offset: 10_000,
             ..page.clone()
         };
-        measure("same, offset 10000", runs.min(10), || async {
+        measure(&name("same, offset 10000"), runs.min(10), || async {
             let r = e.rows(s, &deep).await?;
             Ok(json!({"rows": r.rows.len()}))
         })
         .await?;
         // A new predicate each run: the count is not cached.
         let mut n = 0u64;
-        measure("filtered sorted page, uncached count", runs.min(20), || {
-            n += 1;
-            let req = RowsRequest {
-                filters: vec![
-                    filter("departamento", FilterOp::Eq, "Huehuetenango"),
-                    filter("monto_aprobado", FilterOp::Gt, &(1_000_000 + n).to_string()),
-                ],
-                ..page.clone()
-            };
-            async move {
-                let r = e.rows(s, &req).await?;
-                Ok(json!({"rows": r.rows.len(), "total": r.total}))
-            }
-        })
+        measure(
+            &name("filtered sorted page, uncached count"),
+            runs.min(20),
+            || {
+                n += 1;
+                let req = RowsRequest {
+                    filters: vec![
+                        filter("departamento", FilterOp::Eq, "Huehuetenango"),
+                        filter("monto_aprobado", FilterOp::Gt, &(1_000_000 + n).to_string()),
+                    ],
+                    ..page.clone()
+                };
+                async move {
+                    let r = e.rows(s, &req).await?;
+                    Ok(json!({"rows": r.rows.len(), "total": r.total}))
+                }
+            },
+        )
         .await?;
     } else {
         println!(
             "{}",
-            json!({"measure": "filtered sorted page", "skipped": "no departamento/monto_aprobado"})
+            json!({"measure": name("filtered sorted page"), "skipped": "no departamento/monto_aprobado"})
         );
     }
 
-    if has(&spec, &["departamento", "sector", "monto_aprobado"]) {
+    if has(spec, &["departamento", "sector", "monto_aprobado"]) {
         let agg = AggregateRequest {
             group_by: vec!["departamento".into(), "sector".into()],
             measures: vec![
@@ -271,7 +309,7 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
             ..AggregateRequest::default()
         };
         measure(
-            "group by departamento, sector: sum(monto_aprobado), count",
+            &name("group by departamento, sector: sum(monto_aprobado), count"),
             runs,
             || async {
                 let r = e.aggregate(s, &agg).await?;
@@ -282,7 +320,7 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
     } else {
         println!(
             "{}",
-            json!({"measure": "group by", "skipped": "no departamento/sector/monto_aprobado"})
+            json!({"measure": name("group by"), "skipped": "no departamento/sector/monto_aprobado"})
         );
     }
 
@@ -292,7 +330,7 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
         ..RowsRequest::default()
     };
     measure(
-        "search q=\"huehuetenango escuela\" (25 rows)",
+        &name("search q=\"huehuetenango escuela\" (25 rows)"),
         runs.min(10),
         || async {
             let r = e.rows(s, &search).await?;
@@ -302,12 +340,12 @@ async fn run(file: PathBuf, runs: usize) -> Result<(), Error> {
     .await?;
 
     if let Some(c) = spec.columns.iter().find(|c| c.column_type.is_numeric()) {
-        let name = c.name.clone();
+        let column = c.name.clone();
         measure(
-            &format!("histogram of {name} (20 bins)"),
+            &name(&format!("histogram of {column} (20 bins)")),
             runs.min(10),
             || async {
-                let bins = e.histogram(s, &name, 20).await?;
+                let bins = e.histogram(s, &column, 20).await?;
                 Ok(json!({"bins": bins.len()}))
             },
         )

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::{ident, lit, DataFrame, Expr, SessionConfig, SessionContext};
 use futures::StreamExt;
 
+use crate::cache::TableCache;
 use crate::plan::{self, Cursor, Key, ROW_ID};
 use crate::{
     AggregateRequest, AggregateResponse, Bin, ColumnInfo, Measure, MeasureFn, Problem, QueryError,
@@ -100,6 +102,9 @@ struct Inner {
     limits: QueryLimits,
     tables: Mutex<Lru<String, Arc<dyn TableProvider>>>,
     counts: Mutex<Lru<(String, String), u64>>,
+    /// Pages in two steps (keys, then the rows' other columns); see [`Engine::rows`].
+    late_materialization: AtomicBool,
+    cache: TableCache,
 }
 
 /// The query engine; cloning it is cheap (one shared context and caches).
@@ -228,6 +233,8 @@ impl Engine {
                 limits,
                 tables: Mutex::new(Lru::new(TABLE_CACHE)),
                 counts: Mutex::new(Lru::new(COUNT_CACHE)),
+                late_materialization: AtomicBool::new(true),
+                cache: TableCache::new(usize_of(limits.cache_mb.saturating_mul(1024 * 1024))),
             }),
         })
     }
@@ -239,6 +246,14 @@ impl Engine {
 
     pub fn limits(&self) -> &QueryLimits {
         &self.inner.limits
+    }
+
+    /// Whether pages are read in two steps (on by default): the sort keys and `_id`s of
+    /// the page first, then the other columns of just those rows. One step reads every
+    /// column of every row that matches the filters; two steps win when the page's rows
+    /// are a small part of the matches, which is the usual case.
+    pub fn set_late_materialization(&self, on: bool) {
+        self.inner.late_materialization.store(on, Ordering::Relaxed);
     }
 
     /// The table's provider: a listing table over its Parquet file, cached by key.
@@ -283,9 +298,54 @@ impl Engine {
         Ok(provider)
     }
 
-    async fn frame(&self, table: &TableSpec) -> Result<DataFrame, QueryError> {
+    /// The table to query: in memory when loaded, else its Parquet file (and then a
+    /// background load starts, if the cache is on). Says which.
+    async fn frame(&self, table: &TableSpec) -> Result<(DataFrame, bool), QueryError> {
+        if let Some(cached) = self.inner.cache.get(&table.parquet_key) {
+            let df = self.inner.ctx.read_table(cached).map_err(engine_error)?;
+            return Ok((df, true));
+        }
+        let provider = self.provider(table).await?;
+        if self.inner.cache.claim(&table.parquet_key) {
+            let engine = self.clone();
+            let key = table.parquet_key.clone();
+            let parquet = provider.clone();
+            tokio::spawn(async move {
+                let inner = &engine.inner;
+                inner.cache.load(&inner.ctx, &key, parquet).await;
+            });
+        }
+        let df = self.inner.ctx.read_table(provider).map_err(engine_error)?;
+        Ok((df, false))
+    }
+
+    /// The table's Parquet file, never the cache (exports: the same types every time).
+    async fn parquet_frame(&self, table: &TableSpec) -> Result<DataFrame, QueryError> {
         let provider = self.provider(table).await?;
         self.inner.ctx.read_table(provider).map_err(engine_error)
+    }
+
+    /// Loads the table into memory now (if the cache is on and it fits); whether it is
+    /// in memory afterwards. Queries load tables by themselves in the background; this
+    /// is for warming up and for tests.
+    pub async fn warm(&self, table: &TableSpec) -> Result<bool, QueryError> {
+        if self.inner.cache.get(&table.parquet_key).is_some() {
+            return Ok(true);
+        }
+        let provider = self.provider(table).await?;
+        if self.inner.cache.claim(&table.parquet_key) {
+            let inner = &self.inner;
+            return Ok(inner
+                .cache
+                .load(&inner.ctx, &table.parquet_key, provider)
+                .await);
+        }
+        Ok(false)
+    }
+
+    /// Bytes of tables held in memory.
+    pub fn cached_bytes(&self) -> usize {
+        self.inner.cache.bytes()
     }
 
     async fn bounded<T>(
@@ -314,7 +374,7 @@ impl Engine {
         if let Some(n) = lock(&self.inner.counts).get(&key) {
             return Ok(n);
         }
-        let mut df = self.frame(table).await?;
+        let (mut df, _) = self.frame(table).await?;
         if let Some(p) = predicate {
             df = df.filter(p).map_err(engine_error)?;
         }
@@ -373,6 +433,11 @@ impl Engine {
     }
 
     /// The rows of one page as JSON, and the cursor after its last row when more follow.
+    ///
+    /// In two steps when the page shows columns beyond its sort keys: first the keys and
+    /// `_id`s of the page (reading only the filtered and sorted columns), then those rows'
+    /// other columns by `_id`, so that wide columns are decoded only in the pages of the
+    /// file that hold the page's rows instead of wherever a row matched the filters.
     async fn page(
         &self,
         table: &TableSpec,
@@ -380,45 +445,49 @@ impl Engine {
         limit: u64,
         offset: u64,
     ) -> Result<(Vec<Vec<serde_json::Value>>, Option<String>), QueryError> {
-        // Output columns, then the sort keys the cursor needs.
-        let mut names: Vec<&str> = rp.columns.iter().map(|c| c.name.as_str()).collect();
-        for k in &rp.keys {
-            if !names.contains(&k.column.name.as_str()) {
-                names.push(&k.column.name);
+        let (frame, cached) = self.frame(table).await?;
+        let key_names: Vec<&str> = rp.keys.iter().map(|k| k.column.name.as_str()).collect();
+        // In memory every column is at hand: one step.
+        let two_steps = !cached
+            && self.inner.late_materialization.load(Ordering::Relaxed)
+            && rp
+                .columns
+                .iter()
+                .any(|c| !key_names.contains(&c.name.as_str()));
+        // Step one (or the only step): the page's sort keys, and in one step its output
+        // columns too.
+        let mut names = key_names;
+        if !two_steps {
+            for c in &rp.columns {
+                if !names.contains(&c.name.as_str()) {
+                    names.push(&c.name);
+                }
             }
         }
         let df = rp
-            .sorted(self.frame(table).await?)
+            .sorted(frame)
             .and_then(|df| df.limit(usize_of(offset), Some(usize_of(limit).saturating_add(1))))
             .and_then(|df| df.select(names.iter().map(|n| ident(*n)).collect::<Vec<_>>()))
             .map_err(engine_error)?;
         let batches = df.collect().await.map_err(engine_error)?;
-        let n_out = rp.columns.len();
         let want = usize_of(limit);
-        let mut rows = Vec::with_capacity(want.min(1024));
+        let id_index = names.iter().position(|n| *n == ROW_ID).unwrap_or_default();
+        let mut page: Vec<(&RecordBatch, usize)> = Vec::with_capacity(want.min(1024));
         let mut more = false;
-        let mut last: Option<(&RecordBatch, usize)> = None;
         'batches: for batch in &batches {
             for i in 0..batch.num_rows() {
-                if rows.len() == want {
+                if page.len() == want {
                     more = true;
                     break 'batches;
                 }
-                rows.push((0..n_out).map(|c| cell(batch.column(c), i)).collect());
-                last = Some((batch, i));
+                page.push((batch, i));
             }
         }
-        let next_cursor = match (more, last) {
+        let next_cursor = match (more, page.last()) {
             (true, Some((batch, i))) => {
-                let keys = rp
-                    .keys
-                    .iter()
+                let keys = (0..rp.keys.len())
                     .map(|k| {
-                        let idx = names
-                            .iter()
-                            .position(|n| *n == k.column.name)
-                            .unwrap_or_default();
-                        ScalarValue::try_from_array(batch.column(idx), i)
+                        ScalarValue::try_from_array(batch.column(k), *i)
                             .map(|v| plan::key_json(&v))
                             .map_err(engine_error)
                     })
@@ -433,7 +502,72 @@ impl Engine {
             }
             _ => None,
         };
+        let position = |name: &str| names.iter().position(|n| *n == name).unwrap_or_default();
+        if !two_steps {
+            let rows = page
+                .iter()
+                .map(|(batch, i)| {
+                    rp.columns
+                        .iter()
+                        .map(|c| cell(batch.column(position(&c.name)), *i))
+                        .collect()
+                })
+                .collect();
+            return Ok((rows, next_cursor));
+        }
+        let ids: Vec<i64> = page
+            .iter()
+            .filter_map(|(batch, i)| int_at(batch.column(id_index), *i))
+            .collect();
+        let rows = self.rows_by_id(table, &rp.columns, &ids).await?;
         Ok((rows, next_cursor))
+    }
+
+    /// The `columns` of the rows with these `_id`s, in the order of `ids`.
+    async fn rows_by_id(
+        &self,
+        table: &TableSpec,
+        columns: &[ColumnInfo],
+        ids: &[i64],
+    ) -> Result<Vec<Vec<serde_json::Value>>, QueryError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut select: Vec<Expr> = columns.iter().map(|c| ident(c.name.clone())).collect();
+        let id_at = match columns.iter().position(|c| c.name == ROW_ID) {
+            Some(i) => i,
+            None => {
+                select.push(ident(ROW_ID));
+                columns.len()
+            }
+        };
+        let batches = self
+            .frame(table)
+            .await?
+            .0
+            .filter(plan::ids_expr(ids))
+            .and_then(|df| df.select(select))
+            .map_err(engine_error)?
+            .collect()
+            .await
+            .map_err(engine_error)?;
+        let mut by_id: HashMap<i64, (&RecordBatch, usize)> = HashMap::with_capacity(ids.len());
+        for batch in &batches {
+            for i in 0..batch.num_rows() {
+                if let Some(id) = int_at(batch.column(id_at), i) {
+                    by_id.insert(id, (batch, i));
+                }
+            }
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| by_id.get(id))
+            .map(|(batch, i)| {
+                (0..columns.len())
+                    .map(|c| cell(batch.column(c), *i))
+                    .collect()
+            })
+            .collect())
     }
 }
 
@@ -569,7 +703,7 @@ impl Engine {
             (req.limit, None)
         };
 
-        let mut df = self.frame(table).await?;
+        let (mut df, _) = self.frame(table).await?;
         if let Some(p) = predicate {
             df = df.filter(p).map_err(engine_error)?;
         }
@@ -657,6 +791,7 @@ impl Engine {
                 let batches = self
                     .frame(table)
                     .await?
+                    .0
                     .aggregate(
                         vec![],
                         vec![min(x.clone()).alias("lo"), max(x.clone()).alias("hi")],
@@ -684,6 +819,7 @@ impl Engine {
         let batches = self
             .frame(table)
             .await?
+            .0
             .filter(ident(info.name.clone()).is_not_null())
             .and_then(|df| {
                 df.aggregate(vec![index.alias("bin")], vec![count(lit(1i64)).alias("n")])
@@ -742,7 +878,9 @@ impl Engine {
             } else {
                 req.offset.min(MAX_OFFSET)
             };
-            let mut df = rp.sorted(self.frame(table).await?).map_err(engine_error)?;
+            let mut df = rp
+                .sorted(self.parquet_frame(table).await?)
+                .map_err(engine_error)?;
             if offset > 0 || fetch.is_some() {
                 df = df
                     .limit(usize_of(offset), fetch.map(usize_of))
@@ -793,6 +931,14 @@ pub fn cell(a: &ArrayRef, i: usize) -> serde_json::Value {
         DataType::Utf8 => J::from(a.as_string::<i32>().value(i)),
         DataType::LargeUtf8 => J::from(a.as_string::<i64>().value(i)),
         DataType::Utf8View => J::from(a.as_string_view().value(i)),
+        // Text of tables in memory.
+        DataType::Dictionary(k, _) if **k == DataType::Int32 => {
+            let d = a.as_dictionary::<Int32Type>();
+            match usize::try_from(d.keys().value(i)) {
+                Ok(k) => cell(d.values(), k),
+                Err(_) => J::Null,
+            }
+        }
         _ => {
             datafusion::arrow::util::display::array_value_to_string(a, i).map_or(J::Null, J::String)
         }

@@ -5,6 +5,7 @@
 //! expressions; users never write SQL here, so nothing they send can define or change
 //! data. Every request runs under row, time and memory bounds and says when it was capped.
 
+mod cache;
 pub mod engine;
 pub mod export;
 pub mod model;

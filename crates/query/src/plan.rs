@@ -384,6 +384,7 @@ pub fn key_json(v: &ScalarValue) -> serde_json::Value {
         ScalarValue::Utf8(Some(s))
         | ScalarValue::Utf8View(Some(s))
         | ScalarValue::LargeUtf8(Some(s)) => J::from(s.as_str()),
+        ScalarValue::Dictionary(_, inner) => key_json(inner),
         _ => J::Null,
     }
 }
@@ -451,6 +452,52 @@ pub fn after_expr(keys: &[Key], values: &[ScalarValue]) -> Expr {
         }
         _ => exact,
     }
+}
+
+/// Ranges a lookup by `_id` is split into for Parquet statistics (each costs two
+/// comparisons per candidate row: few).
+const ID_RANGES: usize = 4;
+
+/// Rows with these `_id`s: `_id IN (…)`, and the ids as ranges (DataFusion does not prune
+/// with an `IN` list of more than 20 values) so that only the row groups and pages
+/// holding them are read. Ranges are half-open so that a single id does not become an
+/// equality the optimizer would fold back into an `IN` list.
+pub fn ids_expr(ids: &[i64]) -> Expr {
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<(i64, i64)> = sorted.iter().map(|&i| (i, i)).collect();
+    if ranges.len() > ID_RANGES {
+        // Merge across the smallest gaps until few ranges are left.
+        let mut gaps: Vec<(i64, usize)> = ranges
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (w[1].0 - w[0].1, i))
+            .collect();
+        gaps.sort_unstable();
+        let mut joined = vec![false; ranges.len()];
+        for (_, i) in gaps.iter().take(ranges.len() - ID_RANGES) {
+            joined[*i] = true;
+        }
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(ID_RANGES);
+        let mut start = ranges[0].0;
+        for (i, r) in ranges.iter().enumerate() {
+            if !joined[i] {
+                merged.push((start, r.1));
+                if let Some(next) = ranges.get(i + 1) {
+                    start = next.0;
+                }
+            }
+        }
+        ranges = merged;
+    }
+    let id = || ident(ROW_ID);
+    let within = any(ranges
+        .into_iter()
+        .map(|(lo, hi)| id().gt_eq(lit(lo)).and(id().lt(lit(hi.saturating_add(1)))))
+        .collect());
+    let exact = id().in_list(sorted.into_iter().map(lit).collect(), false);
+    within.and(exact)
 }
 
 /// The date `YYYY-MM-DD` of a Date32 day number.

@@ -9,7 +9,7 @@
 use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanBuilder};
-use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::datatypes::{DataType, Int32Type};
 use datafusion::common::{exec_err, Result, ScalarValue};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
@@ -53,6 +53,8 @@ enum Texts<'a> {
     Utf8(&'a datafusion::arrow::array::StringArray),
     Large(&'a datafusion::arrow::array::LargeStringArray),
     View(&'a datafusion::arrow::array::StringViewArray),
+    /// Dictionary-encoded text (tables in memory): keys into a text array.
+    Dict(&'a datafusion::arrow::array::Int32Array, Box<Texts<'a>>),
     Null,
 }
 
@@ -62,23 +64,39 @@ impl Texts<'_> {
             Texts::Utf8(a) => (!a.is_null(i)).then(|| a.value(i)),
             Texts::Large(a) => (!a.is_null(i)).then(|| a.value(i)),
             Texts::View(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Texts::Dict(keys, values) => {
+                if keys.is_null(i) {
+                    return None;
+                }
+                values.value(usize::try_from(keys.value(i)).ok()?)
+            }
             Texts::Null => None,
         }
     }
 }
 
+fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
 fn as_text(a: &ArrayRef) -> Result<ArrayRef> {
     Ok(match a.data_type() {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null => a.clone(),
+        DataType::Null => a.clone(),
+        t if is_text(t) => a.clone(),
+        DataType::Dictionary(k, v) if **k == DataType::Int32 && is_text(v) => a.clone(),
         _ => datafusion::arrow::compute::cast(a, &DataType::Utf8View)?,
     })
 }
 
-fn texts(a: &ArrayRef) -> Texts<'_> {
+fn texts(a: &dyn Array) -> Texts<'_> {
     match a.data_type() {
         DataType::Utf8 => Texts::Utf8(a.as_string::<i32>()),
         DataType::LargeUtf8 => Texts::Large(a.as_string::<i64>()),
         DataType::Utf8View => Texts::View(a.as_string_view()),
+        DataType::Dictionary(k, _) if **k == DataType::Int32 => {
+            let d = a.as_dictionary::<Int32Type>();
+            Texts::Dict(d.keys(), Box::new(texts(d.values().as_ref())))
+        }
         _ => Texts::Null,
     }
 }
@@ -113,7 +131,7 @@ impl ScalarUDFImpl for FoldedContains {
             .iter()
             .map(|c| c.to_array(n).and_then(|a| as_text(&a)))
             .collect::<Result<_>>()?;
-        let cols: Vec<Texts<'_>> = arrays.iter().map(texts).collect();
+        let cols: Vec<Texts<'_>> = arrays.iter().map(|a| texts(a.as_ref())).collect();
         let mut out = BooleanBuilder::with_capacity(n);
         let mut buf = String::new();
         let mut found = vec![false; needles.len()];

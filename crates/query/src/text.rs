@@ -31,7 +31,13 @@ pub fn fold_into(s: &str, buf: &mut String) {
         buf.push_str(s);
         buf.make_ascii_lowercase();
     } else {
-        buf.extend(s.chars().flat_map(char::to_lowercase).map(fold_char));
+        for c in s.chars() {
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase());
+            } else {
+                buf.extend(c.to_lowercase().map(fold_char));
+            }
+        }
     }
 }
 

@@ -1,0 +1,259 @@
+//! Hot tables in memory: the tables being queried, decoded once into Arrow and kept while
+//! they fit in `limits.cache_mb` (least recently used leave first).
+//!
+//! Reading Parquet means decoding every page that holds a wanted row: a page of rows
+//! sorted by a value and filtered by another touches nearly every page of a big table,
+//! every time. A table in memory answers the same page by scanning two or three arrays.
+//! Text is kept dictionary-encoded (a 32-bit key a row and each distinct text once), so a
+//! table takes roughly a quarter more than its uncompressed Parquet.
+//!
+//! A table is loaded in the background after its first query (which, like any query on
+//! a table not yet loaded, reads Parquet), one table at a time, column by column so that
+//! the load never holds more than one decoded column beyond the result.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::array::{Array, ArrayRef, RecordBatch};
+use datafusion::arrow::compute::{cast, concat};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::catalog::MemTable;
+use datafusion::datasource::TableProvider;
+use datafusion::error::DataFusionError;
+use datafusion::prelude::{ident, SessionContext};
+use futures::StreamExt;
+
+use crate::plan::ROW_ID;
+
+/// Rows a cached batch holds.
+const BATCH_ROWS: usize = 64 * 1024;
+/// Partitions a cached table is split into (the engine's target partitions).
+const PARTITIONS: usize = 2;
+
+enum Entry {
+    Loading,
+    Ready {
+        provider: Arc<dyn TableProvider>,
+        bytes: usize,
+        used: u64,
+    },
+    /// Larger than the whole cache, or failed to load: read from Parquet.
+    Skip,
+}
+
+struct State {
+    tables: HashMap<String, Entry>,
+    bytes: usize,
+    tick: u64,
+}
+
+/// The cache of decoded tables.
+pub(crate) struct TableCache {
+    budget: usize,
+    state: Mutex<State>,
+    /// One load at a time, so loads never stack up in memory.
+    loading: tokio::sync::Semaphore,
+}
+
+fn lock(m: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl TableCache {
+    pub(crate) fn new(budget_bytes: usize) -> TableCache {
+        TableCache {
+            budget: budget_bytes,
+            state: Mutex::new(State {
+                tables: HashMap::new(),
+                bytes: 0,
+                tick: 0,
+            }),
+            loading: tokio::sync::Semaphore::new(1),
+        }
+    }
+
+    pub(crate) fn enabled(&self) -> bool {
+        self.budget > 0
+    }
+
+    /// The table in memory, if it is loaded.
+    pub(crate) fn get(&self, key: &str) -> Option<Arc<dyn TableProvider>> {
+        let mut state = lock(&self.state);
+        state.tick += 1;
+        let tick = state.tick;
+        match state.tables.get_mut(key) {
+            Some(Entry::Ready { provider, used, .. }) => {
+                *used = tick;
+                Some(provider.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// Marks the table as loading; `false` if it is loaded, loading or left out already.
+    pub(crate) fn claim(&self, key: &str) -> bool {
+        if !self.enabled() {
+            return false;
+        }
+        let mut state = lock(&self.state);
+        if state.tables.contains_key(key) {
+            return false;
+        }
+        state.tables.insert(key.to_owned(), Entry::Loading);
+        true
+    }
+
+    /// Loads a claimed table from `parquet` (its Parquet provider) and keeps it if it fits.
+    /// Returns whether it was kept.
+    pub(crate) async fn load(
+        &self,
+        ctx: &SessionContext,
+        key: &str,
+        parquet: Arc<dyn TableProvider>,
+    ) -> bool {
+        let loaded = match self.loading.acquire().await {
+            Ok(_permit) => decode(ctx, parquet, self.budget).await,
+            Err(_) => Ok(None),
+        };
+        let mut state = lock(&self.state);
+        match loaded {
+            Ok(Some((provider, bytes))) => {
+                // Make room: least recently used first.
+                while state.bytes + bytes > self.budget {
+                    let oldest = state
+                        .tables
+                        .iter()
+                        .filter_map(|(k, e)| match e {
+                            Entry::Ready { used, .. } => Some((*used, k.clone())),
+                            _ => None,
+                        })
+                        .min();
+                    let Some((_, old)) = oldest else { break };
+                    if let Some(Entry::Ready { bytes: b, .. }) = state.tables.remove(&old) {
+                        state.bytes -= b;
+                    }
+                }
+                state.tick += 1;
+                let used = state.tick;
+                state.bytes += bytes;
+                state.tables.insert(
+                    key.to_owned(),
+                    Entry::Ready {
+                        provider,
+                        bytes,
+                        used,
+                    },
+                );
+                true
+            }
+            Ok(None) => {
+                state.tables.insert(key.to_owned(), Entry::Skip);
+                false
+            }
+            Err(e) => {
+                tracing::warn!(table = key, error = %e, "could not load the table into memory");
+                state.tables.insert(key.to_owned(), Entry::Skip);
+                false
+            }
+        }
+    }
+
+    /// Bytes held by loaded tables.
+    pub(crate) fn bytes(&self) -> usize {
+        lock(&self.state).bytes
+    }
+}
+
+/// The in-memory type of a column: text dictionary-encoded, the rest as read.
+fn cached_type(t: &DataType) -> DataType {
+    match t {
+        DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => {
+            DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+        }
+        other => other.clone(),
+    }
+}
+
+fn memory_size(a: &ArrayRef) -> usize {
+    a.get_array_memory_size()
+}
+
+/// Decodes every column of the table, in `_id` order, one column at a time; `None` when
+/// it does not fit in `budget` bytes.
+async fn decode(
+    ctx: &SessionContext,
+    parquet: Arc<dyn TableProvider>,
+    budget: usize,
+) -> Result<Option<(Arc<dyn TableProvider>, usize)>, DataFusionError> {
+    let file_schema = parquet.schema();
+    let mut fields: Vec<Field> = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    let mut bytes = 0usize;
+    for field in file_schema.fields() {
+        let name = field.name();
+        let mut select = vec![ident(name.clone())];
+        if name != ROW_ID {
+            select.push(ident(ROW_ID));
+        }
+        // Sorted by `_id`, which the file already is: partitions are merged in order.
+        let mut stream = ctx
+            .read_table(parquet.clone())?
+            .select(select)?
+            .sort(vec![ident(ROW_ID).sort(true, false)])?
+            .execute_stream()
+            .await?;
+        let target = cached_type(field.data_type());
+        let mut parts: Vec<ArrayRef> = Vec::new();
+        let mut part_bytes = 0usize;
+        while let Some(batch) = stream.next().await {
+            let column = batch?.column(0).clone();
+            part_bytes += memory_size(&column);
+            if bytes + part_bytes > budget.saturating_mul(2) {
+                return Ok(None);
+            }
+            parts.push(column);
+        }
+        let refs: Vec<&dyn Array> = parts.iter().map(|a| a.as_ref()).collect();
+        let whole = if refs.is_empty() {
+            datafusion::arrow::array::new_empty_array(field.data_type())
+        } else {
+            concat(&refs)?
+        };
+        drop(parts);
+        let whole = if &target != whole.data_type() {
+            cast(&whole, &target)?
+        } else {
+            whole
+        };
+        bytes += memory_size(&whole);
+        if bytes > budget {
+            return Ok(None);
+        }
+        fields.push(Field::new(name, target, field.is_nullable()));
+        columns.push(whole);
+    }
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    let rows = columns.first().map_or(0, |c| c.len());
+    // Two partitions of consecutive rows (each in `_id` order), in batches.
+    let per_partition = rows.div_ceil(PARTITIONS).max(1);
+    let mut partitions: Vec<Vec<RecordBatch>> = Vec::with_capacity(PARTITIONS);
+    for p in 0..PARTITIONS {
+        let start = (p * per_partition).min(rows);
+        let end = ((p + 1) * per_partition).min(rows);
+        let mut batches = Vec::new();
+        let mut at = start;
+        while at < end {
+            let len = BATCH_ROWS.min(end - at);
+            let arrays: Vec<ArrayRef> = columns.iter().map(|c| c.slice(at, len)).collect();
+            batches.push(RecordBatch::try_new(schema.clone(), arrays)?);
+            at += len;
+        }
+        partitions.push(batches);
+    }
+    if partitions.iter().all(Vec::is_empty) {
+        partitions = vec![vec![RecordBatch::new_empty(schema.clone())]];
+    }
+    let table = MemTable::try_new(schema, partitions)?
+        .with_sort_order(vec![vec![ident(ROW_ID).sort(true, false)]]);
+    Ok(Some((Arc::new(table), bytes)))
+}
