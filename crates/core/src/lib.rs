@@ -13,6 +13,7 @@ pub mod name;
 pub mod schema;
 pub mod territory;
 mod territory_data;
+pub mod text;
 pub mod version;
 
 pub use frequency::Frequency;

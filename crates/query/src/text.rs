@@ -7,46 +7,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
-/// A lower-case letter without its accent: `é` → `e`, `ñ` → `n`; others as they are.
-#[inline]
-pub fn fold_char(c: char) -> char {
-    match c {
-        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'í' | 'ì' | 'î' | 'ï' => 'i',
-        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' => 'u',
-        'ñ' => 'n',
-        'ç' => 'c',
-        'ý' | 'ÿ' => 'y',
-        c => c,
-    }
-}
-
-/// Folds `s` into `buf` (cleared first): lower case without accents.
-#[inline]
-pub fn fold_into(s: &str, buf: &mut String) {
-    buf.clear();
-    if s.is_ascii() {
-        buf.push_str(s);
-        buf.make_ascii_lowercase();
-    } else {
-        for c in s.chars() {
-            if c.is_ascii() {
-                buf.push(c.to_ascii_lowercase());
-            } else {
-                buf.extend(c.to_lowercase().map(fold_char));
-            }
-        }
-    }
-}
-
-/// Lower case without accents: `"Petén"` → `"peten"`, `"HUEHUE"` → `"huehue"`.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    fold_into(s, &mut out);
-    out
-}
+pub use ceiba_core::text::{fold, fold_char, fold_into};
 
 /// Reads a number as a person writes it: `1234.5`, `1,234.5`, `1.234,5`, `1 234,5`,
 /// `Q 1 500`, `US$ 20`, `12%`, `-3`, `1e6`. With a single separator, a comma followed by
