@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Transaction};
 
 use crate::Result;
 
@@ -19,12 +19,14 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "versions",
         include_str!("../migrations/0002_versions.sql"),
     ),
+    (3, "search", include_str!("../migrations/0003_search.sql")),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.
 #[derive(Clone, Debug)]
 pub struct Catalog {
     pub(crate) pool: AnyPool,
+    sqlite: bool,
 }
 
 impl Catalog {
@@ -50,7 +52,10 @@ impl Catalog {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        let catalog = Catalog { pool };
+        let catalog = Catalog {
+            pool,
+            sqlite: is_sqlite,
+        };
         catalog.migrate().await?;
         Ok(catalog)
     }
@@ -74,6 +79,18 @@ impl Catalog {
         };
         migrator.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Begins a transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting for another writer to finish: a transaction that read
+    /// first would instead fail at its first write ("database is locked") whenever another
+    /// connection held the lock, without waiting.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(if self.sqlite {
+            self.pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            self.pool.begin().await?
+        })
     }
 
     /// Whether the database answers; used by the health check.

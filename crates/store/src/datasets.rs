@@ -11,7 +11,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::sql::{uuid, Sql};
+use crate::changes::mark_changed;
+use crate::sql::{uuid, Sql, IN_CHUNK};
 use crate::time::{date_from_db, from_db, to_db};
 use crate::{Catalog, Result, StoreError};
 
@@ -152,7 +153,7 @@ impl Catalog {
     /// Adds a dataset with its categories, tags, coverage and extras, all or nothing.
     pub async fn create_dataset(&self, d: &Dataset) -> Result<()> {
         validate(d)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.ensure_organization(&mut tx, d.organization_id).await?;
         sqlx::query(
             "INSERT INTO dataset (id, name, title_es, title_en, description_es, description_en, \
@@ -185,6 +186,7 @@ impl Catalog {
         .await
         .map_err(|e| StoreError::from_insert("dataset", &d.name, e))?;
         insert_children(&mut tx, d).await?;
+        mark_changed(&mut tx, d.id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -192,7 +194,7 @@ impl Catalog {
     /// Replaces a dataset's fields and its categories, tags, coverage and extras.
     pub async fn update_dataset(&self, d: &Dataset) -> Result<()> {
         validate(d)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.ensure_organization(&mut tx, d.organization_id).await?;
         let done = sqlx::query(
             "UPDATE dataset SET name = $2, title_es = $3, title_en = $4, description_es = $5, \
@@ -241,6 +243,7 @@ impl Catalog {
                 .await?;
         }
         insert_children(&mut tx, d).await?;
+        mark_changed(&mut tx, d.id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -270,6 +273,21 @@ impl Catalog {
         let mut list = vec![from_row(&row)?];
         self.load_children(&mut list).await?;
         Ok(list.pop())
+    }
+
+    /// The datasets with these ids, in any state, with their categories, tags, coverage
+    /// and extras; in the order of `ids`, each once, unknown ids left out.
+    pub async fn datasets_by_ids(&self, ids: &[Uuid]) -> Result<Vec<Dataset>> {
+        let mut found: HashMap<Uuid, Dataset> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let mut q = Sql::new(&format!("SELECT {COLUMNS} FROM dataset d WHERE d.id IN "));
+            q.bind_list(chunk);
+            let rows = q.query().fetch_all(&self.pool).await?;
+            let mut list = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+            self.load_children(&mut list).await?;
+            found.extend(list.into_iter().map(|d| (d.id, d)));
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// A page of datasets matching `filter`.

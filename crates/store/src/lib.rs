@@ -7,6 +7,7 @@
 
 mod catalog;
 mod categories;
+mod changes;
 mod datasets;
 mod error;
 mod files;

@@ -4,7 +4,8 @@ use ceiba_core::Resource;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::sql::uuid;
+use crate::changes::mark_changed;
+use crate::sql::{uuid, Sql, IN_CHUNK};
 use crate::time::{from_db, to_db};
 use crate::{Catalog, Result, StoreError};
 
@@ -55,7 +56,7 @@ impl Catalog {
                 message: "a resource needs an uploaded file or a URL".into(),
             });
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists = sqlx::query("SELECT 1 FROM dataset WHERE id = $1")
             .bind(r.dataset_id.to_string())
             .fetch_optional(&mut *tx)
@@ -94,6 +95,7 @@ impl Catalog {
         .bind(r.current_version_id.map(|v| v.to_string()))
         .execute(&mut *tx)
         .await?;
+        mark_changed(&mut tx, r.dataset_id).await?;
         tx.commit().await?;
         Ok(Resource {
             position,
@@ -118,6 +120,24 @@ impl Catalog {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// The resources of all these datasets, ordered by dataset id, then position.
+    pub async fn resources_of_datasets(&self, ids: &[uuid::Uuid]) -> Result<Vec<Resource>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(IN_CHUNK) {
+            let mut q = Sql::new(&format!(
+                "SELECT {COLUMNS} FROM resource WHERE dataset_id IN "
+            ));
+            q.bind_list(chunk);
+            for row in q.query().fetch_all(&self.pool).await? {
+                out.push(from_row(&row)?);
+            }
+        }
+        // Chunks may come in any order, and an id given twice appears in two of them.
+        out.sort_by_key(|r| (r.dataset_id, r.position, r.id));
+        out.dedup_by_key(|r| r.id);
+        Ok(out)
     }
 
     /// Distinct formats of each listed dataset's resources, for list badges.

@@ -6,6 +6,9 @@ use uuid::Uuid;
 
 use crate::StoreError;
 
+/// The most values bound in one `IN (…)` list; longer lists are queried in chunks.
+pub(crate) const IN_CHUNK: usize = 500;
+
 /// Reads a UUID stored as text.
 pub(crate) fn uuid(row: &AnyRow, column: &'static str) -> Result<Uuid, StoreError> {
     let s: String = row.try_get(column)?;
@@ -38,6 +41,19 @@ impl Sql {
         self.args.push(value.into());
         let n = self.args.len();
         self.text.push_str(&format!("${n}"));
+        self
+    }
+
+    /// Appends `(…)` with a placeholder bound to each of `values`; give at least one.
+    pub fn bind_list<T: ToString>(&mut self, values: &[T]) -> &mut Self {
+        self.text.push('(');
+        for (n, v) in values.iter().enumerate() {
+            if n > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v.to_string());
+        }
+        self.text.push(')');
         self
     }
 

@@ -6,15 +6,17 @@
 
 use ceiba_core::{IngestJob, IngestedTable, JobState, ResourceVersion, VersionStatus};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::sql::uuid;
+use crate::changes::mark_changed;
+use crate::sql::{uuid, Sql, IN_CHUNK};
 use crate::time::{from_db, to_db};
 use crate::{now, Catalog, Result, StoreError};
 
 const VERSION_COLUMNS: &str = "id, resource_id, number, storage_key, original_filename, format, \
      media_type, size, sha256, options, status, report, created";
+const TABLE_COLUMNS: &str = "version_id, position, name, parquet_key, row_count, columns";
 const JOB_COLUMNS: &str =
     "id, version_id, state, attempts, rows_read, bytes_read, error, created, started, finished";
 
@@ -50,6 +52,36 @@ fn version_from_row(row: &AnyRow) -> Result<ResourceVersion> {
     })
 }
 
+fn table_from_row(row: &AnyRow) -> Result<IngestedTable> {
+    let columns: String = row.try_get("columns")?;
+    Ok(IngestedTable {
+        version_id: uuid(row, "version_id")?,
+        position: row.try_get("position")?,
+        name: row.try_get("name")?,
+        parquet_key: row.try_get("parquet_key")?,
+        rows: row.try_get("row_count")?,
+        columns: serde_json::from_str(&columns).map_err(|_| StoreError::Corrupt {
+            column: "ingest_table.columns",
+            value: columns.chars().take(80).collect(),
+        })?,
+    })
+}
+
+/// Marks the dataset that holds version `version` changed (see `mark_changed`).
+async fn mark_version_changed(tx: &mut Transaction<'_, Any>, version: Uuid) -> Result<()> {
+    let row = sqlx::query(
+        "SELECT r.dataset_id FROM resource_version v JOIN resource r ON r.id = v.resource_id \
+         WHERE v.id = $1",
+    )
+    .bind(version.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = row {
+        mark_changed(tx, uuid(&row, "dataset_id")?).await?;
+    }
+    Ok(())
+}
+
 fn job_from_row(row: &AnyRow) -> Result<IngestJob> {
     let state: String = row.try_get("state")?;
     let opt_time = |c: &'static str| -> Result<_> {
@@ -81,7 +113,7 @@ impl Catalog {
         &self,
         v: &ResourceVersion,
     ) -> Result<(ResourceVersion, IngestJob)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let number: i64 = sqlx::query(
             "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM resource_version WHERE resource_id = $1",
         )
@@ -161,29 +193,31 @@ impl Catalog {
 
     /// The tables of a version, in order.
     pub async fn tables_of(&self, version_id: Uuid) -> Result<Vec<IngestedTable>> {
-        let rows = sqlx::query(
-            "SELECT version_id, position, name, parquet_key, row_count, columns FROM ingest_table \
-             WHERE version_id = $1 ORDER BY position",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {TABLE_COLUMNS} FROM ingest_table WHERE version_id = $1 ORDER BY position"
+        ))
         .bind(version_id.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let columns: String = row.try_get("columns")?;
-                Ok(IngestedTable {
-                    version_id: uuid(row, "version_id")?,
-                    position: row.try_get("position")?,
-                    name: row.try_get("name")?,
-                    parquet_key: row.try_get("parquet_key")?,
-                    rows: row.try_get("row_count")?,
-                    columns: serde_json::from_str(&columns).map_err(|_| StoreError::Corrupt {
-                        column: "ingest_table.columns",
-                        value: columns.chars().take(80).collect(),
-                    })?,
-                })
-            })
-            .collect()
+        rows.iter().map(table_from_row).collect()
+    }
+
+    /// The tables of all these versions, ordered by version id, then position.
+    pub async fn tables_of_versions(&self, version_ids: &[Uuid]) -> Result<Vec<IngestedTable>> {
+        let mut out = Vec::new();
+        for chunk in version_ids.chunks(IN_CHUNK) {
+            let mut q = Sql::new(&format!(
+                "SELECT {TABLE_COLUMNS} FROM ingest_table WHERE version_id IN "
+            ));
+            q.bind_list(chunk);
+            for row in q.query().fetch_all(&self.pool).await? {
+                out.push(table_from_row(&row)?);
+            }
+        }
+        // Chunks may come in any order, and an id given twice appears in two of them.
+        out.sort_by_key(|t| (t.version_id, t.position));
+        out.dedup_by_key(|t| (t.version_id, t.position));
+        Ok(out)
     }
 
     pub async fn job(&self, id: Uuid) -> Result<Option<IngestJob>> {
@@ -258,7 +292,7 @@ impl Catalog {
         tables: &[IngestedTable],
         report: &serde_json::Value,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM ingest_table WHERE version_id = $1")
             .bind(version.id.to_string())
             .execute(&mut *tx)
@@ -312,6 +346,8 @@ impl Catalog {
         .bind(to_db(now()))
         .execute(&mut *tx)
         .await?;
+        // Its resource, formats or tables changed (last, as `mark_changed` asks).
+        mark_version_changed(&mut tx, version.id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -324,7 +360,7 @@ impl Catalog {
         report: &serde_json::Value,
         error: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE resource_version SET status = 'failed', report = $2 WHERE id = $1")
             .bind(version.to_string())
             .bind(report.to_string())
@@ -354,13 +390,14 @@ impl Catalog {
             field: "columns",
             message: e.to_string(),
         })?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE ingest_table SET columns = $3 WHERE version_id = $1 AND position = $2",
         )
         .bind(version.to_string())
         .bind(position)
         .bind(json)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound {
@@ -368,6 +405,8 @@ impl Catalog {
                 key: format!("{version}/{position}"),
             });
         }
+        mark_version_changed(&mut tx, version).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

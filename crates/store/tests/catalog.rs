@@ -2,138 +2,12 @@
 //! `CEIBA_TEST_DATABASE_URL` names a server (each test gets a database of its own).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
+mod common;
 
-use ceiba_core::{
-    Category, Contact, Dataset, DatasetState, Frequency, Localized, Organization, Resource,
-    Temporal,
-};
-use ceiba_store::{now, Catalog, DatasetFilter, DatasetSort, FileStore, StoreError};
+use ceiba_core::{DatasetState, Localized, Resource};
+use ceiba_store::{now, DatasetFilter, DatasetSort, FileStore, StoreError};
+use common::{backends, category, dataset, org};
 use uuid::Uuid;
-
-/// A catalog on one backend; dropping it removes its PostgreSQL database.
-struct Backend {
-    name: &'static str,
-    catalog: Catalog,
-    _dir: Option<tempfile::TempDir>,
-    pg: Option<(String, String)>,
-}
-
-impl Backend {
-    async fn cleanup(self) {
-        self.catalog.close().await;
-        if let Some((admin_url, db)) = self.pg {
-            let admin = Catalog::open_admin(&admin_url).await;
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
-                .execute(&admin)
-                .await;
-        }
-    }
-}
-
-trait OpenAdmin {
-    async fn open_admin(url: &str) -> sqlx::AnyPool;
-}
-
-impl OpenAdmin for Catalog {
-    async fn open_admin(url: &str) -> sqlx::AnyPool {
-        sqlx::any::install_default_drivers();
-        sqlx::any::AnyPoolOptions::new()
-            .max_connections(1)
-            .connect(url)
-            .await
-            .expect("connect to CEIBA_TEST_DATABASE_URL")
-    }
-}
-
-async fn backends() -> Vec<Backend> {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = Catalog::open_sqlite(&dir.path().join("catalog ñ.db"))
-        .await
-        .unwrap();
-    let mut out = vec![Backend {
-        name: "sqlite",
-        catalog: sqlite,
-        _dir: Some(dir),
-        pg: None,
-    }];
-    if let Ok(url) = std::env::var("CEIBA_TEST_DATABASE_URL") {
-        if !url.trim().is_empty() {
-            let db = format!("ceiba_test_{}", Uuid::new_v4().simple());
-            let admin = Catalog::open_admin(&url).await;
-            sqlx::query(&format!("CREATE DATABASE {db}"))
-                .execute(&admin)
-                .await
-                .unwrap();
-            admin.close().await;
-            let (base, _) = url.rsplit_once('/').expect("database URL with a path");
-            let catalog = Catalog::open(&format!("{base}/{db}")).await.unwrap();
-            out.push(Backend {
-                name: "postgres",
-                catalog,
-                _dir: None,
-                pg: Some((url, db)),
-            });
-        }
-    }
-    out
-}
-
-fn org(name: &str) -> Organization {
-    Organization {
-        id: Uuid::new_v4(),
-        name: name.into(),
-        title: Localized::new(format!("Secretaría {name}"), format!("Secretariat {name}")),
-        description: Localized::es("Descripción"),
-        image_url: None,
-        email: Some("datos@example.gt".into()),
-        website: Some("https://example.gt".into()),
-        created: now(),
-    }
-}
-
-fn category(name: &str, title: &str) -> Category {
-    Category {
-        id: Uuid::new_v4(),
-        name: name.into(),
-        title: Localized::es(title),
-        description: Localized::default(),
-        icon: Some("map".into()),
-        created: now(),
-    }
-}
-
-fn dataset(name: &str, org: &Organization) -> Dataset {
-    let t = now();
-    Dataset {
-        id: Uuid::new_v4(),
-        name: name.into(),
-        title: Localized::new(format!("Título {name}"), format!("Title {name}")),
-        description: Localized::new("**Población** por municipio", "Population"),
-        organization_id: org.id,
-        categories: vec![],
-        tags: vec!["población".into(), "censo".into()],
-        licence_id: "CC-BY-4.0".into(),
-        temporal: Temporal {
-            start: chrono::NaiveDate::from_ymd_opt(2018, 1, 1),
-            end: chrono::NaiveDate::from_ymd_opt(2018, 12, 31),
-        },
-        spatial: vec!["GT".into(), "101".into(), "GT13".into()],
-        frequency: Some(Frequency::Annual),
-        contact: Contact {
-            name: Some("Unidad de datos".into()),
-            email: Some("datos@example.gt".into()),
-        },
-        source_url: Some("https://example.gt/fuente".into()),
-        version: Some("1.0".into()),
-        state: DatasetState::Active,
-        private: false,
-        featured: false,
-        created: t,
-        modified: t,
-        extras: BTreeMap::from([("programa".to_string(), "SNIP".to_string())]),
-    }
-}
 
 #[tokio::test]
 async fn dataset_round_trips_with_everything() {
@@ -481,6 +355,30 @@ async fn resources_keep_order_and_files_keep_bytes() {
             "{}",
             b.name
         );
+        b.cleanup().await;
+    }
+}
+
+/// On SQLite a failed write's transaction is rolled back in the background; the next
+/// write, on another connection, waits for it rather than failing "database is locked".
+#[tokio::test]
+async fn a_failed_write_does_not_lock_out_the_next() {
+    for b in backends().await {
+        let c = &b.catalog;
+        let o = org("segeplan");
+        c.create_organization(&o).await.unwrap();
+        let d = dataset("nbi", &o);
+        c.create_dataset(&d).await.unwrap();
+        for i in 0..200 {
+            let mut ghost = dataset("ghost", &o);
+            ghost.id = Uuid::new_v4();
+            assert!(c.update_dataset(&ghost).await.is_err(), "{}", b.name);
+            let mut next = d.clone();
+            next.version = Some(format!("{i}"));
+            c.update_dataset(&next)
+                .await
+                .unwrap_or_else(|e| panic!("{}: write {i} after a failed one: {e}", b.name));
+        }
         b.cleanup().await;
     }
 }
