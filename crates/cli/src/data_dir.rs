@@ -40,6 +40,11 @@ impl DataDir {
 
     /// Scratch space for ingestion jobs, inside the data directory so that results move
     /// into the file store by rename.
+    /// The search index: rebuilt from the catalog whenever it is missing or stale.
+    pub fn search_dir(&self) -> PathBuf {
+        self.root.join("search")
+    }
+
     pub fn work_dir(&self) -> PathBuf {
         self.root.join("tmp")
     }

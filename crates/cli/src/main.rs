@@ -6,6 +6,8 @@ mod import;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -58,6 +60,9 @@ enum Command {
     Rebuild(import::RebuildArgs),
     /// Edit the data dictionary: a column's label, description or unit.
     Column(import::ColumnArgs),
+    /// Rebuild the search index from the catalog. A running portal rebuilds its own index
+    /// within a second, and so does every machine of a portal that runs on several.
+    Reindex,
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +161,30 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             catalog.close().await;
             Ok(())
         }
+        Command::Reindex => {
+            let generation = catalog.request_reindex().await?;
+            match ceiba_search::SearchIndex::open(&dir.search_dir()) {
+                Ok(index) => {
+                    let started = std::time::Instant::now();
+                    let indexer = ceiba_search::Indexer::new(catalog.clone(), Arc::new(index));
+                    let report = indexer.rebuild().await?;
+                    println!(
+                        "Rebuilt the search index of {}: {} datasets in {:.1} s.",
+                        data.display(),
+                        report.written,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                Err(ceiba_search::SearchError::Busy) => println!(
+                    "The portal serving {} holds the search index; it rebuilds it within a \
+                     second (generation {generation}).",
+                    data.display()
+                ),
+                Err(e) => return Err(e.into()),
+            }
+            catalog.close().await;
+            Ok(())
+        }
         Command::Demo => {
             let summary = ceiba_demo::load(&ingestor).await?;
             if summary.already_present {
@@ -193,11 +222,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .unwrap_or_else(|| "Ceiba".into()),
                 theme: args.theme.or(file.theme),
                 query_limits: file.query.unwrap_or_default(),
+                search_dir: Some(dir.search_dir()),
             };
             let _worker = ingestor.clone().start_worker().await?;
             let state = ceiba_web::AppState::new(catalog.clone(), files, config)
                 .map_err(|e| anyhow::anyhow!(e))?;
-            let app = ceiba_web::router(state);
+            // The index follows the catalog: brought up to date (or rebuilt, when missing
+            // or stale) before the first request, then every half second.
+            let started = std::time::Instant::now();
+            let report = state.indexer.catch_up().await.context("search index")?;
+            if report.rebuilt {
+                tracing::info!(
+                    datasets = report.written,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "built the search index from the catalog"
+                );
+            }
+            let _indexer = state.indexer.clone().spawn(Duration::from_millis(500));
+            let _visits =
+                ceiba_web::visits::Visits::spawn_flush(state.clone(), Duration::from_secs(30));
+            let app = ceiba_web::router(state.clone());
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;
@@ -208,6 +252,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .context("web server")?;
+            if let Err(e) = state.visits.flush(&catalog).await {
+                tracing::warn!(error = %e, "could not record the last dataset views");
+            }
             catalog.close().await;
             Ok(())
         }

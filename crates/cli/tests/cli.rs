@@ -419,3 +419,53 @@ fn rebuild_with_a_forced_type_and_edit_the_dictionary() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("'blob' is not a type"));
 }
+
+#[test]
+fn search_index_is_built_at_start_rebuilt_on_demand_and_lost_without_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let out = ceiba()
+        .args(["demo", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Without a running portal, reindex builds the index itself.
+    let out = ceiba()
+        .args(["reindex", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Rebuilt the search index") && text.contains("datasets"),
+        "{text}"
+    );
+    // Losing the index loses nothing: the portal builds it again at start.
+    std::fs::remove_dir_all(data.join("search")).unwrap();
+    let (_server, addr) = serve(&["--data", data.to_str().unwrap()]);
+    let (status, body) = http_get(&addr, "/dataset?q=gestion+municipal");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("/dataset/ranking-gestion-municipal"),
+        "{body}"
+    );
+    assert!(body.contains("<mark>"));
+    // With the portal running, reindex asks it to rebuild rather than fight for the index.
+    let out = ceiba()
+        .args(["reindex", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("holds the search index"), "{text}");
+    let (status, body) = http_get(&addr, "/api/v1/suggest?q=rank");
+    assert_eq!(status, 200);
+    assert!(body.contains("ranking-gestion-municipal"), "{body}");
+}

@@ -70,6 +70,7 @@ impl Matcher<'_> {
             if let Some(s) = &w.spanish {
                 hit |= *s == stem || (w.fuzzy && within_one_edit(s, &stem));
             }
+            hit |= w.last_letter_typo.as_deref() == Some(stem.as_str());
             if let (false, Some(e)) = (hit, &w.english) {
                 let mine = english.get_or_insert_with(|| {
                     analysis::terms(&mut self.english, token).into_iter().next()

@@ -35,6 +35,11 @@ pub struct Word {
     pub english: Option<String>,
     pub fuzzy: bool,
     pub prefix: bool,
+    /// For words long enough to be fuzzy: the Spanish stem of the word without its last
+    /// letter. A typo in the last letter hides the ending the stemmer removes
+    /// ("insatisfechaz" keeps its "z" where "insatisfechas" loses "as"), so the stems end
+    /// two edits apart; this catches them.
+    pub last_letter_typo: Option<String>,
 }
 
 /// The words of a query that count: stop words (in both languages) dropped, at most
@@ -62,8 +67,15 @@ pub fn words(q: &str) -> Vec<Word> {
         if out.iter().any(|w| w.folded == folded) {
             continue;
         }
+        let fuzzy = folded.chars().count() >= FUZZY_MIN_CHARS;
+        let last_letter_typo = folded
+            .char_indices()
+            .last()
+            .map(|(i, _)| analysis::spanish_light_stem(&folded[..i]))
+            .filter(|s| fuzzy && es.as_deref() != Some(s.as_str()));
         out.push(Word {
-            fuzzy: folded.chars().count() >= FUZZY_MIN_CHARS,
+            fuzzy,
+            last_letter_typo,
             prefix: false,
             folded,
             spanish: es,
@@ -149,6 +161,15 @@ fn word_query(fields: &Fields, word: &Word) -> Box<dyn Query> {
             if word.fuzzy {
                 any.push(boosted(
                     FuzzyTermQuery::new(term, 1, true),
+                    tf.boost * FUZZY_WEIGHT,
+                ));
+            }
+            if let (Some(alt), true) = (&word.last_letter_typo, tf.analyzer != ENGLISH) {
+                any.push(boosted(
+                    TermQuery::new(
+                        Term::from_field_text(tf.field, alt),
+                        IndexRecordOption::WithFreqs,
+                    ),
                     tf.boost * FUZZY_WEIGHT,
                 ));
             }

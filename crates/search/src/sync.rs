@@ -381,11 +381,7 @@ fn markdown_text(md: &str) -> String {
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell
                 | TagEnd::TableRow,
-            ) => {
-                if !out.ends_with(' ') && !out.is_empty() {
-                    out.push(' ');
-                }
-            }
+            ) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
             _ => {}
         }
     }

@@ -22,6 +22,58 @@ pub fn router() -> Router<SharedState> {
         .route("/api/v1/resources/{id}", get(resource))
         .route("/api/v1/resources/{id}/rows", get(rows))
         .route("/api/v1/resources/{id}/aggregate", get(aggregate))
+        .route("/api/v1/suggest", get(suggest))
+}
+
+/// Suggestions while typing in a search box: `?q=pobl[&lang=en]` →
+/// `{"query", "datasets": [{name, title, url}], "categories": […], "organizations": […]}`.
+async fn suggest(
+    State(state): State<SharedState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = crate::tables::query_pairs(query.as_deref());
+    let lang = api_lang(&pairs, &headers);
+    let q = pairs
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| {
+            v.chars()
+                .take(ceiba_search::request::MAX_QUERY_CHARS)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let base = crate::context::base(lang);
+    let found = match state
+        .indexer
+        .index()
+        .suggest(&q, &ceiba_search::Viewer::Anonymous, lang, 6)
+    {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "suggestions");
+            return error(StatusCode::INTERNAL_SERVER_ERROR, None, e.to_string());
+        }
+    };
+    let list = |items: Vec<(String, String)>, path: &str| {
+        items
+            .into_iter()
+            .map(|(name, title)| {
+                let url = format!("{base}/{path}/{}", crate::views::percent_encode(&name));
+                json!({ "name": name, "title": title, "url": url })
+            })
+            .collect::<Vec<_>>()
+    };
+    (
+        [(header::CACHE_CONTROL, "public, max-age=60")],
+        Json(json!({
+            "query": q,
+            "datasets": list(found.datasets, "dataset"),
+            "categories": list(found.categories, "group"),
+            "organizations": list(found.organizations, "organization"),
+        })),
+    )
+        .into_response()
 }
 
 /// The language of API messages: `?lang=en`, else the Accept-Language header, else Spanish.

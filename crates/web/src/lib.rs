@@ -14,6 +14,7 @@ mod pages;
 mod tables;
 mod templates;
 mod views;
+pub mod visits;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,6 +41,9 @@ pub struct WebConfig {
     pub theme: Option<PathBuf>,
     /// Bounds on queries and exports.
     pub query_limits: ceiba_query::QueryLimits,
+    /// Folder of the search index; `None` keeps it in memory (tests). Either way it is
+    /// built from the catalog.
+    pub search_dir: Option<PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -48,6 +52,7 @@ impl Default for WebConfig {
             site_name: "Ceiba".into(),
             theme: None,
             query_limits: ceiba_query::QueryLimits::default(),
+            search_dir: None,
         }
     }
 }
@@ -58,6 +63,10 @@ pub struct AppState {
     pub files: FileStore,
     pub config: WebConfig,
     pub engine: ceiba_query::Engine,
+    /// The search index and what keeps it in step with the catalog.
+    pub indexer: ceiba_search::Indexer,
+    /// Dataset page views not yet written to the catalog.
+    pub visits: visits::Visits,
     pub(crate) i18n: Arc<i18n::I18n>,
     pub(crate) templates: minijinja::Environment<'static>,
     pub(crate) assets: assets::Assets,
@@ -96,8 +105,27 @@ impl AppState {
         };
         let engine = ceiba_query::Engine::new(&files, config.query_limits)
             .map_err(|e| format!("query engine: {e}"))?;
+        let index = match &config.search_dir {
+            Some(dir) => match ceiba_search::SearchIndex::open(dir) {
+                // Another process serves the same data folder (a restart overlapping the
+                // old process, a second instance): this one keeps its own copy in memory.
+                Err(ceiba_search::SearchError::Busy) => {
+                    tracing::warn!(
+                        dir = %dir.display(),
+                        "the search index is in use by another process; keeping one in memory"
+                    );
+                    ceiba_search::SearchIndex::in_memory()
+                }
+                other => other,
+            },
+            None => ceiba_search::SearchIndex::in_memory(),
+        }
+        .map_err(|e| e.to_string())?;
+        let indexer = ceiba_search::Indexer::new(catalog.clone(), Arc::new(index));
         Ok(Arc::new(AppState {
             engine,
+            indexer,
+            visits: visits::Visits::default(),
             templates: templates::environment(config.theme.clone(), i18n.clone()),
             assets: assets::Assets::new(theme_css),
             i18n,

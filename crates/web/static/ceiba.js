@@ -15,7 +15,82 @@
     });
   });
   // Filter selects apply themselves; the submit button stays for keyboard users.
-  document.querySelectorAll("form.filters select").forEach(function (sel) {
+  document.querySelectorAll("form.filters select, select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
+  });
+  // Suggestions while typing (datasets, categories, publishers); the form works without.
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    var base = input.getAttribute("data-suggest");
+    var lang = base === "/en" ? "en" : "es";
+    var box = document.createElement("ul");
+    box.id = input.id + "-suggest";
+    box.className = "suggest";
+    box.setAttribute("role", "listbox");
+    box.hidden = true;
+    input.parentNode.insertBefore(box, input.nextSibling);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", box.id);
+    input.setAttribute("aria-expanded", "false");
+    var timer = null, last = "", active = -1, seq = 0;
+    function close() {
+      box.hidden = true; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function options() { return box.querySelectorAll("[role=option]"); }
+    function highlight(i) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (i + opts.length) % opts.length;
+      opts.forEach(function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+    }
+    function render(data) {
+      box.textContent = "";
+      var n = 0;
+      [["datasets"], ["categories"], ["organizations"]].forEach(function (g) {
+        (data[g[0]] || []).forEach(function (item) {
+          var li = document.createElement("li");
+          li.id = box.id + "-" + n++;
+          li.setAttribute("role", "option");
+          li.className = "suggest-" + g[0];
+          var a = document.createElement("a");
+          a.href = item.url;
+          a.textContent = item.title;
+          a.tabIndex = -1;
+          li.appendChild(a);
+          box.appendChild(li);
+        });
+      });
+      if (n === 0) { close(); return; }
+      box.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      clearTimeout(timer);
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        if (q === last) return;
+        last = q;
+        var mine = ++seq;
+        fetch("/api/v1/suggest?lang=" + lang + "&q=" + encodeURIComponent(q))
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) { if (data && mine === seq) render(data); })
+          .catch(function () { close(); });
+      }, 150);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (box.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        window.location.href = options()[active].querySelector("a").href;
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 200); });
   });
 })();

@@ -144,7 +144,11 @@ async fn listing_pages_and_hides_private_and_drafts() {
         assert_eq!(p.get(q).await.status, StatusCode::OK, "{q}");
     }
     let html = p.get("/dataset?page=7").await.text();
+    assert!(html.contains("más allá del final de los resultados"));
+    assert!(html.contains("href=\"/dataset\">Ir a la primera página"));
+    let html = p.get("/dataset?q=astronom%C3%ADa").await.text();
     assert!(html.contains("No hay conjuntos de datos que coincidan"));
+    assert!(html.contains("Revise la ortografía"));
 }
 
 #[tokio::test]

@@ -3,15 +3,14 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use ceiba_core::{Dataset, DatasetState};
-use ceiba_store::{DatasetFilter, DatasetSort};
+use ceiba_store::DatasetFilter;
 use minijinja::context;
 use serde::Serialize;
 
-use super::{page_number, param, render, Params};
+use super::{page_number, render};
 use crate::context::PageCtx;
 use crate::views::{
-    percent_encode, CategoryView, DatasetCard, DatasetView, OrgView, ResourceView, TableView,
-    VersionView,
+    percent_encode, DatasetCard, DatasetView, ResourceView, TableView, VersionView,
 };
 use crate::{PageError, SharedState};
 
@@ -111,51 +110,6 @@ pub async fn listing(
     })
 }
 
-pub async fn list(State(state): State<SharedState>, ctx: PageCtx, params: Params) -> Response {
-    let params = params.map(|p| p.0).unwrap_or_default();
-    let page = async {
-        let sort = match param(&params, "sort") {
-            Some(s) if s.starts_with("metadata_modified") => DatasetSort::Modified,
-            Some(s) if s.starts_with("title") => DatasetSort::Title,
-            Some(s) if s.starts_with("name") => DatasetSort::Name,
-            _ => DatasetSort::Newest,
-        };
-        let filter = DatasetFilter {
-            organization: param(&params, "organization").map(str::to_owned),
-            category: param(&params, "groups").map(str::to_owned),
-            tag: param(&params, "tags").map(str::to_owned),
-            text: param(&params, "q").map(|q| q.chars().take(500).collect()),
-            sort,
-            ..Default::default()
-        };
-        let base_url = format!("{}/dataset", ctx.base());
-        let listing = listing(&state, &ctx, filter, &params, &base_url).await?;
-        let lang = ctx.lang;
-        let orgs = state.catalog.organizations().await?;
-        let cats = state.catalog.categories().await?;
-        Ok::<_, PageError>(context! {
-            ..listing,
-            ..context! {
-                q => param(&params, "q"),
-                selected_organization => param(&params, "organization"),
-                selected_group => param(&params, "groups"),
-                selected_tag => param(&params, "tags"),
-                sort => match sort {
-                    DatasetSort::Newest => "metadata_created desc",
-                    DatasetSort::Modified => "metadata_modified desc",
-                    DatasetSort::Title => "title_string asc",
-                    DatasetSort::Name => "name asc",
-                },
-                filtered => ["q", "organization", "groups", "tags"].iter().any(|k| param(&params, k).is_some()),
-                organizations => orgs.iter().map(|o| OrgView::new(lang, &o.item, o.dataset_count)).collect::<Vec<_>>(),
-                categories => cats.iter().map(|c| CategoryView::new(lang, &c.item, c.dataset_count)).collect::<Vec<_>>(),
-            }
-        })
-    }
-    .await;
-    render(&state, &ctx, "datasets.html", page)
-}
-
 pub async fn show(
     State(state): State<SharedState>,
     ctx: PageCtx,
@@ -163,6 +117,7 @@ pub async fn show(
 ) -> Response {
     let page = async {
         let d = visible_dataset(&state, &name).await?;
+        state.visits.count(d.id);
         let view = dataset_view(&state, &ctx, &d).await?;
         Ok::<_, PageError>(context! { dataset => view })
     }

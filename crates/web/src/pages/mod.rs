@@ -7,6 +7,7 @@ mod download;
 mod explore;
 mod home;
 mod publishers;
+pub(crate) mod search;
 
 use std::collections::HashMap;
 
@@ -23,8 +24,8 @@ use crate::{PageError, SharedState};
 pub fn router() -> Router<SharedState> {
     Router::new()
         .route("/", get(home::home))
-        .route("/dataset", get(datasets::list))
-        .route("/dataset/", get(datasets::list))
+        .route("/dataset", get(search::list))
+        .route("/dataset/", get(search::list))
         .route("/dataset/{name}", get(datasets::show))
         .route("/dataset/{name}/resource/{rid}", get(datasets::resource))
         .route(

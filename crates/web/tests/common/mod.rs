@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 pub struct Portal {
     pub app: Router,
+    pub state: ceiba_web::SharedState,
     pub catalog: Catalog,
     pub files: FileStore,
     pub ingestor: ceiba_ingest::Ingestor,
@@ -55,7 +56,8 @@ impl Portal {
             ceiba_ingest::Limits::default(),
         );
         Portal {
-            app: ceiba_web::router(state),
+            app: ceiba_web::router(state.clone()),
+            state,
             catalog,
             files,
             ingestor,
@@ -69,6 +71,9 @@ impl Portal {
     }
 
     pub async fn request(&self, req: Request<Body>) -> Got {
+        // The running portal follows the catalog every half second; tests catch up before
+        // each request so that what they just wrote is searchable.
+        self.state.indexer.catch_up().await.unwrap();
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
