@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ceiba_core::territory::{self, Territory, DEPARTMENTS};
 use ceiba_core::{ColumnType, DatasetState, IngestedTable, Localized};
@@ -31,9 +31,13 @@ const MAX_VALUE_CHARS: usize = 80;
 pub struct Indexer {
     catalog: Catalog,
     index: Arc<SearchIndex>,
-    /// One rebuild or catch-up at a time.
-    running: Arc<tokio::sync::Mutex<()>>,
+    /// One rebuild or catch-up at a time; holds when the titles were last read.
+    running: Arc<tokio::sync::Mutex<Option<Instant>>>,
 }
+
+/// How often titles of publishers and categories are read again: renaming one does not
+/// change any dataset's sequence number.
+const LABELS_EVERY: Duration = Duration::from_secs(60);
 
 /// What a pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -49,7 +53,7 @@ impl Indexer {
         Indexer {
             catalog,
             index,
-            running: Arc::new(tokio::sync::Mutex::new(())),
+            running: Arc::new(tokio::sync::Mutex::new(None)),
         }
     }
 
@@ -59,16 +63,19 @@ impl Indexer {
 
     /// Rebuilds the index from the catalog.
     pub async fn rebuild(&self) -> Result<SyncReport, SearchError> {
-        let _one = self.running.lock().await;
-        self.rebuild_locked().await
+        let mut labels_read = self.running.lock().await;
+        self.rebuild_locked(&mut labels_read).await
     }
 
-    async fn rebuild_locked(&self) -> Result<SyncReport, SearchError> {
+    async fn rebuild_locked(
+        &self,
+        labels_read: &mut Option<Instant>,
+    ) -> Result<SyncReport, SearchError> {
         // Read the position first: changes made while reading get later numbers and are
         // picked up by the next catch-up.
         let generation = self.catalog.index_generation().await?;
         let seq = self.catalog.change_seq().await?;
-        self.refresh_labels().await?;
+        self.refresh_labels(labels_read).await?;
         let ids = self.catalog.dataset_ids().await?;
         let mut docs = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(BATCH) {
@@ -94,7 +101,7 @@ impl Indexer {
     /// another generation or schema, or is ahead of the catalog (a restored backup);
     /// otherwise the datasets changed since its last commit.
     pub async fn catch_up(&self) -> Result<SyncReport, SearchError> {
-        let _one = self.running.lock().await;
+        let mut labels_read = self.running.lock().await;
         let state = self.index.state();
         let generation = self.catalog.index_generation().await?;
         let seq = self.catalog.change_seq().await?;
@@ -102,14 +109,17 @@ impl Indexer {
             || state.generation != generation
             || state.seq > seq
         {
-            return self.rebuild_locked().await;
+            return self.rebuild_locked(&mut labels_read).await;
         }
         let mut report = SyncReport::default();
         let mut at = state.seq;
+        let stale = labels_read.is_none_or(|t| t.elapsed() >= LABELS_EVERY);
+        if at < seq || stale {
+            self.refresh_labels(&mut labels_read).await?;
+        }
         if at == seq {
             return Ok(report);
         }
-        self.refresh_labels().await?;
         loop {
             let changed = self.catalog.changed_since(at, BATCH as i64).await?;
             let Some(&(_, last)) = changed.last() else {
@@ -165,7 +175,8 @@ impl Indexer {
         })
     }
 
-    async fn refresh_labels(&self) -> Result<(), SearchError> {
+    async fn refresh_labels(&self, read: &mut Option<Instant>) -> Result<(), SearchError> {
+        *read = Some(Instant::now());
         let orgs = self.catalog.organizations().await?;
         let cats = self.catalog.categories().await?;
         self.index.set_labels(

@@ -18,6 +18,17 @@
   document.querySelectorAll("form.filters select, select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   });
+  // On a phone the facets would push the results off the screen: fold the unused ones.
+  if (window.matchMedia && window.matchMedia("(max-width: 52rem)").matches) {
+    document.querySelectorAll("details.facet").forEach(function (d) {
+      if (!d.querySelector("a.selected")) d.open = false;
+    });
+  }
+  // Selects that apply themselves need no button.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
+    var btn = sel.form && sel.form.querySelector("button[type=submit]");
+    if (btn) btn.hidden = true;
+  });
   // Suggestions while typing (datasets, categories, publishers); the form works without.
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     var base = input.getAttribute("data-suggest");
