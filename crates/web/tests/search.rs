@@ -77,10 +77,10 @@ async fn facets_count_combine_and_can_be_removed() {
     assert!(html.contains("<h2>Publicadores</h2>"));
     // Both public datasets are SEGEPLAN's, in the "Pobreza" category, tagged nbi.
     assert!(html.contains(
-        "<a href=\"/dataset?organization=segeplan\" rel=\"nofollow\">Secretaría de Planificación <span class=\"count\">2</span></a>"
+        "<a href=\"/dataset?organization=segeplan\" rel=\"nofollow\"><span>Secretaría de Planificación</span> <span class=\"count\">2</span></a>"
     ), "{html}");
     assert!(html.contains(
-        "href=\"/dataset?res_format=CSV\" rel=\"nofollow\">CSV <span class=\"count\">1</span>"
+        "href=\"/dataset?res_format=CSV\" rel=\"nofollow\"><span>CSV</span> <span class=\"count\">1</span>"
     ));
     let html = p.get("/dataset?tags=nbi&res_format=CSV").await.text();
     assert!(
