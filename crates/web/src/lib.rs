@@ -3,6 +3,7 @@
 
 pub mod api;
 mod assets;
+mod ckan;
 mod context;
 mod dump;
 mod error;
@@ -44,6 +45,11 @@ pub struct WebConfig {
     /// Folder of the search index; `None` keeps it in memory (tests). Either way it is
     /// built from the catalog.
     pub search_dir: Option<PathBuf>,
+    /// The portal's public address (`https://datos.example.gt`), for absolute links in the
+    /// APIs; without it, the request's Host.
+    pub site_url: Option<String>,
+    /// Whether CKAN's `datastore_search_sql` answers (on by default).
+    pub datastore_sql: bool,
 }
 
 impl Default for WebConfig {
@@ -53,6 +59,8 @@ impl Default for WebConfig {
             theme: None,
             query_limits: ceiba_query::QueryLimits::default(),
             search_dir: None,
+            site_url: None,
+            datastore_sql: true,
         }
     }
 }
@@ -143,6 +151,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/static/{name}", get(static_file))
         .route("/datastore/dump/{id}", get(dump::dump))
         .merge(api::router())
+        .merge(ckan::router())
         .merge(pages::router().layer(Extension(Lang::Es)))
         .nest("/en", pages::router().layer(Extension(Lang::En)))
         .fallback(pages::not_found)

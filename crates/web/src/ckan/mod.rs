@@ -1,0 +1,205 @@
+//! CKAN's Action API, `/api/3/action/{name}` (and `/api/action/{name}`), so that `ckanapi`,
+//! harvesters and scripts written for CKAN work against Ceiba unchanged.
+//!
+//! Everything CKAN clients rely on is kept: the `{help, success, result}` envelope, the
+//! error object with its `__type` and HTTP status, the bare JSON string of an unknown
+//! action, parameters by query string, JSON, form or multipart, dates without a zone.
+
+mod datastore;
+pub(crate) mod dicts;
+mod params;
+mod reads;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use crate::SharedState;
+pub use params::Params;
+
+/// The CKAN version Ceiba answers as (`status_show`); clients use it to pick features.
+pub const CKAN_VERSION: &str = "2.10.4";
+
+pub fn router() -> Router<SharedState> {
+    Router::new()
+        .route("/api/3", get(version))
+        .route("/api/3/", get(version))
+        .route("/api/3/action/{name}", get(action).post(action))
+        .route("/api/action/{name}", get(action).post(action))
+}
+
+async fn version() -> Response {
+    Json(json!({ "version": 3 })).into_response()
+}
+
+/// A CKAN error: its `__type`, HTTP status and body.
+#[derive(Debug)]
+pub enum CkanError {
+    NotFound(String),
+    Authorization(String),
+    /// Field → messages.
+    Validation(Map<String, Value>),
+    SearchQuery(String),
+    /// A malformed request (CKAN answers these with a bare JSON string).
+    BadRequest(String),
+    Internal(String),
+}
+
+impl CkanError {
+    pub fn validation(field: &str, message: impl Into<String>) -> CkanError {
+        let mut m = Map::new();
+        m.insert(field.to_owned(), json!([message.into()]));
+        CkanError::Validation(m)
+    }
+
+    pub fn missing(field: &str) -> CkanError {
+        CkanError::validation(field, "Missing value")
+    }
+}
+
+impl From<ceiba_store::StoreError> for CkanError {
+    fn from(e: ceiba_store::StoreError) -> Self {
+        match e {
+            ceiba_store::StoreError::Invalid { field, message } => {
+                CkanError::validation(field, message)
+            }
+            ceiba_store::StoreError::NotFound { kind, key } => {
+                CkanError::NotFound(format!("{kind} not found: {key}"))
+            }
+            e => CkanError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<ceiba_search::SearchError> for CkanError {
+    fn from(e: ceiba_search::SearchError) -> Self {
+        CkanError::Internal(e.to_string())
+    }
+}
+
+/// What an action handler gets: the shared state, the parameters, and who is asking.
+pub struct Call<'a> {
+    pub state: &'a SharedState,
+    pub params: Params,
+    /// The portal's address, for absolute URLs (`http://host`).
+    pub site: String,
+    pub viewer: ceiba_search::Viewer,
+}
+
+fn site_url(state: &SharedState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.site_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn action(
+    State(state): State<SharedState>,
+    Path(name): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let site = site_url(&state, &headers);
+    let help = format!(
+        "{site}/api/3/action/help_show?name={}",
+        crate::views::percent_encode(&name)
+    );
+    let params = match params::read(&method, &headers, query.as_deref(), body, &state).await {
+        Ok(p) => p,
+        Err(e) => return error_response(&help, e),
+    };
+    let call = Call {
+        state: &state,
+        params,
+        site,
+        viewer: ceiba_search::Viewer::Anonymous,
+    };
+    let result = match name.as_str() {
+        "status_show" => reads::status_show(&call).await,
+        "site_read" => Ok(Value::Bool(true)),
+        "package_list" => reads::package_list(&call).await,
+        "current_package_list_with_resources" => {
+            reads::current_package_list_with_resources(&call).await
+        }
+        "package_search" => reads::package_search(&call).await,
+        "package_show" => reads::package_show(&call).await,
+        "resource_show" => reads::resource_show(&call).await,
+        "organization_list" => reads::group_list(&call, reads::Kind::Organization).await,
+        "organization_show" => reads::group_show(&call, reads::Kind::Organization).await,
+        "group_list" => reads::group_list(&call, reads::Kind::Group).await,
+        "group_show" => reads::group_show(&call, reads::Kind::Group).await,
+        "tag_list" => reads::tag_list(&call).await,
+        "license_list" => Ok(reads::license_list()),
+        "datastore_search" => datastore::search(&call).await,
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(Value::String(format!(
+                    "Bad request - Action name not known: {name}"
+                ))),
+            )
+                .into_response()
+        }
+    };
+    match result {
+        Ok(result) => {
+            Json(json!({ "help": help, "success": true, "result": result })).into_response()
+        }
+        Err(e) => error_response(&help, e),
+    }
+}
+
+fn error_response(help: &str, e: CkanError) -> Response {
+    let (status, error) = match e {
+        CkanError::NotFound(message) => (
+            StatusCode::NOT_FOUND,
+            json!({ "__type": "Not Found Error", "message": format!("Not found: {message}") }),
+        ),
+        CkanError::Authorization(message) => (
+            StatusCode::FORBIDDEN,
+            json!({ "__type": "Authorization Error", "message": format!("Access denied: {message}") }),
+        ),
+        CkanError::Validation(fields) => {
+            let mut error = fields;
+            error.insert("__type".into(), json!("Validation Error"));
+            (StatusCode::CONFLICT, Value::Object(error))
+        }
+        CkanError::SearchQuery(message) => (
+            StatusCode::BAD_REQUEST,
+            json!({ "__type": "Search Query Error", "message": format!("Search Query is invalid: {message}") }),
+        ),
+        CkanError::BadRequest(message) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(Value::String(format!("Bad request - {message}"))),
+            )
+                .into_response()
+        }
+        CkanError::Internal(message) => {
+            tracing::error!(%message, "CKAN action failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "__type": "Internal Server Error", "message": "Internal Server Error" }),
+            )
+        }
+    };
+    (
+        status,
+        Json(json!({ "help": help, "success": false, "error": error })),
+    )
+        .into_response()
+}

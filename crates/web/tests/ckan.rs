@@ -1,0 +1,304 @@
+//! CKAN's Action API through HTTP: envelopes, errors, the read actions and DataStore.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{fixture, Portal};
+use serde_json::Value;
+
+const PROJECTS: &str = "snip,municipio,departamento,monto\n\
+000101,Mixco,Guatemala,1500000.50\n\
+000102,Huehuetenango,Huehuetenango,2500000\n\
+000103,Chiantla,Huehuetenango,800000\n";
+
+async fn portal() -> (Portal, String) {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let file = p.dir.path().join("proyectos.csv");
+    std::fs::write(&file, PROJECTS).unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Proyectos",
+            "",
+            &file,
+            "proyectos.csv",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    (p, r.id.to_string())
+}
+
+fn json(got: &common::Got) -> Value {
+    serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("not JSON: {}", got.text()))
+}
+
+async fn call(p: &Portal, path: &str) -> (StatusCode, Value) {
+    let got = p.get(path).await;
+    (got.status, json(&got))
+}
+
+async fn post(p: &Portal, path: &str, body: &str, content_type: &str) -> (StatusCode, Value) {
+    let got = p
+        .request(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await;
+    (got.status, json(&got))
+}
+
+/// Ids and times change every run; the shape is the contract.
+fn redacted(mut v: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    let uuid = x.as_str().is_some_and(|s| uuid::Uuid::parse_str(s).is_ok());
+                    let volatile = (k == "id" || k.ends_with("_id") || k == "owner_org") && uuid
+                        || k == "created"
+                        || k.starts_with("metadata_")
+                        || k == "last_modified"
+                        || k == "url" && x.as_str().is_some_and(|u| u.contains("/resource/"))
+                        || k == "hash"
+                        || k == "help"
+                        || k == "start"
+                        || k == "next";
+                    if volatile && !x.is_null() {
+                        *x = Value::String("[redacted]".into());
+                    } else {
+                        walk(x);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+#[tokio::test]
+async fn envelope_version_and_unknown_actions() {
+    let (p, _) = portal().await;
+    assert_eq!(
+        call(&p, "/api/3").await.1,
+        serde_json::json!({ "version": 3 })
+    );
+    let (status, v) = call(&p, "/api/3/action/site_read").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["success"], true);
+    assert_eq!(v["result"], true);
+    assert!(v["help"]
+        .as_str()
+        .unwrap()
+        .ends_with("/api/3/action/help_show?name=site_read"));
+    let (status, v) = call(&p, "/api/3/action/no_such_action").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        v,
+        Value::String("Bad request - Action name not known: no_such_action".into())
+    );
+    // The older path answers the same.
+    assert_eq!(
+        call(&p, "/api/action/status_show").await.1["result"]["ckan_version"],
+        "2.10.4"
+    );
+    let (status, v) = post(
+        &p,
+        "/api/3/action/package_show",
+        "{not json",
+        "application/json",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(v.as_str().unwrap().starts_with("Bad request - JSON Error"));
+}
+
+#[tokio::test]
+async fn package_show_returns_every_ckan_field() {
+    let (p, _) = portal().await;
+    let (status, v) = call(&p, "/api/3/action/package_show?id=nbi-municipal").await;
+    assert_eq!(status, StatusCode::OK);
+    let r = &v["result"];
+    assert_eq!(r["num_resources"], 2);
+    assert_eq!(r["organization"]["name"], "segeplan");
+    assert_eq!(r["resources"][1]["datastore_active"], true);
+    assert_eq!(r["isopen"], true);
+    let id = r["id"].as_str().unwrap().to_owned();
+    insta::assert_json_snapshot!("package_show", redacted(v));
+    // By id too, and by POST with JSON, form or query.
+    let (_, by_id) = call(&p, &format!("/api/3/action/package_show?id={id}")).await;
+    assert_eq!(by_id["result"]["name"], "nbi-municipal");
+    let (_, by_post) = post(
+        &p,
+        "/api/3/action/package_show",
+        &format!("{{\"id\": \"{id}\"}}"),
+        "application/json",
+    )
+    .await;
+    assert_eq!(by_post["result"]["name"], "nbi-municipal");
+    let (_, by_form) = post(
+        &p,
+        "/api/3/action/package_show",
+        "id=nbi-municipal",
+        "application/x-www-form-urlencoded",
+    )
+    .await;
+    assert_eq!(by_form["result"]["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn errors_have_ckan_types_and_statuses() {
+    let (p, _) = portal().await;
+    let (status, v) = call(&p, "/api/3/action/package_show?id=no-existe").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(v["success"], false);
+    assert_eq!(v["error"]["__type"], "Not Found Error");
+    let (status, v) = call(&p, "/api/3/action/package_show").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(v["error"]["__type"], "Validation Error");
+    assert_eq!(v["error"]["id"], serde_json::json!(["Missing value"]));
+    // Private: CKAN says not authorized.
+    let (status, v) = call(&p, "/api/3/action/package_show?id=inversion-secreta").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(v["error"]["__type"], "Authorization Error");
+    let (status, v) = call(&p, "/api/3/action/package_search?fq=nonsense:1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(v["error"]["__type"], "Search Query Error");
+    let (status, v) = call(&p, "/api/3/action/package_search?rows=abc").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(v["error"]["rows"], serde_json::json!(["Invalid integer"]));
+}
+
+#[tokio::test]
+async fn listings_and_search() {
+    let (p, _) = portal().await;
+    let (_, v) = call(&p, "/api/3/action/package_list").await;
+    assert_eq!(
+        v["result"],
+        serde_json::json!(["nbi-municipal", "ranking-municipal"])
+    );
+    let (_, v) = call(
+        &p,
+        "/api/3/action/current_package_list_with_resources?limit=1",
+    )
+    .await;
+    assert_eq!(v["result"].as_array().unwrap().len(), 1);
+    let (_, v) = call(&p, "/api/3/action/organization_list?all_fields=true").await;
+    assert_eq!(v["result"][0]["name"], "segeplan");
+    assert_eq!(v["result"][0]["package_count"], 2);
+    let (_, v) = call(
+        &p,
+        "/api/3/action/group_show?id=pobreza&include_datasets=true",
+    )
+    .await;
+    assert_eq!(v["result"]["package_count"], 2);
+    assert_eq!(v["result"]["packages"].as_array().unwrap().len(), 2);
+    let (_, v) = call(&p, "/api/3/action/group_list").await;
+    assert_eq!(v["result"], serde_json::json!(["pobreza"]));
+    let (_, v) = call(&p, "/api/3/action/tag_list").await;
+    assert_eq!(v["result"], serde_json::json!(["nbi", "pobreza"]));
+    let (_, v) = call(&p, "/api/3/action/license_list").await;
+    assert!(v["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["id"] == "CC-BY-4.0"));
+    // package_search: words, fq, facets, rows and start.
+    let (_, v) = call(
+        &p,
+        "/api/3/action/package_search?q=necesidades&facet.field=%5B%22organization%22,%22tags%22,%22res_format%22%5D&rows=1",
+    )
+    .await;
+    let r = &v["result"];
+    assert_eq!(r["count"], 1);
+    assert_eq!(r["results"][0]["name"], "nbi-municipal");
+    assert_eq!(r["facets"]["organization"]["segeplan"], 1);
+    assert_eq!(r["search_facets"]["res_format"]["items"][0]["name"], "CSV");
+    let (_, v) = call(
+        &p,
+        "/api/3/action/package_search?fq=tags:nbi+res_format:CSV",
+    )
+    .await;
+    assert_eq!(v["result"]["count"], 1);
+    let (_, v) = call(
+        &p,
+        "/api/3/action/package_search?q=organization:segeplan&rows=0",
+    )
+    .await;
+    assert_eq!(v["result"]["count"], 2);
+    assert_eq!(v["result"]["results"].as_array().unwrap().len(), 0);
+    let (_, v) = call(
+        &p,
+        "/api/3/action/package_search?q=*:*&sort=title_string+asc&start=1",
+    )
+    .await;
+    assert_eq!(v["result"]["results"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn datastore_search_filters_sorts_and_pages() {
+    let (p, rid) = portal().await;
+    let (status, v) = call(
+        &p,
+        &format!("/api/3/action/datastore_search?resource_id={rid}&filters=%7B%22departamento%22:%22Huehuetenango%22%7D&sort=monto+desc"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let r = &v["result"];
+    assert_eq!(r["total"], 2);
+    assert_eq!(r["records"][0]["municipio"], "Huehuetenango");
+    assert_eq!(r["records"][0]["snip"], "000102", "codes keep their zeros");
+    assert_eq!(
+        r["fields"][0],
+        serde_json::json!({ "id": "_id", "type": "int" })
+    );
+    insta::assert_json_snapshot!("datastore_search", redacted(v.clone()));
+    let (_, v) = call(&p, &format!("/api/3/action/datastore_search?resource_id={rid}&q=chiantla&fields=municipio,monto&records_format=lists")).await;
+    assert_eq!(
+        v["result"]["records"],
+        serde_json::json!([["Chiantla", 800000.0]])
+    );
+    let (_, v) = call(
+        &p,
+        &format!("/api/3/action/datastore_search?resource_id={rid}&limit=1&offset=1"),
+    )
+    .await;
+    assert_eq!(v["result"]["records"][0]["_id"], 2);
+    assert!(v["result"]["_links"]["next"]
+        .as_str()
+        .unwrap()
+        .contains("offset=2"));
+    let (_, v) = call(&p, &format!("/api/3/action/datastore_search?resource_id={rid}&fields=departamento&distinct=true&sort=departamento")).await;
+    assert_eq!(
+        v["result"]["records"],
+        serde_json::json!([{"departamento": "Guatemala"}, {"departamento": "Huehuetenango"}])
+    );
+    let (_, v) = call(&p, &format!("/api/3/action/datastore_search?resource_id={rid}&records_format=csv&fields=snip,monto&limit=2")).await;
+    assert_eq!(
+        v["result"]["records"],
+        "000101,1500000.5\r\n000102,2500000\r\n"
+    );
+    let (status, v) = call(
+        &p,
+        &format!("/api/3/action/datastore_search?resource_id={rid}&filters=%7B%22nope%22:1%7D"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(v["error"]["__type"], "Validation Error");
+    let (status, _) = call(
+        &p,
+        "/api/3/action/datastore_search?resource_id=00000000-0000-0000-0000-000000000000",
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
