@@ -23,6 +23,7 @@ pub fn router() -> Router<SharedState> {
         .route("/api/v1/resources/{id}/rows", get(rows))
         .route("/api/v1/resources/{id}/aggregate", get(aggregate))
         .route("/api/v1/suggest", get(suggest))
+        .layer(crate::ckan::cors())
 }
 
 /// Suggestions while typing in a search box: `?q=pobl[&lang=en]` →

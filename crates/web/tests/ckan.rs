@@ -302,3 +302,45 @@ async fn datastore_search_filters_sorts_and_pages() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn browsers_on_other_sites_may_read() {
+    let (p, _) = portal().await;
+    let got = p
+        .request(
+            Request::get("/api/3/action/package_list")
+                .header(header::ORIGIN, "https://periodico.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let got = p
+        .request(
+            Request::options("/api/3/action/package_create")
+                .header(header::ORIGIN, "https://app.example")
+                .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .header(
+                    header::ACCESS_CONTROL_REQUEST_HEADERS,
+                    "authorization,content-type",
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(got.status.is_success());
+    let allowed = got.headers[header::ACCESS_CONTROL_ALLOW_HEADERS]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(allowed.contains("authorization"), "{allowed}");
+    let got = p
+        .request(
+            Request::get("/api/v1/suggest?q=nbi")
+                .header(header::ORIGIN, "https://x.example")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+}

@@ -30,6 +30,23 @@ pub fn router() -> Router<SharedState> {
         .route("/api/3/", get(version))
         .route("/api/3/action/{name}", get(action).post(action))
         .route("/api/action/{name}", get(action).post(action))
+        .layer(cors())
+}
+
+/// Browser applications on other sites may call the APIs. No cookies are involved (writes
+/// carry an API token in a header), so allowing any origin opens nothing a script could
+/// not already do from a server.
+pub fn cors() -> tower_http::cors::CorsLayer {
+    use axum::http::HeaderName;
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-ckan-api-key"),
+        ])
+        .max_age(std::time::Duration::from_secs(86_400))
 }
 
 async fn version() -> Response {
