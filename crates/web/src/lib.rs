@@ -50,6 +50,11 @@ pub struct WebConfig {
     pub site_url: Option<String>,
     /// Whether CKAN's `datastore_search_sql` answers (on by default).
     pub datastore_sql: bool,
+    /// Scratch folder for uploads received through the API (default: the system's
+    /// temporary folder).
+    pub work_dir: Option<PathBuf>,
+    /// Bounds on uploads.
+    pub ingest_limits: ceiba_ingest::Limits,
 }
 
 impl Default for WebConfig {
@@ -61,6 +66,8 @@ impl Default for WebConfig {
             search_dir: None,
             site_url: None,
             datastore_sql: true,
+            work_dir: None,
+            ingest_limits: ceiba_ingest::Limits::default(),
         }
     }
 }
@@ -75,6 +82,8 @@ pub struct AppState {
     pub indexer: ceiba_search::Indexer,
     /// Dataset page views not yet written to the catalog.
     pub visits: visits::Visits,
+    /// Queues uploads received through the API (a worker ingests them).
+    pub ingestor: ceiba_ingest::Ingestor,
     pub(crate) i18n: Arc<i18n::I18n>,
     pub(crate) templates: minijinja::Environment<'static>,
     pub(crate) assets: assets::Assets,
@@ -130,9 +139,20 @@ impl AppState {
         }
         .map_err(|e| e.to_string())?;
         let indexer = ceiba_search::Indexer::new(catalog.clone(), Arc::new(index));
+        let work_dir = config
+            .work_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("ceiba-uploads"));
+        let ingestor = ceiba_ingest::Ingestor::new(
+            catalog.clone(),
+            files.clone(),
+            work_dir,
+            config.ingest_limits,
+        );
         Ok(Arc::new(AppState {
             engine,
             indexer,
+            ingestor,
             visits: visits::Visits::default(),
             templates: templates::environment(config.theme.clone(), i18n.clone()),
             assets: assets::Assets::new(theme_css),

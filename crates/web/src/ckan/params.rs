@@ -14,6 +14,23 @@ const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct Params {
     map: Map<String, Value>,
+    /// The file of a multipart `upload` field, kept in the scratch folder while the action
+    /// runs.
+    pub upload: Option<Upload>,
+}
+
+/// An uploaded file on disk; removed when dropped.
+#[derive(Debug)]
+pub struct Upload {
+    pub path: std::path::PathBuf,
+    /// The name the client gave it: metadata only, never part of a path.
+    pub filename: String,
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// Adds a pair, turning repeated keys into lists.
@@ -35,38 +52,41 @@ pub async fn read(
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
-    _state: &SharedState,
+    state: &SharedState,
 ) -> Result<Params, CkanError> {
     let mut map = Map::new();
     for (k, v) in crate::tables::query_pairs(query) {
         add(&mut map, k, Value::String(v));
     }
     if method != Method::POST {
-        return Ok(Params { map });
+        return Ok(Params { map, upload: None });
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        return multipart(headers, body, map, state).await;
+    }
     let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|e| CkanError::BadRequest(format!("could not read the request body: {e}")))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Params { map });
+        return Ok(Params { map, upload: None });
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
         let text = String::from_utf8_lossy(&bytes);
         for (k, v) in crate::tables::query_pairs(Some(&text)) {
             map.insert(k, Value::String(v));
         }
-        return Ok(Params { map });
+        return Ok(Params { map, upload: None });
     }
     // JSON by content type, and by default: CKAN reads any other POST body as JSON.
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(body)) => {
             map.extend(body);
-            Ok(Params { map })
+            Ok(Params { map, upload: None })
         }
         Ok(_) => Err(CkanError::BadRequest(
             "Request data JSON decoded to a non-object".into(),
@@ -76,10 +96,6 @@ pub async fn read(
 }
 
 impl Params {
-    pub fn from_map(map: Map<String, Value>) -> Params {
-        Params { map }
-    }
-
     pub fn map(&self) -> &Map<String, Value> {
         &self.map
     }
@@ -171,4 +187,79 @@ impl Params {
         };
         Ok(Some(items.into_iter().filter(|s| !s.is_empty()).collect()))
     }
+}
+
+/// A multipart form: text fields become parameters, the `upload` file goes to the scratch
+/// folder, streamed and bounded by the upload limit.
+async fn multipart(
+    headers: &HeaderMap,
+    body: Body,
+    mut map: Map<String, Value>,
+    state: &SharedState,
+) -> Result<Params, CkanError> {
+    use axum::extract::FromRequest;
+    use tokio::io::AsyncWriteExt;
+    let mut req = axum::http::Request::new(body);
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        req.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+    }
+    let bad = |e: String| CkanError::BadRequest(format!("multipart form: {e}"));
+    let mut form = axum::extract::Multipart::from_request(req, &())
+        .await
+        .map_err(|e| bad(e.body_text()))?;
+    let limit = state.ingestor.limits().max_file_bytes;
+    let mut upload = None;
+    let mut text_bytes = 0usize;
+    while let Some(mut field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "upload" && field.file_name().is_some() {
+            let filename = field
+                .file_name()
+                .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
+                .filter(|f| !f.trim().is_empty())
+                .unwrap_or_else(|| "upload".into());
+            let dir = state.ingestor.scratch_file("");
+            tokio::fs::create_dir_all(&dir)
+                .await
+                .map_err(|e| CkanError::Internal(format!("scratch folder: {e}")))?;
+            let path = state
+                .ingestor
+                .scratch_file(&format!("upload-{}", uuid::Uuid::new_v4()));
+            // Registered before writing, so a failure midway removes the partial file.
+            let file = Upload { path, filename };
+            let mut out = tokio::fs::File::create(&file.path)
+                .await
+                .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
+            let mut size = 0u64;
+            while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
+                size += chunk.len() as u64;
+                if size > limit {
+                    return Err(CkanError::validation(
+                        "upload",
+                        format!("The file is larger than the portal accepts ({limit} bytes)."),
+                    ));
+                }
+                out.write_all(&chunk)
+                    .await
+                    .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
+            }
+            out.flush()
+                .await
+                .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
+            upload = Some(file);
+        } else {
+            let text = field.text().await.map_err(|e| bad(e.body_text()))?;
+            text_bytes += text.len();
+            if text_bytes > MAX_BODY_BYTES {
+                return Err(bad("too many or too large fields".into()));
+            }
+            // ckanapi sends structured values (tags, extras) as JSON text in multipart.
+            let value = match text.trim_start().chars().next() {
+                Some('[' | '{') => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                _ => Value::String(text),
+            };
+            map.insert(name, value);
+        }
+    }
+    Ok(Params { map, upload })
 }
