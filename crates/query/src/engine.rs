@@ -301,9 +301,19 @@ impl Engine {
     /// The table to query: in memory when loaded, else its Parquet file (and then a
     /// background load starts, if the cache is on). Says which.
     async fn frame(&self, table: &TableSpec) -> Result<(DataFrame, bool), QueryError> {
+        let (provider, cached) = self.query_provider(table).await?;
+        let df = self.inner.ctx.read_table(provider).map_err(engine_error)?;
+        Ok((df, cached))
+    }
+
+    /// The provider [`Engine::frame`] reads: the table in memory when loaded, else its
+    /// Parquet file (and then a background load starts, if the cache is on). Says which.
+    pub(crate) async fn query_provider(
+        &self,
+        table: &TableSpec,
+    ) -> Result<(Arc<dyn TableProvider>, bool), QueryError> {
         if let Some(cached) = self.inner.cache.get(&table.parquet_key) {
-            let df = self.inner.ctx.read_table(cached).map_err(engine_error)?;
-            return Ok((df, true));
+            return Ok((cached, true));
         }
         let provider = self.provider(table).await?;
         if self.inner.cache.claim(&table.parquet_key) {
@@ -315,8 +325,7 @@ impl Engine {
                 inner.cache.load(&inner.ctx, &key, parquet).await;
             });
         }
-        let df = self.inner.ctx.read_table(provider).map_err(engine_error)?;
-        Ok((df, false))
+        Ok((provider, false))
     }
 
     /// The table's Parquet file, never the cache (exports: the same types every time).
@@ -348,7 +357,8 @@ impl Engine {
         self.inner.cache.bytes()
     }
 
-    async fn bounded<T>(
+    /// `work` under the time limit (`limits.timeout_ms`).
+    pub(crate) async fn bounded<T>(
         &self,
         work: impl std::future::Future<Output = Result<T, QueryError>>,
     ) -> Result<T, QueryError> {

@@ -18,3 +18,5 @@ pub use datafusion::physical_plan::SendableRecordBatchStream;
 pub use engine::Engine;
 pub use model::*;
 pub use params::{ckan_request, to_query};
+pub mod sql;
+pub use sql::{referenced_tables, SqlColumn, SqlErrorKind, SqlRequest, SqlResult};

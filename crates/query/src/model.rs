@@ -325,6 +325,18 @@ pub enum Problem {
     OutOfRange,
     BadCursor,
     UnknownFormat,
+    /// SQL (`datastore_search_sql`): the text is not SQL the parser understands.
+    SqlSyntax,
+    /// SQL: not exactly one statement.
+    SqlNotOneStatement,
+    /// SQL: a statement or construct other than reading the portal's tables (DDL, DML,
+    /// table functions, files, other schemas…).
+    SqlNotAllowed,
+    /// SQL: no public table goes by that name (a resource id).
+    UnknownTable,
+    /// SQL: well-formed, but it cannot be planned or run (unknown column, types that do
+    /// not match, division by zero…).
+    SqlInvalid,
 }
 
 impl QueryError {
@@ -374,6 +386,16 @@ impl QueryError {
                     (Problem::BadCursor, false) => "the cursor is not valid for this query",
                     (Problem::UnknownFormat, true) => "formato desconocido (csv, tsv, json, xlsx, parquet)",
                     (Problem::UnknownFormat, false) => "unknown format (csv, tsv, json, xlsx, parquet)",
+                    (Problem::SqlSyntax, true) => "no es SQL válido",
+                    (Problem::SqlSyntax, false) => "is not valid SQL",
+                    (Problem::SqlNotOneStatement, true) => "debe ser una sola consulta SELECT",
+                    (Problem::SqlNotOneStatement, false) => "must be exactly one SELECT query",
+                    (Problem::SqlNotAllowed, true) => "solo se permite leer las tablas públicas con una consulta SELECT",
+                    (Problem::SqlNotAllowed, false) => "only a SELECT query reading the public tables is allowed",
+                    (Problem::UnknownTable, true) => "no hay ninguna tabla pública con ese id de recurso",
+                    (Problem::UnknownTable, false) => "no public table has that resource id",
+                    (Problem::SqlInvalid, true) => "la consulta no se puede ejecutar",
+                    (Problem::SqlInvalid, false) => "the query cannot be run",
                 };
                 if detail.is_empty() {
                     format!("{parameter}: {what}")
