@@ -1,5 +1,6 @@
 //! `ceiba`: the open-data portal in one program.
 
+mod accounts;
 mod config;
 mod data_dir;
 mod import;
@@ -63,6 +64,12 @@ enum Command {
     /// Rebuild the search index from the catalog. A running portal rebuilds its own index
     /// within a second, and so does every machine of a portal that runs on several.
     Reindex,
+    /// Manage users: add, set-password, list.
+    User(accounts::UserArgs),
+    /// Manage organization members: add-member, remove-member, members.
+    Org(accounts::OrgArgs),
+    /// Manage users' API tokens: create, list, revoke.
+    Token(accounts::TokenArgs),
 }
 
 #[derive(Args, Debug)]
@@ -161,6 +168,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             catalog.close().await;
             Ok(())
         }
+        Command::User(args) => {
+            let done = accounts::user(&catalog, args).await;
+            catalog.close().await;
+            done
+        }
+        Command::Org(args) => {
+            let done = accounts::org(&catalog, args).await;
+            catalog.close().await;
+            done
+        }
+        Command::Token(args) => {
+            let done = accounts::token(&catalog, args).await;
+            catalog.close().await;
+            done
+        }
         Command::Reindex => {
             let generation = catalog.request_reindex().await?;
             match ceiba_search::SearchIndex::open(&dir.search_dir()) {
@@ -223,6 +245,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 theme: args.theme.or(file.theme),
                 query_limits: file.query.unwrap_or_default(),
                 search_dir: Some(dir.search_dir()),
+                // The web crate's defaults for what has no setting yet.
+                ..ceiba_web::WebConfig::default()
             };
             let _worker = ingestor.clone().start_worker().await?;
             let state = ceiba_web::AppState::new(catalog.clone(), files, config)

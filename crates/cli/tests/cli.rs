@@ -469,3 +469,266 @@ fn search_index_is_built_at_start_rebuilt_on_demand_and_lost_without_loss() {
     assert_eq!(status, 200);
     assert!(body.contains("ranking-gestion-municipal"), "{body}");
 }
+
+/// Runs `ceiba` with `args` on data folder `data`, feeding `stdin`; returns whether it
+/// succeeded, its stdout and its stderr.
+fn run_with_input(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = ceiba()
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn run_ok(data: &std::path::Path, args: &[&str]) -> String {
+    let (ok, stdout, stderr) = run_with_input(data, args, "");
+    assert!(ok, "{args:?}: {stderr}");
+    stdout
+}
+
+fn run_err(data: &std::path::Path, args: &[&str]) -> String {
+    let (ok, stdout, stderr) = run_with_input(data, args, "");
+    assert!(!ok, "{args:?} should fail: {stdout}");
+    stderr
+}
+
+/// The catalog the commands wrote, opened directly.
+fn with_catalog<T>(data: &std::path::Path, f: impl AsyncFnOnce(&ceiba_store::Catalog) -> T) -> T {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let catalog = ceiba_store::Catalog::open_sqlite(&data.join("catalog.db"))
+            .await
+            .unwrap();
+        let out = f(&catalog).await;
+        catalog.close().await;
+        out
+    })
+}
+
+#[test]
+fn users_get_tokens_that_scripts_capture_and_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let out = run_ok(
+        &data,
+        &[
+            "user",
+            "add",
+            "ana",
+            "--email",
+            "ana@example.gt",
+            "--fullname",
+            "Ana Pérez",
+        ],
+    );
+    assert_eq!(
+        out.trim(),
+        "Added user 'ana' <ana@example.gt> without a password (API tokens only)."
+    );
+    let err = run_err(&data, &["user", "add", "ana", "--email", "otra@example.gt"]);
+    assert!(
+        err.contains("there is already a user called 'ana'"),
+        "{err}"
+    );
+    let err = run_err(&data, &["user", "add", "x", "--email", "x@example.gt"]);
+    assert!(err.contains("user name 'x'"), "{err}");
+    let err = run_err(&data, &["user", "add", "beto", "--email", "beto"]);
+    assert!(
+        err.contains("--email: 'beto' is not an email address"),
+        "{err}"
+    );
+
+    let (ok, token, stderr) = run_with_input(
+        &data,
+        &[
+            "token",
+            "create",
+            "ana",
+            "--name",
+            "ci",
+            "--expires-days",
+            "30",
+        ],
+        "",
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        token.lines().count(),
+        1,
+        "only the token on stdout: {token}"
+    );
+    let token = token.trim_end_matches('\n');
+    assert!(token.starts_with("ceiba_") && token.len() == 70, "{token}");
+    assert!(
+        stderr.contains("Created token 'ci'") && stderr.contains("it works until"),
+        "{stderr}"
+    );
+    let who = with_catalog(&data, async |c| {
+        c.account_by_token(token)
+            .await
+            .unwrap()
+            .map(|(a, _)| a.name)
+    });
+    assert_eq!(who.as_deref(), Some("ana"));
+
+    let list = run_ok(&data, &["token", "list", "ana"]);
+    let line = list.lines().find(|l| l.contains(" ci ")).expect(&list);
+    assert!(line.contains("active") && !line.contains(token), "{list}");
+    assert!(list.starts_with("ID"), "{list}");
+
+    let out = run_ok(&data, &["token", "revoke", "ana", "ci"]);
+    assert!(out.starts_with("Revoked token 'ci'"), "{out}");
+    let list = run_ok(&data, &["token", "list", "ana"]);
+    let line = list.lines().find(|l| l.contains(" ci ")).expect(&list);
+    assert!(line.contains("revoked"), "{list}");
+    let who = with_catalog(&data, async |c| {
+        c.account_by_token(token).await.unwrap().is_some()
+    });
+    assert!(!who, "a revoked token is refused");
+
+    let err = run_err(&data, &["token", "revoke", "ana", "otro"]);
+    assert!(
+        err.contains("user 'ana' has no token with the name or id 'otro'"),
+        "{err}"
+    );
+    let err = run_err(&data, &["token", "create", "nadie"]);
+    assert!(err.contains("no user called 'nadie'"), "{err}");
+    let err = run_err(&data, &["token", "list", "nadie"]);
+    assert!(err.contains("no user called 'nadie'"), "{err}");
+}
+
+#[test]
+fn passwords_come_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let (ok, out, err) = run_with_input(
+        &data,
+        &[
+            "user",
+            "add",
+            "ana",
+            "--email",
+            "ana@example.gt",
+            "--sysadmin",
+            "--password-stdin",
+        ],
+        "primera clave\n",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Added sysadmin 'ana'") && out.contains("with a password"),
+        "{out}"
+    );
+
+    let (ok, _, err) = run_with_input(&data, &["user", "set-password", "ana"], "corta\n");
+    assert!(!ok);
+    assert!(err.contains("at least 8 characters"), "{err}");
+    let (ok, _, err) = run_with_input(&data, &["user", "set-password", "ana"], "");
+    assert!(!ok);
+    assert!(err.contains("no password"), "{err}");
+    let (ok, _, err) = run_with_input(&data, &["user", "set-password", "nadie"], "segunda clave\n");
+    assert!(!ok);
+    assert!(err.contains("no user called 'nadie'"), "{err}");
+    let (ok, out, err) = run_with_input(
+        &data,
+        &["user", "set-password", "ana", "--password-stdin"],
+        "segunda clave\r\n",
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "Set the password of user 'ana'.");
+
+    let (old, new) = with_catalog(&data, async |c| {
+        (
+            c.verify_password("ana", "primera clave")
+                .await
+                .unwrap()
+                .is_some(),
+            c.verify_password("ana", "segunda clave").await.unwrap(),
+        )
+    });
+    assert!(!old, "the old password no longer works");
+    let ana = new.expect("the new one does, without its line ending");
+    assert!(ana.sysadmin);
+}
+
+#[test]
+fn org_add_member_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    // An organization, made the way an administrator would: by importing into it.
+    let file = dir.path().join("t.csv");
+    std::fs::write(&file, "a,b\n1,2\n").unwrap();
+    run_ok(
+        &data,
+        &[
+            "import",
+            "--dataset",
+            "tabla",
+            "--organization",
+            "segeplan",
+            file.to_str().unwrap(),
+        ],
+    );
+    run_ok(&data, &["user", "add", "ana", "--email", "ana@example.gt"]);
+
+    let err = run_err(
+        &data,
+        &["org", "add-member", "nada", "ana", "--role", "editor"],
+    );
+    assert!(err.contains("no organization called 'nada'"), "{err}");
+    let err = run_err(
+        &data,
+        &["org", "add-member", "segeplan", "nadie", "--role", "editor"],
+    );
+    assert!(err.contains("no user called 'nadie'"), "{err}");
+    let err = run_err(
+        &data,
+        &["org", "add-member", "segeplan", "ana", "--role", "owner"],
+    );
+    assert!(err.contains("'owner' is not a role"), "{err}");
+
+    let out = run_ok(
+        &data,
+        &["org", "add-member", "segeplan", "ana", "--role", "member"],
+    );
+    assert_eq!(
+        out.trim(),
+        "User 'ana' is now member of organization 'segeplan'."
+    );
+    run_ok(
+        &data,
+        &["org", "add-member", "segeplan", "ana", "--role", "editor"],
+    );
+    let list = run_ok(&data, &["user", "list"]);
+    assert!(
+        list.contains("segeplan:editor") && !list.contains("segeplan:member"),
+        "{list}"
+    );
+    let members = run_ok(&data, &["org", "members", "segeplan"]);
+    assert!(
+        members
+            .lines()
+            .any(|l| l.starts_with("ana") && l.contains("editor")),
+        "{members}"
+    );
+
+    run_ok(&data, &["org", "remove-member", "segeplan", "ana"]);
+    let err = run_err(&data, &["org", "remove-member", "segeplan", "ana"]);
+    assert!(err.contains("is not a member"), "{err}");
+}

@@ -23,3 +23,5 @@ pub use model::*;
 pub use name::{validate_name, NameError};
 pub use schema::{Column, ColumnStats, ColumnType, TopValue};
 pub use version::{IngestJob, IngestedTable, JobState, ResourceVersion, VersionStatus};
+pub mod account;
+pub use account::{Account, AccountState, ApiToken, Permissions, Role};

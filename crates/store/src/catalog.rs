@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_versions.sql"),
     ),
     (3, "search", include_str!("../migrations/0003_search.sql")),
+    (
+        4,
+        "accounts",
+        include_str!("../migrations/0004_accounts.sql"),
+    ),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

@@ -4,6 +4,7 @@ use ceiba_core::{validate_name, Category, Localized};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::changes::mark_all_changed;
 use crate::organizations::{WithCount, PUBLIC_DATASET};
 use crate::sql::uuid;
 use crate::time::{from_db, to_db};
@@ -50,6 +51,47 @@ impl Catalog {
         .execute(&self.pool)
         .await
         .map_err(|e| StoreError::from_insert("category", &cat.name, e))?;
+        Ok(())
+    }
+
+    /// Changes a category's name, titles, descriptions and icon (found by id), and marks
+    /// every dataset in it changed so that the search index learns the new name and title.
+    pub async fn update_category(&self, cat: &Category) -> Result<()> {
+        validate_name(&cat.name).map_err(|e| StoreError::Invalid {
+            field: "name",
+            message: e.to_string(),
+        })?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE category SET name = $2, title_es = $3, title_en = $4, description_es = $5, \
+             description_en = $6, icon = $7 WHERE id = $1",
+        )
+        .bind(cat.id.to_string())
+        .bind(&cat.name)
+        .bind(&cat.title.es)
+        .bind(cat.title.en.as_deref())
+        .bind(&cat.description.es)
+        .bind(cat.description.en.as_deref())
+        .bind(cat.icon.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_insert("category", &cat.name, e))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                kind: "category",
+                key: cat.id.to_string(),
+            });
+        }
+        let rows = sqlx::query("SELECT dataset_id FROM dataset_category WHERE category_id = $1")
+            .bind(cat.id.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+        let ids = rows
+            .iter()
+            .map(|r| uuid(r, "dataset_id"))
+            .collect::<Result<Vec<_>>>()?;
+        mark_all_changed(&mut tx, &ids).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -49,6 +49,25 @@ pub(crate) async fn mark_changed(tx: &mut Transaction<'_, Any>, id: Uuid) -> Res
     Ok(true)
 }
 
+/// Stamps every dataset in `ids` with a change number of its own (see `mark_changed`),
+/// for a write that changes what all of them show (a publisher's or category's title).
+/// Locks all their rows, in id order, before it takes the counter.
+pub(crate) async fn mark_all_changed(tx: &mut Transaction<'_, Any>, ids: &[Uuid]) -> Result<()> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in &ids {
+        sqlx::query("UPDATE dataset SET change_seq = change_seq WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for id in ids {
+        mark_changed(tx, id).await?;
+    }
+    Ok(())
+}
+
 impl Catalog {
     async fn counter(&self, name: &str) -> Result<i64> {
         let row = sqlx::query("SELECT value FROM catalog_counter WHERE name = $1")

@@ -248,6 +248,28 @@ impl Catalog {
         Ok(())
     }
 
+    /// Deletes a dataset as CKAN's `package_delete` does: its state becomes `deleted` (it
+    /// keeps its id, name and resources, and leaves listings, search and public pages),
+    /// and its `modified` time is now. Deleting a deleted dataset is no error.
+    pub async fn delete_dataset(&self, id: Uuid) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("UPDATE dataset SET state = $2, modified = $3 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(DatasetState::Deleted.as_str())
+            .bind(to_db(crate::now()))
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                kind: "dataset",
+                key: id.to_string(),
+            });
+        }
+        mark_changed(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     // Checked before writing so that both databases give the same, named error rather
     // than each its own foreign-key violation.
     async fn ensure_organization(&self, tx: &mut Transaction<'_, Any>, id: Uuid) -> Result<()> {

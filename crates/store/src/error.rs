@@ -20,6 +20,9 @@ pub enum StoreError {
     Files(#[from] object_store::Error),
     #[error("stored value in {column} is not valid: {value:?}")]
     Corrupt { column: &'static str, value: String },
+    /// Password hashing or the system's random numbers failed.
+    #[error("cryptography: {0}")]
+    Crypto(String),
 }
 
 impl StoreError {

@@ -5,6 +5,7 @@
 //! portable SQL run through sqlx's `Any` driver with `$N` placeholders (which both
 //! SQLite and PostgreSQL accept).
 
+mod accounts;
 mod catalog;
 mod categories;
 mod changes;
@@ -17,6 +18,7 @@ mod sql;
 mod time;
 mod versions;
 
+pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
 pub use catalog::Catalog;
 pub use datasets::{DatasetFilter, DatasetSort, Page};
 pub use error::StoreError;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::changes::mark_all_changed;
 use crate::sql::uuid;
 use crate::time::{from_db, to_db};
 use crate::{Catalog, Result, StoreError};
@@ -68,6 +69,51 @@ impl Catalog {
         .execute(&self.pool)
         .await
         .map_err(|e| StoreError::from_insert("organization", &org.name, e))?;
+        Ok(())
+    }
+
+    /// Changes an organization's name, titles, descriptions, image, email and website
+    /// (found by id), and marks every one of its datasets changed so that the search
+    /// index learns the new name and title.
+    pub async fn update_organization(&self, org: &Organization) -> Result<()> {
+        validate_name(&org.name).map_err(|e| StoreError::Invalid {
+            field: "name",
+            message: e.to_string(),
+        })?;
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE organization SET name = $2, title_es = $3, title_en = $4, \
+             description_es = $5, description_en = $6, image_url = $7, email = $8, \
+             website = $9 WHERE id = $1",
+        )
+        .bind(org.id.to_string())
+        .bind(&org.name)
+        .bind(&org.title.es)
+        .bind(org.title.en.as_deref())
+        .bind(&org.description.es)
+        .bind(org.description.en.as_deref())
+        .bind(org.image_url.as_deref())
+        .bind(org.email.as_deref())
+        .bind(org.website.as_deref())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_insert("organization", &org.name, e))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                kind: "organization",
+                key: org.id.to_string(),
+            });
+        }
+        let rows = sqlx::query("SELECT id FROM dataset WHERE organization_id = $1")
+            .bind(org.id.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+        let ids = rows
+            .iter()
+            .map(|r| uuid(r, "id"))
+            .collect::<Result<Vec<_>>>()?;
+        mark_all_changed(&mut tx, &ids).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -103,6 +103,92 @@ impl Catalog {
         })
     }
 
+    /// Changes what a resource says of itself: name, description, format, media type,
+    /// link URL and position (its `modified` time as given). Its file and versions change
+    /// only through new versions; it cannot move to another dataset.
+    pub async fn update_resource(&self, r: &Resource) -> Result<()> {
+        if r.name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name",
+                message: "must not be empty".into(),
+            });
+        }
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT dataset_id, storage_key FROM resource WHERE id = $1")
+            .bind(r.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound {
+                kind: "resource",
+                key: r.id.to_string(),
+            });
+        };
+        if uuid(&row, "dataset_id")? != r.dataset_id {
+            return Err(StoreError::Invalid {
+                field: "package_id",
+                message: "a resource cannot move to another dataset".into(),
+            });
+        }
+        let storage_key: Option<String> = row.try_get("storage_key")?;
+        if r.url.is_none() && storage_key.is_none() {
+            return Err(StoreError::Invalid {
+                field: "url",
+                message: "a resource needs an uploaded file or a URL".into(),
+            });
+        }
+        sqlx::query(
+            "UPDATE resource SET name = $2, description = $3, format = $4, media_type = $5, \
+             url = $6, position = $7, modified = $8 WHERE id = $1",
+        )
+        .bind(r.id.to_string())
+        .bind(&r.name)
+        .bind(&r.description)
+        .bind(&r.format)
+        .bind(r.media_type.as_deref())
+        .bind(r.url.as_deref())
+        .bind(r.position)
+        .bind(to_db(r.modified))
+        .execute(&mut *tx)
+        .await?;
+        mark_changed(&mut tx, r.dataset_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a resource with its versions, their tables and ingestion jobs, all at once,
+    /// and returns what it was. The files in the object store are left where they are.
+    /// (An ingestion still running for it fails when it tries to record its tables.)
+    pub async fn delete_resource(&self, id: uuid::Uuid) -> Result<Resource> {
+        let id = id.to_string();
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM resource WHERE id = $1"))
+            .bind(&id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound {
+                kind: "resource",
+                key: id,
+            });
+        };
+        let resource = from_row(&row)?;
+        // Children first, explicitly: not every SQLite connection enforces cascades.
+        for sql in [
+            "DELETE FROM ingest_table WHERE version_id IN \
+             (SELECT id FROM resource_version WHERE resource_id = $1)",
+            "DELETE FROM ingest_job WHERE version_id IN \
+             (SELECT id FROM resource_version WHERE resource_id = $1)",
+            "DELETE FROM resource_version WHERE resource_id = $1",
+            "DELETE FROM resource WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(&id).execute(&mut *tx).await?;
+        }
+        mark_changed(&mut tx, resource.dataset_id).await?;
+        tx.commit().await?;
+        Ok(resource)
+    }
+
     pub async fn resource(&self, id: &str) -> Result<Option<Resource>> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM resource WHERE id = $1"))
             .bind(id)

@@ -5,10 +5,12 @@
 //! error object with its `__type` and HTTP status, the bare JSON string of an unknown
 //! action, parameters by query string, JSON, form or multipart, dates without a zone.
 
+mod auth;
 mod datastore;
 pub(crate) mod dicts;
 mod params;
 mod reads;
+mod writes;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
@@ -48,6 +50,22 @@ pub fn cors() -> tower_http::cors::CorsLayer {
         ])
         .max_age(std::time::Duration::from_secs(86_400))
 }
+
+/// Actions that change the catalog: POST only.
+const WRITES: [&str; 12] = [
+    "package_create",
+    "package_update",
+    "package_patch",
+    "package_delete",
+    "resource_create",
+    "resource_update",
+    "resource_patch",
+    "resource_delete",
+    "organization_create",
+    "group_create",
+    "organization_member_create",
+    "member_create",
+];
 
 async fn version() -> Response {
     Json(json!({ "version": 3 })).into_response()
@@ -104,6 +122,8 @@ pub struct Call<'a> {
     pub params: Params,
     /// The portal's address, for absolute URLs (`http://host`).
     pub site: String,
+    pub caller: auth::Caller,
+    /// What the caller may see (from `caller`).
     pub viewer: ceiba_search::Viewer,
 }
 
@@ -139,11 +159,23 @@ async fn action(
         Ok(p) => p,
         Err(e) => return error_response(&help, e),
     };
+    let caller = match auth::caller(&state, &headers).await {
+        Ok(c) => c,
+        Err(e) => return error_response(&help, e),
+    };
+    let writes = method == Method::POST && WRITES.contains(&name.as_str());
+    if WRITES.contains(&name.as_str()) && !writes {
+        return error_response(
+            &help,
+            CkanError::BadRequest(format!("{name} needs a POST request")),
+        );
+    }
     let call = Call {
         state: &state,
         params,
         site,
-        viewer: ceiba_search::Viewer::Anonymous,
+        viewer: caller.viewer(),
+        caller,
     };
     let result = match name.as_str() {
         "status_show" => reads::status_show(&call).await,
@@ -162,6 +194,18 @@ async fn action(
         "tag_list" => reads::tag_list(&call).await,
         "license_list" => Ok(reads::license_list()),
         "datastore_search" => datastore::search(&call).await,
+        "package_create" => writes::package_create(&call).await,
+        "package_update" => writes::package_update(&call, false).await,
+        "package_patch" => writes::package_update(&call, true).await,
+        "package_delete" => writes::package_delete(&call).await,
+        "resource_create" => writes::resource_create(&call).await,
+        "resource_update" => writes::resource_update(&call, false).await,
+        "resource_patch" => writes::resource_update(&call, true).await,
+        "resource_delete" => writes::resource_delete(&call).await,
+        "organization_create" => writes::organization_create(&call).await,
+        "group_create" => writes::group_create(&call).await,
+        "organization_member_create" => writes::organization_member_create(&call).await,
+        "member_create" => writes::member_create(&call).await,
         _ => {
             return (
                 StatusCode::BAD_REQUEST,

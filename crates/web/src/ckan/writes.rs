@@ -1,0 +1,696 @@
+//! The write actions. Every one checks the caller's rights first and writes through the
+//! catalog in one transaction, so a refused or failed write changes nothing.
+
+use std::collections::BTreeMap;
+
+use ceiba_core::{
+    format_from_filename, media_type_for_format, Category, Contact, Dataset, DatasetState,
+    Frequency, Licence, Localized, Organization, Resource, Role, Temporal,
+};
+use ceiba_store::now;
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use super::dicts::{self, Related};
+use super::{Call, CkanError};
+
+fn invalid(field: &str, message: impl Into<String>) -> CkanError {
+    CkanError::validation(field, message)
+}
+
+/// Maps catalog errors to CKAN's, naming the field.
+fn store(e: ceiba_store::StoreError) -> CkanError {
+    match e {
+        ceiba_store::StoreError::NameTaken { .. } => invalid("name", "That URL is already in use."),
+        e => e.into(),
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn bool_of(field: &str, v: &Value) -> Result<bool, CkanError> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        v => match text(v).map(|s| s.to_ascii_lowercase()).as_deref() {
+            Some("true" | "1" | "yes" | "on" | "t") => Ok(true),
+            Some("false" | "0" | "no" | "off" | "f" | "") => Ok(false),
+            _ => Err(invalid(field, "Invalid boolean")),
+        },
+    }
+}
+
+/// A list of names from CKAN's shapes: `[{"name": "a"}]`, `["a"]`, or `"a,b"`.
+fn names(field: &str, v: &Value) -> Result<Vec<String>, CkanError> {
+    let items: Vec<String> = match v {
+        Value::Null => Vec::new(),
+        Value::Array(list) => list
+            .iter()
+            .map(|item| match item {
+                Value::Object(m) => m
+                    .get("name")
+                    .or_else(|| m.get("id"))
+                    .and_then(text)
+                    .ok_or_else(|| invalid(field, "Each item needs a name")),
+                other => text(other).ok_or_else(|| invalid(field, "Not a list of names")),
+            })
+            .collect::<Result<_, _>>()?,
+        Value::String(s) => s.split(',').map(|p| p.trim().to_owned()).collect(),
+        _ => return Err(invalid(field, "Not a list")),
+    };
+    Ok(items.into_iter().filter(|s| !s.is_empty()).collect())
+}
+
+fn date(field: &str, s: &str) -> Result<Option<chrono::NaiveDate>, CkanError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(s.trim().get(..10).unwrap_or(s), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| invalid(field, "Date format incorrect (YYYY-MM-DD)"))
+}
+
+async fn organization(call: &Call<'_>, id: &str, field: &str) -> Result<Organization, CkanError> {
+    call.state
+        .catalog
+        .organization(id)
+        .await?
+        .ok_or_else(|| invalid(field, "Organization does not exist"))
+}
+
+/// Sets on `d` every package field present in `m` (CKAN's names).
+async fn apply(call: &Call<'_>, d: &mut Dataset, m: &Map<String, Value>) -> Result<(), CkanError> {
+    for (key, v) in m {
+        let s = || text(v).unwrap_or_default();
+        match key.as_str() {
+            "name" => {
+                let name = s();
+                ceiba_core::validate_name(&name).map_err(|e| invalid("name", e.to_string()))?;
+                d.name = name;
+            }
+            "title" => d.title.es = s(),
+            "notes" => d.description.es = s(),
+            "owner_org" => d.organization_id = organization(call, &s(), "owner_org").await?.id,
+            "license_id" => {
+                let id = s();
+                d.licence_id = Licence::find(&id)
+                    .map(|l| l.id.to_owned())
+                    .ok_or_else(|| invalid("license_id", format!("License not found: {id}")))?;
+            }
+            "private" => d.private = bool_of("private", v)?,
+            "state" => {
+                d.state = match s().as_str() {
+                    "active" => DatasetState::Active,
+                    "draft" => DatasetState::Draft,
+                    other => return Err(invalid("state", format!("Invalid state: {other}"))),
+                }
+            }
+            "tags" => d.tags = names("tags", v)?,
+            "tag_string" => d.tags = names("tag_string", v)?,
+            "groups" => {
+                let mut cats = Vec::new();
+                for g in names("groups", v)? {
+                    let c = call.state.catalog.category(&g).await?.ok_or_else(|| {
+                        invalid(
+                            "groups",
+                            format!("That group name or ID does not exist: {g}"),
+                        )
+                    })?;
+                    cats.push(c.name);
+                }
+                d.categories = cats;
+            }
+            "url" => d.source_url = Some(s()).filter(|u| !u.is_empty()),
+            "version" => d.version = Some(s()).filter(|u| !u.is_empty()),
+            "maintainer" => d.contact.name = Some(s()).filter(|u| !u.is_empty()),
+            "maintainer_email" => d.contact.email = Some(s()).filter(|u| !u.is_empty()),
+            "extras" => {
+                let Value::Array(list) = v else {
+                    return Err(invalid("extras", "Not a list of {key, value}"));
+                };
+                d.extras = BTreeMap::new();
+                for item in list {
+                    let key = item.get("key").and_then(text).unwrap_or_default();
+                    let value = item.get("value").and_then(text).unwrap_or_default();
+                    if key.is_empty() {
+                        return Err(invalid("extras", "Each extra needs a key"));
+                    }
+                    apply_extra(d, &key, &value)?;
+                }
+            }
+            // Ceiba's fields, also accepted at the top level.
+            "title_en" | "notes_en" | "temporal_start" | "temporal_end" | "frequency"
+            | "spatial_uri" => apply_extra(d, key, &s())?,
+            "author" | "author_email" => {
+                if !s().is_empty() {
+                    d.extras.insert(key.clone(), s());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// An extra: Ceiba's own fields by the names `package_show` writes them, others kept.
+fn apply_extra(d: &mut Dataset, key: &str, value: &str) -> Result<(), CkanError> {
+    let some = || Some(value.to_owned()).filter(|v| !v.is_empty());
+    match key {
+        "title_en" => d.title.en = some(),
+        "notes_en" => d.description.en = some(),
+        "temporal_start" => d.temporal.start = date(key, value)?,
+        "temporal_end" => d.temporal.end = date(key, value)?,
+        "frequency" => {
+            d.frequency = match some() {
+                None => None,
+                Some(f) => Some(
+                    Frequency::parse(&f)
+                        .ok_or_else(|| invalid("frequency", format!("Unknown frequency: {f}")))?,
+                ),
+            }
+        }
+        "spatial_uri" => {
+            d.spatial = value
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        }
+        _ => {
+            d.extras.insert(key.to_owned(), value.to_owned());
+        }
+    }
+    Ok(())
+}
+
+fn empty_dataset(id: Uuid, org: Uuid) -> Dataset {
+    let t = now();
+    Dataset {
+        id,
+        name: String::new(),
+        title: Localized::default(),
+        description: Localized::default(),
+        organization_id: org,
+        categories: Vec::new(),
+        tags: Vec::new(),
+        licence_id: "notspecified".into(),
+        temporal: Temporal::default(),
+        spatial: Vec::new(),
+        frequency: None,
+        contact: Contact::default(),
+        source_url: None,
+        version: None,
+        state: DatasetState::Active,
+        private: false,
+        featured: false,
+        created: t,
+        modified: t,
+        extras: BTreeMap::new(),
+    }
+}
+
+async fn package_dict(call: &Call<'_>, id: Uuid) -> Result<Value, CkanError> {
+    let d = call
+        .state
+        .catalog
+        .dataset(&id.to_string())
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
+    let rel = Related::load(&call.state.catalog, std::slice::from_ref(&d)).await?;
+    Ok(dicts::package(&d, &rel, &call.site))
+}
+
+fn may_edit(call: &Call<'_>, action: &str, org: Uuid) -> Result<(), CkanError> {
+    let account = call.caller.require(action)?;
+    if call.caller.perms.can_edit(org) {
+        Ok(())
+    } else {
+        Err(CkanError::Authorization(format!(
+            "User {} not authorized to edit datasets of this organization",
+            account.name
+        )))
+    }
+}
+
+pub async fn package_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("package_create")?;
+    let m = call.params.map();
+    let owner = m
+        .get("owner_org")
+        .and_then(text)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| CkanError::missing("owner_org"))?;
+    let org = organization(call, &owner, "owner_org").await?;
+    may_edit(call, "package_create", org.id)?;
+    if m.get("name").and_then(text).is_none_or(|n| n.is_empty()) {
+        return Err(CkanError::missing("name"));
+    }
+    let mut d = empty_dataset(Uuid::new_v4(), org.id);
+    apply(call, &mut d, m).await?;
+    if d.title.es.trim().is_empty() {
+        d.title.es = d.name.clone();
+    }
+    let links = link_resources(d.id, m.get("resources"))?;
+    call.state.catalog.create_dataset(&d).await.map_err(store)?;
+    for r in &links {
+        call.state.catalog.create_resource(r).await.map_err(store)?;
+    }
+    package_dict(call, d.id).await
+}
+
+/// Resources given inline with a package: links (files come through `resource_create`).
+fn link_resources(dataset: Uuid, v: Option<&Value>) -> Result<Vec<Resource>, CkanError> {
+    let Some(Value::Array(list)) = v else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let Value::Object(m) = item else {
+            return Err(invalid("resources", "Each resource must be an object"));
+        };
+        let mut r = new_resource(dataset, i as i64);
+        set_resource_fields(&mut r, m)?;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn new_resource(dataset: Uuid, position: i64) -> Resource {
+    let t = now();
+    Resource {
+        id: Uuid::new_v4(),
+        dataset_id: dataset,
+        name: String::new(),
+        description: String::new(),
+        format: String::new(),
+        media_type: None,
+        size: None,
+        sha256: None,
+        original_filename: None,
+        url: None,
+        storage_key: None,
+        position,
+        current_version_id: None,
+        created: t,
+        modified: t,
+    }
+}
+
+fn set_resource_fields(r: &mut Resource, m: &Map<String, Value>) -> Result<(), CkanError> {
+    for (key, v) in m {
+        let s = text(v).unwrap_or_default();
+        match key.as_str() {
+            "name" => r.name = s,
+            "description" => r.description = s,
+            "format" => r.format = s.to_uppercase(),
+            "mimetype" => r.media_type = Some(s).filter(|m| !m.is_empty()),
+            "url" if !r.is_upload() || r.storage_key.is_none() => {
+                if !s.is_empty() && !(s.starts_with("http://") || s.starts_with("https://")) {
+                    return Err(invalid("url", "Must be an http(s) address"));
+                }
+                r.url = Some(s).filter(|u| !u.is_empty());
+            }
+            _ => {}
+        }
+    }
+    if r.format.is_empty() {
+        if let Some(f) = r.url.as_deref().and_then(format_from_filename) {
+            r.format = f;
+        }
+    }
+    if r.media_type.is_none() {
+        r.media_type = media_type_for_format(&r.format).map(str::to_owned);
+    }
+    if r.name.is_empty() {
+        r.name = r
+            .url
+            .as_deref()
+            .and_then(|u| u.rsplit('/').next())
+            .unwrap_or("")
+            .to_owned();
+    }
+    Ok(())
+}
+
+async fn existing(call: &Call<'_>) -> Result<Dataset, CkanError> {
+    let id = call.params.required("id")?;
+    match call.state.catalog.dataset(&id).await? {
+        Some(d) if d.state != DatasetState::Deleted => Ok(d),
+        _ => Err(CkanError::NotFound("Dataset not found".into())),
+    }
+}
+
+/// `package_update` replaces the fields (those not sent return to their defaults);
+/// `package_patch` changes only those sent. Resources are left as they are.
+pub async fn package_update(call: &Call<'_>, patch: bool) -> Result<Value, CkanError> {
+    let action = if patch {
+        "package_patch"
+    } else {
+        "package_update"
+    };
+    call.caller.require(action)?;
+    let old = existing(call).await?;
+    may_edit(call, action, old.organization_id)?;
+    let m = call.params.map();
+    let mut d = if patch {
+        old.clone()
+    } else {
+        let mut fresh = empty_dataset(old.id, old.organization_id);
+        fresh.name = old.name.clone();
+        fresh.created = old.created;
+        fresh.featured = old.featured;
+        fresh
+    };
+    let mut fields = m.clone();
+    fields.remove("id");
+    apply(call, &mut d, &fields).await?;
+    if d.organization_id != old.organization_id {
+        may_edit(call, action, d.organization_id)?;
+    }
+    if d.title.es.trim().is_empty() {
+        d.title.es = d.name.clone();
+    }
+    d.modified = now();
+    call.state.catalog.update_dataset(&d).await.map_err(store)?;
+    package_dict(call, d.id).await
+}
+
+pub async fn package_delete(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("package_delete")?;
+    let d = existing(call).await?;
+    may_edit(call, "package_delete", d.organization_id)?;
+    call.state
+        .catalog
+        .delete_dataset(d.id)
+        .await
+        .map_err(store)?;
+    Ok(Value::Null)
+}
+
+async fn resource_dict(call: &Call<'_>, id: Uuid) -> Result<Value, CkanError> {
+    let r = call
+        .state
+        .catalog
+        .resource(&id.to_string())
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
+    Ok(dicts::resource(
+        &r,
+        &call.site,
+        r.current_version_id.is_some(),
+    ))
+}
+
+pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("resource_create")?;
+    let package = call.params.required("package_id")?;
+    let d = match call.state.catalog.dataset(&package).await? {
+        Some(d) if d.state != DatasetState::Deleted => d,
+        _ => return Err(invalid("package_id", "Not found: Dataset")),
+    };
+    may_edit(call, "resource_create", d.organization_id)?;
+    let m = call.params.map();
+    let position = call.state.catalog.resources_of(d.id).await?.len() as i64;
+    if let Some(upload) = &call.params.upload {
+        let name = m
+            .get("name")
+            .and_then(text)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| upload.filename.clone());
+        let description = m.get("description").and_then(text).unwrap_or_default();
+        let (mut r, _, _) = call
+            .state
+            .ingestor
+            .add_upload(
+                &d,
+                &name,
+                &description,
+                &upload.path,
+                &upload.filename,
+                &Default::default(),
+            )
+            .await
+            .map_err(|e| invalid("upload", e.to_string()))?;
+        if r.position != position {
+            r.position = position;
+            call.state
+                .catalog
+                .update_resource(&r)
+                .await
+                .map_err(store)?;
+        }
+        return resource_dict(call, r.id).await;
+    }
+    let mut r = new_resource(d.id, position);
+    set_resource_fields(&mut r, m)?;
+    if r.url.is_none() {
+        return Err(invalid("url", "Missing value: give a url or an upload"));
+    }
+    call.state
+        .catalog
+        .create_resource(&r)
+        .await
+        .map_err(store)?;
+    resource_dict(call, r.id).await
+}
+
+async fn editable_resource(
+    call: &Call<'_>,
+    action: &str,
+) -> Result<(Resource, Dataset), CkanError> {
+    call.caller.require(action)?;
+    let id = call.params.required("id")?;
+    let r = call
+        .state
+        .catalog
+        .resource(&id)
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
+    let d = call
+        .state
+        .catalog
+        .dataset(&r.dataset_id.to_string())
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
+    may_edit(call, action, d.organization_id)?;
+    Ok((r, d))
+}
+
+/// `resource_update` and `resource_patch`; a new upload becomes a new version (the
+/// current one keeps serving until it is ingested).
+pub async fn resource_update(call: &Call<'_>, patch: bool) -> Result<Value, CkanError> {
+    let action = if patch {
+        "resource_patch"
+    } else {
+        "resource_update"
+    };
+    let (old, _) = editable_resource(call, action).await?;
+    let mut r = old.clone();
+    if !patch {
+        r.name = String::new();
+        r.description = String::new();
+        if !r.is_upload() {
+            r.format = String::new();
+        }
+    }
+    let mut fields = call.params.map().clone();
+    fields.remove("id");
+    fields.remove("package_id");
+    set_resource_fields(&mut r, &fields)?;
+    if r.name.is_empty() {
+        r.name = old.name.clone();
+    }
+    r.modified = now();
+    if let Some(upload) = &call.params.upload {
+        call.state
+            .ingestor
+            .upload_version(&r, &upload.path, &upload.filename, &Default::default())
+            .await
+            .map_err(|e| invalid("upload", e.to_string()))?;
+    }
+    call.state
+        .catalog
+        .update_resource(&r)
+        .await
+        .map_err(store)?;
+    resource_dict(call, r.id).await
+}
+
+pub async fn resource_delete(call: &Call<'_>) -> Result<Value, CkanError> {
+    let (r, _) = editable_resource(call, "resource_delete").await?;
+    call.state
+        .catalog
+        .delete_resource(r.id)
+        .await
+        .map_err(store)?;
+    Ok(Value::Null)
+}
+
+fn require_sysadmin(call: &Call<'_>, action: &str) -> Result<(), CkanError> {
+    let account = call.caller.require(action)?;
+    if call.caller.perms.is_sysadmin() {
+        Ok(())
+    } else {
+        Err(CkanError::Authorization(format!(
+            "User {} not authorized to {action}",
+            account.name
+        )))
+    }
+}
+
+fn name_and_titles(
+    call: &Call<'_>,
+) -> Result<(String, Localized, Localized, Option<String>), CkanError> {
+    let p = &call.params;
+    let name = p.required("name")?;
+    ceiba_core::validate_name(&name).map_err(|e| invalid("name", e.to_string()))?;
+    let title = Localized::new(
+        p.str("title").unwrap_or_else(|| name.clone()),
+        p.str("title_en").unwrap_or_default(),
+    );
+    let description = Localized::new(
+        p.str("description").unwrap_or_default(),
+        p.str("description_en").unwrap_or_default(),
+    );
+    Ok((name, title, description, p.str("image_url")))
+}
+
+pub async fn organization_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    require_sysadmin(call, "organization_create")?;
+    let (name, title, description, image_url) = name_and_titles(call)?;
+    let org = Organization {
+        id: Uuid::new_v4(),
+        name,
+        title,
+        description,
+        image_url,
+        email: call.params.str("email"),
+        website: call.params.str("url"),
+        created: now(),
+    };
+    let c = &call.state.catalog;
+    c.create_organization(&org).await.map_err(|e| match e {
+        ceiba_store::StoreError::NameTaken { .. } => {
+            invalid("name", "Group name already exists in database")
+        }
+        e => e.into(),
+    })?;
+    if let Some(account) = &call.caller.account {
+        c.set_membership(account.id, org.id, Role::Admin).await?;
+    }
+    let mut v = dicts::organization(&org, &call.site, "organization");
+    v["package_count"] = json!(0);
+    Ok(v)
+}
+
+pub async fn group_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    require_sysadmin(call, "group_create")?;
+    let (name, title, description, image_url) = name_and_titles(call)?;
+    let cat = Category {
+        id: Uuid::new_v4(),
+        name,
+        title,
+        description,
+        icon: image_url,
+        created: now(),
+    };
+    call.state
+        .catalog
+        .create_category(&cat)
+        .await
+        .map_err(|e| match e {
+            ceiba_store::StoreError::NameTaken { .. } => {
+                invalid("name", "Group name already exists in database")
+            }
+            e => e.into(),
+        })?;
+    let mut v = dicts::group(&cat, &call.site);
+    v["package_count"] = json!(0);
+    Ok(v)
+}
+
+pub async fn organization_member_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    let account = call.caller.require("organization_member_create")?;
+    let p = &call.params;
+    let org_id = p.required("id")?;
+    let org = call
+        .state
+        .catalog
+        .organization(&org_id)
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Organization not found".into()))?;
+    if !call.caller.perms.can_admin(org.id) {
+        return Err(CkanError::Authorization(format!(
+            "User {} not authorized to edit organization {}",
+            account.name, org.name
+        )));
+    }
+    let username = p.required("username")?;
+    let role_name = p.required("role")?;
+    let role = Role::parse(&role_name)
+        .ok_or_else(|| invalid("role", format!("Role {role_name} does not exist")))?;
+    let user = call
+        .state
+        .catalog
+        .account(&username)
+        .await?
+        .ok_or_else(|| CkanError::NotFound(format!("User {username} not found")))?;
+    call.state
+        .catalog
+        .set_membership(user.id, org.id, role)
+        .await?;
+    Ok(json!({
+        "id": Uuid::new_v5(&org.id, user.id.as_bytes()),
+        "table_name": "user",
+        "table_id": user.id,
+        "group_id": org.id,
+        "capacity": role.as_str(),
+        "state": "active",
+    }))
+}
+
+/// Adds a dataset to a category (CKAN group): `id` (group), `object` (dataset),
+/// `object_type` (`package`), `capacity`.
+pub async fn member_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("member_create")?;
+    let p = &call.params;
+    let group = p.required("id")?;
+    let object = p.required("object")?;
+    let object_type = p.required("object_type")?;
+    if object_type != "package" {
+        return Err(invalid(
+            "object_type",
+            "Only datasets (object_type \"package\") can be added to groups here",
+        ));
+    }
+    let cat = call
+        .state
+        .catalog
+        .category(&group)
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Group not found".into()))?;
+    let mut d = match call.state.catalog.dataset(&object).await? {
+        Some(d) if d.state != DatasetState::Deleted => d,
+        _ => return Err(CkanError::NotFound("Dataset not found".into())),
+    };
+    may_edit(call, "member_create", d.organization_id)?;
+    if !d.categories.contains(&cat.name) {
+        d.categories.push(cat.name.clone());
+        d.modified = now();
+        call.state.catalog.update_dataset(&d).await.map_err(store)?;
+    }
+    Ok(json!({
+        "id": Uuid::new_v5(&cat.id, d.id.as_bytes()),
+        "table_name": "package",
+        "table_id": d.id,
+        "group_id": cat.id,
+        "capacity": p.str("capacity").unwrap_or_else(|| "public".into()),
+        "state": "active",
+    }))
+}

@@ -1,0 +1,463 @@
+//! Writes through CKAN's Action API: tokens, roles, validation, uploads through ingestion,
+//! and failed writes that change nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use ceiba_core::{Account, AccountState, Organization, Role};
+use common::{fixture, Portal};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+struct Tokens {
+    admin: String,
+    editor: String,
+    outsider: String,
+}
+
+async fn user(p: &Portal, name: &str, sysadmin: bool) -> (Account, String) {
+    let a = Account {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        email: format!("{name}@example.gt"),
+        fullname: name.into(),
+        sysadmin,
+        state: AccountState::Active,
+        created: ceiba_store::now(),
+    };
+    p.catalog.create_account(&a, None).await.unwrap();
+    let (_, secret) = p.catalog.create_token(a.id, "tests", None).await.unwrap();
+    (a, secret)
+}
+
+async fn portal() -> (Portal, Tokens) {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let (_, admin) = user(&p, "admin", true).await;
+    let (editor, editor_token) = user(&p, "editora", false).await;
+    let (outsider, outsider_token) = user(&p, "ajena", false).await;
+    let segeplan = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    p.catalog
+        .set_membership(editor.id, segeplan.id, Role::Editor)
+        .await
+        .unwrap();
+    let other = Organization {
+        id: Uuid::new_v4(),
+        name: "minfin".into(),
+        title: ceiba_core::Localized::es("Ministerio de Finanzas"),
+        ..segeplan
+    };
+    p.catalog.create_organization(&other).await.unwrap();
+    p.catalog
+        .set_membership(outsider.id, other.id, Role::Admin)
+        .await
+        .unwrap();
+    (
+        p,
+        Tokens {
+            admin,
+            editor: editor_token,
+            outsider: outsider_token,
+        },
+    )
+}
+
+async fn post(p: &Portal, action: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+    let mut req = Request::post(format!("/api/3/action/{action}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, t);
+    }
+    let got = p
+        .request(req.body(Body::from(body.to_string())).unwrap())
+        .await;
+    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
+    (got.status, v)
+}
+
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "ceiba-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn writes_need_a_valid_token_and_the_right_role() {
+    let (p, t) = portal().await;
+    let new = json!({ "name": "matricula-2024", "title": "Matrícula escolar 2024", "owner_org": "segeplan" });
+    for token in [None, Some("not-a-token"), Some(t.outsider.as_str())] {
+        let (status, v) = post(&p, "package_create", token, new.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{token:?}");
+        assert_eq!(v["error"]["__type"], "Authorization Error");
+    }
+    assert!(p.catalog.dataset("matricula-2024").await.unwrap().is_none());
+    // The raw token (as CKAN sends it) and Bearer both work.
+    let (status, v) = post(&p, "package_create", Some(&t.editor), new.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["organization"]["name"], "segeplan");
+    let (status, _) = post(
+        &p,
+        "package_patch",
+        Some(&format!("Bearer {}", t.editor)),
+        json!({ "id": "matricula-2024", "notes": "Estudiantes inscritos." }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Another organization's admin may not touch it.
+    let (status, _) = post(
+        &p,
+        "package_delete",
+        Some(&t.outsider),
+        json!({ "id": "matricula-2024" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Writes by GET are refused.
+    let got = p
+        .get("/api/3/action/package_delete?id=matricula-2024")
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+    let (status, _) = post(
+        &p,
+        "package_delete",
+        Some(&t.admin),
+        json!({ "id": "matricula-2024" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(&p, "package_show", None, json!({ "id": "matricula-2024" })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn validation_errors_name_the_field_and_change_nothing() {
+    let (p, t) = portal().await;
+    let cases = [
+        (
+            json!({ "name": "Con Mayúsculas", "owner_org": "segeplan" }),
+            "name",
+        ),
+        (
+            json!({ "name": "nbi-municipal", "owner_org": "segeplan" }),
+            "name",
+        ),
+        (
+            json!({ "name": "x-1", "owner_org": "no-existe" }),
+            "owner_org",
+        ),
+        (
+            json!({ "name": "x-2", "owner_org": "segeplan", "license_id": "inventada" }),
+            "license_id",
+        ),
+        (
+            json!({ "name": "x-3", "owner_org": "segeplan", "groups": [{"name": "no-existe"}] }),
+            "groups",
+        ),
+        (
+            json!({ "name": "x-4", "owner_org": "segeplan", "extras": [{"key": "temporal_start", "value": "ayer"}] }),
+            "temporal_start",
+        ),
+        (json!({ "owner_org": "segeplan" }), "name"),
+    ];
+    for (body, field) in cases {
+        let (status, v) = post(&p, "package_create", Some(&t.editor), body.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}: {v}");
+        assert_eq!(v["error"]["__type"], "Validation Error");
+        assert!(v["error"][field].is_array(), "{body}: {v}");
+    }
+    let (_, v) = post(&p, "package_list", None, json!({})).await;
+    assert_eq!(v["result"], json!(["nbi-municipal", "ranking-municipal"]));
+    let got = p
+        .request(
+            Request::post("/api/3/action/package_create")
+                .header(header::AUTHORIZATION, &t.editor)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"name\": "))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_package_round_trips_through_create_show_update() {
+    let (p, t) = portal().await;
+    let body = json!({
+        "name": "inversion-2024",
+        "title": "Proyectos de inversión 2024",
+        "notes": "Proyectos del **SNIP**.",
+        "owner_org": "segeplan",
+        "license_id": "cc-by-4.0",
+        "private": false,
+        "tags": [{"name": "inversión"}, {"name": "snip"}],
+        "groups": [{"name": "pobreza"}],
+        "extras": [
+            {"key": "temporal_start", "value": "2024-01-01"},
+            {"key": "frequency", "value": "ANNUAL"},
+            {"key": "fuente", "value": "SNIP"}
+        ],
+        "resources": [{"url": "https://snip.example/proyectos.csv", "name": "Proyectos"}],
+        "maintainer": "Unidad de datos",
+        "url": "https://snip.example"
+    });
+    let (status, v) = post(&p, "package_create", Some(&t.editor), body).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let r = &v["result"];
+    assert_eq!(r["license_id"], "CC-BY-4.0");
+    assert_eq!(r["num_tags"], 2);
+    assert_eq!(r["groups"][0]["name"], "pobreza");
+    assert_eq!(r["resources"][0]["format"], "CSV");
+    assert_eq!(
+        r["resources"][0]["url"],
+        "https://snip.example/proyectos.csv"
+    );
+    assert!(r["extras"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"key": "fuente", "value": "SNIP"})));
+    assert!(r["extras"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"key": "frequency", "value": "ANNUAL"})));
+    // Searchable at once (the test portal catches up before each request).
+    let got = p.get("/api/3/action/package_search?q=inversion+snip").await;
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(v["result"]["results"][0]["name"], "inversion-2024");
+    // update replaces: the tags not sent are gone; patch keeps them.
+    let (_, v) = post(
+        &p,
+        "package_update",
+        Some(&t.editor),
+        json!({"id": "inversion-2024", "title": "Inversión 2024"}),
+    )
+    .await;
+    assert_eq!(v["result"]["num_tags"], 0);
+    assert_eq!(
+        v["result"]["num_resources"], 1,
+        "resources are left as they are"
+    );
+    let (_, v) = post(
+        &p,
+        "package_patch",
+        Some(&t.editor),
+        json!({"id": "inversion-2024", "tags": [{"name": "snip"}]}),
+    )
+    .await;
+    assert_eq!(v["result"]["title"], "Inversión 2024");
+    assert_eq!(v["result"]["num_tags"], 1);
+    // Into another category, through member_create.
+    let (status, _) = post(
+        &p,
+        "group_create",
+        Some(&t.admin),
+        json!({"name": "economia", "title": "Economía"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v) = post(&p, "member_create", Some(&t.editor), json!({"id": "economia", "object": "inversion-2024", "object_type": "package", "capacity": "public"})).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, v) = post(&p, "package_show", None, json!({"id": "inversion-2024"})).await;
+    // package_update dropped "pobreza" (not sent); member_create added "economia".
+    assert_eq!(v["result"]["groups"][0]["name"], "economia");
+}
+
+#[tokio::test]
+async fn an_uploaded_resource_goes_through_ingestion_to_the_datastore() {
+    let (p, t) = portal().await;
+    let csv =
+        "c\u{f3}digo;municipio;hogares\r\n0101;Guatemala;250000\r\n1301;Huehuetenango;60000\r\n";
+    let latin1: Vec<u8> = csv.chars().map(|c| c as u8).collect();
+    let (ct, body) = multipart(
+        &[
+            ("package_id", "nbi-municipal"),
+            ("name", "Hogares por municipio"),
+        ],
+        ("hogares.csv", &latin1),
+    );
+    let got = p
+        .request(
+            Request::post("/api/3/action/resource_create")
+                .header(header::AUTHORIZATION, &t.editor)
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    let rid = v["result"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(v["result"]["url_type"], "upload");
+    assert_eq!(v["result"]["format"], "CSV");
+    assert_eq!(v["result"]["datastore_active"], false, "not ingested yet");
+    // The original is kept byte for byte.
+    let url = v["result"]["url"].as_str().unwrap().to_owned();
+    let path = url.split_once("://").unwrap().1;
+    let path = &path[path.find('/').unwrap()..];
+    assert_eq!(p.get(path).await.body, latin1);
+    p.ingestor.run_queue().await.unwrap();
+    let got = p
+        .get(&format!(
+            "/api/3/action/datastore_search?resource_id={rid}&sort=hogares"
+        ))
+        .await;
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(v["result"]["total"], 2, "{v}");
+    assert_eq!(v["result"]["records"][0]["código"], "1301");
+    // A second upload is a new version of the same resource.
+    let (ct, body) = multipart(
+        &[("id", &rid)],
+        ("hogares.csv", b"codigo,hogares\n0101,1\n"),
+    );
+    let got = p
+        .request(
+            Request::post("/api/3/action/resource_patch")
+                .header(header::AUTHORIZATION, &t.editor)
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    p.ingestor.run_queue().await.unwrap();
+    let got = p
+        .get(&format!("/api/3/action/datastore_search?resource_id={rid}"))
+        .await;
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(v["result"]["total"], 1);
+    // An outsider may not upload; nothing is stored.
+    let (ct, body) = multipart(&[("package_id", "nbi-municipal")], ("x.csv", b"a\n1\n"));
+    let got = p
+        .request(
+            Request::post("/api/3/action/resource_create")
+                .header(header::AUTHORIZATION, &t.outsider)
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    let (_, v) = post(&p, "package_show", None, json!({"id": "nbi-municipal"})).await;
+    assert_eq!(v["result"]["num_resources"], 2);
+    // Delete.
+    let (status, _) = post(&p, "resource_delete", Some(&t.editor), json!({"id": rid})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(&p, "resource_show", None, json!({"id": rid})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn organizations_and_members() {
+    let (p, t) = portal().await;
+    let (status, _) = post(
+        &p,
+        "organization_create",
+        Some(&t.editor),
+        json!({"name": "ine", "title": "INE"}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only sysadmins create organizations"
+    );
+    let (status, v) = post(
+        &p,
+        "organization_create",
+        Some(&t.admin),
+        json!({"name": "ine", "title": "Instituto Nacional de Estadística"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["is_organization"], true);
+    let (status, v) = post(
+        &p,
+        "organization_create",
+        Some(&t.admin),
+        json!({"name": "ine"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(v["error"]["name"].is_array());
+    // The editor of SEGEPLAN cannot add members; the admin can.
+    let body = json!({"id": "ine", "username": "editora", "role": "editor"});
+    let (status, _) = post(
+        &p,
+        "organization_member_create",
+        Some(&t.editor),
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, v) = post(&p, "organization_member_create", Some(&t.admin), body).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["capacity"], "editor");
+    // Now she may publish there.
+    let (status, _) = post(
+        &p,
+        "package_create",
+        Some(&t.editor),
+        json!({"name": "censo-2018", "owner_org": "ine"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, v) = post(
+        &p,
+        "organization_member_create",
+        Some(&t.admin),
+        json!({"id": "ine", "username": "editora", "role": "jefa"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(v["error"]["role"].is_array());
+}
+
+#[tokio::test]
+async fn private_datasets_show_to_members_with_a_token() {
+    let (p, t) = portal().await;
+    let got = p
+        .request(
+            Request::get("/api/3/action/package_show?id=inversion-secreta")
+                .header(header::AUTHORIZATION, &t.editor)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let got = p
+        .request(
+            Request::get("/api/3/action/package_search?include_private=true&q=inversion")
+                .header(header::AUTHORIZATION, &t.editor)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(v["result"]["count"], 1, "{v}");
+    let got = p
+        .request(
+            Request::get("/api/3/action/package_search?include_private=true&q=inversion")
+                .header(header::AUTHORIZATION, &t.outsider)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(v["result"]["count"], 0);
+}
