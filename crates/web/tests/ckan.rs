@@ -344,3 +344,87 @@ async fn browsers_on_other_sites_may_read() {
         .await;
     assert_eq!(got.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 }
+
+#[tokio::test]
+async fn datastore_search_sql_runs_selects_only() {
+    let (p, rid) = portal().await;
+    let sql = format!(
+        "SELECT departamento, SUM(monto) AS total FROM \"{rid}\" GROUP BY departamento ORDER BY total DESC"
+    );
+    let (status, v) = post(
+        &p,
+        "/api/3/action/datastore_search_sql",
+        &serde_json::json!({ "sql": sql }).to_string(),
+        "application/json",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["records"][0]["departamento"], "Huehuetenango");
+    assert_eq!(v["result"]["records"][0]["total"], 3300000.0);
+    assert_eq!(v["result"]["fields"][1]["type"], "numeric");
+    for (sql, status, kind) in [
+        (
+            format!("DROP TABLE \"{rid}\""),
+            StatusCode::FORBIDDEN,
+            "Authorization Error",
+        ),
+        (
+            format!("DELETE FROM \"{rid}\""),
+            StatusCode::FORBIDDEN,
+            "Authorization Error",
+        ),
+        (
+            "SELECT * FROM read_parquet('/etc/passwd')".into(),
+            StatusCode::FORBIDDEN,
+            "Authorization Error",
+        ),
+        (
+            format!("SELECT 1 FROM \"{rid}\"; DROP TABLE x"),
+            StatusCode::FORBIDDEN,
+            "Authorization Error",
+        ),
+        (
+            "SELECT * FROM \"00000000-0000-0000-0000-000000000000\"".into(),
+            StatusCode::NOT_FOUND,
+            "Not Found Error",
+        ),
+        (
+            "SELEC nonsense".into(),
+            StatusCode::CONFLICT,
+            "Validation Error",
+        ),
+        (
+            format!("SELECT nope FROM \"{rid}\""),
+            StatusCode::CONFLICT,
+            "Validation Error",
+        ),
+    ] {
+        let got = p
+            .get(&format!(
+                "/api/3/action/datastore_search_sql?sql={}",
+                sql.replace(' ', "%20")
+                    .replace('"', "%22")
+                    .replace(';', "%3B")
+                    .replace('\'', "%27")
+                    .replace('/', "%2F")
+            ))
+            .await;
+        assert_eq!(got.status, status, "{sql}: {}", got.text());
+        assert_eq!(json(&got)["error"]["__type"], kind, "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn datastore_search_sql_can_be_turned_off() {
+    let p = Portal::with_config(ceiba_web::WebConfig {
+        datastore_sql: false,
+        ..Default::default()
+    })
+    .await;
+    let (status, v) = call(&p, "/api/3/action/datastore_search_sql?sql=SELECT%201").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("turned off"));
+}

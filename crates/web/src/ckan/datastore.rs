@@ -248,3 +248,64 @@ fn delimited(rows: &[Vec<Value>], delimiter: u8) -> Result<String, CkanError> {
         .map_err(|e| CkanError::Internal(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| CkanError::Internal(e.to_string()))
 }
+
+/// `datastore_search_sql`: one SELECT over public tables named by resource id
+/// (`SELECT … FROM "<resource_id>"`), under the engine's row, time and memory bounds.
+pub async fn search_sql(call: &Call<'_>) -> Result<Value, CkanError> {
+    use ceiba_query::sql::{referenced_tables, SqlErrorKind, SqlRequest};
+    if !call.state.config.datastore_sql {
+        return Err(CkanError::Authorization(
+            "datastore_search_sql is turned off on this portal".into(),
+        ));
+    }
+    let sql = call.params.required("sql")?;
+    let to_ckan = |e: QueryError| {
+        let message = e.message(ceiba_core::Lang::En);
+        match SqlErrorKind::of(&e) {
+            SqlErrorKind::Validation => CkanError::validation("query", message),
+            SqlErrorKind::NotFound => CkanError::NotFound(message),
+            SqlErrorKind::Authorization => CkanError::Authorization(message),
+            SqlErrorKind::Internal => CkanError::Internal(message),
+        }
+    };
+    let names = referenced_tables(&sql).map_err(to_ckan)?;
+    let mut tables = std::collections::HashMap::new();
+    for name in names {
+        // Only public tables: `locate` answers for public resources with a table in service.
+        match locate(call.state, &name).await {
+            Ok(l) => {
+                if let Some(t) = l.table(0) {
+                    tables.insert(name, spec(t));
+                }
+            }
+            Err(Missing::Store(e)) => return Err(e.into()),
+            Err(_) => {}
+        }
+    }
+    let res = call
+        .state
+        .engine
+        .sql(
+            &SqlRequest {
+                sql: &sql,
+                max_rows: None,
+            },
+            &tables,
+        )
+        .await
+        .map_err(to_ckan)?;
+    let fields: Vec<Value> = res
+        .columns
+        .iter()
+        .map(|c| json!({ "id": c.name, "type": c.ckan_type }))
+        .collect();
+    let mut result = json!({
+        "sql": sql,
+        "fields": fields,
+        "records": res.records(),
+    });
+    if res.capped {
+        result["records_truncated"] = json!(true);
+    }
+    Ok(result)
+}

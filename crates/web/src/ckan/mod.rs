@@ -194,6 +194,7 @@ async fn action(
         "tag_list" => reads::tag_list(&call).await,
         "license_list" => Ok(reads::license_list()),
         "datastore_search" => datastore::search(&call).await,
+        "datastore_search_sql" => datastore::search_sql(&call).await,
         "package_create" => writes::package_create(&call).await,
         "package_update" => writes::package_update(&call, false).await,
         "package_patch" => writes::package_update(&call, true).await,
