@@ -22,6 +22,10 @@ pub struct FileConfig {
     /// Bounds on queries and exports: `[query]` with max_page_rows, max_groups,
     /// timeout_ms, memory_mb, max_export_rows, cache_mb.
     pub query: Option<ceiba_query::QueryLimits>,
+    /// Public address for absolute links in the APIs.
+    pub site_url: Option<String>,
+    /// Turns CKAN's `datastore_search_sql` off.
+    pub disable_datastore_sql: Option<bool>,
 }
 
 impl FileConfig {

@@ -90,6 +90,11 @@ struct ServeArgs {
     /// The portal's name, shown in the header and page titles. Default: Ceiba
     #[arg(long, env = "CEIBA_SITE_NAME", value_name = "NAME")]
     site_name: Option<String>,
+
+    /// The portal's public address (https://datos.example.gt), for absolute links in the
+    /// APIs. Default: the address each request was sent to.
+    #[arg(long, env = "CEIBA_SITE_URL", value_name = "URL")]
+    site_url: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -245,8 +250,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 theme: args.theme.or(file.theme),
                 query_limits: file.query.unwrap_or_default(),
                 search_dir: Some(dir.search_dir()),
-                // The web crate's defaults for what has no setting yet.
-                ..ceiba_web::WebConfig::default()
+                site_url: args.site_url.or(file.site_url),
+                datastore_sql: !file.disable_datastore_sql.unwrap_or(false),
+                work_dir: Some(dir.work_dir()),
+                ingest_limits: file.limits.unwrap_or_default(),
             };
             let _worker = ingestor.clone().start_worker().await?;
             let state = ceiba_web::AppState::new(catalog.clone(), files, config)
