@@ -732,3 +732,86 @@ fn org_add_member_names_what_is_missing() {
     let err = run_err(&data, &["org", "remove-member", "segeplan", "ana"]);
     assert!(err.contains("is not a member"), "{err}");
 }
+
+/// Whether Python with `ckanapi` is here; CI (`CEIBA_REQUIRE_PYTHON_CHECKS=1`) requires it.
+fn ckanapi_available() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import ckanapi"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+        && Command::new("ckanapi")
+            .arg("--help")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    if !found {
+        assert!(
+            std::env::var("CEIBA_REQUIRE_PYTHON_CHECKS").as_deref() != Ok("1"),
+            "ckanapi is required (pip install ckanapi)"
+        );
+        eprintln!("skipped: Python's ckanapi is not installed");
+    }
+    found
+}
+
+#[test]
+fn the_real_ckanapi_client_reads_and_writes() {
+    if !ckanapi_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let (_server, addr) = serve(&["--demo", "--data", data.to_str().unwrap()]);
+    let out = ceiba()
+        .args([
+            "user",
+            "add",
+            "publicadora",
+            "--email",
+            "datos@segeplan.example",
+            "--sysadmin",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ceiba()
+        .args([
+            "token",
+            "create",
+            "publicadora",
+            "--name",
+            "ckanapi",
+            "--data",
+        ])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ckanapi_check.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(format!("http://{addr}"))
+        .arg(&token)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("all ckanapi checks passed"), "{report}");
+}
