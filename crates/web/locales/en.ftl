@@ -214,3 +214,7 @@ api-openapi = OpenAPI description
 api-ckan = CKAN-compatible downloads
 api-examples = Examples
 api-limits = Every query has row, time and memory limits; the response says when one applied (the "capped" field). Errors say which parameter to fix, in Spanish or English (lang parameter).
+api-suggest = suggestions while typing: datasets, categories and publishers.
+api-ckan-lead = CKAN's Action API: clients, harvesters and scripts made for CKAN work unchanged.
+api-ckan-writes = and with an API token:
+api-tokens = An administrator creates tokens with “ceiba token create USER”; send them in the Authorization header (raw, as CKAN does, or as Bearer). An editor writes only to their own organization's data.

@@ -214,3 +214,7 @@ api-openapi = Descripción OpenAPI
 api-ckan = Descargas compatibles con CKAN
 api-examples = Ejemplos
 api-limits = Cada consulta tiene límites de filas, tiempo y memoria; la respuesta indica cuando se aplicó uno (campo «capped»). Los errores dicen qué parámetro corregir, en español o inglés (parámetro lang).
+api-suggest = sugerencias mientras se escribe: conjuntos de datos, categorías y publicadores.
+api-ckan-lead = La API de acciones de CKAN: los clientes, recolectores y scripts hechos para CKAN funcionan sin cambios.
+api-ckan-writes = y con un token de API:
+api-tokens = Los tokens los crea un administrador con «ceiba token create USUARIO»; se envían en la cabecera Authorization (tal cual, como CKAN, o como Bearer). Un editor solo escribe en los datos de su organización.

@@ -102,6 +102,9 @@ impl From<ceiba_store::StoreError> for CkanError {
             ceiba_store::StoreError::Invalid { field, message } => {
                 CkanError::validation(field, message)
             }
+            ceiba_store::StoreError::NameTaken { .. } => {
+                CkanError::validation("name", "That URL is already in use.")
+            }
             ceiba_store::StoreError::NotFound { kind, key } => {
                 CkanError::NotFound(format!("{kind} not found: {key}"))
             }
@@ -127,7 +130,8 @@ pub struct Call<'a> {
     pub viewer: ceiba_search::Viewer,
 }
 
-fn site_url(state: &SharedState, headers: &HeaderMap) -> String {
+/// The portal's address: the configured one, else from the request's Host.
+pub(crate) fn site_url(state: &SharedState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.site_url {
         return url.trim_end_matches('/').to_owned();
     }

@@ -354,12 +354,11 @@ pub fn license_list() -> Value {
 /// `fq` and `field:value` words of `q`: the filters CKAN clients send most.
 fn filters_from(text: &str, into: &mut Vec<(FacetField, String)>) -> Result<String, CkanError> {
     let mut rest = Vec::new();
-    let mut chars = text.trim().chars().peekable();
     let mut words: Vec<String> = Vec::new();
     // Split on whitespace outside double quotes.
     let mut current = String::new();
     let mut quoted = false;
-    while let Some(c) = chars.next() {
+    for c in text.trim().chars() {
         match c {
             '"' => {
                 quoted = !quoted;

@@ -147,10 +147,8 @@ async fn apply(call: &Call<'_>, d: &mut Dataset, m: &Map<String, Value>) -> Resu
             // Ceiba's fields, also accepted at the top level.
             "title_en" | "notes_en" | "temporal_start" | "temporal_end" | "frequency"
             | "spatial_uri" => apply_extra(d, key, &s())?,
-            "author" | "author_email" => {
-                if !s().is_empty() {
-                    d.extras.insert(key.clone(), s());
-                }
+            "author" | "author_email" if !s().is_empty() => {
+                d.extras.insert(key.clone(), s());
             }
             _ => {}
         }
@@ -311,7 +309,7 @@ fn set_resource_fields(r: &mut Resource, m: &Map<String, Value>) -> Result<(), C
             "format" => r.format = s.to_uppercase(),
             "mimetype" => r.media_type = Some(s).filter(|m| !m.is_empty()),
             "url" if !r.is_upload() || r.storage_key.is_none() => {
-                if !s.is_empty() && !(s.starts_with("http://") || s.starts_with("https://")) {
+                if !(s.is_empty() || s.starts_with("http://") || s.starts_with("https://")) {
                     return Err(invalid("url", "Must be an http(s) address"));
                 }
                 r.url = Some(s).filter(|u| !u.is_empty());

@@ -20,7 +20,12 @@ pub async fn about(State(state): State<SharedState>, ctx: PageCtx) -> Response {
 }
 
 /// The human page about the API, with live examples from the catalog.
-pub async fn api(State(state): State<SharedState>, ctx: PageCtx) -> Response {
+pub async fn api(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let site_root = crate::ckan::site_url(&state, &headers);
     let page = async {
         let mut example = Vec::new();
         let found = state
@@ -48,12 +53,20 @@ pub async fn api(State(state): State<SharedState>, ctx: PageCtx) -> Response {
                             ));
                         }
                         example.push(format!("/datastore/dump/{}?format=csv", r.id));
+                        example.push(format!(
+                            "/api/3/action/datastore_search?resource_id={}&limit=5",
+                            r.id
+                        ));
+                        example.push(format!("/api/3/action/package_show?id={}", d.name));
                         break 'outer;
                     }
                 }
             }
         }
-        Ok::<_, crate::PageError>(context! { example => example })
+        example.push(
+            "/api/3/action/package_search?q=municipio&facet.field=%5B%22organization%22%5D".into(),
+        );
+        Ok::<_, crate::PageError>(context! { example => example, site_root => site_root })
     }
     .await;
     render(&state, &ctx, "api.html", page)
