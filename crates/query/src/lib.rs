@@ -2,7 +2,8 @@
 //!
 //! Requests are built from a small model (`model.rs`) — filters, sort, columns, group-by
 //! and measures — validated against the table's typed schema and turned into DataFusion
-//! expressions; users never write SQL here, so nothing they send can define or change
+//! expressions. The one exception, CKAN's `datastore_search_sql` (`sql.rs`), accepts a
+//! single checked SELECT over named public tables; nothing users send can define or change
 //! data. Every request runs under row, time and memory bounds and says when it was capped.
 
 mod cache;
