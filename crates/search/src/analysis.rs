@@ -9,6 +9,8 @@
 //! so accent, plural and gender variants all meet: `Población`, `poblacion`, `poblaciones`
 //! → `poblacion`; `municipio`, `municipios` → `municipi`.
 
+use std::sync::LazyLock;
+
 use ceiba_core::text::fold;
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
@@ -23,7 +25,19 @@ pub const ENGLISH: &str = "ceiba_en";
 /// Tokens longer than this are not words (hashes, URLs, base64) and are dropped.
 const MAX_TOKEN_BYTES: usize = 60;
 
+/// Building an analyzer builds its stop-word set; searches and highlights clone these.
+static SPANISH_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(build_spanish);
+static ENGLISH_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(build_english);
+
 pub fn spanish() -> TextAnalyzer {
+    SPANISH_ANALYZER.clone()
+}
+
+pub fn english() -> TextAnalyzer {
+    ENGLISH_ANALYZER.clone()
+}
+
+fn build_spanish() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -32,7 +46,7 @@ pub fn spanish() -> TextAnalyzer {
         .build()
 }
 
-pub fn english() -> TextAnalyzer {
+fn build_english() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
