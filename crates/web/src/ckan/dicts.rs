@@ -30,18 +30,24 @@ impl Related {
         datasets: &[Dataset],
     ) -> Result<Related, ceiba_store::StoreError> {
         let ids: Vec<Uuid> = datasets.iter().map(|d| d.id).collect();
-        let organizations = catalog
-            .organizations()
-            .await?
-            .into_iter()
-            .map(|o| (o.item.id, o.item))
-            .collect();
-        let categories = catalog
-            .categories()
-            .await?
-            .into_iter()
-            .map(|c| (c.item.name.clone(), c.item))
-            .collect();
+        // Only the publishers and categories these datasets name: the full lists carry
+        // dataset counts, a scan of the catalog per call.
+        let mut organizations = HashMap::new();
+        for d in datasets {
+            if !organizations.contains_key(&d.organization_id) {
+                if let Some(o) = catalog.organization(&d.organization_id.to_string()).await? {
+                    organizations.insert(o.id, o);
+                }
+            }
+        }
+        let mut categories = HashMap::new();
+        for name in datasets.iter().flat_map(|d| &d.categories) {
+            if !categories.contains_key(name) {
+                if let Some(c) = catalog.category(name).await? {
+                    categories.insert(name.clone(), c);
+                }
+            }
+        }
         let mut resources: HashMap<Uuid, Vec<Resource>> = HashMap::new();
         let mut datastore = HashSet::new();
         for r in catalog.resources_of_datasets(&ids).await? {
