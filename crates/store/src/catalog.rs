@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/0004_accounts.sql"),
     ),
+    (5, "views", include_str!("../migrations/0005_views.sql")),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

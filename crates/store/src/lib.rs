@@ -17,6 +17,7 @@ mod resources;
 mod sql;
 mod time;
 mod versions;
+mod views;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
 pub use catalog::Catalog;
@@ -25,5 +26,6 @@ pub use error::StoreError;
 pub use files::{FileStore, StoredFile};
 pub use organizations::WithCount;
 pub use time::now;
+pub use views::SavedView;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
