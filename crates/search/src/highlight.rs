@@ -53,14 +53,34 @@ pub struct Highlights {
     pub matches: Vec<Snippet>,
 }
 
-struct Matcher<'a> {
+/// Matches words of documents against the query's words, remembering each word's answer:
+/// a page of results repeats the same few hundred words thousands of times.
+pub struct Matcher<'a> {
     words: &'a [Word],
     english: TextAnalyzer,
+    seen: std::collections::HashMap<String, u64>,
 }
 
-impl Matcher<'_> {
+impl<'a> Matcher<'a> {
+    pub fn new(words: &'a [Word]) -> Matcher<'a> {
+        Matcher {
+            words,
+            english: analysis::english(),
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
     /// Which words `token` matches, as a bit set over the query's words.
     fn matches(&mut self, token: &str) -> u64 {
+        if let Some(&m) = self.seen.get(token) {
+            return m;
+        }
+        let m = self.compute(token);
+        self.seen.insert(token.to_owned(), m);
+        m
+    }
+
+    fn compute(&mut self, token: &str) -> u64 {
         let folded = fold(token);
         let stem = spanish_light_stem(&folded);
         let mut english: Option<Option<String>> = None;
@@ -105,12 +125,25 @@ impl Matcher<'_> {
 /// The highlights of `doc` for `words`, in `lang`: the title, then the places that explain
 /// the words the title does not (at most [`MAX_SNIPPETS`]).
 pub fn highlight(doc: &SearchDoc, words: &[Word], lang: Lang) -> Highlights {
-    let mut m = Matcher {
-        words,
-        english: analysis::english(),
-    };
+    highlight_with(&mut Matcher::new(words), doc, lang)
+}
+
+/// As [`highlight`], with a matcher shared by the hits of one page.
+pub fn highlight_with(m: &mut Matcher<'_>, doc: &SearchDoc, lang: Lang) -> Highlights {
     let title = doc.title.get(lang);
     let description = doc.description.get(lang);
+    if m.words.is_empty() {
+        return Highlights {
+            title: escape(title),
+            description: escape(&crate::document::shorten(description, WINDOW_CHARS)),
+            matches: Vec::new(),
+        };
+    }
+    let all = if m.words.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << m.words.len()) - 1
+    };
     let (title_ranges, mut explained) = m.ranges(title);
     let title_html = mark(title, &title_ranges);
     let (desc_ranges, desc_words) = m.ranges(description);
@@ -138,7 +171,7 @@ pub fn highlight(doc: &SearchDoc, words: &[Word], lang: Lang) -> Highlights {
         (MatchField::Resources, &doc.resources),
     ];
     for (field, items) in lists {
-        if matches.len() == MAX_SNIPPETS {
+        if matches.len() == MAX_SNIPPETS || explained & all == all {
             break;
         }
         let mut found = Vec::new();
@@ -261,10 +294,7 @@ mod tests {
     fn marks_accent_plural_typo_and_prefix_and_escapes() {
         let w = words("poblacion municipios desnutricon");
         let html = mark("<b>Población</b> por municipio y desnutrición", &{
-            let mut m = Matcher {
-                words: &w,
-                english: analysis::english(),
-            };
+            let mut m = Matcher::new(&w);
             m.ranges("<b>Población</b> por municipio y desnutrición").0
         });
         assert_eq!(
@@ -272,10 +302,7 @@ mod tests {
             "&lt;b&gt;<mark>Población</mark>&lt;/b&gt; por <mark>municipio</mark> y <mark>desnutrición</mark>"
         );
         let w = words("huehue");
-        let mut m = Matcher {
-            words: &w,
-            english: analysis::english(),
-        };
+        let mut m = Matcher::new(&w);
         assert_eq!(m.ranges("Huehuetenango"), (vec![(0, 13)], 1));
     }
 
@@ -287,10 +314,7 @@ mod tests {
             "otra ".repeat(80)
         );
         let w = words("pobreza");
-        let mut m = Matcher {
-            words: &w,
-            english: analysis::english(),
-        };
+        let mut m = Matcher::new(&w);
         let e = excerpt(&text, &m.ranges(&text).0);
         assert!(e.starts_with('…') && e.ends_with('…'), "{e}");
         assert!(e.contains("<mark>pobreza</mark> extrema"));

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::document::SearchDoc;
 use crate::facets::{FacetCounts, FacetField, FacetValue};
 use crate::fields::{Fields, SCHEMA_VERSION};
-use crate::highlight::{highlight, Highlights};
+use crate::highlight::{highlight_with, Highlights, Matcher};
 use crate::query::{self, Combine, Word};
 use crate::request::{SearchRequest, Sort, Viewer, MAX_LIMIT, MAX_OFFSET};
 use crate::SearchError;
@@ -76,7 +76,13 @@ pub struct SearchIndex {
     fields: Fields,
     /// Titles of organizations and categories by name (facet labels, suggestions).
     labels: RwLock<HashMap<(FacetField, String), Localized>>,
+    /// Results of recent searches, valid until the next commit: the dataset page with no
+    /// words, the common words and the facet links repeat far more than they vary.
+    recent: Mutex<HashMap<String, (u64, SearchResults)>>,
 }
+
+/// Searches remembered until the next commit.
+const RECENT: usize = 512;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -130,6 +136,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             labels: RwLock::new(HashMap::new()),
+            recent: Mutex::new(HashMap::new()),
         })
     }
 
@@ -299,6 +306,27 @@ impl SearchIndex {
     /// One page of results, its total and its facets, in one pass over the index. When no
     /// dataset has every word, datasets with some of them (`relaxed`).
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let generation = self.reader.searcher().generation().generation_id();
+        let key = format!("{req:?}");
+        if let Some((g, found)) = lock(&self.recent).get(&key) {
+            if *g == generation {
+                return Ok(found.clone());
+            }
+        }
+        let found = self.search_uncached(req)?;
+        let mut recent = lock(&self.recent);
+        if recent.len() >= RECENT {
+            recent.retain(|_, (g, _)| *g == generation);
+            if recent.len() >= RECENT {
+                recent.clear();
+            }
+        }
+        recent.insert(key, (generation, found.clone()));
+        Ok(found)
+    }
+
+    /// [`search`](Self::search) without the memory of recent searches (benchmarks).
+    pub fn search_uncached(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let words = query::words(&req.q);
         let mut results = self.run(req, &words, Combine::All)?;
         if results.total == 0 && words.len() > 1 {
@@ -396,9 +424,10 @@ impl SearchIndex {
         };
         let mut hits = Vec::new();
         if req.limit > 0 {
+            let mut matcher = Matcher::new(words);
             for (score, address) in scored {
                 let doc = self.stored(&searcher, address)?;
-                let highlights = highlight(&doc, words, req.lang);
+                let highlights = highlight_with(&mut matcher, &doc, req.lang);
                 hits.push(Hit {
                     doc,
                     score,
