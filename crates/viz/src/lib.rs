@@ -1,1 +1,11 @@
 //! ceiba-viz
+pub mod chart;
+pub mod format;
+pub mod palette;
+pub mod png;
+pub mod svg;
+pub use chart::{
+    data_csv, data_table_html, render_message_svg, render_svg, render_svg_or_message, Bin,
+    ChartData, ChartError, ChartKind, RenderOptions, Series,
+};
+pub use format::{NumberStyle, Unit};
