@@ -4,8 +4,10 @@ pub mod format;
 pub mod palette;
 pub mod png;
 pub mod svg;
+pub mod territory;
 pub use chart::{
     data_csv, data_table_html, render_message_svg, render_svg, render_svg_or_message, Bin,
     ChartData, ChartError, ChartKind, RenderOptions, Series,
 };
 pub use format::{NumberStyle, Unit};
+pub mod map;
