@@ -45,8 +45,14 @@ fn from_row(row: &AnyRow) -> Result<SavedView> {
         spec: row.try_get("spec")?,
         featured: row.try_get::<i64, _>("featured")? != 0,
         position: row.try_get("position")?,
-        created: from_db("resource_view.created", &row.try_get::<String, _>("created")?)?,
-        modified: from_db("resource_view.modified", &row.try_get::<String, _>("modified")?)?,
+        created: from_db(
+            "resource_view.created",
+            &row.try_get::<String, _>("created")?,
+        )?,
+        modified: from_db(
+            "resource_view.modified",
+            &row.try_get::<String, _>("modified")?,
+        )?,
     })
 }
 
@@ -151,10 +157,12 @@ impl Catalog {
     }
 
     pub async fn view(&self, id: Uuid) -> Result<Option<SavedView>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM resource_view WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM resource_view WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(from_row).transpose()
     }
 

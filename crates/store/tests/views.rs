@@ -62,7 +62,10 @@ async fn views_are_kept_ordered_changed_and_removed() {
         let first = view(&r, "Por departamento", 1);
         c.create_view(&second).await.unwrap();
         c.create_view(&first).await.unwrap();
-        assert!(c.change_seq().await.unwrap() > before, "{n}: the dataset changed");
+        assert!(
+            c.change_seq().await.unwrap() > before,
+            "{n}: the dataset changed"
+        );
         let titles: Vec<_> = c
             .views_of_dataset(d.id)
             .await
@@ -76,18 +79,36 @@ async fn views_are_kept_ordered_changed_and_removed() {
         changed.title = "Inversión por departamento".into();
         c.update_view(&changed).await.unwrap();
         let got = c.view(first.id).await.unwrap().unwrap();
-        assert!(got.featured && got.title == "Inversión por departamento", "{n}");
+        assert!(
+            got.featured && got.title == "Inversión por departamento",
+            "{n}"
+        );
         // Invalid: nothing written.
         let mut bad = view(&r, "", 3);
-        assert!(matches!(c.create_view(&bad).await, Err(StoreError::Invalid { field: "title", .. })), "{n}");
+        assert!(
+            matches!(
+                c.create_view(&bad).await,
+                Err(StoreError::Invalid { field: "title", .. })
+            ),
+            "{n}"
+        );
         bad.title = "x".into();
         bad.spec = "{not json".into();
-        assert!(matches!(c.create_view(&bad).await, Err(StoreError::Invalid { field: "spec", .. })), "{n}");
+        assert!(
+            matches!(
+                c.create_view(&bad).await,
+                Err(StoreError::Invalid { field: "spec", .. })
+            ),
+            "{n}"
+        );
         let other = dataset("otro", &o);
         c.create_dataset(&other).await.unwrap();
         let mut elsewhere = view(&r, "x", 0);
         elsewhere.dataset_id = other.id;
-        assert!(c.create_view(&elsewhere).await.is_err(), "{n}: resource of another dataset");
+        assert!(
+            c.create_view(&elsewhere).await.is_err(),
+            "{n}: resource of another dataset"
+        );
         assert_eq!(c.views_of_resource(r.id).await.unwrap().len(), 2, "{n}");
         c.delete_view(second.id).await.unwrap();
         assert!(c.view(second.id).await.unwrap().is_none(), "{n}");

@@ -3,6 +3,7 @@
 
 pub mod api;
 mod assets;
+mod charts;
 mod ckan;
 mod context;
 mod dump;

@@ -20,6 +20,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("datasets.html", include_str!("../templates/datasets.html")),
     ("dataset.html", include_str!("../templates/dataset.html")),
     ("resource.html", include_str!("../templates/resource.html")),
+    ("chart.html", include_str!("../templates/chart.html")),
     (
         "organizations.html",
         include_str!("../templates/organizations.html"),

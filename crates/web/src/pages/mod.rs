@@ -2,6 +2,7 @@
 //! (Spanish) and `/en` (English); the language arrives as a request extension.
 
 mod about;
+pub(crate) mod chart;
 pub(crate) mod datasets;
 mod download;
 mod explore;
@@ -28,6 +29,8 @@ pub fn router() -> Router<SharedState> {
         .route("/dataset/", get(search::list))
         .route("/dataset/{name}", get(datasets::show))
         .route("/dataset/{name}/resource/{rid}", get(datasets::resource))
+        .route("/dataset/{name}/resource/{rid}/chart", get(chart::page))
+        .route("/dataset/{name}/resource/{rid}/{file}", get(chart::file))
         .route(
             "/dataset/{name}/resource/{rid}/download",
             get(download::original),

@@ -1,0 +1,442 @@
+//! Charts and maps of a resource's table: a small declarative spec read from URL
+//! parameters (`type`, `x`, `measure`, `series`, `top`, `sort`, the explorer's `f.…` filters
+//! and `q`), turned into an aggregation on the query engine and drawn as SVG by
+//! `ceiba-viz`. Anything that cannot be drawn becomes a message where the chart would be.
+
+use ceiba_core::{ColumnType, IngestedTable, Lang};
+use ceiba_query::{AggregateRequest, RowsRequest};
+use ceiba_viz::map::{join_values, render_tile_grid_joined, MapOptions};
+use ceiba_viz::territory::{self, Level};
+use ceiba_viz::{ChartData, ChartKind, RenderOptions, Series, Unit};
+use serde_json::Value;
+
+use crate::tables::spec;
+use crate::SharedState;
+
+/// Categories fetched for a chart before "Otros" groups the rest.
+const FETCH_GROUPS: u64 = 400;
+/// Points of a scatter plot.
+const SCATTER_POINTS: u64 = 1_000;
+
+/// What to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSpec {
+    /// A chart kind, or `None` for the department map.
+    pub kind: Option<ChartKind>,
+    pub x: String,
+    /// `count` or `sum:col`, `avg:col`, `min:col`, `max:col`.
+    pub measure: String,
+    pub series: Option<String>,
+    /// Scatter: the second numeric column.
+    pub y: Option<String>,
+    pub top: usize,
+    /// `value` (largest first) or `label`.
+    pub sort: String,
+    /// The explorer's filters and `q`, as given.
+    pub filters: Vec<(String, String)>,
+    pub title: Option<String>,
+}
+
+impl ChartSpec {
+    /// The spec in URL parameters (also what a saved view keeps).
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut p = vec![
+            (
+                "type".to_owned(),
+                self.kind.map_or("map", |k| k.code()).to_owned(),
+            ),
+            ("x".to_owned(), self.x.clone()),
+            ("measure".to_owned(), self.measure.clone()),
+        ];
+        if let Some(s) = &self.series {
+            p.push(("series".into(), s.clone()));
+        }
+        if let Some(y) = &self.y {
+            p.push(("y".into(), y.clone()));
+        }
+        if self.top != 12 {
+            p.push(("top".into(), self.top.to_string()));
+        }
+        if self.sort != "value" {
+            p.push(("sort".into(), self.sort.clone()));
+        }
+        if let Some(t) = &self.title {
+            p.push(("title".into(), t.clone()));
+        }
+        p.extend(self.filters.iter().cloned());
+        p
+    }
+}
+
+fn is_code_like(name: &str) -> bool {
+    let n = ceiba_core::text::fold(name);
+    [
+        "codigo", "cod_", "cod ", "id", "snip", "ano", "anio", "year", "_id",
+    ]
+    .iter()
+    .any(|w| n == *w || n.starts_with(w))
+}
+
+/// The spec a URL asks for; what it leaves out is suggested from the table (the sum of
+/// the main amount by department, for example).
+pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, v)| key == k && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    let columns = &table.columns;
+    let text_columns = || {
+        columns
+            .iter()
+            .filter(|c| c.column_type == ColumnType::Text || c.column_type == ColumnType::Date)
+    };
+    let suggested_x = || {
+        text_columns()
+            .find(|c| {
+                let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
+                territory::recognise(&c.name, &sample).is_some_and(|t| t.level == Level::Department)
+            })
+            .or_else(|| text_columns().find(|c| (2..=40).contains(&c.stats.distinct)))
+            .or_else(|| text_columns().next())
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let suggested_measure = || {
+        let numeric = || {
+            columns
+                .iter()
+                .filter(|c| c.column_type.is_numeric() && !is_code_like(&c.name))
+        };
+        let main = numeric()
+            .find(|c| {
+                let n = ceiba_core::text::fold(&c.name);
+                [
+                    "monto",
+                    "total",
+                    "valor",
+                    "poblacion",
+                    "cantidad",
+                    "ejecutado",
+                    "hogares",
+                ]
+                .iter()
+                .any(|w| n.contains(w))
+            })
+            .or_else(|| numeric().next());
+        main.map_or("count".to_owned(), |c| format!("sum:{}", c.name))
+    };
+    let kind = match get("type").as_deref() {
+        Some("map") => None,
+        Some(k) => Some(ChartKind::parse(k).unwrap_or(ChartKind::Bar)),
+        None => Some(ChartKind::Bar),
+    };
+    ChartSpec {
+        kind,
+        x: get("x").unwrap_or_else(suggested_x),
+        measure: get("measure").unwrap_or_else(suggested_measure),
+        series: get("series"),
+        y: get("y"),
+        top: get("top")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(12usize)
+            .clamp(2, 50),
+        sort: get("sort")
+            .filter(|s| s == "label" || s == "value")
+            .unwrap_or_else(|| "value".into()),
+        filters: pairs
+            .iter()
+            .filter(|(k, _)| k.starts_with("f.") || k == "q")
+            .cloned()
+            .collect(),
+        title: get("title"),
+    }
+}
+
+fn measure_label(measure: &str, table: &IngestedTable, lang: Lang) -> String {
+    let (func, column) = measure.split_once(':').unwrap_or((measure, ""));
+    let label = table
+        .columns
+        .iter()
+        .find(|c| c.name == column)
+        .map_or(column, |c| c.label.as_str());
+    let es = lang == Lang::Es;
+    match func {
+        "sum" => format!("{} {label}", if es { "Suma de" } else { "Sum of" }),
+        "avg" => format!("{} {label}", if es { "Promedio de" } else { "Average" }),
+        "min" => format!("{} {label}", if es { "Mínimo de" } else { "Minimum" }),
+        "max" => format!("{} {label}", if es { "Máximo de" } else { "Maximum" }),
+        _ => (if es {
+            "Número de filas"
+        } else {
+            "Number of rows"
+        })
+        .to_owned(),
+    }
+}
+
+fn unit_of(measure: &str, table: &IngestedTable) -> Unit {
+    let column = measure.split_once(':').map_or("", |(_, c)| c);
+    let unit = table
+        .columns
+        .iter()
+        .find(|c| c.name == column)
+        .map_or("", |c| c.unit.trim());
+    match unit {
+        "Q" | "GTQ" | "quetzales" => Unit::quetzal(),
+        "US$" | "USD" | "$" => Unit::usd(),
+        "%" => Unit {
+            prefix: String::new(),
+            suffix: "%".into(),
+        },
+        _ => Unit::none(),
+    }
+}
+
+fn label_of(table: &IngestedTable, column: &str) -> String {
+    table
+        .columns
+        .iter()
+        .find(|c| c.name == column)
+        .map_or(column.to_owned(), |c| c.label.clone())
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A drawn chart: the SVG, and its data for the table alternative and downloads.
+pub struct Drawn {
+    pub svg: String,
+    pub data: Option<ChartData>,
+    /// Rows whose territory was not recognised (maps).
+    pub unmatched: Vec<String>,
+    pub title: String,
+}
+
+fn message(text: &str, lang: Lang, title: String) -> Drawn {
+    Drawn {
+        svg: ceiba_viz::render_message_svg(text, &RenderOptions::new(lang)),
+        data: None,
+        unmatched: Vec::new(),
+        title,
+    }
+}
+
+/// Draws `spec` over `table`, or a message saying why it cannot be drawn.
+pub async fn draw(
+    state: &SharedState,
+    table: &IngestedTable,
+    spec_: &ChartSpec,
+    lang: Lang,
+    source: &str,
+) -> Drawn {
+    let tspec = spec(table);
+    let m_label = measure_label(&spec_.measure, table, lang);
+    let x_label = label_of(table, &spec_.x);
+    let title = spec_.title.clone().unwrap_or_else(|| {
+        format!(
+            "{m_label} {} {x_label}",
+            if lang == Lang::Es { "por" } else { "by" }
+        )
+    });
+    let limits = *state.engine.limits();
+    let mut data = ChartData {
+        title: title.clone(),
+        source: source.to_owned(),
+        x_label: x_label.clone(),
+        y_label: m_label.clone(),
+        unit: unit_of(&spec_.measure, table),
+        ..Default::default()
+    };
+    match spec_.kind {
+        Some(ChartKind::Histogram) => {
+            let column = spec_
+                .measure
+                .split_once(':')
+                .map_or(spec_.x.as_str(), |(_, c)| c);
+            match state.engine.histogram(&tspec, column, 20).await {
+                Ok(bins) => {
+                    data.bins = bins
+                        .iter()
+                        .map(|b| ceiba_viz::Bin {
+                            from: b.lower,
+                            to: b.upper,
+                        })
+                        .collect();
+                    data.series = vec![Series::new(
+                        if lang == Lang::Es { "Filas" } else { "Rows" },
+                        bins.iter().map(|b| b.count as f64),
+                    )];
+                    data.x_label = label_of(table, column);
+                    data.unit = unit_of(&format!("sum:{column}"), table);
+                }
+                Err(e) => return message(&e.message(lang), lang, title),
+            }
+        }
+        Some(ChartKind::Scatter) => {
+            let y = spec_.y.clone().unwrap_or_else(|| {
+                spec_
+                    .measure
+                    .split_once(':')
+                    .map_or(String::new(), |(_, c)| c.to_owned())
+            });
+            let mut pairs = spec_.filters.clone();
+            pairs.push(("columns".into(), format!("{},{y}", spec_.x)));
+            pairs.push(("limit".into(), SCATTER_POINTS.to_string()));
+            let req = match RowsRequest::from_query(&pairs, &tspec, &limits) {
+                Ok(r) => r,
+                Err(e) => return message(&e.message(lang), lang, title),
+            };
+            match state.engine.rows(&tspec, &req).await {
+                Ok(res) => {
+                    data.x_values = res
+                        .rows
+                        .iter()
+                        .map(|r| r.first().and_then(Value::as_f64))
+                        .collect();
+                    data.series = vec![Series::with_gaps(
+                        label_of(table, &y),
+                        res.rows
+                            .iter()
+                            .map(|r| r.get(1).and_then(Value::as_f64))
+                            .collect(),
+                    )];
+                    data.y_label = label_of(table, &y);
+                    data.unit = unit_of(&format!("sum:{y}"), table);
+                }
+                Err(e) => return message(&e.message(lang), lang, title),
+            }
+        }
+        _ => {
+            let mut pairs = spec_.filters.clone();
+            let mut group = spec_.x.clone();
+            if let (
+                Some(s),
+                Some(ChartKind::StackedBar | ChartKind::Line | ChartKind::Area | ChartKind::Bar),
+            ) = (&spec_.series, spec_.kind)
+            {
+                group = format!("{group},{s}");
+            }
+            pairs.push(("group_by".into(), group));
+            pairs.push(("measure".into(), spec_.measure.clone()));
+            pairs.push((
+                "limit".into(),
+                FETCH_GROUPS.min(limits.max_groups).to_string(),
+            ));
+            let req = match AggregateRequest::from_query(&pairs, &tspec, &limits) {
+                Ok(r) => r,
+                Err(e) => return message(&e.message(lang), lang, title),
+            };
+            let res = match state.engine.aggregate(&tspec, &req).await {
+                Ok(r) => r,
+                Err(e) => return message(&e.message(lang), lang, title),
+            };
+            let split = req.group_by.len() == 2;
+            let value_at = req.group_by.len();
+            if spec_.kind.is_none() {
+                // The department map: one value per department.
+                let rows: Vec<(String, f64)> = res
+                    .rows
+                    .iter()
+                    .filter_map(|r| Some((text(r.first()?), r.get(value_at)?.as_f64()?)))
+                    .collect();
+                let sample: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).take(50).collect();
+                let level = territory::recognise(&spec_.x, &sample).map(|t| t.level);
+                if level != Some(Level::Department) {
+                    let text = if lang == Lang::Es {
+                        format!("La columna «{x_label}» no tiene códigos ni nombres de departamentos; el mapa de departamentos necesita una.")
+                    } else {
+                        format!("Column “{x_label}” holds no department codes or names; the department map needs one.")
+                    };
+                    return message(&text, lang, title);
+                }
+                let joined = join_values(Level::Department, &rows);
+                let out = render_tile_grid_joined(
+                    &joined,
+                    &MapOptions {
+                        title: title.clone(),
+                        source: Some(source.to_owned()).filter(|s| !s.is_empty()),
+                        lang,
+                        unit: unit_of(&spec_.measure, table),
+                        ..Default::default()
+                    },
+                );
+                data.categories = rows.iter().map(|(k, _)| k.clone()).collect();
+                data.series = vec![Series::new(m_label.clone(), rows.iter().map(|(_, v)| *v))];
+                return Drawn {
+                    svg: out.svg,
+                    data: Some(data),
+                    unmatched: out.unmatched,
+                    title,
+                };
+            }
+            if split {
+                let mut cats: Vec<String> = Vec::new();
+                let mut names: Vec<String> = Vec::new();
+                for r in &res.rows {
+                    let (c, s) = (text(&r[0]), text(&r[1]));
+                    if !cats.contains(&c) {
+                        cats.push(c);
+                    }
+                    if !names.contains(&s) && names.len() < 8 {
+                        names.push(s);
+                    }
+                }
+                let mut series: Vec<Series> = names
+                    .iter()
+                    .map(|n| Series::with_gaps(n.clone(), vec![None; cats.len()]))
+                    .collect();
+                for r in &res.rows {
+                    let (c, s) = (text(&r[0]), text(&r[1]));
+                    if let (Some(ci), Some(si)) = (
+                        cats.iter().position(|x| *x == c),
+                        names.iter().position(|x| *x == s),
+                    ) {
+                        series[si].values[ci] = r.get(value_at).and_then(Value::as_f64);
+                    }
+                }
+                data.categories = cats;
+                data.series = series;
+            } else {
+                let mut rows: Vec<(String, Option<f64>)> = res
+                    .rows
+                    .iter()
+                    .map(|r| (text(&r[0]), r.get(value_at).and_then(Value::as_f64)))
+                    .collect();
+                let by_label = spec_.sort == "label"
+                    || matches!(spec_.kind, Some(ChartKind::Line | ChartKind::Area));
+                if by_label {
+                    rows.sort_by(|a, b| a.0.cmp(&b.0));
+                } else {
+                    rows.sort_by(|a, b| {
+                        b.1.unwrap_or(f64::MIN)
+                            .partial_cmp(&a.1.unwrap_or(f64::MIN))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                    });
+                }
+                data.categories = rows.iter().map(|(c, _)| c.clone()).collect();
+                data.series = vec![Series::with_gaps(
+                    m_label.clone(),
+                    rows.iter().map(|(_, v)| *v).collect(),
+                )];
+            }
+        }
+    }
+    let kind = spec_.kind.unwrap_or(ChartKind::Bar);
+    let opts = RenderOptions {
+        max_categories: spec_.top,
+        ..RenderOptions::new(lang)
+    };
+    Drawn {
+        svg: ceiba_viz::render_svg_or_message(kind, &data, &opts),
+        data: Some(data),
+        unmatched: Vec::new(),
+        title,
+    }
+}

@@ -1,0 +1,239 @@
+//! The chart builder on a resource: `…/resource/{rid}/chart` (a page with plain forms that
+//! works without JavaScript) and the same chart as `chart.svg`, `chart.png` and
+//! `chart.csv`; saved views at `/view/{id}` (embeddable) and on the dataset page.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ceiba_core::{IngestedTable, Lang};
+use ceiba_viz::ChartKind;
+use minijinja::context;
+use serde::Serialize;
+
+use super::render;
+use crate::charts::{draw, spec_from, ChartSpec};
+use crate::context::PageCtx;
+use crate::tables::{locate, query_pairs, Located};
+use crate::views::percent_encode;
+use crate::{PageError, SharedState};
+
+async fn located(state: &SharedState, name: &str, rid: &str) -> Result<Located, PageError> {
+    let l = locate(state, rid)
+        .await
+        .map_err(|_| PageError::not_found("notfound-resource", rid.to_owned()))?;
+    if l.dataset.name != name && l.dataset.id.to_string() != name {
+        return Err(PageError::not_found("notfound-resource", rid.to_owned()));
+    }
+    if l.tables.is_empty() {
+        return Err(PageError::not_found("notfound-resource", rid.to_owned()));
+    }
+    Ok(l)
+}
+
+fn table_of<'a>(l: &'a Located, pairs: &[(String, String)]) -> &'a IngestedTable {
+    let names: Vec<&str> = l.tables.iter().map(|t| t.name.as_str()).collect();
+    let i = crate::api::table_index(pairs, &names).unwrap_or(0);
+    l.table(i).unwrap_or(&l.tables[0])
+}
+
+fn source_of(state: &SharedState, l: &Located, lang: Lang) -> String {
+    let _ = state;
+    format!(
+        "{}: {}",
+        if lang == Lang::Es { "Datos" } else { "Data" },
+        l.dataset.title.get(lang)
+    )
+}
+
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+pub async fn page(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path((name, rid)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = query_pairs(query.as_deref());
+    let page = async {
+        let l = located(&state, &name, &rid).await?;
+        let table = table_of(&l, &pairs);
+        let spec = spec_from(&pairs, table);
+        let drawn = draw(
+            &state,
+            table,
+            &spec,
+            ctx.lang,
+            &source_of(&state, &l, ctx.lang),
+        )
+        .await;
+        let qs = query_string(&spec.to_pairs());
+        let base = format!(
+            "{}/dataset/{}/resource/{}",
+            ctx.base(),
+            l.dataset.name,
+            l.resource.id
+        );
+        let lang = ctx.lang;
+        let kinds: Vec<Choice> = ChartKind::ALL
+            .iter()
+            .map(|k| Choice {
+                value: k.code().into(),
+                label: k.name(lang).into(),
+                selected: spec.kind == Some(*k),
+            })
+            .chain(std::iter::once(Choice {
+                value: "map".into(),
+                label: if lang == Lang::Es {
+                    "Mapa de departamentos"
+                } else {
+                    "Department map"
+                }
+                .into(),
+                selected: spec.kind.is_none(),
+            }))
+            .collect();
+        let columns = |numeric: bool, selected: &str| -> Vec<Choice> {
+            table
+                .columns
+                .iter()
+                .filter(|c| !numeric || c.column_type.is_numeric())
+                .map(|c| Choice {
+                    value: c.name.clone(),
+                    label: c.label.clone(),
+                    selected: c.name == selected,
+                })
+                .collect()
+        };
+        let mut measures = vec![Choice {
+            value: "count".into(),
+            label: if lang == Lang::Es {
+                "Número de filas"
+            } else {
+                "Number of rows"
+            }
+            .into(),
+            selected: spec.measure == "count",
+        }];
+        for c in table.columns.iter().filter(|c| c.column_type.is_numeric()) {
+            for (f, es, en) in [
+                ("sum", "Suma de", "Sum of"),
+                ("avg", "Promedio de", "Average"),
+                ("max", "Máximo de", "Maximum"),
+                ("min", "Mínimo de", "Minimum"),
+            ] {
+                let value = format!("{f}:{}", c.name);
+                measures.push(Choice {
+                    selected: spec.measure == value,
+                    label: format!("{} {}", if lang == Lang::Es { es } else { en }, c.label),
+                    value,
+                });
+            }
+        }
+        let table_html = drawn
+            .data
+            .as_ref()
+            .map(|d| ceiba_viz::data_table_html(d, lang))
+            .unwrap_or_default();
+        Ok::<_, PageError>(context! {
+            dataset_name => l.dataset.name,
+            dataset_title => l.dataset.title.get(lang),
+            resource_name => l.resource.name,
+            resource_url => base.clone(),
+            chart_url => format!("{base}/chart"),
+            svg => drawn.svg,
+            title => drawn.title,
+            table_html => table_html,
+            unmatched => drawn.unmatched,
+            kinds => kinds,
+            dimensions => columns(false, &spec.x),
+            splits => columns(false, spec.series.as_deref().unwrap_or("")),
+            measures => measures,
+            top => spec.top,
+            filters => spec.filters,
+            svg_url => format!("{base}/chart.svg?{qs}"),
+            png_url => format!("{base}/chart.png?{qs}"),
+            csv_url => format!("{base}/chart.csv?{qs}"),
+            share_url => format!("{base}/chart?{qs}"),
+        })
+    }
+    .await;
+    render(&state, &ctx, "chart.html", page)
+}
+
+async fn drawn_for(
+    state: &SharedState,
+    lang: Lang,
+    name: &str,
+    rid: &str,
+    pairs: &[(String, String)],
+) -> Result<(crate::charts::Drawn, ChartSpec), Response> {
+    let l = located(state, name, rid)
+        .await
+        .map_err(|_| StatusCode::NOT_FOUND.into_response())?;
+    let table = table_of(&l, pairs);
+    let spec = spec_from(pairs, table);
+    let drawn = draw(state, table, &spec, lang, &source_of(state, &l, lang)).await;
+    Ok((drawn, spec))
+}
+
+fn lang_of(pairs: &[(String, String)]) -> Lang {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
+        .unwrap_or_default()
+}
+
+/// `chart.svg`, `chart.png` or `chart.csv`.
+pub async fn file(
+    State(state): State<SharedState>,
+    Path((name, rid, file)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let pairs = query_pairs(query.as_deref());
+    let lang = lang_of(&pairs);
+    let (drawn, _) = match drawn_for(&state, lang, &name, &rid, &pairs).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match file.as_str() {
+        "chart.svg" => (
+            [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+            drawn.svg,
+        )
+            .into_response(),
+        "chart.png" => match ceiba_viz::png::svg_to_png(&drawn.svg, 2.0) {
+            Ok(png) => ([(header::CONTENT_TYPE, "image/png")], png).into_response(),
+            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+        },
+        "chart.csv" => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"grafico.csv\"",
+                ),
+            ],
+            drawn
+                .data
+                .as_ref()
+                .map(ceiba_viz::data_csv)
+                .unwrap_or_default(),
+        )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,0 +1,154 @@
+//! Charts and maps of a table through HTTP: the suggested first chart, each chart type,
+//! the department map, downloads, and messages instead of broken pages.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{fixture, Portal};
+
+const PROJECTS: &str = "snip,municipio,departamento,monto,anio\n\
+000101,Mixco,Guatemala,1500000.50,2023\n\
+000102,Huehuetenango,Huehuetenango,2500000,2023\n\
+000103,Chiantla,Huehuetenango,800000,2024\n\
+000104,Cobán,Alta Verapaz,1200000,2024\n\
+000105,San Benito,Petén,300000,2024\n";
+
+async fn portal() -> (Portal, String) {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let file = p.dir.path().join("proyectos.csv");
+    std::fs::write(&file, PROJECTS).unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Proyectos",
+            "",
+            &file,
+            "proyectos.csv",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    (p, format!("/dataset/nbi-municipal/resource/{}", r.id))
+}
+
+fn bars(svg: &str) -> Vec<(String, f64)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|w| w == "bar"))
+        })
+        .map(|n| {
+            (
+                n.attribute("data-label").unwrap_or_default().to_owned(),
+                n.attribute("data-value").unwrap().parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_first_chart_is_the_main_amount_by_department() {
+    let (p, base) = portal().await;
+    let got = p.get(&format!("{base}/chart")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let html = got.text();
+    let figure = html.find("<figure class=\"chart\">").unwrap();
+    let start = html[figure..].find("<svg").unwrap() + figure;
+    let end = html[start..].find("</svg>").unwrap() + start + 6;
+    let marks = bars(&html[start..end]);
+    assert_eq!(marks.len(), 4, "{marks:?}");
+    assert_eq!(marks[0], ("Huehuetenango".into(), 3_300_000.0));
+    assert!(html.contains("Suma de monto por departamento"));
+    assert!(html.contains("<table"), "a table for screen readers");
+    // The resource page links to it.
+    assert!(p.get(&base).await.text().contains("/chart\""));
+}
+
+#[tokio::test]
+async fn every_chart_type_draws_or_explains() {
+    let (p, base) = portal().await;
+    for kind in [
+        "bar",
+        "hbar",
+        "stacked",
+        "line",
+        "area",
+        "pie",
+        "donut",
+        "scatter",
+        "histogram",
+        "table",
+        "map",
+    ] {
+        let url = format!(
+            "{base}/chart.svg?type={kind}&x=departamento&measure=sum:monto&series=anio&y=monto"
+        );
+        let got = p.get(&url).await;
+        assert_eq!(got.status, StatusCode::OK, "{kind}");
+        let svg = got.text();
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(svg.contains("<title"), "{kind}: tooltips");
+    }
+    // The department map: tiles classed by value, for the four departments given.
+    let svg = p
+        .get(&format!(
+            "{base}/chart.svg?type=map&x=departamento&measure=sum:monto"
+        ))
+        .await
+        .text();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let with_data = doc
+        .descendants()
+        .filter(|n| n.attribute("data-value").is_some() && n.attribute("data-code").is_some())
+        .count();
+    assert_eq!(with_data, 4, "{svg}");
+    // Bad specs: a message where the chart would be, never an error page.
+    for q in [
+        "x=nope",
+        "measure=sum:municipio",
+        "type=map&x=snip",
+        "measure=sum:nope",
+        "type=zzz",
+    ] {
+        let got = p.get(&format!("{base}/chart?{q}")).await;
+        assert_eq!(got.status, StatusCode::OK, "{q}");
+        assert!(got.text().contains("<svg"), "{q}");
+    }
+    // Downloads.
+    let csv = p
+        .get(&format!(
+            "{base}/chart.csv?x=departamento&measure=sum:monto"
+        ))
+        .await
+        .text();
+    assert!(csv.contains("Huehuetenango"), "{csv}");
+    let png = p
+        .get(&format!("{base}/chart.png?x=departamento&measure=count"))
+        .await;
+    assert_eq!(&png.body[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+#[tokio::test]
+async fn filters_narrow_the_chart_and_escape() {
+    let (p, base) = portal().await;
+    let svg = p
+        .get(&format!(
+            "{base}/chart.svg?x=municipio&measure=sum:monto&f.departamento.eq=Huehuetenango"
+        ))
+        .await
+        .text();
+    let marks = bars(&svg);
+    assert_eq!(marks.len(), 2, "{marks:?}");
+    let html = p
+        .get(&format!(
+            "{base}/chart?x=municipio&title=%3Cscript%3Ealert(1)%3C/script%3E"
+        ))
+        .await
+        .text();
+    assert!(!html.contains("<script>alert"));
+}
