@@ -229,3 +229,7 @@ chart-unmatched = Rows with no recognised territory
 chart-link = Link to this chart
 chart-data = Chart data (table)
 chart-make = Make a chart
+view-explore = Explore and change this chart
+view-embed = Embed on another site
+views-title = Featured charts
+view-open = View, download or embed

@@ -229,3 +229,7 @@ chart-unmatched = Filas sin territorio reconocido
 chart-link = Enlace a este gráfico
 chart-data = Datos del gráfico (tabla)
 chart-make = Hacer un gráfico
+view-explore = Explorar y cambiar este gráfico
+view-embed = Insertar en otro sitio
+views-title = Gráficos destacados
+view-open = Ver, descargar o insertar

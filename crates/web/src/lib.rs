@@ -186,10 +186,12 @@ pub fn router(state: SharedState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
+        // Charts and maps drawn on the server carry one <style> each (scoped to the SVG),
+        // so inline styles are allowed; scripts stay 'self' only, and all output is escaped.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data: https:; style-src 'self'; \
+                "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; \
                  script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
                  frame-ancestors 'self'",
             ),

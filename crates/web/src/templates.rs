@@ -21,6 +21,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("dataset.html", include_str!("../templates/dataset.html")),
     ("resource.html", include_str!("../templates/resource.html")),
     ("chart.html", include_str!("../templates/chart.html")),
+    ("embed.html", include_str!("../templates/embed.html")),
     (
         "organizations.html",
         include_str!("../templates/organizations.html"),

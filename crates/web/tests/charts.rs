@@ -152,3 +152,87 @@ async fn filters_narrow_the_chart_and_escape() {
         .text();
     assert!(!html.contains("<script>alert"));
 }
+
+#[tokio::test]
+async fn saved_views_are_featured_embedded_and_survive_new_versions() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let (p, base) = portal().await;
+    let rid = base.rsplit('/').next().unwrap().to_owned();
+    let admin = ceiba_core::Account {
+        id: uuid::Uuid::new_v4(),
+        name: "admin".into(),
+        email: "a@example.gt".into(),
+        fullname: String::new(),
+        sysadmin: true,
+        state: ceiba_core::AccountState::Active,
+        created: ceiba_store::now(),
+    };
+    p.catalog.create_account(&admin, None).await.unwrap();
+    let (_, token) = p.catalog.create_token(admin.id, "t", None).await.unwrap();
+    let body = serde_json::json!({
+        "resource_id": rid,
+        "title": "Inversión por departamento",
+        "featured": true,
+        "config": {"params": "type=hbar&x=departamento&measure=sum:monto"},
+    });
+    let got = p
+        .request(
+            Request::post("/api/3/action/resource_view_create")
+                .header(header::AUTHORIZATION, &token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let v: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+    let id = v["result"]["id"].as_str().unwrap().to_owned();
+    // Anonymous writes are refused.
+    let got = p
+        .request(
+            Request::post("/api/3/action/resource_view_create")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // On the dataset page, drawn.
+    let html = p.get("/dataset/nbi-municipal").await.text();
+    assert!(html.contains("Gráficos destacados"));
+    assert!(html.contains(&format!("/view/{id}")));
+    assert!(
+        html.contains("data-value=\"3300000\""),
+        "the chart's marks are on the page"
+    );
+    // Embeddable: its own page may be framed by other sites.
+    let got = p.get(&format!("/view/{id}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    let csp = got.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors *"), "{csp}");
+    assert!(got.text().contains("&lt;iframe src="));
+    let got = p.get(&format!("/view/{id}.svg")).await;
+    assert!(got.text().starts_with("<svg"));
+    let (_, list) = (
+        0,
+        p.get(&format!("/api/3/action/resource_view_list?id={rid}"))
+            .await,
+    );
+    let list: serde_json::Value = serde_json::from_slice(&list.body).unwrap();
+    assert_eq!(list["result"][0]["title"], "Inversión por departamento");
+    // A new version without the column: the view explains instead of breaking.
+    let r = p.catalog.resource(&rid).await.unwrap().unwrap();
+    let file = p.dir.path().join("v2.csv");
+    std::fs::write(&file, "snip,municipio,monto\n1,Mixco,5\n").unwrap();
+    p.ingestor
+        .upload_version(&r, &file, "v2.csv", &Default::default())
+        .await
+        .unwrap();
+    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let html = p.get("/dataset/nbi-municipal").await.text();
+    assert_eq!(p.get("/dataset/nbi-municipal").await.status, StatusCode::OK);
+    assert!(html.contains("ya no existe"), "explains the removed column");
+}

@@ -52,7 +52,10 @@ pub fn cors() -> tower_http::cors::CorsLayer {
 }
 
 /// Actions that change the catalog: POST only.
-const WRITES: [&str; 12] = [
+const WRITES: [&str; 15] = [
+    "resource_view_create",
+    "resource_view_update",
+    "resource_view_delete",
     "package_create",
     "package_update",
     "package_patch",
@@ -211,6 +214,11 @@ async fn action(
         "group_create" => writes::group_create(&call).await,
         "organization_member_create" => writes::organization_member_create(&call).await,
         "member_create" => writes::member_create(&call).await,
+        "resource_view_create" => writes::resource_view_create(&call).await,
+        "resource_view_update" => writes::resource_view_update(&call).await,
+        "resource_view_delete" => writes::resource_view_delete(&call).await,
+        "resource_view_list" => reads::resource_view_list(&call).await,
+        "resource_view_show" => reads::resource_view_show(&call).await,
         _ => {
             return (
                 StatusCode::BAD_REQUEST,

@@ -511,3 +511,34 @@ pub async fn package_search(call: &Call<'_>) -> Result<Value, CkanError> {
         "search_facets": search_facets,
     }))
 }
+
+pub async fn resource_view_list(call: &Call<'_>) -> Result<Value, CkanError> {
+    let id = call.params.required("id")?;
+    let r = call
+        .state
+        .catalog
+        .resource(&id)
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
+    visible(call, &r.dataset_id.to_string()).await?;
+    Ok(Value::Array(
+        call.state
+            .catalog
+            .views_of_resource(r.id)
+            .await?
+            .iter()
+            .map(|v| super::writes::view_dict(v, &call.site))
+            .collect(),
+    ))
+}
+
+pub async fn resource_view_show(call: &Call<'_>) -> Result<Value, CkanError> {
+    let id = call.params.required("id")?;
+    let v = match uuid::Uuid::parse_str(&id) {
+        Ok(u) => call.state.catalog.view(u).await?,
+        Err(_) => None,
+    }
+    .ok_or_else(|| CkanError::NotFound("View not found".into()))?;
+    visible(call, &v.dataset_id.to_string()).await?;
+    Ok(super::writes::view_dict(&v, &call.site))
+}

@@ -692,3 +692,123 @@ pub async fn member_create(call: &Call<'_>) -> Result<Value, CkanError> {
         "state": "active",
     }))
 }
+
+/// A saved view's dict, CKAN's resource view with Ceiba's spec in `config`.
+pub fn view_dict(v: &ceiba_store::SavedView, site: &str) -> Value {
+    let spec: Value = serde_json::from_str(&v.spec).unwrap_or(Value::Null);
+    json!({
+        "id": v.id,
+        "resource_id": v.resource_id,
+        "package_id": v.dataset_id,
+        "title": v.title,
+        "description": v.description,
+        "view_type": v.view_type,
+        "config": spec,
+        "featured": v.featured,
+        "position": v.position,
+        "url": format!("{site}/view/{}", v.id),
+    })
+}
+
+/// The spec of a view from `config`: `{"params": [[k, v]…]}`, `{"params": "type=bar&x=…"}`,
+/// or a query string.
+fn view_spec(call: &Call<'_>) -> Result<String, CkanError> {
+    let config = call.params.json("config")?.unwrap_or(Value::Null);
+    let params = match &config {
+        Value::Object(m) => m.get("params").cloned().unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    let pairs: Vec<(String, String)> = match params {
+        Value::String(q) => crate::tables::query_pairs(Some(q.trim_start_matches('?'))),
+        Value::Array(_) => serde_json::from_value(params)
+            .map_err(|_| invalid("config", "params must be [[name, value], …]"))?,
+        Value::Null => return Err(CkanError::missing("config")),
+        _ => {
+            return Err(invalid(
+                "config",
+                "params must be a query string or a list of pairs",
+            ))
+        }
+    };
+    Ok(json!({ "params": pairs }).to_string())
+}
+
+async fn editable_view(call: &Call<'_>, action: &str) -> Result<ceiba_store::SavedView, CkanError> {
+    call.caller.require(action)?;
+    let id = call.params.required("id")?;
+    let uuid = Uuid::parse_str(&id).map_err(|_| CkanError::NotFound("View not found".into()))?;
+    let v = call
+        .state
+        .catalog
+        .view(uuid)
+        .await?
+        .ok_or_else(|| CkanError::NotFound("View not found".into()))?;
+    let d = call
+        .state
+        .catalog
+        .dataset(&v.dataset_id.to_string())
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
+    may_edit(call, action, d.organization_id)?;
+    Ok(v)
+}
+
+pub async fn resource_view_create(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("resource_view_create")?;
+    let rid = call.params.required("resource_id")?;
+    let r = call
+        .state
+        .catalog
+        .resource(&rid)
+        .await?
+        .ok_or_else(|| invalid("resource_id", "Resource not found"))?;
+    let d = call
+        .state
+        .catalog
+        .dataset(&r.dataset_id.to_string())
+        .await?
+        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
+    may_edit(call, "resource_view_create", d.organization_id)?;
+    let t = now();
+    let v = ceiba_store::SavedView {
+        id: Uuid::new_v4(),
+        resource_id: r.id,
+        dataset_id: d.id,
+        title: call.params.required("title")?,
+        description: call.params.str("description").unwrap_or_default(),
+        view_type: call
+            .params
+            .str("view_type")
+            .unwrap_or_else(|| "ceiba_chart".into()),
+        spec: view_spec(call)?,
+        featured: call.params.bool("featured", false)?,
+        position: call.state.catalog.views_of_dataset(d.id).await?.len() as i64,
+        created: t,
+        modified: t,
+    };
+    call.state.catalog.create_view(&v).await.map_err(store)?;
+    Ok(view_dict(&v, &call.site))
+}
+
+pub async fn resource_view_update(call: &Call<'_>) -> Result<Value, CkanError> {
+    let mut v = editable_view(call, "resource_view_update").await?;
+    if let Some(t) = call.params.str("title") {
+        v.title = t;
+    }
+    if let Some(d) = call.params.str("description") {
+        v.description = d;
+    }
+    if call.params.value("config").is_some() {
+        v.spec = view_spec(call)?;
+    }
+    v.featured = call.params.bool("featured", v.featured)?;
+    v.modified = now();
+    call.state.catalog.update_view(&v).await.map_err(store)?;
+    Ok(view_dict(&v, &call.site))
+}
+
+pub async fn resource_view_delete(call: &Call<'_>) -> Result<Value, CkanError> {
+    let v = editable_view(call, "resource_view_delete").await?;
+    call.state.catalog.delete_view(v.id).await.map_err(store)?;
+    Ok(Value::Null)
+}

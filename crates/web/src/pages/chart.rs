@@ -237,3 +237,139 @@ pub async fn file(
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
+
+/// A saved view drawn over its resource's current table; a message when the table or a
+/// column it needs is gone (a new version may have removed it).
+pub async fn draw_saved(
+    state: &SharedState,
+    view: &ceiba_store::SavedView,
+    lang: Lang,
+) -> Result<(crate::charts::Drawn, String), PageError> {
+    let l = match locate(state, &view.resource_id.to_string()).await {
+        Ok(l) if !l.tables.is_empty() => l,
+        _ => {
+            let text = if lang == Lang::Es {
+                "El recurso de este gráfico ya no tiene una tabla publicada."
+            } else {
+                "This chart's resource no longer has a published table."
+            };
+            return Ok((
+                crate::charts::Drawn {
+                    svg: ceiba_viz::render_message_svg(text, &ceiba_viz::RenderOptions::new(lang)),
+                    data: None,
+                    unmatched: Vec::new(),
+                    title: view.title.clone(),
+                },
+                String::new(),
+            ));
+        }
+    };
+    let pairs = saved_pairs(view);
+    let table = table_of(&l, &pairs);
+    let mut spec = spec_from(&pairs, table);
+    if spec.title.is_none() {
+        spec.title = Some(view.title.clone());
+    }
+    let missing: Vec<&str> = [
+        Some(spec.x.as_str()),
+        spec.measure.split_once(':').map(|(_, c)| c),
+        spec.series.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|c| !table.columns.iter().any(|col| col.name == *c))
+    .collect();
+    let url = format!(
+        "{}/dataset/{}/resource/{}/chart?{}",
+        crate::context::base(lang),
+        l.dataset.name,
+        l.resource.id,
+        query_string(&spec.to_pairs())
+    );
+    if let Some(c) = missing.first() {
+        let text = if lang == Lang::Es {
+            format!("La columna «{c}» ya no existe en la versión actual de los datos; este gráfico no se puede dibujar.")
+        } else {
+            format!("Column “{c}” no longer exists in the current version of the data; this chart cannot be drawn.")
+        };
+        return Ok((
+            crate::charts::Drawn {
+                svg: ceiba_viz::render_message_svg(&text, &ceiba_viz::RenderOptions::new(lang)),
+                data: None,
+                unmatched: Vec::new(),
+                title: view.title.clone(),
+            },
+            url,
+        ));
+    }
+    let drawn = draw(state, table, &spec, lang, &source_of(state, &l, lang)).await;
+    Ok((drawn, url))
+}
+
+/// The URL parameters a saved view keeps (`{"params": [[k, v], …]}`).
+pub fn saved_pairs(view: &ceiba_store::SavedView) -> Vec<(String, String)> {
+    serde_json::from_str::<serde_json::Value>(&view.spec)
+        .ok()
+        .and_then(|v| v.get("params").cloned())
+        .and_then(|p| serde_json::from_value::<Vec<(String, String)>>(p).ok())
+        .unwrap_or_default()
+}
+
+async fn public_view(state: &SharedState, id: &str) -> Result<ceiba_store::SavedView, PageError> {
+    let not_found = || PageError::not_found("notfound-resource", id.to_owned());
+    let uuid = uuid::Uuid::parse_str(id.trim_end_matches(".svg")).map_err(|_| not_found())?;
+    let view = state.catalog.view(uuid).await?.ok_or_else(not_found)?;
+    super::datasets::visible_dataset(state, &view.dataset_id.to_string()).await?;
+    Ok(view)
+}
+
+/// `/view/{id}`: a saved view alone, for `<iframe>`s; `/view/{id}.svg` its SVG.
+pub async fn embed(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if id.ends_with(".svg") {
+        return match public_view(&state, &id).await {
+            Ok(view) => match draw_saved(&state, &view, ctx.lang).await {
+                Ok((drawn, _)) => (
+                    [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+                    drawn.svg,
+                )
+                    .into_response(),
+                Err(e) => e.render(&state, &ctx),
+            },
+            Err(e) => e.render(&state, &ctx),
+        };
+    }
+    let site = crate::ckan::site_url(&state, &headers);
+    let page = async {
+        let view = public_view(&state, &id).await?;
+        let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang).await?;
+        let table_html = drawn
+            .data
+            .as_ref()
+            .map(|d| ceiba_viz::data_table_html(d, ctx.lang))
+            .unwrap_or_default();
+        let embed_url = format!("{site}{}/view/{}", ctx.base(), view.id);
+        Ok::<_, PageError>(context! {
+            title => view.title,
+            description => view.description,
+            svg => drawn.svg,
+            table_html => table_html,
+            explore_url => explore_url,
+            embed_code => format!("<iframe src=\"{embed_url}\" width=\"680\" height=\"520\" style=\"border:0\" title=\"{}\" loading=\"lazy\"></iframe>", ceiba_viz::svg::escape(&view.title)),
+        })
+    }
+    .await;
+    let mut response = render(&state, &ctx, "embed.html", page);
+    // Other sites may frame this page (and only this one).
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors *",
+        ),
+    );
+    response
+}

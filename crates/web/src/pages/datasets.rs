@@ -119,7 +119,18 @@ pub async fn show(
         let d = visible_dataset(&state, &name).await?;
         state.visits.count(d.id);
         let view = dataset_view(&state, &ctx, &d).await?;
-        Ok::<_, PageError>(context! { dataset => view })
+        let mut featured = Vec::new();
+        for v in state.catalog.views_of_dataset(d.id).await? {
+            if v.featured {
+                let (drawn, _) = super::chart::draw_saved(&state, &v, ctx.lang).await?;
+                featured.push(context! {
+                    title => v.title,
+                    svg => drawn.svg,
+                    url => format!("{}/view/{}", ctx.base(), v.id),
+                });
+            }
+        }
+        Ok::<_, PageError>(context! { dataset => view, featured_views => featured })
     }
     .await;
     render(&state, &ctx, "dataset.html", page)

@@ -49,6 +49,7 @@ pub fn router() -> Router<SharedState> {
         .route("/group", get(publishers::groups))
         .route("/group/", get(publishers::groups))
         .route("/group/{name}", get(publishers::group))
+        .route("/view/{id}", get(chart::embed))
         .route("/about", get(about::about))
         .route("/api", get(about::api))
 }
