@@ -233,3 +233,6 @@ view-explore = Explore and change this chart
 view-embed = Embed on another site
 views-title = Featured charts
 view-open = View, download or embed
+chart-geo = Map: boundary resource (GeoJSON or TopoJSON)
+chart-geo-help = resource id; empty = department grid
+chart-code = Map: property holding the code (empty = detected)

@@ -233,3 +233,6 @@ view-explore = Explorar y cambiar este gráfico
 view-embed = Insertar en otro sitio
 views-title = Gráficos destacados
 view-open = Ver, descargar o insertar
+chart-geo = Mapa: recurso de límites (GeoJSON o TopoJSON)
+chart-geo-help = id del recurso; vacío = cuadrícula de departamentos
+chart-code = Mapa: propiedad con el código (vacío = se detecta)

@@ -35,6 +35,10 @@ pub struct ChartSpec {
     /// The explorer's filters and `q`, as given.
     pub filters: Vec<(String, String)>,
     pub title: Option<String>,
+    /// Maps: a GeoJSON/TopoJSON resource to draw areas from (else the department grid)…
+    pub geo: Option<String>,
+    /// …and the property of its features that holds the territory code (else found).
+    pub code: Option<String>,
 }
 
 impl ChartSpec {
@@ -62,6 +66,12 @@ impl ChartSpec {
         }
         if let Some(t) = &self.title {
             p.push(("title".into(), t.clone()));
+        }
+        if let Some(g) = &self.geo {
+            p.push(("geo".into(), g.clone()));
+        }
+        if let Some(c) = &self.code {
+            p.push(("code".into(), c.clone()));
         }
         p.extend(self.filters.iter().cloned());
         p
@@ -151,6 +161,8 @@ pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec
             .cloned()
             .collect(),
         title: get("title"),
+        geo: get("geo"),
+        code: get("code"),
     }
 }
 
@@ -346,6 +358,36 @@ pub async fn draw(
                     .iter()
                     .filter_map(|r| Some((text(r.first()?), r.get(value_at)?.as_f64()?)))
                     .collect();
+                if let Some(geo) = &spec_.geo {
+                    let opts = MapOptions {
+                        title: title.clone(),
+                        source: Some(source.to_owned()).filter(|s| !s.is_empty()),
+                        lang,
+                        unit: unit_of(&spec_.measure, table),
+                        ..Default::default()
+                    };
+                    let map = match boundary_map(state, geo, spec_.code.as_deref()).await {
+                        Ok(m) => m,
+                        Err(svg) => {
+                            return Drawn {
+                                svg: svg(lang),
+                                data: None,
+                                unmatched: Vec::new(),
+                                title,
+                            }
+                        }
+                    };
+                    let joined = join_values(map.level, &rows);
+                    let out = ceiba_viz::map::render_choropleth_joined(&map, &joined, &opts);
+                    data.categories = rows.iter().map(|(k, _)| k.clone()).collect();
+                    data.series = vec![Series::new(m_label.clone(), rows.iter().map(|(_, v)| *v))];
+                    return Drawn {
+                        svg: out.svg,
+                        data: Some(data),
+                        unmatched: out.unmatched,
+                        title,
+                    };
+                }
                 let sample: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).take(50).collect();
                 let level = territory::recognise(&spec_.x, &sample).map(|t| t.level);
                 if level != Some(Level::Department) {
@@ -438,5 +480,87 @@ pub async fn draw(
         data: Some(data),
         unmatched: Vec::new(),
         title,
+    }
+}
+
+/// Largest boundary file read (bytes).
+const MAX_BOUNDARY_BYTES: usize = 64 * 1024 * 1024;
+
+type MessageSvg = Box<dyn Fn(Lang) -> String + Send>;
+
+/// The prepared areas of a public GeoJSON/TopoJSON resource, read, simplified and
+/// projected once per file version and property, then kept in memory.
+async fn boundary_map(
+    state: &SharedState,
+    rid: &str,
+    code: Option<&str>,
+) -> Result<std::sync::Arc<ceiba_viz::map::PreparedMap>, MessageSvg> {
+    let (w, h) = (640, 560);
+    let unusable = |es: &'static str, en: &'static str| -> MessageSvg {
+        Box::new(move |lang: Lang| {
+            ceiba_viz::map::render_message(w, h, "", if lang == Lang::Es { es } else { en })
+        })
+    };
+    let located = match crate::tables::locate(state, rid).await {
+        Ok(l) => l,
+        Err(_) => {
+            return Err(unusable(
+                "No hay un recurso público con ese identificador para los límites del mapa.",
+                "There is no public resource with that id for the map's boundaries.",
+            ))
+        }
+    };
+    let r = located.resource;
+    let Some(key) = r.storage_key.clone() else {
+        return Err(unusable(
+            "Los límites del mapa deben ser un archivo subido al portal (GeoJSON o TopoJSON).",
+            "The map's boundaries must be a file uploaded to the portal (GeoJSON or TopoJSON).",
+        ));
+    };
+    let cache_key = format!(
+        "{}:{}:{}",
+        r.id,
+        r.sha256.as_deref().unwrap_or(""),
+        code.unwrap_or("")
+    );
+    if let Some(map) = state.maps.get(&cache_key) {
+        return Ok(map);
+    }
+    if r.size.unwrap_or(0) as usize > MAX_BOUNDARY_BYTES {
+        return Err(unusable(
+            "El archivo de límites es demasiado grande para dibujarlo.",
+            "The boundary file is too large to draw.",
+        ));
+    }
+    let bytes = match state.files.read(&key).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Err(unusable(
+                "No se pudo leer el archivo de límites.",
+                "The boundary file could not be read.",
+            ))
+        }
+    };
+    let code = code.map(str::to_owned);
+    let parsed = tokio::task::spawn_blocking(move || {
+        ceiba_viz::map::parse_boundaries(
+            &bytes,
+            &ceiba_viz::map::BoundaryOptions {
+                code_property: code.as_deref(),
+                ..Default::default()
+            },
+        )
+        .map(|set| ceiba_viz::map::prepare(&set, w, h))
+    })
+    .await;
+    match parsed {
+        Ok(Ok(map)) => Ok(state.maps.insert(&cache_key, map)),
+        Ok(Err(e)) => Err(Box::new(move |lang: Lang| {
+            ceiba_viz::map::render_boundary_error(&e, lang, w, h)
+        })),
+        Err(_) => Err(unusable(
+            "No se pudo preparar el mapa.",
+            "The map could not be prepared.",
+        )),
     }
 }

@@ -85,6 +85,8 @@ pub struct AppState {
     pub visits: visits::Visits,
     /// Queues uploads received through the API (a worker ingests them).
     pub ingestor: ceiba_ingest::Ingestor,
+    /// Boundary sets read, simplified and projected for maps.
+    pub maps: ceiba_viz::map::MapCache,
     pub(crate) i18n: Arc<i18n::I18n>,
     pub(crate) templates: minijinja::Environment<'static>,
     pub(crate) assets: assets::Assets,
@@ -154,6 +156,7 @@ impl AppState {
             engine,
             indexer,
             ingestor,
+            maps: ceiba_viz::map::MapCache::new(16),
             visits: visits::Visits::default(),
             templates: templates::environment(config.theme.clone(), i18n.clone()),
             assets: assets::Assets::new(theme_css),

@@ -236,3 +236,72 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
     assert_eq!(p.get("/dataset/nbi-municipal").await.status, StatusCode::OK);
     assert!(html.contains("ya no existe"), "explains the removed column");
 }
+
+/// The real municipal and department boundaries, uploaded as resources (tests may read
+/// ../shared; the product never does).
+#[tokio::test]
+async fn choropleths_from_boundary_resources_in_the_catalog() {
+    let (p, base) = portal().await;
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/guatemala/boundaries");
+    if !shared.exists() {
+        eprintln!("skipped: ../shared is not here");
+        return;
+    }
+    let d = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+    let (geo, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Departamentos",
+            "",
+            &shared.join("departamentos_minfin.topojson"),
+            "departamentos.topojson",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let _ = p.ingestor.run_queue().await;
+    let svg = p
+        .get(&format!(
+            "{base}/chart.svg?type=map&x=departamento&measure=sum:monto&geo={}",
+            geo.id
+        ))
+        .await
+        .text();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let areas: Vec<_> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|w| w == "area"))
+                && n.attribute("data-code").is_some()
+        })
+        .collect();
+    assert_eq!(areas.len(), 22, "{}", &svg[..svg.len().min(400)]);
+    let valued: Vec<_> = areas
+        .iter()
+        .filter(|n| n.attribute("data-value").is_some())
+        .collect();
+    assert_eq!(valued.len(), 4);
+    let huehue = areas
+        .iter()
+        .find(|n| n.attribute("data-code") == Some("13"))
+        .unwrap();
+    assert_eq!(huehue.attribute("data-value"), Some("3300000"));
+    // A property that is not there: a message where the map would be.
+    let got = p
+        .get(&format!(
+            "{base}/chart?type=map&x=departamento&measure=sum:monto&geo={}&code=nope",
+            geo.id
+        ))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.text().contains("nope"));
+    // A resource that is not a boundary file.
+    let rid = base.rsplit('/').next().unwrap();
+    let got = p
+        .get(&format!("{base}/chart?type=map&x=departamento&geo={rid}"))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+}

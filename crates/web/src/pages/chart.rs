@@ -162,6 +162,8 @@ pub async fn page(
             splits => columns(false, spec.series.as_deref().unwrap_or("")),
             measures => measures,
             top => spec.top,
+            geo => spec.geo,
+            code => spec.code,
             filters => spec.filters,
             svg_url => format!("{base}/chart.svg?{qs}"),
             png_url => format!("{base}/chart.png?{qs}"),
