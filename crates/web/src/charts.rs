@@ -81,7 +81,20 @@ impl ChartSpec {
 fn is_code_like(name: &str) -> bool {
     let n = ceiba_core::text::fold(name);
     [
-        "codigo", "cod_", "cod ", "id", "snip", "ano", "anio", "year", "_id",
+        "codigo",
+        "cod_",
+        "cod ",
+        "id",
+        "snip",
+        "ano",
+        "anio",
+        "year",
+        "_id",
+        "ejercicio",
+        "periodo",
+        "mes",
+        "trimestre",
+        "numero",
     ]
     .iter()
     .any(|w| n == *w || n.starts_with(w))
@@ -122,17 +135,27 @@ pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec
         let main = numeric()
             .find(|c| {
                 let n = ceiba_core::text::fold(&c.name);
-                [
-                    "monto",
-                    "total",
-                    "valor",
-                    "poblacion",
-                    "cantidad",
-                    "ejecutado",
-                    "hogares",
-                ]
-                .iter()
-                .any(|w| n.contains(w))
+                c.unit.trim() == "Q"
+                    || [
+                        "monto",
+                        "total",
+                        "valor",
+                        "poblacion",
+                        "cantidad",
+                        "ejecutado",
+                        "devengado",
+                        "pagado",
+                        "vigente",
+                        "asignado",
+                        "aprobado",
+                        "gasto",
+                        "ingreso",
+                        "inversion",
+                        "hogares",
+                        "casos",
+                    ]
+                    .iter()
+                    .any(|w| n.contains(w))
             })
             .or_else(|| numeric().next());
         main.map_or("count".to_owned(), |c| format!("sum:{}", c.name))
@@ -462,7 +485,21 @@ pub async fn draw(
                             .unwrap_or(std::cmp::Ordering::Equal)
                     });
                 }
-                data.categories = rows.iter().map(|(c, _)| c.clone()).collect();
+                // Codes of departments or municipalities read better as their names.
+                let sample: Vec<&str> = rows.iter().map(|(c, _)| c.as_str()).take(50).collect();
+                let level = territory::recognise(&spec_.x, &sample)
+                    .filter(|t| t.kind == territory::Kind::Code)
+                    .map(|t| t.level);
+                data.categories = rows
+                    .iter()
+                    .map(|(c, _)| {
+                        level
+                            .and_then(|l| {
+                                territory::display_name(l, territory::normalise_code(l, c)?)
+                            })
+                            .unwrap_or_else(|| c.clone())
+                    })
+                    .collect();
                 data.series = vec![Series::with_gaps(
                     m_label.clone(),
                     rows.iter().map(|(_, v)| *v).collect(),
