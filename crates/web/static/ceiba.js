@@ -29,6 +29,30 @@
     var btn = sel.form && sel.form.querySelector("button[type=submit]");
     if (btn) btn.hidden = true;
   });
+  // The chart builder redraws in place; without this file the form reloads the page.
+  document.querySelectorAll("form.chart-form").forEach(function (form) {
+    var figure = document.querySelector("figure.chart");
+    if (!figure || !window.fetch || !window.URLSearchParams) return;
+    var seq = 0;
+    form.addEventListener("change", function () {
+      var params = new URLSearchParams(new FormData(form));
+      var lang = document.documentElement.lang === "en" ? "en" : "es";
+      var mine = ++seq;
+      params.set("lang", lang);
+      fetch(form.action + ".svg?" + params.toString())
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (svg) {
+          if (svg === null || mine !== seq) return;
+          var old = figure.querySelector("svg");
+          var doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+          var fresh = document.importNode(doc.documentElement, true);
+          if (old) figure.replaceChild(fresh, old); else figure.insertBefore(fresh, figure.firstChild);
+          params.delete("lang");
+          history.replaceState(null, "", form.action + "?" + params.toString());
+        })
+        .catch(function () {});
+    });
+  });
   // Suggestions while typing (datasets, categories, publishers); the form works without.
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     var base = input.getAttribute("data-suggest");
