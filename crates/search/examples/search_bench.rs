@@ -1442,6 +1442,33 @@ fn cases() -> Vec<Case> {
 
 /// Where a search's time goes: the mix without hits (query, count and facets), the
 /// highlighting of each case's page alone, and facet counting alone, on tantivy directly.
+/// Searches completed by `threads` threads cycling through `cases` for `window`.
+fn throughput(
+    threads: usize,
+    window: Duration,
+    cases: &[Case],
+    search: impl Fn(&SearchRequest) -> bool + Sync,
+) -> usize {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let search = &search;
+                s.spawn(move || {
+                    let start = Instant::now();
+                    let mut n = 0usize;
+                    while start.elapsed() < window {
+                        if search(&cases[(n + t * 7) % cases.len()].req) {
+                            n += 1;
+                        }
+                    }
+                    n
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    })
+}
+
 fn breakdown(
     index: &SearchIndex,
     cases: &[Case],
@@ -1870,52 +1897,17 @@ async fn run(a: Args) -> Result<(), Error> {
     // Throughput on every core, in-process (an upper bound for the search page).
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let window = Duration::from_secs(3);
-    let done: usize = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (index, cases) = (&index, &cases);
-                s.spawn(move || {
-                    let start = Instant::now();
-                    let mut n = 0usize;
-                    while start.elapsed() < window {
-                        let c = &cases[(n + t * 7) % cases.len()];
-                        if index.search_uncached(&c.req).is_ok() {
-                            n += 1;
-                        }
-                    }
-                    n
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    let done = throughput(threads, window, &cases, |r| {
+        index.search_uncached(r).is_ok()
     });
     print(
         "search throughput (mix, in-process, every search computed)",
         json!({"threads": threads, "seconds": window.as_secs(),
                "searches_per_s": round(done as f64 / window.as_secs_f64())}),
     );
-
     // The same mix through `search`, which remembers results until the next commit, as
     // the portal serves them.
-    let done: usize = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (index, cases) = (&index, &cases);
-                s.spawn(move || {
-                    let start = Instant::now();
-                    let mut n = 0usize;
-                    while start.elapsed() < window {
-                        let c = &cases[(n + t * 7) % cases.len()];
-                        if index.search(&c.req).is_ok() {
-                            n += 1;
-                        }
-                    }
-                    n
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
-    });
+    let done = throughput(threads, window, &cases, |r| index.search(r).is_ok());
     print(
         "search throughput (mix, in-process, recent results remembered)",
         json!({"threads": threads, "seconds": window.as_secs(),

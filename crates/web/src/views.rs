@@ -292,6 +292,15 @@ pub fn download_name(r: &Resource) -> String {
 }
 
 /// Encodes everything but RFC 3986's unreserved characters.
+/// `k=v&…` with every key and value percent-encoded.
+pub fn query_string(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

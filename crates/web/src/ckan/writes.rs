@@ -458,12 +458,14 @@ pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
     resource_dict(call, r.id).await
 }
 
-async fn editable_resource(
+/// The resource named by parameter `key`, its dataset, and the caller's right to edit it.
+async fn editable_resource_by(
     call: &Call<'_>,
     action: &str,
+    key: &str,
 ) -> Result<(Resource, Dataset), CkanError> {
     call.caller.require(action)?;
-    let id = call.params.required("id")?;
+    let id = call.params.required(key)?;
     let r = call
         .state
         .catalog
@@ -478,6 +480,13 @@ async fn editable_resource(
         .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
     may_edit(call, action, d.organization_id)?;
     Ok((r, d))
+}
+
+async fn editable_resource(
+    call: &Call<'_>,
+    action: &str,
+) -> Result<(Resource, Dataset), CkanError> {
+    editable_resource_by(call, action, "id").await
 }
 
 /// `resource_update` and `resource_patch`; a new upload becomes a new version (the
@@ -754,21 +763,7 @@ async fn editable_view(call: &Call<'_>, action: &str) -> Result<ceiba_store::Sav
 }
 
 pub async fn resource_view_create(call: &Call<'_>) -> Result<Value, CkanError> {
-    call.caller.require("resource_view_create")?;
-    let rid = call.params.required("resource_id")?;
-    let r = call
-        .state
-        .catalog
-        .resource(&rid)
-        .await?
-        .ok_or_else(|| invalid("resource_id", "Resource not found"))?;
-    let d = call
-        .state
-        .catalog
-        .dataset(&r.dataset_id.to_string())
-        .await?
-        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
-    may_edit(call, "resource_view_create", d.organization_id)?;
+    let (r, d) = editable_resource_by(call, "resource_view_create", "resource_id").await?;
     let t = now();
     let v = ceiba_store::SavedView {
         id: Uuid::new_v4(),

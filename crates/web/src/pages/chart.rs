@@ -14,7 +14,7 @@ use super::render;
 use crate::charts::{draw, spec_from, ChartSpec};
 use crate::context::PageCtx;
 use crate::tables::{locate, query_pairs, Located};
-use crate::views::percent_encode;
+use crate::views::query_string;
 use crate::{PageError, SharedState};
 
 async fn located(state: &SharedState, name: &str, rid: &str) -> Result<Located, PageError> {
@@ -36,21 +36,12 @@ fn table_of<'a>(l: &'a Located, pairs: &[(String, String)]) -> &'a IngestedTable
     l.table(i).unwrap_or(&l.tables[0])
 }
 
-fn source_of(state: &SharedState, l: &Located, lang: Lang) -> String {
-    let _ = state;
+fn source_of(l: &Located, lang: Lang) -> String {
     format!(
         "{}: {}",
         if lang == Lang::Es { "Datos" } else { "Data" },
         l.dataset.title.get(lang)
     )
-}
-
-pub fn query_string(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 #[derive(Serialize)]
@@ -71,14 +62,7 @@ pub async fn page(
         let l = located(&state, &name, &rid).await?;
         let table = table_of(&l, &pairs);
         let spec = spec_from(&pairs, table);
-        let drawn = draw(
-            &state,
-            table,
-            &spec,
-            ctx.lang,
-            &source_of(&state, &l, ctx.lang),
-        )
-        .await;
+        let drawn = draw(&state, table, &spec, ctx.lang, &source_of(&l, ctx.lang)).await;
         let qs = query_string(&spec.to_pairs());
         let base = format!(
             "{}/dataset/{}/resource/{}",
@@ -187,7 +171,7 @@ async fn drawn_for(
         .map_err(|_| StatusCode::NOT_FOUND.into_response())?;
     let table = table_of(&l, pairs);
     let spec = spec_from(pairs, table);
-    let drawn = draw(state, table, &spec, lang, &source_of(state, &l, lang)).await;
+    let drawn = draw(state, table, &spec, lang, &source_of(&l, lang)).await;
     Ok((drawn, spec))
 }
 
@@ -304,7 +288,7 @@ pub async fn draw_saved(
             url,
         ));
     }
-    let drawn = draw(state, table, &spec, lang, &source_of(state, &l, lang)).await;
+    let drawn = draw(state, table, &spec, lang, &source_of(&l, lang)).await;
     Ok((drawn, url))
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::render;
 use crate::context::PageCtx;
 use crate::tables::query_pairs;
-use crate::views::percent_encode;
+use crate::views::query_string;
 use crate::{PageError, SharedState};
 
 pub const PAGE_SIZE: usize = 20;
@@ -63,11 +63,7 @@ fn href(base: &str, pairs: &[(String, String)]) -> String {
     if pairs.is_empty() {
         return base.to_owned();
     }
-    let q: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect();
-    format!("{base}?{}", q.join("&"))
+    format!("{base}?{}", query_string(pairs))
 }
 
 /// The parameters that describe the search, without the page number.
