@@ -31,7 +31,8 @@ const TOKEN_BYTES: usize = 32;
 /// A token's `last_used` is written at most this often, not on every request.
 const LAST_USED_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.email, a.fullname, a.sysadmin, a.state, a.created";
+pub(crate) const ACCOUNT_COLUMNS: &str =
+    "a.id, a.name, a.email, a.fullname, a.sysadmin, a.state, a.created";
 const TOKEN_COLUMNS: &str = "t.id AS token_id, t.account_id AS token_account_id, \
      t.name AS token_name, t.created AS token_created, t.expires AS token_expires, \
      t.last_used AS token_last_used, t.revoked AS token_revoked";
@@ -50,7 +51,7 @@ fn not_found(kind: &'static str, key: impl ToString) -> StoreError {
     }
 }
 
-fn account_from_row(row: &AnyRow) -> Result<Account> {
+pub(crate) fn account_from_row(row: &AnyRow) -> Result<Account> {
     let state: String = row.try_get("state")?;
     Ok(Account {
         id: uuid(row, "id")?,
@@ -130,7 +131,7 @@ fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut buf = [0u8; N];
     getrandom::fill(&mut buf)
         .map_err(|e| StoreError::Crypto(format!("no random numbers from the system: {e}")))?;
@@ -183,7 +184,7 @@ async fn dummy_hash() -> Result<&'static str> {
 /// A fast hash is enough here, unlike for passwords: the secret is 256 random bits, so
 /// there is nothing to guess by trying candidates, and a stolen table of hashes cannot be
 /// turned back into secrets. It also lets a request find its token by an indexed lookup.
-fn token_hash(secret: &str) -> String {
+pub(crate) fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -286,6 +287,14 @@ impl Catalog {
         if done.rows_affected() == 0 {
             return Err(not_found("account", name_or_id));
         }
+        // A new password signs the account out everywhere.
+        sqlx::query(
+            "DELETE FROM web_session WHERE account_id IN \
+             (SELECT id FROM account WHERE name = $1 OR id = $1)",
+        )
+        .bind(name_or_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

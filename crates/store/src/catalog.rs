@@ -26,6 +26,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_accounts.sql"),
     ),
     (5, "views", include_str!("../migrations/0005_views.sql")),
+    (
+        6,
+        "sessions",
+        include_str!("../migrations/0006_sessions.sql"),
+    ),
+    (
+        7,
+        "boundary sets",
+        include_str!("../migrations/0007_boundary_sets.sql"),
+    ),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

@@ -6,6 +6,7 @@
 //! SQLite and PostgreSQL accept).
 
 mod accounts;
+mod boundaries;
 mod catalog;
 mod categories;
 mod changes;
@@ -14,17 +15,20 @@ mod error;
 mod files;
 mod organizations;
 mod resources;
+mod sessions;
 mod sql;
 mod time;
 mod versions;
 mod views;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
+pub use boundaries::{BoundarySet, PublicBoundarySet, BOUNDARY_LEVELS};
 pub use catalog::Catalog;
 pub use datasets::{DatasetFilter, DatasetSort, Page};
 pub use error::StoreError;
 pub use files::{FileStore, StoredFile};
 pub use organizations::WithCount;
+pub use sessions::WebSession;
 pub use time::now;
 pub use views::SavedView;
 

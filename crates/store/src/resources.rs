@@ -156,8 +156,9 @@ impl Catalog {
         Ok(())
     }
 
-    /// Removes a resource with its versions, their tables and ingestion jobs, all at once,
-    /// and returns what it was. The files in the object store are left where they are.
+    /// Removes a resource with its versions, their tables, ingestion jobs and boundary-set
+    /// mark, all at once, and returns what it was. The files in the object store are left
+    /// where they are.
     /// (An ingestion still running for it fails when it tries to record its tables.)
     pub async fn delete_resource(&self, id: uuid::Uuid) -> Result<Resource> {
         let id = id.to_string();
@@ -180,6 +181,7 @@ impl Catalog {
             "DELETE FROM ingest_job WHERE version_id IN \
              (SELECT id FROM resource_version WHERE resource_id = $1)",
             "DELETE FROM resource_version WHERE resource_id = $1",
+            "DELETE FROM boundary_set WHERE resource_id = $1",
             "DELETE FROM resource WHERE id = $1",
         ] {
             sqlx::query(sql).bind(&id).execute(&mut *tx).await?;

@@ -493,3 +493,58 @@ async fn the_state_changes_only_by_deleting() {
         b.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn sessions_open_end_expire_and_close_with_a_new_password() {
+    for b in backends().await {
+        let (c, n) = (&b.catalog, b.name);
+        let ana = account("ana");
+        c.create_account(&ana, Some("contraseña larga"))
+            .await
+            .unwrap();
+        let (s, secret) = c.create_session(&ana, Duration::days(14)).await.unwrap();
+        assert_eq!(secret.len(), 64, "{n}");
+        assert_eq!(s.csrf.len(), 64, "{n}");
+        assert_ne!(s.csrf, secret, "{n}");
+        let got = c.session(&secret).await.unwrap().expect("live session");
+        assert_eq!(got.id, s.id, "{n}");
+        assert_eq!(got.account, ana, "{n}");
+        assert_eq!(got.csrf, s.csrf, "{n}");
+        assert_eq!(got.expires, s.expires, "{n}");
+        // Unknown, malformed and tampered secrets find nothing.
+        let mut other = secret.clone();
+        other.replace_range(0..1, if secret.starts_with('0') { "1" } else { "0" });
+        for bad in ["", "x", other.as_str(), &"a".repeat(5000)] {
+            assert!(c.session(bad).await.unwrap().is_none(), "{n}: {bad:.10}");
+        }
+        // Signing out ends it, and twice is no error.
+        c.end_session(&secret).await.unwrap();
+        c.end_session(&secret).await.unwrap();
+        assert!(c.session(&secret).await.unwrap().is_none(), "{n}");
+
+        // One that has ended is refused.
+        let (_, old) = c
+            .create_session(&ana, Duration::milliseconds(1))
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert!(c.session(&old).await.unwrap().is_none(), "{n}: expired");
+
+        // A new password ends every session of the account, not another's.
+        let beto = account("beto");
+        c.create_account(&beto, Some("otra contraseña"))
+            .await
+            .unwrap();
+        let (_, a1) = c.create_session(&ana, Duration::days(1)).await.unwrap();
+        let (_, a2) = c.create_session(&ana, Duration::days(1)).await.unwrap();
+        let (_, b1) = c.create_session(&beto, Duration::days(1)).await.unwrap();
+        c.set_password("ana", "nueva contraseña").await.unwrap();
+        assert!(c.session(&a1).await.unwrap().is_none(), "{n}");
+        assert!(c.session(&a2).await.unwrap().is_none(), "{n}");
+        assert!(c.session(&b1).await.unwrap().is_some(), "{n}");
+
+        // A deleted account's sessions stop working.
+        c.delete_account("beto").await.unwrap();
+        assert!(c.session(&b1).await.unwrap().is_none(), "{n}: deleted");
+    }
+}

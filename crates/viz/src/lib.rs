@@ -1,6 +1,7 @@
 //! ceiba-viz
 pub mod chart;
 pub mod format;
+pub mod groups;
 pub mod palette;
 pub mod png;
 pub mod svg;

@@ -233,6 +233,36 @@ view-explore = Explore and change this chart
 view-embed = Embed on another site
 views-title = Featured charts
 view-open = View, download or embed
-chart-geo = Map: boundary resource (GeoJSON or TopoJSON)
-chart-geo-help = resource id; empty = department grid
-chart-code = Map: property holding the code (empty = detected)
+chart-geo = Map boundaries
+chart-geo-grid = Department grid (no boundaries)
+chart-geo-help = Maps only. Boundaries are GeoJSON or TopoJSON files their publisher marks as a boundary set.
+
+## Sign-in and saved views managed from the pages
+login-title = Sign in
+login-lead = For staff of the institutions that publish data. You do not need an account to browse and download data.
+login-name = Username
+login-password = Password
+login-submit = Sign in
+login-help = Forgot your password or need an account? Ask the portal's administrator.
+login-error-wrong = The username or the password is not correct.
+login-error-missing = Enter your username and your password.
+login-error-blocked = Too many failed attempts for this username. Wait 15 minutes and try again.
+login-error-origin = The form did not come from this portal. Open the sign-in page again.
+logout = Sign out
+forbidden-title = You are not allowed to do this
+forbidden-signin = Sign in to do this.
+forbidden-csrf = The form has expired or did not come from this portal. Go back, reload the page and try again.
+forbidden-edit = Only staff of the institution that publishes this data may change it.
+forbidden-action = There is no such action.
+notfound-view = There is no view “{ $name }”.
+views-manage = Manage views
+views-featured = featured
+views-feature = Feature
+views-unfeature = Stop featuring
+views-delete = Delete
+view-save-title = Save as a view of the dataset
+view-save-name = Title
+view-save-description = Description (optional)
+view-save-featured = Show it on the dataset page
+view-save = Save the view
+view-save-signin = Sign in to save this chart in the dataset

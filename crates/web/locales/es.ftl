@@ -233,6 +233,36 @@ view-explore = Explorar y cambiar este gráfico
 view-embed = Insertar en otro sitio
 views-title = Gráficos destacados
 view-open = Ver, descargar o insertar
-chart-geo = Mapa: recurso de límites (GeoJSON o TopoJSON)
-chart-geo-help = id del recurso; vacío = cuadrícula de departamentos
-chart-code = Mapa: propiedad con el código (vacío = se detecta)
+chart-geo = Límites del mapa
+chart-geo-grid = Cuadrícula de departamentos (sin límites)
+chart-geo-help = Solo para mapas. Los límites son archivos GeoJSON o TopoJSON que quien publica marca como conjunto de límites.
+
+## Sign-in and saved views managed from the pages
+login-title = Entrar
+login-lead = Para el personal de las instituciones que publican datos. Para consultar y descargar datos no hace falta una cuenta.
+login-name = Usuario
+login-password = Contraseña
+login-submit = Entrar
+login-help = ¿Olvidó su contraseña o necesita una cuenta? Pida ayuda a quien administra el portal.
+login-error-wrong = El usuario o la contraseña no son correctos.
+login-error-missing = Escriba su usuario y su contraseña.
+login-error-blocked = Demasiados intentos fallidos con este usuario. Espere 15 minutos e inténtelo de nuevo.
+login-error-origin = El formulario no vino de este portal. Abra la página de entrada de nuevo.
+logout = Salir
+forbidden-title = No tiene permiso para hacer esto
+forbidden-signin = Entre con su cuenta para hacer esto.
+forbidden-csrf = El formulario caducó o no vino de este portal. Vuelva a la página, recárguela e inténtelo de nuevo.
+forbidden-edit = Solo el personal de la institución que publica estos datos puede cambiarlos.
+forbidden-action = Esa acción no existe.
+notfound-view = No hay ninguna vista «{ $name }».
+views-manage = Administrar las vistas
+views-featured = destacada
+views-feature = Destacar
+views-unfeature = Dejar de destacar
+views-delete = Eliminar
+view-save-title = Guardar como vista del conjunto de datos
+view-save-name = Título
+view-save-description = Descripción (opcional)
+view-save-featured = Mostrarla en la página del conjunto de datos
+view-save = Guardar la vista
+view-save-signin = Entre para guardar este gráfico en el conjunto de datos

@@ -2,9 +2,15 @@
 //! parameters (`type`, `x`, `measure`, `series`, `top`, `sort`, the explorer's `f.…` filters
 //! and `q`), turned into an aggregation on the query engine and drawn as SVG by
 //! `ceiba-viz`. Anything that cannot be drawn becomes a message where the chart would be.
+//!
+//! Maps draw areas only from boundary sets: GeoJSON/TopoJSON resources a publisher marked
+//! (with the property that holds the code) in the catalog; without one, the department
+//! tile grid.
 
 use ceiba_core::{ColumnType, IngestedTable, Lang};
-use ceiba_query::{AggregateRequest, RowsRequest};
+use ceiba_query::{AggregateRequest, Measure, MeasureFn, RowsRequest};
+use ceiba_store::PublicBoundarySet;
+use ceiba_viz::groups::{self, Combine};
 use ceiba_viz::map::{join_values, render_tile_grid_joined, MapOptions};
 use ceiba_viz::territory::{self, Level};
 use ceiba_viz::{ChartData, ChartKind, RenderOptions, Series, Unit};
@@ -35,9 +41,10 @@ pub struct ChartSpec {
     /// The explorer's filters and `q`, as given.
     pub filters: Vec<(String, String)>,
     pub title: Option<String>,
-    /// Maps: a GeoJSON/TopoJSON resource to draw areas from (else the department grid)…
+    /// Maps: the boundary set (a marked GeoJSON/TopoJSON resource) to draw areas from,
+    /// else the department grid…
     pub geo: Option<String>,
-    /// …and the property of its features that holds the territory code (else found).
+    /// …and, to override its mark, the property of its features that holds the code.
     pub code: Option<String>,
 }
 
@@ -67,8 +74,10 @@ impl ChartSpec {
         if let Some(t) = &self.title {
             p.push(("title".into(), t.clone()));
         }
-        if let Some(g) = &self.geo {
-            p.push(("geo".into(), g.clone()));
+        // A map always says which areas (empty: the grid), so that a link to it draws the
+        // same map and no other suggestion.
+        if self.kind.is_none() || self.geo.is_some() {
+            p.push(("geo".into(), self.geo.clone().unwrap_or_default()));
         }
         if let Some(c) = &self.code {
             p.push(("code".into(), c.clone()));
@@ -189,6 +198,112 @@ pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec
     }
 }
 
+/// The territory level a column holds (codes only, when asked), from its name and its most
+/// frequent values.
+fn column_level(table: &IngestedTable, column: &str, codes_only: bool) -> Option<Level> {
+    let c = table.columns.iter().find(|c| c.name == column)?;
+    let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
+    territory::recognise(&c.name, &sample)
+        .filter(|t| !codes_only || t.kind == territory::Kind::Code)
+        .map(|t| t.level)
+}
+
+/// Prefers a marked municipal boundary set (`sets`, the public ones) to the department tile
+/// grid when the table has municipalities: a map asked for without a column or boundaries
+/// is drawn by the first column of municipality codes; a map of a municipality column,
+/// which the grid cannot draw, on that set; and a table with municipality codes and no
+/// department column starts with that map. Departments keep the grid (it needs no
+/// geometry). A spec naming its boundary set is left as it is, and so is a saved view
+/// (its parameters are read by [`spec_from`] alone).
+pub fn suggest_boundaries(
+    spec: &mut ChartSpec,
+    pairs: &[(String, String)],
+    table: &IngestedTable,
+    sets: &[PublicBoundarySet],
+) {
+    if spec.geo.is_some() {
+        return;
+    }
+    let Some(set) = sets.iter().find(|s| s.level == "municipality") else {
+        return;
+    };
+    let given = |k: &str| {
+        pairs
+            .iter()
+            .any(|(key, v)| key == k && !v.trim().is_empty())
+    };
+    let geo_named = pairs.iter().any(|(k, _)| k == "geo");
+    let municipality_codes = || {
+        table
+            .columns
+            .iter()
+            .find(|c| column_level(table, &c.name, true) == Some(Level::Municipality))
+            .map(|c| c.name.clone())
+    };
+    match spec.kind {
+        None => {
+            if !given("x") && !geo_named {
+                if let Some(column) = municipality_codes() {
+                    spec.x = column;
+                }
+            }
+            if column_level(table, &spec.x, false) == Some(Level::Municipality) {
+                spec.geo = Some(set.resource_id.to_string());
+            }
+        }
+        Some(_) if !given("type") && !given("x") => {
+            let departments = table
+                .columns
+                .iter()
+                .any(|c| column_level(table, &c.name, false) == Some(Level::Department));
+            if let (false, Some(column)) = (departments, municipality_codes()) {
+                spec.kind = None;
+                spec.x = column;
+                spec.geo = Some(set.resource_id.to_string());
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+/// Whether [`suggest_boundaries`] may change the spec the URL asks for (so the boundary
+/// sets are worth reading).
+pub fn may_suggest_boundaries(pairs: &[(String, String)]) -> bool {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, v)| key == k && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
+    };
+    get("geo").is_none() && matches!(get("type"), None | Some("map"))
+}
+
+/// The spec a URL asks for, with a marked boundary set suggested where it helps (see
+/// [`suggest_boundaries`]).
+pub async fn spec_for(
+    state: &SharedState,
+    pairs: &[(String, String)],
+    table: &IngestedTable,
+) -> ChartSpec {
+    let mut spec = spec_from(pairs, table);
+    if may_suggest_boundaries(pairs) {
+        suggest_boundaries(&mut spec, pairs, table, &boundary_choices(state).await);
+    }
+    spec
+}
+
+/// The boundary sets of public datasets (none when the catalog cannot say: the grid still
+/// draws).
+pub async fn boundary_choices(state: &SharedState) -> Vec<PublicBoundarySet> {
+    match state.catalog.public_boundary_sets().await {
+        Ok(sets) => sets,
+        Err(e) => {
+            tracing::warn!(error = %e, "boundary sets unavailable");
+            Vec::new()
+        }
+    }
+}
+
 fn measure_label(measure: &str, table: &IngestedTable, lang: Lang) -> String {
     let (func, column) = measure.split_once(':').unwrap_or((measure, ""));
     let label = table
@@ -235,6 +350,11 @@ fn label_of(table: &IngestedTable, column: &str) -> String {
         .iter()
         .find(|c| c.name == column)
         .map_or(column.to_owned(), |c| c.label.clone())
+}
+
+/// The `i`th value of a result row as text.
+fn key(row: &[Value], i: usize) -> String {
+    row.get(i).map_or_else(String::new, text)
 }
 
 fn text(v: &Value) -> String {
@@ -364,23 +484,52 @@ pub async fn draw(
                 "limit".into(),
                 FETCH_GROUPS.min(limits.max_groups).to_string(),
             ));
-            let req = match AggregateRequest::from_query(&pairs, &tspec, &limits) {
+            let mut req = match AggregateRequest::from_query(&pairs, &tspec, &limits) {
                 Ok(r) => r,
                 Err(e) => return message(&e.message(lang), lang, title),
             };
+            // Groups drawn as one (the spellings of a territory's code) merge their values;
+            // averages merge weighted by how many values each averaged.
+            let combine = match req.measures.first().map(|m| m.func) {
+                Some(MeasureFn::Min) => Combine::Min,
+                Some(MeasureFn::Max) => Combine::Max,
+                Some(MeasureFn::Avg) => Combine::Mean,
+                _ => Combine::Add,
+            };
+            if combine == Combine::Mean {
+                let column = req.measures.first().and_then(|m| m.column.clone());
+                req.measures.push(Measure {
+                    func: MeasureFn::Count,
+                    column,
+                });
+            }
             let res = match state.engine.aggregate(&tspec, &req).await {
                 Ok(r) => r,
                 Err(e) => return message(&e.message(lang), lang, title),
             };
             let split = req.group_by.len() == 2;
             let value_at = req.group_by.len();
+            let value = |r: &Vec<Value>| r.get(value_at).and_then(Value::as_f64);
+            let weight = |r: &Vec<Value>| r.get(value_at + 1).and_then(Value::as_f64);
+            let keys =
+                |i: usize| -> Vec<String> { res.rows.iter().take(50).map(|r| key(r, i)).collect() };
+            let x_level = groups::code_level(&spec_.x, &keys(0));
             if spec_.kind.is_none() {
                 // The department map: one value per department.
-                let rows: Vec<(String, f64)> = res
-                    .rows
-                    .iter()
-                    .filter_map(|r| Some((text(r.first()?), r.get(value_at)?.as_f64()?)))
-                    .collect();
+                let rows: Vec<(String, f64)> = groups::merge(
+                    res.rows
+                        .iter()
+                        .map(|r| (groups::canonical(x_level, &key(r, 0)), value(r), weight(r))),
+                    combine,
+                )
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?)))
+                .collect();
+                let names = || {
+                    rows.iter()
+                        .map(|(k, _)| groups::display(x_level, k))
+                        .collect()
+                };
                 if let Some(geo) = &spec_.geo {
                     let opts = MapOptions {
                         title: title.clone(),
@@ -402,7 +551,7 @@ pub async fn draw(
                     };
                     let joined = join_values(map.level, &rows);
                     let out = ceiba_viz::map::render_choropleth_joined(&map, &joined, &opts);
-                    data.categories = rows.iter().map(|(k, _)| k.clone()).collect();
+                    data.categories = names();
                     data.series = vec![Series::new(m_label.clone(), rows.iter().map(|(_, v)| *v))];
                     return Drawn {
                         svg: out.svg,
@@ -415,9 +564,9 @@ pub async fn draw(
                 let level = territory::recognise(&spec_.x, &sample).map(|t| t.level);
                 if level != Some(Level::Department) {
                     let text = if lang == Lang::Es {
-                        format!("La columna «{x_label}» no tiene códigos ni nombres de departamentos; el mapa de departamentos necesita una.")
+                        format!("La columna «{x_label}» no tiene códigos ni nombres de departamentos; la cuadrícula de departamentos necesita una. Otros territorios se dibujan con un conjunto de límites (elija uno en «Límites del mapa»).")
                     } else {
-                        format!("Column “{x_label}” holds no department codes or names; the department map needs one.")
+                        format!("Column “{x_label}” holds no department codes or names; the department grid needs one. Other territories are drawn on a boundary set (choose one under “Map boundaries”).")
                     };
                     return message(&text, lang, title);
                 }
@@ -432,7 +581,7 @@ pub async fn draw(
                         ..Default::default()
                     },
                 );
-                data.categories = rows.iter().map(|(k, _)| k.clone()).collect();
+                data.categories = names();
                 data.series = vec![Series::new(m_label.clone(), rows.iter().map(|(_, v)| *v))];
                 return Drawn {
                     svg: out.svg,
@@ -442,38 +591,49 @@ pub async fn draw(
                 };
             }
             if split {
-                let mut cats: Vec<String> = Vec::new();
-                let mut names: Vec<String> = Vec::new();
-                for r in &res.rows {
-                    let (c, s) = (text(&r[0]), text(&r[1]));
-                    if !cats.contains(&c) {
+                let series_column = spec_.series.as_deref().unwrap_or_default();
+                let s_level = groups::code_level(series_column, &keys(1));
+                let merged = groups::merge(
+                    res.rows.iter().map(|r| {
+                        let c = groups::display(x_level, &key(r, 0));
+                        let s = groups::display(s_level, &key(r, 1));
+                        ((c, s), value(r), weight(r))
+                    }),
+                    combine,
+                );
+                let mut cats: Vec<&str> = Vec::new();
+                let mut names: Vec<&str> = Vec::new();
+                for ((c, s), _) in &merged {
+                    if !cats.contains(&c.as_str()) {
                         cats.push(c);
                     }
-                    if !names.contains(&s) && names.len() < 8 {
+                    if !names.contains(&s.as_str()) && names.len() < 8 {
                         names.push(s);
                     }
                 }
                 let mut series: Vec<Series> = names
                     .iter()
-                    .map(|n| Series::with_gaps(n.clone(), vec![None; cats.len()]))
+                    .map(|n| Series::with_gaps(*n, vec![None; cats.len()]))
                     .collect();
-                for r in &res.rows {
-                    let (c, s) = (text(&r[0]), text(&r[1]));
+                for ((c, s), v) in &merged {
                     if let (Some(ci), Some(si)) = (
-                        cats.iter().position(|x| *x == c),
-                        names.iter().position(|x| *x == s),
+                        cats.iter().position(|x| x == c),
+                        names.iter().position(|x| x == s),
                     ) {
-                        series[si].values[ci] = r.get(value_at).and_then(Value::as_f64);
+                        series[si].values[ci] = *v;
                     }
                 }
-                data.categories = cats;
+                data.categories = cats.into_iter().map(str::to_owned).collect();
                 data.series = series;
             } else {
-                let mut rows: Vec<(String, Option<f64>)> = res
-                    .rows
-                    .iter()
-                    .map(|r| (text(&r[0]), r.get(value_at).and_then(Value::as_f64)))
-                    .collect();
+                // Codes of departments or municipalities read better as their names; every
+                // spelling of a code is one bar.
+                let mut rows: Vec<(String, Option<f64>)> = groups::merge(
+                    res.rows
+                        .iter()
+                        .map(|r| (groups::display(x_level, &key(r, 0)), value(r), weight(r))),
+                    combine,
+                );
                 let by_label = spec_.sort == "label"
                     || matches!(spec_.kind, Some(ChartKind::Line | ChartKind::Area));
                 if by_label {
@@ -485,21 +645,7 @@ pub async fn draw(
                             .unwrap_or(std::cmp::Ordering::Equal)
                     });
                 }
-                // Codes of departments or municipalities read better as their names.
-                let sample: Vec<&str> = rows.iter().map(|(c, _)| c.as_str()).take(50).collect();
-                let level = territory::recognise(&spec_.x, &sample)
-                    .filter(|t| t.kind == territory::Kind::Code)
-                    .map(|t| t.level);
-                data.categories = rows
-                    .iter()
-                    .map(|(c, _)| {
-                        level
-                            .and_then(|l| {
-                                territory::display_name(l, territory::normalise_code(l, c)?)
-                            })
-                            .unwrap_or_else(|| c.clone())
-                    })
-                    .collect();
+                data.categories = rows.iter().map(|(c, _)| c.clone()).collect();
                 data.series = vec![Series::with_gaps(
                     m_label.clone(),
                     rows.iter().map(|(_, v)| *v).collect(),
@@ -521,11 +667,28 @@ pub async fn draw(
 }
 
 /// Largest boundary file read (bytes).
-const MAX_BOUNDARY_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BOUNDARY_BYTES: usize = 64 * 1024 * 1024;
+
+/// The file formats (as resources name them) a boundary set may have; the content decides.
+pub(crate) fn may_be_boundaries(format: &str) -> bool {
+    ["GEOJSON", "TOPOJSON", "JSON"]
+        .iter()
+        .any(|f| format.trim().eq_ignore_ascii_case(f))
+}
+
+/// The level a boundary set's mark declares.
+pub(crate) fn level_of(mark: &str) -> Option<Level> {
+    match mark {
+        "department" => Some(Level::Department),
+        "municipality" => Some(Level::Municipality),
+        _ => None,
+    }
+}
 
 type MessageSvg = Box<dyn Fn(Lang) -> String + Send>;
 
-/// The prepared areas of a public GeoJSON/TopoJSON resource, read, simplified and
+/// The prepared areas of a public boundary set (a GeoJSON/TopoJSON resource marked in the
+/// catalog), read by the property its mark names (or `code`, an override), simplified and
 /// projected once per file version and property, then kept in memory.
 async fn boundary_map(
     state: &SharedState,
@@ -535,7 +698,11 @@ async fn boundary_map(
     let (w, h) = (640, 560);
     let unusable = |es: &'static str, en: &'static str| -> MessageSvg {
         Box::new(move |lang: Lang| {
-            ceiba_viz::map::render_message(w, h, "", if lang == Lang::Es { es } else { en })
+            let (title, text) = match lang {
+                Lang::Es => ("No se puede dibujar el mapa", es),
+                Lang::En => ("The map cannot be drawn", en),
+            };
+            ceiba_viz::map::render_message(w, h, title, text)
         })
     };
     let located = match crate::tables::locate(state, rid).await {
@@ -548,17 +715,37 @@ async fn boundary_map(
         }
     };
     let r = located.resource;
+    let mark = match state.catalog.boundary_set(r.id).await {
+        Ok(Some(mark)) => mark,
+        Ok(None) => {
+            return Err(unusable(
+                "Ese recurso no está marcado como conjunto de límites: los mapas se dibujan solo con los límites que quien publica marca como tales (con la propiedad que tiene el código). Elija uno de la lista.",
+                "That resource is not marked as a boundary set: maps are drawn only from boundaries their publisher marked as such (with the property that holds the code). Choose one from the list.",
+            ))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "boundary set");
+            return Err(unusable(
+                "No se pudo consultar el catálogo para los límites del mapa.",
+                "The catalog could not be read for the map's boundaries.",
+            ));
+        }
+    };
     let Some(key) = r.storage_key.clone() else {
         return Err(unusable(
             "Los límites del mapa deben ser un archivo subido al portal (GeoJSON o TopoJSON).",
             "The map's boundaries must be a file uploaded to the portal (GeoJSON or TopoJSON).",
         ));
     };
+    // The mark's level holds for its own property; an override is read at any level.
+    let (code, level) = match code {
+        Some(c) if c != mark.code_property => (c.to_owned(), None),
+        _ => (mark.code_property.clone(), level_of(&mark.level)),
+    };
     let cache_key = format!(
-        "{}:{}:{}",
+        "{}:{}:{code}:{level:?}",
         r.id,
-        r.sha256.as_deref().unwrap_or(""),
-        code.unwrap_or("")
+        r.sha256.as_deref().unwrap_or("")
     );
     if let Some(map) = state.maps.get(&cache_key) {
         return Ok(map);
@@ -578,12 +765,12 @@ async fn boundary_map(
             ))
         }
     };
-    let code = code.map(str::to_owned);
     let parsed = tokio::task::spawn_blocking(move || {
         ceiba_viz::map::parse_boundaries(
             &bytes,
             &ceiba_viz::map::BoundaryOptions {
-                code_property: code.as_deref(),
+                code_property: Some(&code),
+                level,
                 ..Default::default()
             },
         )

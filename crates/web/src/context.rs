@@ -1,5 +1,5 @@
-//! What every page knows about its request: the language, and the same page's address in
-//! the other language.
+//! What every page knows about its request: the language, the same page's address in the
+//! other language, and who is browsing.
 
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::request::Parts;
@@ -8,7 +8,8 @@ use ceiba_core::Lang;
 use minijinja::context;
 use minijinja::value::Value;
 
-use crate::AppState;
+use crate::session::{visitor, Visitor};
+use crate::{AppState, SharedState};
 
 /// The language of the request and its path without the language prefix.
 #[derive(Debug, Clone)]
@@ -17,6 +18,8 @@ pub struct PageCtx {
     /// Path without `/en`, always starting with `/`.
     pub path: String,
     pub query: Option<String>,
+    /// The signed-in account, if any.
+    pub visitor: Visitor,
 }
 
 impl PageCtx {
@@ -39,6 +42,7 @@ impl PageCtx {
                 path.into()
             },
             query: uri.query().map(str::to_owned),
+            visitor: Visitor::default(),
         }
     }
 
@@ -68,6 +72,16 @@ impl PageCtx {
             path => &self.path,
             site_name => &state.config.site_name,
             assets => state.assets.urls(),
+            user => self.visitor.account().map(|a| context! {
+                name => &a.name,
+                display => if a.fullname.is_empty() { &a.name } else { &a.fullname },
+            }),
+            csrf => self.visitor.session.as_ref().map(|s| &s.csrf),
+            login_url => format!(
+                "{}/user/login?came_from={}",
+                self.base(),
+                crate::views::percent_encode(&self.url_in(self.lang))
+            ),
             other_lang => context! {
                 code => other.code(),
                 name => other.native_name(),
@@ -85,10 +99,13 @@ pub fn base(lang: Lang) -> &'static str {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
+impl FromRequestParts<SharedState> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &SharedState,
+    ) -> Result<Self, Self::Rejection> {
         let lang = Extension::<Lang>::from_request_parts(parts, state)
             .await
             .map(|Extension(l)| l)
@@ -97,7 +114,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
             .await
             .map(|OriginalUri(u)| u)
             .unwrap_or_else(|_| parts.uri.clone());
-        Ok(PageCtx::from_uri(lang, &uri))
+        let mut ctx = PageCtx::from_uri(lang, &uri);
+        ctx.visitor = visitor(state, &parts.headers).await;
+        Ok(ctx)
     }
 }
 

@@ -14,6 +14,8 @@ pub enum PageError {
     NotFound {
         message: Option<(&'static str, String)>,
     },
+    /// Not allowed; the message key says why (sign in, not an editor, a stale form).
+    Forbidden(&'static str),
     Internal(String),
 }
 
@@ -45,6 +47,10 @@ impl PageError {
                     message_key => message.as_ref().map(|m| m.0),
                     message_name => message.as_ref().map(|m| m.1.clone()),
                 },
+            ),
+            PageError::Forbidden(key) => (
+                StatusCode::FORBIDDEN,
+                context! { status => 403, message_key => key },
             ),
             PageError::Internal(detail) => {
                 tracing::error!(path = %ctx.path, %detail, "page failed");

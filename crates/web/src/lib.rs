@@ -13,6 +13,7 @@ mod format;
 pub mod i18n;
 mod markdown;
 mod pages;
+mod session;
 mod tables;
 mod templates;
 mod views;
@@ -87,6 +88,8 @@ pub struct AppState {
     pub ingestor: ceiba_ingest::Ingestor,
     /// Boundary sets read, simplified and projected for maps.
     pub maps: ceiba_viz::map::MapCache,
+    /// Failed sign-ins, to slow down password guessing.
+    pub(crate) logins: session::LoginGuard,
     pub(crate) i18n: Arc<i18n::I18n>,
     pub(crate) templates: minijinja::Environment<'static>,
     pub(crate) assets: assets::Assets,
@@ -157,6 +160,7 @@ impl AppState {
             indexer,
             ingestor,
             maps: ceiba_viz::map::MapCache::new(16),
+            logins: session::LoginGuard::default(),
             visits: visits::Visits::default(),
             templates: templates::environment(config.theme.clone(), i18n.clone()),
             assets: assets::Assets::new(theme_css),

@@ -22,6 +22,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("resource.html", include_str!("../templates/resource.html")),
     ("chart.html", include_str!("../templates/chart.html")),
     ("embed.html", include_str!("../templates/embed.html")),
+    ("login.html", include_str!("../templates/login.html")),
     (
         "organizations.html",
         include_str!("../templates/organizations.html"),

@@ -49,9 +49,20 @@
           if (old) figure.replaceChild(fresh, old); else figure.insertBefore(fresh, figure.firstChild);
           params.delete("lang");
           history.replaceState(null, "", form.action + "?" + params.toString());
+          // The "save as view" form keeps what is drawn now.
+          var save = document.querySelector("form.save-view");
+          if (save) {
+            save.querySelector("input[name=params]").value = params.toString();
+            var title = save.querySelector("input[name=title]");
+            var t = fresh.querySelector("title");
+            if (title && !title.dataset.edited && t) title.value = t.textContent;
+          }
         })
         .catch(function () {});
     });
+  });
+  document.querySelectorAll("form.save-view input[name=title]").forEach(function (input) {
+    input.addEventListener("input", function () { input.dataset.edited = "1"; });
   });
   // Suggestions while typing (datasets, categories, publishers); the form works without.
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {

@@ -237,8 +237,8 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
     assert!(html.contains("ya no existe"), "explains the removed column");
 }
 
-/// The real municipal and department boundaries, uploaded as resources (tests may read
-/// ../shared; the product never does).
+/// The real department boundaries, uploaded as a resource and marked as a boundary set
+/// (tests may read ../shared; the product never does). Maps draw only from marked sets.
 #[tokio::test]
 async fn choropleths_from_boundary_resources_in_the_catalog() {
     let (p, base) = portal().await;
@@ -262,6 +262,26 @@ async fn choropleths_from_boundary_resources_in_the_catalog() {
         .await
         .unwrap();
     let _ = p.ingestor.run_queue().await;
+    // Marked: MINFIN's codes (`100` is Guatemala) are in property `id`.
+    p.catalog
+        .mark_boundary_set(&ceiba_store::BoundarySet {
+            resource_id: geo.id,
+            code_property: "id".into(),
+            level: "department".into(),
+            name_property: Some("Departamento".into()),
+            created: ceiba_store::now(),
+        })
+        .await
+        .unwrap();
+    // The chart page offers it by dataset title and resource name.
+    let html = p.get(&format!("{base}/chart?type=map")).await.text();
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{}\">Necesidades básicas insatisfechas — Departamentos</option>",
+            geo.id
+        )),
+        "the boundary set is offered"
+    );
     let svg = p
         .get(&format!(
             "{base}/chart.svg?type=map&x=departamento&measure=sum:monto&geo={}",
@@ -304,4 +324,45 @@ async fn choropleths_from_boundary_resources_in_the_catalog() {
         .get(&format!("{base}/chart?type=map&x=departamento&geo={rid}"))
         .await;
     assert_eq!(got.status, StatusCode::OK);
+    assert!(got
+        .text()
+        .contains("no está marcado como conjunto de límites"));
+    // A GeoJSON nobody marked: a message where the map would be, in the visitor's language.
+    let file = p.dir.path().join("sin-marcar.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"cod_dep":"13"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}"#,
+    )
+    .unwrap();
+    let (unmarked, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Sin marcar",
+            "",
+            &file,
+            "sin-marcar.geojson",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let _ = p.ingestor.run_queue().await;
+    for (prefix, message) in [
+        ("", "Ese recurso no está marcado como conjunto de límites"),
+        ("/en", "That resource is not marked as a boundary set"),
+    ] {
+        let got = p
+            .get(&format!(
+                "{prefix}{base}/chart?type=map&x=departamento&measure=sum:monto&geo={}",
+                unmarked.id
+            ))
+            .await;
+        assert_eq!(got.status, StatusCode::OK, "{prefix}");
+        let html = got.text();
+        assert!(html.contains(message), "{prefix}: {message}");
+        assert!(
+            !html.contains(&format!("<option value=\"{}\">Necesidades", unmarked.id)),
+            "{prefix}: an unmarked resource is not offered"
+        );
+    }
 }

@@ -18,15 +18,7 @@ pub struct Caller {
 impl Caller {
     /// What the caller may see in searches.
     pub fn viewer(&self) -> Viewer {
-        if self.perms.is_sysadmin() {
-            Viewer::Sysadmin
-        } else if self.account.is_some() {
-            Viewer::Member {
-                organizations: self.perms.organizations().map(|(o, _)| o).collect(),
-            }
-        } else {
-            Viewer::Anonymous
-        }
+        crate::session::viewer(self.account.is_some(), &self.perms)
     }
 
     /// The account, or CKAN's error for an action that needs one.

@@ -22,6 +22,8 @@ pub struct Related {
     pub resources: HashMap<Uuid, Vec<Resource>>,
     /// Resources with a table in service (CKAN's `datastore_active`).
     pub datastore: HashSet<Uuid>,
+    /// Resources marked as boundary sets, with their marks.
+    pub boundaries: HashMap<Uuid, ceiba_store::BoundarySet>,
 }
 
 impl Related {
@@ -50,7 +52,10 @@ impl Related {
         }
         let mut resources: HashMap<Uuid, Vec<Resource>> = HashMap::new();
         let mut datastore = HashSet::new();
-        for r in catalog.resources_of_datasets(&ids).await? {
+        let all = catalog.resources_of_datasets(&ids).await?;
+        let resource_ids: Vec<Uuid> = all.iter().map(|r| r.id).collect();
+        let boundaries = catalog.boundary_sets_of(&resource_ids).await?;
+        for r in all {
             // A version in service always has its tables (written in one transaction).
             if r.current_version_id.is_some() {
                 datastore.insert(r.id);
@@ -62,6 +67,7 @@ impl Related {
             categories,
             resources,
             datastore,
+            boundaries,
         })
     }
 }
@@ -132,8 +138,15 @@ pub fn resource_url(r: &Resource, site: &str) -> String {
     }
 }
 
-pub fn resource(r: &Resource, site: &str, datastore_active: bool) -> Value {
-    json!({
+/// A resource's dict; a boundary set carries its mark as `boundary_code_property` and
+/// `boundary_level` (Ceiba's fields, absent from other resources).
+pub fn resource(
+    r: &Resource,
+    site: &str,
+    datastore_active: bool,
+    boundary: Option<&ceiba_store::BoundarySet>,
+) -> Value {
+    let mut v = json!({
         "id": r.id,
         "package_id": r.dataset_id,
         "name": r.name,
@@ -154,7 +167,12 @@ pub fn resource(r: &Resource, site: &str, datastore_active: bool) -> Value {
         "cache_last_updated": null,
         "resource_type": null,
         "state": "active",
-    })
+    });
+    if let (Some(b), Value::Object(m)) = (boundary, &mut v) {
+        m.insert("boundary_code_property".into(), json!(b.code_property));
+        m.insert("boundary_level".into(), json!(b.level));
+    }
+    v
 }
 
 pub fn package(d: &Dataset, rel: &Related, site: &str) -> Value {
@@ -165,7 +183,14 @@ pub fn package(d: &Dataset, rel: &Related, site: &str) -> Value {
         .get(&d.id)
         .map(|rs| {
             rs.iter()
-                .map(|r| resource(r, site, rel.datastore.contains(&r.id)))
+                .map(|r| {
+                    resource(
+                        r,
+                        site,
+                        rel.datastore.contains(&r.id),
+                        rel.boundaries.get(&r.id),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -14,18 +14,7 @@ const ROWS_MAX: i64 = 1_000;
 /// Largest page of the list actions.
 const LIST_MAX: i64 = 1_000;
 
-/// Whether the viewer may see a dataset that is not public.
-pub fn may_see(viewer: &Viewer, d: &Dataset) -> bool {
-    match d.state {
-        DatasetState::Deleted => matches!(viewer, Viewer::Sysadmin),
-        _ if !d.private && d.state == DatasetState::Active => true,
-        _ => match viewer {
-            Viewer::Anonymous => false,
-            Viewer::Sysadmin => true,
-            Viewer::Member { organizations } => organizations.contains(&d.organization_id),
-        },
-    }
-}
+use crate::session::may_see;
 
 pub async fn status_show(call: &Call<'_>) -> Result<Value, CkanError> {
     Ok(json!({
@@ -108,7 +97,13 @@ pub async fn resource_show(call: &Call<'_>) -> Result<Value, CkanError> {
         .await?
         .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
     let d = visible(call, &r.dataset_id.to_string()).await?;
-    let mut value = dicts::resource(&r, &call.site, r.current_version_id.is_some());
+    let boundary = call.state.catalog.boundary_set(r.id).await?;
+    let mut value = dicts::resource(
+        &r,
+        &call.site,
+        r.current_version_id.is_some(),
+        boundary.as_ref(),
+    );
     if let Value::Object(m) = &mut value {
         m.insert("package_id".into(), json!(d.id));
     }

@@ -398,11 +398,290 @@ async fn resource_dict(call: &Call<'_>, id: Uuid) -> Result<Value, CkanError> {
         .resource(&id.to_string())
         .await?
         .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
+    let boundary = call.state.catalog.boundary_set(r.id).await?;
     Ok(dicts::resource(
         &r,
         &call.site,
         r.current_version_id.is_some(),
+        boundary.as_ref(),
     ))
+}
+
+const CODE_FIELD: &str = "boundary_code_property";
+const LEVEL_FIELD: &str = "boundary_level";
+
+/// What a resource write asks of its boundary-set mark.
+#[derive(Debug, PartialEq)]
+enum BoundaryChange {
+    Keep,
+    Unmark,
+    /// Mark (or re-mark) by `code`; the level as given (`None`: found in the file).
+    Mark {
+        code: String,
+        level: Option<String>,
+    },
+}
+
+/// A level as the API takes it: `department`, `municipality` (or in Spanish), or empty.
+fn boundary_level(v: &Value) -> Result<String, CkanError> {
+    let s = match v {
+        Value::Null => String::new(),
+        v => text(v).ok_or_else(|| invalid(LEVEL_FIELD, "Must be text"))?,
+    };
+    match s.to_lowercase().as_str() {
+        "" => Ok(String::new()),
+        "department" | "departamento" => Ok("department".into()),
+        "municipality" | "municipio" => Ok("municipality".into()),
+        other => Err(invalid(
+            LEVEL_FIELD,
+            format!(
+                "Unknown level \"{other}\": use \"department\", \"municipality\" or leave it empty"
+            ),
+        )),
+    }
+}
+
+/// Reads `boundary_code_property` (empty or null unmarks) and `boundary_level` from a
+/// resource write. `replace` is `resource_update`'s rule: a resource sent without them is
+/// no boundary set. A new file for a marked resource is checked again by its property.
+fn boundary_change(
+    m: &Map<String, Value>,
+    replace: bool,
+    current: Option<&ceiba_store::BoundarySet>,
+    new_file: bool,
+) -> Result<BoundaryChange, CkanError> {
+    let level = m.get(LEVEL_FIELD).map(boundary_level).transpose()?;
+    let code = match m.get(CODE_FIELD) {
+        None => None,
+        Some(Value::Null) => Some(String::new()),
+        Some(v) => Some(text(v).ok_or_else(|| invalid(CODE_FIELD, "Must be a property name"))?),
+    };
+    let level_alone = || {
+        invalid(
+            LEVEL_FIELD,
+            format!("Only boundary sets have a level: give {CODE_FIELD} as well"),
+        )
+    };
+    Ok(match (code, current) {
+        (Some(code), _) if code.is_empty() => BoundaryChange::Unmark,
+        (Some(code), _) => BoundaryChange::Mark {
+            code,
+            level: level.filter(|l| !l.is_empty()),
+        },
+        (None, _) if replace => {
+            if level.as_deref().is_some_and(|l| !l.is_empty()) {
+                return Err(level_alone());
+            }
+            BoundaryChange::Unmark
+        }
+        (None, Some(b)) if level.is_some() || new_file => BoundaryChange::Mark {
+            code: b.code_property.clone(),
+            level: match level {
+                Some(l) => Some(l).filter(|l| !l.is_empty()),
+                None => Some(b.level.clone()).filter(|l| !l.is_empty()),
+            },
+        },
+        (None, Some(_)) => BoundaryChange::Keep,
+        (None, None) => {
+            if level.as_deref().is_some_and(|l| !l.is_empty()) {
+                return Err(level_alone());
+            }
+            BoundaryChange::Keep
+        }
+    })
+}
+
+fn level_name(level: ceiba_viz::territory::Level) -> &'static str {
+    match level {
+        ceiba_viz::territory::Level::Department => "department",
+        ceiba_viz::territory::Level::Municipality => "municipality",
+    }
+}
+
+/// The bytes of the file a mark is checked against: this call's upload, else the
+/// resource's stored file. Only GeoJSON and TopoJSON uploads qualify.
+async fn boundary_file(call: &Call<'_>, r: Option<&Resource>) -> Result<Vec<u8>, CkanError> {
+    let not_geo = || {
+        invalid(
+            CODE_FIELD,
+            "Only uploaded GeoJSON or TopoJSON files can be boundary sets",
+        )
+    };
+    let too_large = || {
+        invalid(
+            CODE_FIELD,
+            format!(
+                "The file is too large to draw as boundaries (more than {} MB)",
+                crate::charts::MAX_BOUNDARY_BYTES / (1024 * 1024)
+            ),
+        )
+    };
+    if let Some(upload) = &call.params.upload {
+        let format = format_from_filename(&upload.filename).unwrap_or_default();
+        if !crate::charts::may_be_boundaries(&format) {
+            return Err(not_geo());
+        }
+        let size = tokio::fs::metadata(&upload.path)
+            .await
+            .map_err(|e| CkanError::Internal(format!("upload: {e}")))?
+            .len();
+        if size > crate::charts::MAX_BOUNDARY_BYTES as u64 {
+            return Err(too_large());
+        }
+        return tokio::fs::read(&upload.path)
+            .await
+            .map_err(|e| CkanError::Internal(format!("upload: {e}")));
+    }
+    let Some(r) = r else {
+        return Err(not_geo());
+    };
+    let Some(key) = r.storage_key.as_deref() else {
+        return Err(not_geo());
+    };
+    let named = r
+        .original_filename
+        .as_deref()
+        .and_then(format_from_filename)
+        .unwrap_or_default();
+    if !(crate::charts::may_be_boundaries(&named) || crate::charts::may_be_boundaries(&r.format)) {
+        return Err(not_geo());
+    }
+    if r.size.unwrap_or(0) > crate::charts::MAX_BOUNDARY_BYTES as i64 {
+        return Err(too_large());
+    }
+    let bytes = call
+        .state
+        .files
+        .read(key)
+        .await
+        .map_err(|e| CkanError::Internal(format!("boundary file: {e}")))?;
+    Ok(bytes.to_vec())
+}
+
+/// Checks that the file's features have property `code` holding territory codes (at
+/// `level`, when given), and returns the level to keep (the file's, when not given).
+async fn check_boundaries(
+    call: &Call<'_>,
+    r: Option<&Resource>,
+    code: &str,
+    level: Option<&str>,
+) -> Result<String, CkanError> {
+    use ceiba_viz::map::{parse_boundaries, BoundaryError, BoundaryOptions};
+    let bytes = boundary_file(call, r).await?;
+    let (code, forced) = (code.to_owned(), level.and_then(crate::charts::level_of));
+    let parsed = tokio::task::spawn_blocking(move || {
+        let read = |level| {
+            parse_boundaries(
+                &bytes,
+                &BoundaryOptions {
+                    code_property: Some(&code),
+                    level,
+                    ..Default::default()
+                },
+            )
+        };
+        match read(forced) {
+            // Wrong level, or no codes at all: say which.
+            Err(e @ BoundaryError::NoTerritoryCodes { .. }) if forced.is_some() => {
+                (Err(e), read(None).ok().map(|set| set.level))
+            }
+            other => (other.map(|set| set.level), None),
+        }
+    })
+    .await
+    .map_err(|e| CkanError::Internal(format!("boundary check: {e}")))?;
+    match parsed {
+        (Ok(found), _) => Ok(level
+            .filter(|l| !l.is_empty())
+            .map_or_else(|| level_name(found).to_owned(), str::to_owned)),
+        (Err(_), Some(found)) => Err(invalid(
+            LEVEL_FIELD,
+            format!(
+                "The file's areas are {} codes, not {} codes",
+                level_name(found),
+                level.unwrap_or_default()
+            ),
+        )),
+        (Err(e @ (BoundaryError::NotJson { .. } | BoundaryError::NotGeo { .. })), None) => {
+            Err(invalid(
+                CODE_FIELD,
+                format!(
+                    "Only GeoJSON or TopoJSON files can be boundary sets: {}",
+                    e.message(ceiba_core::Lang::En)
+                ),
+            ))
+        }
+        (Err(e), None) => Err(invalid(CODE_FIELD, e.message(ceiba_core::Lang::En))),
+    }
+}
+
+/// A mark checked against the file, ready to write.
+enum BoundaryWrite {
+    Keep,
+    Unmark,
+    Mark { code: String, level: String },
+}
+
+/// Reads and checks what a resource write asks of its mark, before anything is written.
+async fn boundary_write(
+    call: &Call<'_>,
+    r: Option<&Resource>,
+    replace: bool,
+) -> Result<BoundaryWrite, CkanError> {
+    let current = match r {
+        Some(r) => call.state.catalog.boundary_set(r.id).await?,
+        None => None,
+    };
+    let change = boundary_change(
+        call.params.map(),
+        replace,
+        current.as_ref(),
+        call.params.upload.is_some(),
+    )?;
+    Ok(match change {
+        BoundaryChange::Keep => BoundaryWrite::Keep,
+        BoundaryChange::Unmark if current.is_none() => BoundaryWrite::Keep,
+        BoundaryChange::Unmark => BoundaryWrite::Unmark,
+        BoundaryChange::Mark { code, level } => {
+            let level = check_boundaries(call, r, &code, level.as_deref()).await?;
+            BoundaryWrite::Mark { code, level }
+        }
+    })
+}
+
+async fn apply_boundary_write(
+    call: &Call<'_>,
+    resource: Uuid,
+    w: BoundaryWrite,
+) -> Result<(), CkanError> {
+    let c = &call.state.catalog;
+    match w {
+        BoundaryWrite::Keep => {}
+        BoundaryWrite::Unmark => {
+            c.unmark_boundary_set(resource).await.map_err(store)?;
+        }
+        BoundaryWrite::Mark { code, level } => {
+            let name_property = c
+                .boundary_set(resource)
+                .await?
+                .and_then(|b| b.name_property);
+            c.mark_boundary_set(&ceiba_store::BoundarySet {
+                resource_id: resource,
+                code_property: code,
+                level,
+                name_property,
+                created: now(),
+            })
+            .await
+            .map_err(|e| match e {
+                ceiba_store::StoreError::Invalid { field, message } => {
+                    invalid(&format!("boundary_{field}"), message)
+                }
+                e => store(e),
+            })?;
+        }
+    }
+    Ok(())
 }
 
 pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
@@ -414,6 +693,7 @@ pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
     };
     may_edit(call, "resource_create", d.organization_id)?;
     let m = call.params.map();
+    let boundary = boundary_write(call, None, false).await?;
     let position = call.state.catalog.resources_of(d.id).await?.len() as i64;
     if let Some(upload) = &call.params.upload {
         let name = m
@@ -443,6 +723,7 @@ pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
                 .await
                 .map_err(store)?;
         }
+        apply_boundary_write(call, r.id, boundary).await?;
         return resource_dict(call, r.id).await;
     }
     let mut r = new_resource(d.id, position);
@@ -498,6 +779,7 @@ pub async fn resource_update(call: &Call<'_>, patch: bool) -> Result<Value, Ckan
         "resource_update"
     };
     let (old, _) = editable_resource(call, action).await?;
+    let boundary = boundary_write(call, Some(&old), !patch).await?;
     let mut r = old.clone();
     if !patch {
         r.name = String::new();
@@ -526,6 +808,7 @@ pub async fn resource_update(call: &Call<'_>, patch: bool) -> Result<Value, Ckan
         .update_resource(&r)
         .await
         .map_err(store)?;
+    apply_boundary_write(call, r.id, boundary).await?;
     resource_dict(call, r.id).await
 }
 

@@ -11,13 +11,20 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::render;
-use crate::charts::{draw, spec_from, ChartSpec};
+use crate::charts::{
+    boundary_choices, draw, may_suggest_boundaries, spec_for, spec_from, suggest_boundaries,
+    ChartSpec,
+};
 use crate::context::PageCtx;
 use crate::tables::{locate, query_pairs, Located};
 use crate::views::query_string;
 use crate::{PageError, SharedState};
 
-async fn located(state: &SharedState, name: &str, rid: &str) -> Result<Located, PageError> {
+pub(crate) async fn located(
+    state: &SharedState,
+    name: &str,
+    rid: &str,
+) -> Result<Located, PageError> {
     let l = locate(state, rid)
         .await
         .map_err(|_| PageError::not_found("notfound-resource", rid.to_owned()))?;
@@ -30,7 +37,7 @@ async fn located(state: &SharedState, name: &str, rid: &str) -> Result<Located, 
     Ok(l)
 }
 
-fn table_of<'a>(l: &'a Located, pairs: &[(String, String)]) -> &'a IngestedTable {
+pub(crate) fn table_of<'a>(l: &'a Located, pairs: &[(String, String)]) -> &'a IngestedTable {
     let names: Vec<&str> = l.tables.iter().map(|t| t.name.as_str()).collect();
     let i = crate::api::table_index(pairs, &names).unwrap_or(0);
     l.table(i).unwrap_or(&l.tables[0])
@@ -61,7 +68,11 @@ pub async fn page(
     let page = async {
         let l = located(&state, &name, &rid).await?;
         let table = table_of(&l, &pairs);
-        let spec = spec_from(&pairs, table);
+        let sets = boundary_choices(&state).await;
+        let mut spec = spec_from(&pairs, table);
+        if may_suggest_boundaries(&pairs) {
+            suggest_boundaries(&mut spec, &pairs, table, &sets);
+        }
         let drawn = draw(&state, table, &spec, ctx.lang, &source_of(&l, ctx.lang)).await;
         let qs = query_string(&spec.to_pairs());
         let base = format!(
@@ -80,12 +91,7 @@ pub async fn page(
             })
             .chain(std::iter::once(Choice {
                 value: "map".into(),
-                label: if lang == Lang::Es {
-                    "Mapa de departamentos"
-                } else {
-                    "Department map"
-                }
-                .into(),
+                label: if lang == Lang::Es { "Mapa" } else { "Map" }.into(),
                 selected: spec.kind.is_none(),
             }))
             .collect();
@@ -126,6 +132,25 @@ pub async fn page(
                 });
             }
         }
+        // The map's areas: the public boundary sets ("dataset — resource"); a resource
+        // named that is not one stays listed so the form says what was asked.
+        let mut boundaries: Vec<Choice> = sets
+            .iter()
+            .map(|b| Choice {
+                value: b.resource_id.to_string(),
+                label: format!("{} — {}", b.dataset_title.get(lang), b.resource_name),
+                selected: spec.geo.as_deref() == Some(b.resource_id.to_string().as_str()),
+            })
+            .collect();
+        if let Some(geo) = spec.geo.as_deref() {
+            if !boundaries.iter().any(|b| b.selected) {
+                boundaries.push(Choice {
+                    value: geo.to_owned(),
+                    label: geo.to_owned(),
+                    selected: true,
+                });
+            }
+        }
         let table_html = drawn
             .data
             .as_ref()
@@ -146,13 +171,15 @@ pub async fn page(
             splits => columns(false, spec.series.as_deref().unwrap_or("")),
             measures => measures,
             top => spec.top,
-            geo => spec.geo,
-            code => spec.code,
+            boundaries => boundaries,
             filters => spec.filters,
             svg_url => format!("{base}/chart.svg?{qs}"),
             png_url => format!("{base}/chart.png?{qs}"),
             csv_url => format!("{base}/chart.csv?{qs}"),
             share_url => format!("{base}/chart?{qs}"),
+            may_save => ctx.visitor.may_edit(&l.dataset),
+            save_url => format!("{base}/views"),
+            params => qs,
         })
     }
     .await;
@@ -170,7 +197,7 @@ async fn drawn_for(
         .await
         .map_err(|_| StatusCode::NOT_FOUND.into_response())?;
     let table = table_of(&l, pairs);
-    let spec = spec_from(pairs, table);
+    let spec = spec_for(state, pairs, table).await;
     let drawn = draw(state, table, &spec, lang, &source_of(&l, lang)).await;
     Ok((drawn, spec))
 }

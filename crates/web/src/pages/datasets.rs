@@ -119,18 +119,36 @@ pub async fn show(
         let d = visible_dataset(&state, &name).await?;
         state.visits.count(d.id);
         let view = dataset_view(&state, &ctx, &d).await?;
+        let may_edit = ctx.visitor.may_edit(&d);
         let mut featured = Vec::new();
+        let mut managed = Vec::new();
         for v in state.catalog.views_of_dataset(d.id).await? {
+            let url = format!("{}/view/{}", ctx.base(), v.id);
             if v.featured {
                 let (drawn, _) = super::chart::draw_saved(&state, &v, ctx.lang).await?;
                 featured.push(context! {
-                    title => v.title,
+                    id => v.id,
+                    title => &v.title,
                     svg => drawn.svg,
-                    url => format!("{}/view/{}", ctx.base(), v.id),
+                    url => &url,
+                });
+            }
+            if may_edit {
+                managed.push(context! {
+                    id => v.id,
+                    title => &v.title,
+                    featured => v.featured,
+                    url => &url,
+                    manage_url => format!("{}/view/{}/manage", ctx.base(), v.id),
                 });
             }
         }
-        Ok::<_, PageError>(context! { dataset => view, featured_views => featured })
+        Ok::<_, PageError>(context! {
+            dataset => view,
+            featured_views => featured,
+            managed_views => managed,
+            may_edit => may_edit,
+        })
     }
     .await;
     render(&state, &ctx, "dataset.html", page)

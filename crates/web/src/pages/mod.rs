@@ -2,12 +2,14 @@
 //! (Spanish) and `/en` (English); the language arrives as a request extension.
 
 mod about;
+mod account;
 pub(crate) mod chart;
 pub(crate) mod datasets;
 mod download;
 mod explore;
 mod home;
 mod publishers;
+mod saved_views;
 pub(crate) mod search;
 
 use std::collections::HashMap;
@@ -15,7 +17,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use minijinja::value::Value;
 
@@ -31,6 +33,10 @@ pub fn router() -> Router<SharedState> {
         .route("/dataset/{name}/resource/{rid}", get(datasets::resource))
         .route("/dataset/{name}/resource/{rid}/chart", get(chart::page))
         .route("/dataset/{name}/resource/{rid}/{file}", get(chart::file))
+        .route(
+            "/dataset/{name}/resource/{rid}/views",
+            post(saved_views::save),
+        )
         .route(
             "/dataset/{name}/resource/{rid}/download",
             get(download::original),
@@ -50,6 +56,9 @@ pub fn router() -> Router<SharedState> {
         .route("/group/", get(publishers::groups))
         .route("/group/{name}", get(publishers::group))
         .route("/view/{id}", get(chart::embed))
+        .route("/view/{id}/manage", post(saved_views::manage))
+        .route("/user/login", get(account::form).post(account::login))
+        .route("/user/logout", post(account::logout))
         .route("/about", get(about::about))
         .route("/api", get(about::api))
 }
@@ -65,9 +74,14 @@ pub(crate) fn render(
         let tmpl = state.templates.get_template(template)?;
         Ok(tmpl.render(ctx.template_context(state, page))?)
     });
+    let cache = if ctx.visitor.account().is_some() {
+        "private, no-cache"
+    } else {
+        "no-cache"
+    };
     match html {
         Ok(html) => (
-            [(header::CACHE_CONTROL, "no-cache")],
+            [(header::CACHE_CONTROL, cache)],
             [(header::VARY, "Accept-Encoding")],
             Html(html),
         )

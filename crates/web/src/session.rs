@@ -1,0 +1,272 @@
+//! Who is browsing: the signed-in account behind the session cookie (or nobody), what it
+//! may do, and the checks every form that changes something passes (same origin, the
+//! session's CSRF token).
+//!
+//! The cookie holds a random secret; the catalog keeps only its SHA-256 (see
+//! `ceiba_store::WebSession`). It is `HttpOnly`, `SameSite=Lax`, and `Secure` when the
+//! portal's address is `https://`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use ceiba_core::{Account, Dataset, DatasetState, Permissions};
+use ceiba_search::Viewer;
+use ceiba_store::WebSession;
+
+use crate::SharedState;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "ceiba_session";
+/// How long a sign-in lasts.
+pub const LIFETIME: chrono::Duration = chrono::Duration::days(14);
+
+/// The visitor of a page: anonymous, or an account with its permissions.
+#[derive(Debug, Clone, Default)]
+pub struct Visitor {
+    pub session: Option<WebSession>,
+    pub perms: Permissions,
+}
+
+impl Visitor {
+    pub fn account(&self) -> Option<&Account> {
+        self.session.as_ref().map(|s| &s.account)
+    }
+
+    /// What the visitor may find in searches.
+    pub fn viewer(&self) -> Viewer {
+        viewer(self.account().is_some(), &self.perms)
+    }
+
+    /// Whether the visitor may see the dataset (see [`may_see`]).
+    pub fn may_see(&self, d: &Dataset) -> bool {
+        may_see(&self.viewer(), d)
+    }
+
+    /// Whether the visitor may change the dataset (its views, its resources).
+    pub fn may_edit(&self, d: &Dataset) -> bool {
+        d.state != DatasetState::Deleted && self.perms.can_edit(d.organization_id)
+    }
+
+    /// Whether `token` is this session's CSRF token (compared in constant time).
+    pub fn csrf_ok(&self, token: &str) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| constant_time_eq(s.csrf.as_bytes(), token.trim().as_bytes()))
+    }
+}
+
+/// The search audience of an account (or of nobody) with these permissions; shared by
+/// pages and the CKAN API.
+pub fn viewer(signed_in: bool, perms: &Permissions) -> Viewer {
+    if perms.is_sysadmin() {
+        Viewer::Sysadmin
+    } else if signed_in {
+        Viewer::Member {
+            organizations: perms.organizations().map(|(o, _)| o).collect(),
+        }
+    } else {
+        Viewer::Anonymous
+    }
+}
+
+/// Who may see a dataset, for pages and the CKAN API alike: anyone a public active one;
+/// members of its organization (and sysadmins) a private one or a draft; only sysadmins a
+/// deleted one.
+pub fn may_see(viewer: &Viewer, d: &Dataset) -> bool {
+    match d.state {
+        DatasetState::Deleted => matches!(viewer, Viewer::Sysadmin),
+        _ if !d.private && d.state == DatasetState::Active => true,
+        _ => match viewer {
+            Viewer::Anonymous => false,
+            Viewer::Sysadmin => true,
+            Viewer::Member { organizations } => organizations.contains(&d.organization_id),
+        },
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_owned())
+}
+
+/// The visitor behind the request's session cookie. A cookie that names no live session
+/// (ended, expired, a deleted account) makes an anonymous visitor; so does a catalog that
+/// cannot answer, logged, so that public pages keep working.
+pub async fn visitor(state: &SharedState, headers: &HeaderMap) -> Visitor {
+    let Some(secret) = cookie(headers, COOKIE) else {
+        return Visitor::default();
+    };
+    let session = match state.catalog.session(&secret).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Visitor::default(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the session");
+            return Visitor::default();
+        }
+    };
+    let perms = match state.catalog.memberships_of(session.account.id).await {
+        Ok(m) => Permissions::new(&session.account, &m),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read memberships");
+            return Visitor::default();
+        }
+    };
+    Visitor {
+        session: Some(session),
+        perms,
+    }
+}
+
+fn secure(state: &SharedState) -> &'static str {
+    match &state.config.site_url {
+        Some(u) if u.starts_with("https://") => "; Secure",
+        _ => "",
+    }
+}
+
+/// `Set-Cookie` for a new session.
+pub fn set_cookie(state: &SharedState, secret: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        LIFETIME.num_seconds(),
+        secure(state)
+    ))
+    .ok()
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie(state: &SharedState) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure(state)
+    ))
+    .ok()
+}
+
+/// Whether a form post comes from the portal's own pages: its `Origin` (or, without one,
+/// its `Referer`) must be the portal's address. Browsers send `Origin` with every
+/// cross-site POST, so a form on another site is refused even before its CSRF token is
+/// checked (and the sign-in form, which has no session yet, relies on this).
+pub fn same_origin(state: &SharedState, headers: &HeaderMap) -> bool {
+    let site = crate::ckan::site_url(state, headers);
+    let host_of = |url: &str| -> Option<String> {
+        let rest = url.split_once("://").map(|(_, r)| r)?;
+        Some(rest.split('/').next().unwrap_or("").to_ascii_lowercase())
+    };
+    let Some(own) = host_of(&site) else {
+        return false;
+    };
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match from {
+        // Neither header: not a browser following another site's form (they send Origin
+        // on cross-site posts); scripts and tests with a session are still bound by CSRF.
+        None => true,
+        Some("null") => false,
+        Some(url) => host_of(url).is_some_and(|h| h == own),
+    }
+}
+
+/// Failed sign-ins per account name, to slow down password guessing: after
+/// [`MAX_FAILURES`] within [`WINDOW`] the name is refused until the window ends.
+#[derive(Debug, Default)]
+pub struct LoginGuard {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+const MAX_FAILURES: u32 = 5;
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Names remembered at most; beyond it, the oldest records are dropped.
+const MAX_NAMES: usize = 10_000;
+
+impl LoginGuard {
+    fn key(name: &str) -> String {
+        name.trim().to_lowercase()
+    }
+
+    /// Whether sign-in under `name` is refused for now.
+    pub fn blocked(&self, name: &str) -> bool {
+        let Ok(map) = self.failures.lock() else {
+            return false;
+        };
+        map.get(&Self::key(name))
+            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
+    }
+
+    pub fn failed(&self, name: &str) {
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
+        if map.len() >= MAX_NAMES {
+            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
+            if map.len() >= MAX_NAMES {
+                map.clear();
+            }
+        }
+        let entry = map.entry(Self::key(name)).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= WINDOW {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    pub fn succeeded(&self, name: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(&Self::key(name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_cookies_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; ceiba_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&h, COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "b").as_deref(), Some("2"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+
+    #[test]
+    fn csrf_tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!Visitor::default().csrf_ok(""));
+    }
+
+    #[test]
+    fn guessing_is_refused_after_five_failures() {
+        let g = LoginGuard::default();
+        for _ in 0..4 {
+            g.failed("Ana");
+        }
+        assert!(!g.blocked("ana"));
+        g.failed("ana ");
+        assert!(g.blocked("ANA"));
+        assert!(!g.blocked("beto"));
+        g.succeeded("ana");
+        assert!(!g.blocked("ana"));
+    }
+}

@@ -1,0 +1,439 @@
+//! Signing in to the web interface and what it allows: publishers save the chart they built
+//! as a view, feature it on the dataset page, stop featuring it and delete it — through the
+//! pages' own forms, with the session cookie and its CSRF token.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use ceiba_core::{Account, AccountState, Organization, Role};
+use common::{fixture, Got, Portal};
+use uuid::Uuid;
+
+const PROJECTS: &str = "snip,municipio,departamento,monto\n\
+000101,Mixco,Guatemala,1500000.50\n\
+000102,Huehuetenango,Huehuetenango,2500000\n\
+000103,Chiantla,Huehuetenango,800000\n";
+
+const PASSWORD: &str = "una contraseña larga";
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+async fn account(p: &Portal, name: &str, org: Option<(Uuid, Role)>) -> Account {
+    let a = Account {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        email: format!("{name}@example.gt"),
+        fullname: format!("Persona {name}"),
+        sysadmin: false,
+        state: AccountState::Active,
+        created: ceiba_store::now(),
+    };
+    p.catalog.create_account(&a, Some(PASSWORD)).await.unwrap();
+    if let Some((o, role)) = org {
+        p.catalog.set_membership(a.id, o, role).await.unwrap();
+    }
+    a
+}
+
+async fn post(p: &Portal, uri: &str, cookie: Option<&str>, origin: &str, body: &str) -> Got {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "datos.example.gt");
+    if !origin.is_empty() {
+        req = req.header(header::ORIGIN, origin);
+    }
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    p.request(req.body(Body::from(body.to_owned())).unwrap())
+        .await
+}
+
+async fn get_as(p: &Portal, uri: &str, cookie: &str) -> Got {
+    p.request(
+        Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+const ORIGIN: &str = "http://datos.example.gt";
+
+/// Signs in; returns the cookie to send back (`ceiba_session=…`).
+async fn sign_in(p: &Portal, name: &str) -> String {
+    let got = post(
+        p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", name), ("password", PASSWORD), ("came_from", "/")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let set = got.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
+    html[at..at + 64].to_owned()
+}
+
+async fn org_of(p: &Portal) -> Organization {
+    p.catalog.organization("segeplan").await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_and_out() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = org_of(&p).await;
+    account(&p, "ana", Some((org.id, Role::Editor))).await;
+
+    let home = p.get("/").await.text();
+    assert!(home.contains("/user/login?came_from=%2F"), "a sign-in link");
+    let form = p.get("/en/user/login").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text().contains("autocomplete=\"current-password\""));
+    assert!(form.text().contains("Sign in"));
+
+    // A wrong password: said plainly, no cookie.
+    let got = post(
+        &p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", "ana"), ("password", "otra cosa del todo")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::UNAUTHORIZED);
+    assert!(got.text().contains("no son correctos"), "{}", got.text());
+    assert!(!got.headers.contains_key(header::SET_COOKIE));
+    // Nothing typed.
+    let got = post(&p, "/user/login", None, ORIGIN, "name=ana").await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A form on another site.
+    let got = post(
+        &p,
+        "/user/login",
+        None,
+        "https://evil.example",
+        &encode(&[("name", "ana"), ("password", PASSWORD)]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert!(!got.headers.contains_key(header::SET_COOKIE));
+
+    // Right: back where the visitor was, with a session cookie only scripts cannot read.
+    let got = post(
+        &p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[
+            ("name", "ana"),
+            ("password", PASSWORD),
+            ("came_from", "/dataset?q=pobreza"),
+        ]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert_eq!(got.headers[header::LOCATION], "/dataset?q=pobreza");
+    let set = got.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set.starts_with("ceiba_session="), "{set}");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=1209600"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    let cookie = set.split(';').next().unwrap().to_owned();
+
+    // Signed in: the header says who, and the page is not kept by shared caches.
+    let got = get_as(&p, "/", &cookie).await;
+    let html = got.text();
+    assert!(html.contains("Persona ana"), "{html}");
+    assert!(html.contains("Salir"));
+    assert_eq!(got.headers[header::CACHE_CONTROL], "private, no-cache");
+    // The sign-in page sends a signed-in visitor onward.
+    let got = get_as(&p, "/user/login?came_from=/group", &cookie).await;
+    assert_eq!(got.headers[header::LOCATION], "/group");
+
+    // Only paths of this site are followed after signing in.
+    for bad in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+    ] {
+        let got = post(
+            &p,
+            "/user/login",
+            None,
+            ORIGIN,
+            &encode(&[("name", "ana"), ("password", PASSWORD), ("came_from", bad)]),
+        )
+        .await;
+        assert_eq!(got.headers[header::LOCATION], "/", "{bad}");
+    }
+
+    // Signing out needs the session's token: without it, still signed in.
+    let got = post(&p, "/user/logout", Some(&cookie), ORIGIN, "_csrf=nope").await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert!(get_as(&p, "/", &cookie).await.text().contains("Salir"));
+    let csrf = csrf_of(&html);
+    let got = post(
+        &p,
+        "/user/logout",
+        Some(&cookie),
+        ORIGIN,
+        &format!("_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert!(got.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
+    let after = get_as(&p, "/", &cookie).await.text();
+    assert!(!after.contains("Salir"), "the old cookie opens nothing");
+    assert!(after.contains("/user/login"));
+}
+
+#[tokio::test]
+async fn password_guessing_is_stopped() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    account(&p, "ana", None).await;
+    for _ in 0..5 {
+        let got = post(
+            &p,
+            "/user/login",
+            None,
+            ORIGIN,
+            &encode(&[("name", "ana"), ("password", "adivinanza 123")]),
+        )
+        .await;
+        assert_eq!(got.status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password waits.
+    let got = post(
+        &p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", "ANA"), ("password", PASSWORD)]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(got.text().contains("15 minutos"));
+    assert!(!got.headers.contains_key(header::SET_COOKIE));
+}
+
+#[tokio::test]
+async fn editors_save_feature_and_delete_views_from_the_pages() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let file = p.dir.path().join("proyectos.csv");
+    std::fs::write(&file, PROJECTS).unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(
+            &d,
+            "Proyectos",
+            "",
+            &file,
+            "proyectos.csv",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let org = org_of(&p).await;
+    let other = Organization {
+        id: Uuid::new_v4(),
+        name: "otra".into(),
+        ..org.clone()
+    };
+    p.catalog.create_organization(&other).await.unwrap();
+    account(&p, "ana", Some((org.id, Role::Editor))).await;
+    account(&p, "memo", Some((org.id, Role::Member))).await;
+    account(&p, "otro", Some((other.id, Role::Admin))).await;
+    let chart = format!(
+        "/dataset/nbi-municipal/resource/{}/chart?type=hbar&x=departamento&measure=sum:monto",
+        r.id
+    );
+    let save = format!("/dataset/nbi-municipal/resource/{}/views", r.id);
+
+    // Anonymous: an invitation to sign in, no form.
+    let html = p.get(&chart).await.text();
+    assert!(!html.contains("class=\"save-view\""));
+    assert!(html.contains("Entre para guardar"));
+    // A member who may not edit: no form either, and a forged post is refused.
+    let memo = sign_in(&p, "memo").await;
+    let html = get_as(&p, &chart, &memo).await.text();
+    assert!(!html.contains("class=\"save-view\""));
+    let memo_csrf = csrf_of(&html);
+    let params = "type=hbar&x=departamento&measure=sum:monto&bogus=1";
+    let got = post(
+        &p,
+        &save,
+        Some(&memo),
+        ORIGIN,
+        &encode(&[("_csrf", &memo_csrf), ("params", params), ("title", "x")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert!(got.text().contains("Solo el personal"));
+
+    // An editor sees the form, with the chart's parameters and title filled in.
+    let ana = sign_in(&p, "ana").await;
+    let html = get_as(&p, &chart, &ana).await.text();
+    assert!(html.contains("class=\"save-view\""), "{html}");
+    let csrf = csrf_of(&html);
+    // Without the token, or from another site: refused, nothing saved.
+    for (token, origin) in [
+        ("", ORIGIN),
+        ("0".repeat(64).as_str(), ORIGIN),
+        (csrf.as_str(), "https://evil.example"),
+    ] {
+        let got = post(
+            &p,
+            &save,
+            Some(&ana),
+            origin,
+            &encode(&[("_csrf", token), ("params", params), ("title", "x")]),
+        )
+        .await;
+        assert_eq!(got.status, StatusCode::FORBIDDEN, "{token:.4} {origin}");
+    }
+    assert!(p.catalog.views_of_dataset(d.id).await.unwrap().is_empty());
+
+    let got = post(
+        &p,
+        &save,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[
+            ("_csrf", &csrf),
+            ("params", params),
+            ("title", "Inversión <b>por</b> departamento"),
+            ("description", "Suma del monto aprobado."),
+            ("featured", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let views = p.catalog.views_of_dataset(d.id).await.unwrap();
+    assert_eq!(views.len(), 1);
+    let v = &views[0];
+    assert!(v.featured);
+    assert_eq!(v.title, "Inversión <b>por</b> departamento");
+    assert_eq!(
+        got.headers[header::LOCATION],
+        format!("/dataset/nbi-municipal#view-{}", v.id).as_str()
+    );
+    assert!(
+        v.spec.contains("sum:monto") && !v.spec.contains("bogus"),
+        "{}",
+        v.spec
+    );
+
+    // Featured: drawn on the dataset page for everyone, its title escaped.
+    let public = p.get("/dataset/nbi-municipal").await.text();
+    assert!(
+        public.contains("data-value=\"3300000\""),
+        "the chart is drawn"
+    );
+    assert!(public.contains(&format!("id=\"view-{}\"", v.id)));
+    assert!(!public.contains("<b>por</b>"));
+    assert!(
+        !public.contains("Administrar las vistas"),
+        "only for editors"
+    );
+    let html = get_as(&p, "/dataset/nbi-municipal", &ana).await.text();
+    assert!(html.contains("Administrar las vistas"));
+    let manage = format!("/view/{}/manage", v.id);
+    assert!(html.contains(&manage));
+
+    // Another organization's admin may not touch it.
+    let otro = sign_in(&p, "otro").await;
+    let otro_csrf = csrf_of(&get_as(&p, "/", &otro).await.text());
+    let got = post(
+        &p,
+        &manage,
+        Some(&otro),
+        ORIGIN,
+        &encode(&[("_csrf", &otro_csrf), ("action", "delete")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert_eq!(p.catalog.views_of_dataset(d.id).await.unwrap().len(), 1);
+
+    // Unfeatured: off the public page, still listed for the editor.
+    let got = post(
+        &p,
+        &manage,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "unfeature")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    let public = p.get("/dataset/nbi-municipal").await.text();
+    assert!(!public.contains("data-value=\"3300000\""));
+    assert!(!public.contains("Gráficos destacados"));
+    let html = get_as(&p, "/dataset/nbi-municipal", &ana).await.text();
+    assert!(html.contains("value=\"feature\""), "can be featured again");
+    // Unknown actions and views.
+    let got = post(
+        &p,
+        &manage,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "rename")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    let got = post(
+        &p,
+        &format!("/view/{}/manage", Uuid::new_v4()),
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "delete")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+
+    // Deleted: gone from the page and from the embed address.
+    let got = post(
+        &p,
+        &manage,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "delete")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert!(p.catalog.views_of_dataset(d.id).await.unwrap().is_empty());
+    assert_eq!(
+        p.get(&format!("/view/{}", v.id)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
