@@ -28,6 +28,10 @@ pub fn resource(dataset: &str, slug: &str) -> Uuid {
     v5(&format!("resource:{dataset}/{slug}"))
 }
 
+pub fn view(dataset: &str, slug: &str) -> Uuid {
+    v5(&format!("view:{dataset}/{slug}"))
+}
+
 pub fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).with_context(|| format!("no such date {y}-{m}-{d}"))
 }

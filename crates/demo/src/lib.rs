@@ -11,6 +11,7 @@ mod profile;
 mod publishers;
 mod random;
 mod table;
+mod views;
 mod xlsx;
 
 use anyhow::{Context, Result};
@@ -63,9 +64,13 @@ pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
     }
     for ds in demo.datasets {
         let name = ds.dataset.name.clone();
+        let dataset = ds.dataset.clone();
         let (created, resources) = write_dataset(ingestor, ds)
             .await
             .with_context(|| format!("loading demo dataset {name}"))?;
+        if created {
+            views::add(catalog, &dataset).await?;
+        }
         summary.datasets += usize::from(created);
         summary.resources += resources;
     }

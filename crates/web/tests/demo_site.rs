@@ -122,3 +122,58 @@ async fn demo_says_it_is_synthetic_in_both_languages() {
         assert!(home.contains(cat), "home lists {cat}");
     }
 }
+
+/// The demo's featured charts and maps are drawn on their dataset pages, with marks for
+/// values (not a message where the chart would be).
+#[tokio::test]
+async fn demo_dataset_pages_show_their_featured_charts() {
+    let p = Portal::empty().await;
+    ceiba_demo::load(&p.ingestor).await.unwrap();
+    let mut figures = 0;
+    for (name, expected) in [
+        ("ranking-gestion-municipal", 1),
+        ("proyectos-inversion-publica", 2),
+        ("desembolsos-cooperacion-internacional", 1),
+        ("casos-desnutricion-aguda", 1),
+        ("poblacion-censo-2018", 1),
+        ("ejecucion-presupuestaria-municipal", 1),
+    ] {
+        let html = p.get(&format!("/dataset/{name}")).await.text();
+        let drawn: Vec<&str> = html
+            .split("<figure class=\"chart\" id=\"view-")
+            .skip(1)
+            .map(|f| f.split("</figure>").next().unwrap())
+            .collect();
+        assert_eq!(drawn.len(), expected, "{name}");
+        for f in drawn {
+            assert!(
+                f.contains("data-value=\""),
+                "{name}: {}",
+                &f[..f.len().min(600)]
+            );
+            assert!(!f.contains("ceiba-map-message"), "{name}");
+            figures += 1;
+        }
+    }
+    assert_eq!(figures, 7);
+    // Loading again adds nothing (and does not bring back views a publisher removed).
+    let views = p
+        .catalog
+        .views_of_dataset(
+            p.catalog
+                .dataset("proyectos-inversion-publica")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
+    p.catalog.delete_view(views[0].id).await.unwrap();
+    ceiba_demo::load(&p.ingestor).await.unwrap();
+    let html = p.get("/dataset/proyectos-inversion-publica").await.text();
+    assert_eq!(
+        html.matches("<figure class=\"chart\" id=\"view-").count(),
+        1
+    );
+}

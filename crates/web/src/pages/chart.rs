@@ -43,12 +43,9 @@ pub(crate) fn table_of<'a>(l: &'a Located, pairs: &[(String, String)]) -> &'a In
     l.table(i).unwrap_or(&l.tables[0])
 }
 
+/// The source line under a chart ("Fuente: …" is added by the renderer).
 fn source_of(l: &Located, lang: Lang) -> String {
-    format!(
-        "{}: {}",
-        if lang == Lang::Es { "Datos" } else { "Data" },
-        l.dataset.title.get(lang)
-    )
+    l.dataset.title.get(lang).to_owned()
 }
 
 #[derive(Serialize)]
