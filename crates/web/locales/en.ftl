@@ -216,6 +216,7 @@ api-examples = Examples
 api-limits = Every query has row, time and memory limits; the response says when one applied (the "capped" field). Errors say which parameter to fix, in Spanish or English (lang parameter).
 api-suggest = suggestions while typing: datasets, categories and publishers.
 api-ckan-lead = CKAN's Action API: clients, harvesters and scripts made for CKAN work unchanged.
+api-boundaries = A GeoJSON or TopoJSON resource is marked as a boundary set for maps with boundary_code_property (the property holding the INE department or municipality code) and optionally boundary_level (department or municipality); an empty value unmarks it. Saved views (resource_view_create with config.params, the chart builder's parameters, and featured) show on the dataset page.
 api-ckan-writes = and with an API token:
 api-tokens = An administrator creates tokens with “ceiba token create USER”; send them in the Authorization header (raw, as CKAN does, or as Bearer). An editor writes only to their own organization's data.
 chart-title = Chart

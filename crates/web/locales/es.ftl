@@ -216,6 +216,7 @@ api-examples = Ejemplos
 api-limits = Cada consulta tiene límites de filas, tiempo y memoria; la respuesta indica cuando se aplicó uno (campo «capped»). Los errores dicen qué parámetro corregir, en español o inglés (parámetro lang).
 api-suggest = sugerencias mientras se escribe: conjuntos de datos, categorías y publicadores.
 api-ckan-lead = La API de acciones de CKAN: los clientes, recolectores y scripts hechos para CKAN funcionan sin cambios.
+api-boundaries = Un recurso GeoJSON o TopoJSON se marca como conjunto de límites para mapas con boundary_code_property (la propiedad que tiene el código INE del departamento o municipio) y, si se quiere, boundary_level (department o municipality); con un valor vacío deja de serlo. Las vistas guardadas (resource_view_create con config.params, los parámetros del constructor de gráficos, y featured) se muestran en la página del conjunto de datos.
 api-ckan-writes = y con un token de API:
 api-tokens = Los tokens los crea un administrador con «ceiba token create USUARIO»; se envían en la cabecera Authorization (tal cual, como CKAN, o como Bearer). Un editor solo escribe en los datos de su organización.
 chart-title = Gráfico
