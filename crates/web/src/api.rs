@@ -236,11 +236,14 @@ async fn resource(
 /// The error is the response to send.
 pub async fn requested_table(
     state: &SharedState,
+    viewer: &ceiba_search::Viewer,
     id: &str,
     pairs: &[(String, String)],
     lang: Lang,
 ) -> Result<(crate::tables::Located, usize), Response> {
-    let located = locate(state, id).await.map_err(|m| missing(m, lang))?;
+    let located = crate::tables::locate_for(state, id, viewer)
+        .await
+        .map_err(|m| missing(m, lang))?;
     let names: Vec<&str> = located.tables.iter().map(|t| t.name.as_str()).collect();
     let index = table_index(pairs, &names).map_err(|e| query_error(&e, lang))?;
     if located.table(index).is_none() {
@@ -257,10 +260,11 @@ async fn rows(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let (located, index) = match requested_table(&state, &id, &pairs, lang).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (located, index) =
+        match requested_table(&state, &ceiba_search::Viewer::Anonymous, &id, &pairs, lang).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
     };
@@ -287,10 +291,11 @@ async fn aggregate(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let (located, index) = match requested_table(&state, &id, &pairs, lang).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (located, index) =
+        match requested_table(&state, &ceiba_search::Viewer::Anonymous, &id, &pairs, lang).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
     };

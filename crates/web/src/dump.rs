@@ -58,7 +58,9 @@ pub async fn dump(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let (located, index) = match requested_table(&state, &id, &pairs, lang).await {
+    // Downloads follow the explorer: a signed-in member gets their private tables too.
+    let viewer = crate::session::visitor(&state, &headers).await.viewer();
+    let (located, index) = match requested_table(&state, &viewer, &id, &pairs, lang).await {
         Ok(found) => found,
         Err(response) => return response,
     };

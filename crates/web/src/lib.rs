@@ -184,6 +184,7 @@ pub fn router(state: SharedState) -> Router {
         .nest("/en", pages::router().layer(Extension(Lang::En)))
         .fallback(pages::not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(session::private_when_signed_in))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

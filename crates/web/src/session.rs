@@ -182,6 +182,23 @@ pub fn same_origin(state: &SharedState, headers: &HeaderMap) -> bool {
     }
 }
 
+/// Responses to a signed-in browser may hold what only its account may see: unless a
+/// handler said otherwise, shared caches must not keep them.
+pub async fn private_when_signed_in(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let signed_in = cookie(req.headers(), COOKIE).is_some();
+    let mut res = next.run(req).await;
+    if signed_in && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+    }
+    res
+}
+
 /// Failed sign-ins per account name, to slow down password guessing: after
 /// [`MAX_FAILURES`] within [`WINDOW`] the name is refused until the window ends.
 #[derive(Debug, Default)]

@@ -3,7 +3,6 @@
 use ceiba_core::{Dataset, IngestedTable, Resource};
 use ceiba_query::TableSpec;
 
-use crate::pages::datasets::is_public;
 use crate::SharedState;
 
 /// A public resource with the tables of its version in service.
@@ -37,6 +36,15 @@ impl From<ceiba_store::StoreError> for Missing {
 
 /// The resource `rid` (an id), if its dataset is public, with its current tables.
 pub async fn locate(state: &SharedState, rid: &str) -> Result<Located, Missing> {
+    locate_for(state, rid, &ceiba_search::Viewer::Anonymous).await
+}
+
+/// The resource `rid` (an id), if `viewer` may see its dataset, with its current tables.
+pub async fn locate_for(
+    state: &SharedState,
+    rid: &str,
+    viewer: &ceiba_search::Viewer,
+) -> Result<Located, Missing> {
     let resource = state
         .catalog
         .resource(rid)
@@ -46,7 +54,7 @@ pub async fn locate(state: &SharedState, rid: &str) -> Result<Located, Missing> 
         .catalog
         .dataset(&resource.dataset_id.to_string())
         .await?
-        .filter(is_public)
+        .filter(|d| crate::session::may_see(viewer, d))
         .ok_or(Missing::Resource)?;
     let tables = match resource.current_version_id {
         Some(v) => state.catalog.tables_of(v).await?,

@@ -437,3 +437,92 @@ async fn editors_save_feature_and_delete_views_from_the_pages() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A private dataset is the organization's business: its members find it, open it, chart
+/// it and download it once signed in; everyone else gets the same 404 as for nothing.
+#[tokio::test]
+async fn members_see_their_private_datasets_in_the_pages() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = org_of(&p).await;
+    let other = Organization {
+        id: Uuid::new_v4(),
+        name: "otra".into(),
+        ..org.clone()
+    };
+    p.catalog.create_organization(&other).await.unwrap();
+    account(&p, "memo", Some((org.id, Role::Member))).await;
+    account(&p, "otro", Some((other.id, Role::Editor))).await;
+    let secret = p
+        .catalog
+        .dataset("inversion-secreta")
+        .await
+        .unwrap()
+        .unwrap();
+    let file = p.dir.path().join("secreto.csv");
+    std::fs::write(&file, PROJECTS).unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(
+            &secret,
+            "Montos",
+            "",
+            &file,
+            "secreto.csv",
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let pages = [
+        "/dataset/inversion-secreta".to_string(),
+        format!("/dataset/inversion-secreta/resource/{}", r.id),
+        format!("/dataset/inversion-secreta/resource/{}/chart", r.id),
+        format!("/dataset/inversion-secreta/resource/{}/chart.svg", r.id),
+        format!("/dataset/inversion-secreta/resource/{}/download", r.id),
+        format!("/datastore/dump/{}", r.id),
+    ];
+    let memo = sign_in(&p, "memo").await;
+    let otro = sign_in(&p, "otro").await;
+    for page in &pages {
+        assert_eq!(
+            p.get(page).await.status,
+            StatusCode::NOT_FOUND,
+            "anonymous {page}"
+        );
+        assert_eq!(
+            get_as(&p, page, &otro).await.status,
+            StatusCode::NOT_FOUND,
+            "another organization {page}"
+        );
+        let got = get_as(&p, page, &memo).await;
+        assert!(
+            got.status == StatusCode::OK || got.status == StatusCode::SEE_OTHER,
+            "member {page}: {}",
+            got.status
+        );
+        assert!(
+            got.headers[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .contains("private"),
+            "{page}"
+        );
+    }
+    let page = get_as(&p, "/dataset/inversion-secreta", &memo).await.text();
+    assert!(page.contains(">Privado</span>"), "marked as private");
+    let dump = get_as(&p, &format!("/datastore/dump/{}", r.id), &memo).await;
+    assert!(dump.text().contains("Chiantla"));
+    // Search: found by members only; drafts too.
+    let found = get_as(&p, "/dataset?q=secreta", &memo).await.text();
+    assert!(
+        found.contains("/dataset/inversion-secreta"),
+        "member finds it"
+    );
+    let found = get_as(&p, "/dataset?q=borrador", &memo).await.text();
+    assert!(found.contains("/dataset/borrador-oculto"), "and drafts");
+    for (who, cookie) in [("anonymous", ""), ("otro", otro.as_str())] {
+        let found = get_as(&p, "/dataset?q=secreta", cookie).await.text();
+        assert!(!found.contains("/dataset/inversion-secreta"), "{who}");
+    }
+}

@@ -6,7 +6,7 @@ use ceiba_query::{AggregateRequest, Measure, MeasureFn, QueryError};
 use serde_json::{json, Map, Value};
 
 use super::{Call, CkanError};
-use crate::tables::{locate, spec, Missing};
+use crate::tables::{locate, locate_for, spec, Missing};
 
 /// Largest `limit` (CKAN's `ckan.datastore.search.rows_max`).
 pub const ROWS_MAX: i64 = 32_000;
@@ -49,7 +49,8 @@ pub async fn search(call: &Call<'_>) -> Result<Value, CkanError> {
         .or_else(|| p.str("id"))
         .ok_or_else(|| CkanError::missing("resource_id"))?;
     let not_found = || CkanError::NotFound(format!("Resource \"{rid}\" was not found."));
-    let located = match locate(call.state, &rid).await {
+    // Members see their organization's private tables, as in CKAN.
+    let located = match locate_for(call.state, &rid, &call.viewer).await {
         Ok(l) => l,
         Err(Missing::Resource) | Err(Missing::Table) => return Err(not_found()),
         Err(Missing::Store(e)) => return Err(e.into()),

@@ -6,6 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ceiba_core::{IngestedTable, Lang};
+use ceiba_search::Viewer;
 use ceiba_viz::ChartKind;
 use minijinja::context;
 use serde::Serialize;
@@ -16,16 +17,17 @@ use crate::charts::{
     ChartSpec,
 };
 use crate::context::PageCtx;
-use crate::tables::{locate, query_pairs, Located};
+use crate::tables::{locate_for, query_pairs, Located};
 use crate::views::query_string;
 use crate::{PageError, SharedState};
 
 pub(crate) async fn located(
     state: &SharedState,
+    viewer: &Viewer,
     name: &str,
     rid: &str,
 ) -> Result<Located, PageError> {
-    let l = locate(state, rid)
+    let l = locate_for(state, rid, viewer)
         .await
         .map_err(|_| PageError::not_found("notfound-resource", rid.to_owned()))?;
     if l.dataset.name != name && l.dataset.id.to_string() != name {
@@ -63,7 +65,7 @@ pub async fn page(
 ) -> Response {
     let pairs = query_pairs(query.as_deref());
     let page = async {
-        let l = located(&state, &name, &rid).await?;
+        let l = located(&state, &ctx.visitor.viewer(), &name, &rid).await?;
         let table = table_of(&l, &pairs);
         let sets = boundary_choices(&state).await;
         let mut spec = spec_from(&pairs, table);
@@ -185,12 +187,13 @@ pub async fn page(
 
 async fn drawn_for(
     state: &SharedState,
+    viewer: &Viewer,
     lang: Lang,
     name: &str,
     rid: &str,
     pairs: &[(String, String)],
 ) -> Result<(crate::charts::Drawn, ChartSpec), Response> {
-    let l = located(state, name, rid)
+    let l = located(state, viewer, name, rid)
         .await
         .map_err(|_| StatusCode::NOT_FOUND.into_response())?;
     let table = table_of(&l, pairs);
@@ -210,12 +213,14 @@ fn lang_of(pairs: &[(String, String)]) -> Lang {
 /// `chart.svg`, `chart.png` or `chart.csv`.
 pub async fn file(
     State(state): State<SharedState>,
+    ctx: PageCtx,
     Path((name, rid, file)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let pairs = query_pairs(query.as_deref());
     let lang = lang_of(&pairs);
-    let (drawn, _) = match drawn_for(&state, lang, &name, &rid, &pairs).await {
+    let viewer = ctx.visitor.viewer();
+    let (drawn, _) = match drawn_for(&state, &viewer, lang, &name, &rid, &pairs).await {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -254,8 +259,9 @@ pub async fn draw_saved(
     state: &SharedState,
     view: &ceiba_store::SavedView,
     lang: Lang,
+    viewer: &Viewer,
 ) -> Result<(crate::charts::Drawn, String), PageError> {
-    let l = match locate(state, &view.resource_id.to_string()).await {
+    let l = match locate_for(state, &view.resource_id.to_string(), viewer).await {
         Ok(l) if !l.tables.is_empty() => l,
         _ => {
             let text = if lang == Lang::Es {
@@ -342,7 +348,7 @@ pub async fn embed(
 ) -> Response {
     if id.ends_with(".svg") {
         return match public_view(&state, &id).await {
-            Ok(view) => match draw_saved(&state, &view, ctx.lang).await {
+            Ok(view) => match draw_saved(&state, &view, ctx.lang, &Viewer::Anonymous).await {
                 Ok((drawn, _)) => (
                     [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
                     drawn.svg,
@@ -356,7 +362,7 @@ pub async fn embed(
     let site = crate::ckan::site_url(&state, &headers);
     let page = async {
         let view = public_view(&state, &id).await?;
-        let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang).await?;
+        let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang, &Viewer::Anonymous).await?;
         let table_html = drawn
             .data
             .as_ref()

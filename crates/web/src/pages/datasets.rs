@@ -2,13 +2,14 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use ceiba_core::{Dataset, DatasetState};
+use ceiba_core::Dataset;
 use ceiba_store::DatasetFilter;
 use minijinja::context;
 use serde::Serialize;
 
 use super::{page_number, render};
 use crate::context::PageCtx;
+use crate::session::Visitor;
 use crate::views::{
     percent_encode, DatasetCard, DatasetView, ResourceView, TableView, VersionView,
 };
@@ -16,15 +17,20 @@ use crate::{PageError, SharedState};
 
 pub const PAGE_SIZE: i64 = 20;
 
-/// Whether an anonymous visitor may see the dataset.
-pub fn is_public(d: &Dataset) -> bool {
-    d.state == DatasetState::Active && !d.private
+/// Finds a dataset an anonymous visitor may see, by name or id.
+pub async fn visible_dataset(state: &SharedState, name: &str) -> Result<Dataset, PageError> {
+    dataset_for(state, &Visitor::default(), name).await
 }
 
-/// Finds a dataset a visitor may see, by name or id.
-pub async fn visible_dataset(state: &SharedState, name: &str) -> Result<Dataset, PageError> {
+/// Finds a dataset the visitor may see (members see their organization's private ones
+/// and drafts), by name or id.
+pub async fn dataset_for(
+    state: &SharedState,
+    visitor: &Visitor,
+    name: &str,
+) -> Result<Dataset, PageError> {
     match state.catalog.dataset(name).await? {
-        Some(d) if is_public(&d) => Ok(d),
+        Some(d) if visitor.may_see(&d) => Ok(d),
         _ => Err(PageError::not_found("notfound-dataset", name)),
     }
 }
@@ -116,7 +122,7 @@ pub async fn show(
     Path(name): Path<String>,
 ) -> Response {
     let page = async {
-        let d = visible_dataset(&state, &name).await?;
+        let d = dataset_for(&state, &ctx.visitor, &name).await?;
         state.visits.count(d.id);
         let view = dataset_view(&state, &ctx, &d).await?;
         let may_edit = ctx.visitor.may_edit(&d);
@@ -125,7 +131,8 @@ pub async fn show(
         for v in state.catalog.views_of_dataset(d.id).await? {
             let url = format!("{}/view/{}", ctx.base(), v.id);
             if v.featured {
-                let (drawn, _) = super::chart::draw_saved(&state, &v, ctx.lang).await?;
+                let (drawn, _) =
+                    super::chart::draw_saved(&state, &v, ctx.lang, &ctx.visitor.viewer()).await?;
                 featured.push(context! {
                     id => v.id,
                     title => &v.title,
@@ -179,7 +186,7 @@ pub async fn resource(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
     let page = async {
-        let d = visible_dataset(&state, &name).await?;
+        let d = dataset_for(&state, &ctx.visitor, &name).await?;
         let view = dataset_view(&state, &ctx, &d).await?;
         let Some(pos) = view.resources.iter().position(|r| r.id == rid) else {
             return Err(PageError::not_found("notfound-resource", rid.clone()));

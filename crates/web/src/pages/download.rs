@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::datasets::visible_dataset;
+use super::datasets::dataset_for;
 use crate::context::PageCtx;
 use crate::views::percent_encode;
 use crate::{PageError, SharedState};
@@ -38,7 +38,7 @@ pub async fn version_named(
     Path((dataset, rid, number, _filename)): Path<(String, String, i64, String)>,
 ) -> Response {
     let result = async {
-        let (d, resource) = find(&state, &dataset, &rid).await?;
+        let (d, resource) = find(&state, &ctx, &dataset, &rid).await?;
         let _ = d;
         let version = state
             .catalog
@@ -69,10 +69,11 @@ pub async fn version_named(
 
 async fn find(
     state: &SharedState,
+    ctx: &PageCtx,
     dataset: &str,
     rid: &str,
 ) -> Result<(ceiba_core::Dataset, ceiba_core::Resource), PageError> {
-    let d = visible_dataset(state, dataset).await?;
+    let d = dataset_for(state, &ctx.visitor, dataset).await?;
     match state.catalog.resource(rid).await? {
         Some(r) if r.dataset_id == d.id => Ok((d, r)),
         _ => Err(PageError::not_found("notfound-resource", rid)),
@@ -81,11 +82,11 @@ async fn find(
 
 async fn serve(
     state: &SharedState,
-    _ctx: &PageCtx,
+    ctx: &PageCtx,
     dataset: &str,
     rid: &str,
 ) -> Result<Response, PageError> {
-    let (_, resource) = find(state, dataset, rid).await?;
+    let (_, resource) = find(state, ctx, dataset, rid).await?;
     let Some(key) = &resource.storage_key else {
         return match &resource.url {
             Some(url) => Ok(Redirect::to(url).into_response()),

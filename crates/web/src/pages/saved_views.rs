@@ -57,7 +57,7 @@ pub async fn save(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let done = async {
-        let l = located(&state, &name, &rid).await?;
+        let l = located(&state, &ctx.visitor.viewer(), &name, &rid).await?;
         allowed(&state, &ctx, &headers, &form, &l.dataset)?;
         let pairs = query_pairs(form.get("params").map(String::as_str));
         let table = table_of(&l, &pairs);

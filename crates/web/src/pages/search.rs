@@ -275,7 +275,7 @@ pub async fn list(
 ) -> Response {
     let pairs = query_pairs(query.as_deref());
     let page = async {
-        let (req, page) = request(&pairs, ctx.lang, Viewer::Anonymous);
+        let (req, page) = request(&pairs, ctx.lang, ctx.visitor.viewer());
         let results = state
             .indexer
             .index()
