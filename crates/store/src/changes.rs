@@ -113,6 +113,30 @@ impl Catalog {
         rows.iter().map(|row| uuid(row, "id")).collect()
     }
 
+    /// The change number of each of `ids` (any state); ids not in the catalog are left
+    /// out. What a cache of anything derived from a dataset compares against.
+    pub async fn change_seqs(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IN_CHUNK) {
+            let mut q = Sql::new("SELECT id, change_seq FROM dataset WHERE id IN ");
+            q.bind_list(chunk);
+            for row in q.query().fetch_all(&self.pool).await? {
+                out.insert(uuid(&row, "id")?, row.try_get("change_seq")?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The id and change number of the dataset with name or id `name_or_id`.
+    pub async fn dataset_change(&self, name_or_id: &str) -> Result<Option<(Uuid, i64)>> {
+        let row = sqlx::query("SELECT id, change_seq FROM dataset WHERE name = $1 OR id = $1")
+            .bind(name_or_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| Ok((uuid(&row, "id")?, row.try_get("change_seq")?)))
+            .transpose()
+    }
+
     /// How many times each of `ids` was viewed; ids not in the catalog are left out.
     pub async fn dataset_views(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
         let mut out = HashMap::with_capacity(ids.len());

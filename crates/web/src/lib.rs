@@ -88,6 +88,8 @@ pub struct AppState {
     pub ingestor: ceiba_ingest::Ingestor,
     /// Boundary sets read, simplified and projected for maps.
     pub maps: ceiba_viz::map::MapCache,
+    /// CKAN package dicts by dataset and change number.
+    pub(crate) packages: ckan::cache::PackageCache,
     /// Failed sign-ins, to slow down password guessing.
     pub(crate) logins: session::LoginGuard,
     pub(crate) i18n: Arc<i18n::I18n>,
@@ -161,6 +163,7 @@ impl AppState {
             ingestor,
             maps: ceiba_viz::map::MapCache::new(16),
             logins: session::LoginGuard::default(),
+            packages: ckan::cache::PackageCache::default(),
             visits: visits::Visits::default(),
             templates: templates::environment(config.theme.clone(), i18n.clone()),
             assets: assets::Assets::new(theme_css),

@@ -428,3 +428,64 @@ async fn datastore_search_sql_can_be_turned_off() {
         .unwrap()
         .contains("turned off"));
 }
+
+/// Package dicts are remembered between calls, and never outlive a change: a publisher
+/// renamed, a resource added, a new version ingested, a dataset made private — the next
+/// package_show and package_search say so.
+#[tokio::test]
+async fn remembered_package_dicts_follow_every_change() {
+    let (p, _) = portal().await;
+    let show = "/api/3/action/package_show?id=nbi-municipal";
+    let search = "/api/3/action/package_search?q=insatisfechas";
+    let (_, first) = call(&p, show).await;
+    let (_, again) = call(&p, show).await;
+    assert_eq!(first, again, "the same answer from memory");
+    assert_eq!(first["result"]["num_resources"], 2);
+
+    // The publisher's title is part of the dict.
+    let mut org = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    org.title = ceiba_core::Localized::new("Segeplan renombrada", "Renamed");
+    p.catalog.update_organization(&org).await.unwrap();
+    let (_, v) = call(&p, show).await;
+    assert_eq!(v["result"]["organization"]["title"], "Segeplan renombrada");
+    let (_, v) = call(&p, search).await;
+    assert_eq!(
+        v["result"]["results"][0]["organization"]["title"],
+        "Segeplan renombrada"
+    );
+
+    // A new resource.
+    let d = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+    let file = p.dir.path().join("otro.csv");
+    std::fs::write(&file, "a,b\n1,2\n").unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(&d, "Otro", "", &file, "otro.csv", &Default::default())
+        .await
+        .unwrap();
+    let (_, v) = call(&p, show).await;
+    assert_eq!(v["result"]["num_resources"], 3);
+    let added = |v: &Value| {
+        v["result"]["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == r.id.to_string())
+            .unwrap()["datastore_active"]
+            .clone()
+    };
+    assert_eq!(added(&v), false, "not ingested yet");
+    // Its ingestion.
+    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let (_, v) = call(&p, show).await;
+    assert_eq!(added(&v), true);
+
+    // Made private: anonymous callers are refused at once.
+    let mut d = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+    d.private = true;
+    p.catalog.update_dataset(&d).await.unwrap();
+    let (status, _) = call(&p, show).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, v) = call(&p, search).await;
+    assert_eq!(v["result"]["count"], 0);
+}

@@ -6,6 +6,7 @@
 //! action, parameters by query string, JSON, form or multipart, dates without a zone.
 
 mod auth;
+pub(crate) mod cache;
 mod datastore;
 pub(crate) mod dicts;
 mod params;

@@ -7,7 +7,7 @@ use ceiba_store::{DatasetFilter, DatasetSort};
 use serde_json::{json, Map, Value};
 
 use super::dicts::{self, Related};
-use super::{Call, CkanError, CKAN_VERSION};
+use super::{cache, Call, CkanError, CKAN_VERSION};
 
 /// Largest `rows` of `package_search` (CKAN's `ckan.search.rows_max`).
 const ROWS_MAX: i64 = 1_000;
@@ -70,21 +70,43 @@ pub async fn current_package_list_with_resources(call: &Call<'_>) -> Result<Valu
 
 pub async fn package_show(call: &Call<'_>) -> Result<Value, CkanError> {
     let id = call.params.required("id")?;
-    let d = visible(call, &id).await?;
-    let rel = Related::load(&call.state.catalog, std::slice::from_ref(&d)).await?;
-    Ok(dicts::package(&d, &rel, &call.site))
+    let not_found = || CkanError::NotFound("Dataset not found".into());
+    let (uuid, seq) = call
+        .state
+        .catalog
+        .dataset_change(&id)
+        .await?
+        .ok_or_else(not_found)?;
+    let seqs = std::collections::HashMap::from([(uuid, seq)]);
+    let (d, dict) = cache::packages_at(call.state, &call.site, &[uuid], &seqs)
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
+    may_read(call, &d)?;
+    Ok(Value::clone(&dict))
+}
+
+/// Whether the viewer may read the dataset: 404 when deleted (to all but sysadmins), 403
+/// when private (as CKAN answers).
+fn may_read(call: &Call<'_>, d: &Dataset) -> Result<(), CkanError> {
+    if may_see(&call.viewer, d) {
+        Ok(())
+    } else if d.state != DatasetState::Deleted {
+        Err(CkanError::Authorization(format!(
+            "User not authorized to read package {}",
+            d.id
+        )))
+    } else {
+        Err(CkanError::NotFound("Dataset not found".into()))
+    }
 }
 
 /// The dataset `id` (name or id) if the viewer may see it: 404 when missing, 403 when
 /// private (as CKAN answers).
 pub async fn visible(call: &Call<'_>, id: &str) -> Result<Dataset, CkanError> {
     match call.state.catalog.dataset(id).await? {
-        Some(d) if may_see(&call.viewer, &d) => Ok(d),
-        Some(d) if d.state != DatasetState::Deleted => Err(CkanError::Authorization(format!(
-            "User not authorized to read package {}",
-            d.id
-        ))),
-        _ => Err(CkanError::NotFound("Dataset not found".into())),
+        Some(d) => may_read(call, &d).map(|()| d),
+        None => Err(CkanError::NotFound("Dataset not found".into())),
     }
 }
 
@@ -273,12 +295,11 @@ pub async fn group_show(call: &Call<'_>, kind: Kind) -> Result<Value, CkanError>
     value["package_count"] = json!(found.total);
     if !found.hits.is_empty() {
         let ids: Vec<uuid::Uuid> = found.hits.iter().map(|h| h.doc.id).collect();
-        let datasets = call.state.catalog.datasets_by_ids(&ids).await?;
-        let rel = Related::load(&call.state.catalog, &datasets).await?;
         value["packages"] = Value::Array(
-            datasets
+            cache::packages(call.state, &call.site, &ids)
+                .await?
                 .iter()
-                .map(|d| dicts::package(d, &rel, &call.site))
+                .map(|(_, dict)| Value::clone(dict))
                 .collect(),
         );
     }
@@ -460,12 +481,11 @@ pub async fn package_search(call: &Call<'_>) -> Result<Value, CkanError> {
         lang: ceiba_core::Lang::Es,
     })?;
     let ids: Vec<uuid::Uuid> = found.hits.iter().map(|h| h.doc.id).collect();
-    let datasets = call.state.catalog.datasets_by_ids(&ids).await?;
-    let rel = Related::load(&call.state.catalog, &datasets).await?;
-    let results: Vec<Value> = datasets
+    let results: Vec<Value> = cache::packages(call.state, &call.site, &ids)
+        .await?
         .iter()
-        .filter(|d| include_drafts || d.state != DatasetState::Draft)
-        .map(|d| dicts::package(d, &rel, &call.site))
+        .filter(|(d, _)| include_drafts || d.state != DatasetState::Draft)
+        .map(|(_, dict)| Value::clone(dict))
         .collect();
     let mut facets = Map::new();
     let mut search_facets = Map::new();
