@@ -676,6 +676,14 @@ pub(crate) fn may_be_boundaries(format: &str) -> bool {
         .any(|f| format.trim().eq_ignore_ascii_case(f))
 }
 
+/// How a boundary set's mark names a level.
+pub(crate) fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::Department => "department",
+        Level::Municipality => "municipality",
+    }
+}
+
 /// The level a boundary set's mark declares.
 pub(crate) fn level_of(mark: &str) -> Option<Level> {
     match mark {

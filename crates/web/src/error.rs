@@ -16,6 +16,12 @@ pub enum PageError {
     },
     /// Not allowed; the message key says why (sign in, not an editor, a stale form).
     Forbidden(&'static str),
+    /// What was sent cannot be used: why (in the visitor's language), and the page to go
+    /// back to.
+    Invalid {
+        message: String,
+        back: String,
+    },
     Internal(String),
 }
 
@@ -51,6 +57,10 @@ impl PageError {
             PageError::Forbidden(key) => (
                 StatusCode::FORBIDDEN,
                 context! { status => 403, message_key => key },
+            ),
+            PageError::Invalid { message, back } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { status => 422, message => message, back => back },
             ),
             PageError::Internal(detail) => {
                 tracing::error!(path = %ctx.path, %detail, "page failed");

@@ -526,3 +526,122 @@ async fn members_see_their_private_datasets_in_the_pages() {
         assert!(!found.contains("/dataset/inversion-secreta"), "{who}");
     }
 }
+
+const DEPARTMENTS: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"cod_dep":"01","nombre":"Guatemala"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+{"type":"Feature","properties":{"cod_dep":"13","nombre":"Huehuetenango"},"geometry":{"type":"Polygon","coordinates":[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}
+]}"#;
+
+/// An editor marks an uploaded GeoJSON as a boundary set from its resource page (the code
+/// property found by itself, or named), and the chart builder offers it for maps.
+#[tokio::test]
+async fn editors_mark_boundary_sets_from_the_resource_page() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let org = org_of(&p).await;
+    account(&p, "ana", Some((org.id, Role::Editor))).await;
+    account(&p, "memo", Some((org.id, Role::Member))).await;
+    let mut ids = Vec::new();
+    for (name, body) in [
+        ("departamentos.geojson", DEPARTMENTS),
+        ("proyectos.csv", PROJECTS),
+    ] {
+        let file = p.dir.path().join(name);
+        std::fs::write(&file, body).unwrap();
+        let (r, _, _) = p
+            .ingestor
+            .add_upload(&d, name, "", &file, name, &Default::default())
+            .await
+            .unwrap();
+        ids.push(r.id);
+    }
+    let _ = p.ingestor.run_queue().await.unwrap();
+    let (geo, csv) = (ids[0], ids[1]);
+    let page = format!("/dataset/nbi-municipal/resource/{geo}");
+    let mark = format!("{page}/boundaries");
+
+    // Anonymous visitors see no form; the editor does.
+    assert!(!p.get(&page).await.text().contains("name=\"code_property\""));
+    let ana = sign_in(&p, "ana").await;
+    let html = get_as(&p, &page, &ana).await.text();
+    assert!(html.contains("name=\"code_property\""), "{html}");
+    let csrf = csrf_of(&html);
+
+    // A member who may not edit is refused.
+    let memo = sign_in(&p, "memo").await;
+    let memo_csrf = csrf_of(&get_as(&p, &page, &memo).await.text());
+    let got = post(
+        &p,
+        &mark,
+        Some(&memo),
+        ORIGIN,
+        &encode(&[("_csrf", &memo_csrf), ("action", "mark")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert!(p.catalog.boundary_set(geo).await.unwrap().is_none());
+
+    // A property the features lack: said in Spanish, naming those they have.
+    let got = post(
+        &p,
+        &mark,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[
+            ("_csrf", &csrf),
+            ("action", "mark"),
+            ("code_property", "nope"),
+        ]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = got.text();
+    assert!(text.contains("nope") && text.contains("cod_dep"), "{text}");
+    assert!(p.catalog.boundary_set(geo).await.unwrap().is_none());
+    // A CSV is no boundary set.
+    let got = post(
+        &p,
+        &format!("/dataset/nbi-municipal/resource/{csv}/boundaries"),
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "mark")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("GeoJSON o TopoJSON"));
+
+    // Empty: the property is found.
+    let got = post(
+        &p,
+        &mark,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "mark"), ("code_property", "")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let b = p.catalog.boundary_set(geo).await.unwrap().unwrap();
+    assert_eq!(
+        (b.code_property.as_str(), b.level.as_str()),
+        ("cod_dep", "department")
+    );
+    let html = p.get(&page).await.text();
+    assert!(html.contains("«cod_dep»"), "everyone reads the mark");
+    // The chart builder offers it, and draws its two areas.
+    let chart = format!("/dataset/nbi-municipal/resource/{csv}/chart?type=map&x=departamento&measure=sum:monto&geo={geo}");
+    let html = p.get(&chart).await.text();
+    assert!(html.contains(&format!("value=\"{geo}\"")), "listed");
+    assert_eq!(html.matches("data-code=\"").count(), 2, "two areas");
+
+    // Unmarked: gone from the catalog.
+    let got = post(
+        &p,
+        &mark,
+        Some(&ana),
+        ORIGIN,
+        &encode(&[("_csrf", &csrf), ("action", "unmark")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert!(p.catalog.boundary_set(geo).await.unwrap().is_none());
+}

@@ -491,13 +491,6 @@ fn boundary_change(
     })
 }
 
-fn level_name(level: ceiba_viz::territory::Level) -> &'static str {
-    match level {
-        ceiba_viz::territory::Level::Department => "department",
-        ceiba_viz::territory::Level::Municipality => "municipality",
-    }
-}
-
 /// The bytes of the file a mark is checked against: this call's upload, else the
 /// resource's stored file. Only GeoJSON and TopoJSON uploads qualify.
 async fn boundary_file(call: &Call<'_>, r: Option<&Resource>) -> Result<Vec<u8>, CkanError> {
@@ -591,14 +584,15 @@ async fn check_boundaries(
     .await
     .map_err(|e| CkanError::Internal(format!("boundary check: {e}")))?;
     match parsed {
-        (Ok(found), _) => Ok(level
-            .filter(|l| !l.is_empty())
-            .map_or_else(|| level_name(found).to_owned(), str::to_owned)),
+        (Ok(found), _) => Ok(level.filter(|l| !l.is_empty()).map_or_else(
+            || crate::charts::level_name(found).to_owned(),
+            str::to_owned,
+        )),
         (Err(_), Some(found)) => Err(invalid(
             LEVEL_FIELD,
             format!(
                 "The file's areas are {} codes, not {} codes",
-                level_name(found),
+                crate::charts::level_name(found),
                 level.unwrap_or_default()
             ),
         )),

@@ -249,7 +249,23 @@ pub async fn resource(
             _ => None,
         };
         let current = version_views.iter().find(|v| v.current);
+        // A boundary set's mark: shown to all, changed by the publisher's editors.
+        let boundary = if super::boundaries::boundary_format(&record) {
+            state.catalog.boundary_set(record.id).await?
+        } else {
+            None
+        };
+        let may_mark = ctx.visitor.may_edit(&d) && super::boundaries::boundary_format(&record);
         Ok(context! {
+            boundary => boundary.map(|b| context! {
+                property => b.code_property,
+                level => match b.level.as_str() {
+                    "department" => "boundary-level-department",
+                    _ => "boundary-level-municipality",
+                },
+            }),
+            may_mark => may_mark,
+            boundary_url => format!("{}/boundaries", resource.page_url),
             resource => resource,
             dataset => view,
             tables => table_views.get(shown).into_iter().collect::<Vec<_>>(),

@@ -3,6 +3,7 @@
 
 mod about;
 mod account;
+mod boundaries;
 pub(crate) mod chart;
 pub(crate) mod datasets;
 mod download;
@@ -36,6 +37,10 @@ pub fn router() -> Router<SharedState> {
         .route(
             "/dataset/{name}/resource/{rid}/views",
             post(saved_views::save),
+        )
+        .route(
+            "/dataset/{name}/resource/{rid}/boundaries",
+            post(boundaries::mark),
         )
         .route(
             "/dataset/{name}/resource/{rid}/download",

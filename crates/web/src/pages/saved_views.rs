@@ -23,7 +23,7 @@ const MAX_TITLE: usize = 200;
 const MAX_DESCRIPTION: usize = 2_000;
 
 /// The checks every form here passes; the error page otherwise.
-fn allowed(
+pub(crate) fn allowed(
     state: &SharedState,
     ctx: &PageCtx,
     headers: &HeaderMap,
