@@ -8,7 +8,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use ceiba_core::{Account, AccountState, Organization, Role};
+use ceiba_core::{Account, Organization, Role};
 use common::{fixture, Portal};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -36,18 +36,7 @@ struct Tokens {
 }
 
 async fn user(p: &Portal, name: &str) -> (Account, String) {
-    let a = Account {
-        id: Uuid::new_v4(),
-        name: name.into(),
-        email: format!("{name}@example.gt"),
-        fullname: name.into(),
-        sysadmin: false,
-        state: AccountState::Active,
-        created: ceiba_store::now(),
-    };
-    p.catalog.create_account(&a, None).await.unwrap();
-    let (_, secret) = p.catalog.create_token(a.id, "tests", None).await.unwrap();
-    (a, secret)
+    common::user_with_token(p, name, false).await
 }
 
 /// The fixture, an editor of its publisher and an admin of another.

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{fixture, Portal};
+use common::{fixture, upload_table, Portal};
 
 const PROJECTS: &str = "snip,municipio,departamento,monto,anio\n\
 000101,Mixco,Guatemala,1500000.50,2023\n\
@@ -17,21 +17,7 @@ const PROJECTS: &str = "snip,municipio,departamento,monto,anio\n\
 async fn portal() -> (Portal, String) {
     let p = Portal::empty().await;
     let (d, _) = fixture(&p).await;
-    let file = p.dir.path().join("proyectos.csv");
-    std::fs::write(&file, PROJECTS).unwrap();
-    let (r, _, _) = p
-        .ingestor
-        .add_upload(
-            &d,
-            "Proyectos",
-            "",
-            &file,
-            "proyectos.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let r = upload_table(&p, &d, "Proyectos", "proyectos.csv", PROJECTS).await;
     (p, format!("/dataset/nbi-municipal/resource/{}", r.id))
 }
 
@@ -159,17 +145,7 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
     use axum::http::{header, Request};
     let (p, base) = portal().await;
     let rid = base.rsplit('/').next().unwrap().to_owned();
-    let admin = ceiba_core::Account {
-        id: uuid::Uuid::new_v4(),
-        name: "admin".into(),
-        email: "a@example.gt".into(),
-        fullname: String::new(),
-        sysadmin: true,
-        state: ceiba_core::AccountState::Active,
-        created: ceiba_store::now(),
-    };
-    p.catalog.create_account(&admin, None).await.unwrap();
-    let (_, token) = p.catalog.create_token(admin.id, "t", None).await.unwrap();
+    let (_, token) = common::user_with_token(&p, "admin", true).await;
     let body = serde_json::json!({
         "resource_id": rid,
         "title": "Inversión por departamento",

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{fixture, Portal};
+use common::{fixture, upload_table, Portal};
 use serde_json::Value;
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\
@@ -16,21 +16,7 @@ const PROJECTS: &str = "snip,municipio,departamento,monto\n\
 async fn portal() -> (Portal, String) {
     let p = Portal::empty().await;
     let (d, _) = fixture(&p).await;
-    let file = p.dir.path().join("proyectos.csv");
-    std::fs::write(&file, PROJECTS).unwrap();
-    let (r, _, _) = p
-        .ingestor
-        .add_upload(
-            &d,
-            "Proyectos",
-            "",
-            &file,
-            "proyectos.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let r = upload_table(&p, &d, "Proyectos", "proyectos.csv", PROJECTS).await;
     (p, r.id.to_string())
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::{header, Request, StatusCode};
-use common::{fixture, Portal};
+use common::{fixture, upload_table, Portal};
 
 const PROJECTS: &str = "snip,municipio,departamento,codigo_municipio,monto,fecha,nota\n\
 000101,Mixco,Guatemala,0108,1500000.50,2024-01-15,=HYPERLINK(\"x\")\n\
@@ -17,22 +17,7 @@ const PROJECTS: &str = "snip,municipio,departamento,codigo_municipio,monto,fecha
 async fn portal_with_table() -> (Portal, String) {
     let p = Portal::empty().await;
     let (d, _) = fixture(&p).await;
-    let file = p.dir.path().join("proyectos.csv");
-    std::fs::write(&file, PROJECTS).unwrap();
-    let (r, _, _) = p
-        .ingestor
-        .add_upload(
-            &d,
-            "Proyectos",
-            "",
-            &file,
-            "Proyectos SNIP.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    let out = p.ingestor.run_queue().await.unwrap();
-    assert!(out[0].succeeded);
+    let r = upload_table(&p, &d, "Proyectos", "Proyectos SNIP.csv", PROJECTS).await;
     (p, r.id.to_string())
 }
 

@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::{fixture, Portal};
+use common::{fixture, upload_table, Portal};
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\
 000101,Mixco,Guatemala,1500000.50\n\
@@ -18,20 +18,7 @@ const PROJECTS: &str = "snip,municipio,departamento,monto\n\
 async fn portal() -> Portal {
     let p = Portal::empty().await;
     let (d, _) = fixture(&p).await;
-    let file = p.dir.path().join("proyectos.csv");
-    std::fs::write(&file, PROJECTS).unwrap();
-    p.ingestor
-        .add_upload(
-            &d,
-            "Proyectos de inversión",
-            "",
-            &file,
-            "proyectos.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    upload_table(&p, &d, "Proyectos de inversión", "proyectos.csv", PROJECTS).await;
     p
 }
 

@@ -7,8 +7,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use ceiba_core::{Account, AccountState, Organization, Role};
-use common::{fixture, Got, Portal};
+use ceiba_core::{Account, Organization, Role};
+use common::{fixture, person, upload_table, Got, Portal};
 use uuid::Uuid;
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\
@@ -37,15 +37,7 @@ fn encode(pairs: &[(&str, &str)]) -> String {
 }
 
 async fn account(p: &Portal, name: &str, org: Option<(Uuid, Role)>) -> Account {
-    let a = Account {
-        id: Uuid::new_v4(),
-        name: name.into(),
-        email: format!("{name}@example.gt"),
-        fullname: format!("Persona {name}"),
-        sysadmin: false,
-        state: AccountState::Active,
-        created: ceiba_store::now(),
-    };
+    let a = person(name, false);
     p.catalog.create_account(&a, Some(PASSWORD)).await.unwrap();
     if let Some((o, role)) = org {
         p.catalog.set_membership(a.id, o, role).await.unwrap();
@@ -250,21 +242,7 @@ async fn password_guessing_is_stopped() {
 async fn editors_save_feature_and_delete_views_from_the_pages() {
     let p = Portal::empty().await;
     let (d, _) = fixture(&p).await;
-    let file = p.dir.path().join("proyectos.csv");
-    std::fs::write(&file, PROJECTS).unwrap();
-    let (r, _, _) = p
-        .ingestor
-        .add_upload(
-            &d,
-            "Proyectos",
-            "",
-            &file,
-            "proyectos.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let r = upload_table(&p, &d, "Proyectos", "proyectos.csv", PROJECTS).await;
     let org = org_of(&p).await;
     let other = Organization {
         id: Uuid::new_v4(),
@@ -459,21 +437,7 @@ async fn members_see_their_private_datasets_in_the_pages() {
         .await
         .unwrap()
         .unwrap();
-    let file = p.dir.path().join("secreto.csv");
-    std::fs::write(&file, PROJECTS).unwrap();
-    let (r, _, _) = p
-        .ingestor
-        .add_upload(
-            &secret,
-            "Montos",
-            "",
-            &file,
-            "secreto.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let r = upload_table(&p, &secret, "Montos", "secreto.csv", PROJECTS).await;
     let pages = [
         "/dataset/inversion-secreta".to_string(),
         format!("/dataset/inversion-secreta/resource/{}", r.id),

@@ -194,3 +194,52 @@ pub async fn fixture(p: &Portal) -> (Dataset, Resource) {
         .unwrap();
     (base, resource)
 }
+
+/// Uploads `contents` to dataset `d` as a resource named `name` from file `filename`, and
+/// ingests it (asserting that ingestion succeeded).
+pub async fn upload_table(
+    p: &Portal,
+    d: &Dataset,
+    name: &str,
+    filename: &str,
+    contents: &str,
+) -> Resource {
+    let file = p.dir.path().join(format!("upload-{}", Uuid::new_v4()));
+    std::fs::write(&file, contents).unwrap();
+    let (r, _, _) = p
+        .ingestor
+        .add_upload(d, name, "", &file, filename, &Default::default())
+        .await
+        .unwrap();
+    let done = p.ingestor.run_queue().await.unwrap();
+    assert!(
+        done.iter().all(|o| o.succeeded),
+        "{filename} did not ingest"
+    );
+    r
+}
+
+/// An active account named `name` (not yet in the catalog).
+pub fn person(name: &str, sysadmin: bool) -> ceiba_core::Account {
+    ceiba_core::Account {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        email: format!("{name}@example.gt"),
+        fullname: format!("Persona {name}"),
+        sysadmin,
+        state: ceiba_core::AccountState::Active,
+        created: now(),
+    }
+}
+
+/// An active account in the catalog (without a password) and an API token of it.
+pub async fn user_with_token(
+    p: &Portal,
+    name: &str,
+    sysadmin: bool,
+) -> (ceiba_core::Account, String) {
+    let a = person(name, sysadmin);
+    p.catalog.create_account(&a, None).await.unwrap();
+    let (_, secret) = p.catalog.create_token(a.id, "tests", None).await.unwrap();
+    (a, secret)
+}
