@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{fixture, Portal};
+use common::{fixture, upload_table, Portal};
 
 /// Codes only, no names: departments zero-padded, municipalities in three spellings (`101`
 /// and `0101` are Guatemala City, `GT1601` and `1601` Cobán).
@@ -21,21 +21,7 @@ const CODES: &str = "cod_depto,cod_muni,anio,monto\n\
 async fn portal() -> (Portal, String) {
     let p = Portal::empty().await;
     let (d, _) = fixture(&p).await;
-    let file = p.dir.path().join("codigos.csv");
-    std::fs::write(&file, CODES).unwrap();
-    let (r, _, _) = p
-        .ingestor
-        .add_upload(
-            &d,
-            "Montos por código",
-            "",
-            &file,
-            "codigos.csv",
-            &Default::default(),
-        )
-        .await
-        .unwrap();
-    assert!(p.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let r = upload_table(&p, &d, "Montos por código", "codigos.csv", CODES).await;
     (p, format!("/dataset/nbi-municipal/resource/{}", r.id))
 }
 
