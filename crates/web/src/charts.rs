@@ -344,12 +344,19 @@ fn unit_of(measure: &str, table: &IngestedTable) -> Unit {
     }
 }
 
-fn label_of(table: &IngestedTable, column: &str) -> String {
-    table
-        .columns
-        .iter()
-        .find(|c| c.name == column)
-        .map_or(column.to_owned(), |c| c.label.clone())
+/// How a column is named on a chart. A column of department or municipality codes is
+/// drawn as names, so it is headed by what they are ("Departamento", "Municipio").
+fn label_of(table: &IngestedTable, column: &str, lang: Lang) -> String {
+    let Some(c) = table.columns.iter().find(|c| c.name == column) else {
+        return column.to_owned();
+    };
+    let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
+    let es = lang == Lang::Es;
+    match groups::code_level(&c.name, &sample) {
+        Some(Level::Department) => if es { "Departamento" } else { "Department" }.into(),
+        Some(Level::Municipality) => if es { "Municipio" } else { "Municipality" }.into(),
+        None => c.label.clone(),
+    }
 }
 
 /// The `i`th value of a result row as text.
@@ -393,7 +400,7 @@ pub async fn draw(
 ) -> Drawn {
     let tspec = spec(table);
     let m_label = measure_label(&spec_.measure, table, lang);
-    let x_label = label_of(table, &spec_.x);
+    let x_label = label_of(table, &spec_.x, lang);
     let title = spec_.title.clone().unwrap_or_else(|| {
         format!(
             "{m_label} {} {x_label}",
@@ -428,7 +435,7 @@ pub async fn draw(
                         if lang == Lang::Es { "Filas" } else { "Rows" },
                         bins.iter().map(|b| b.count as f64),
                     )];
-                    data.x_label = label_of(table, column);
+                    data.x_label = label_of(table, column, lang);
                     data.unit = unit_of(&format!("sum:{column}"), table);
                 }
                 Err(e) => return message(&e.message(lang), lang, title),
@@ -456,13 +463,13 @@ pub async fn draw(
                         .map(|r| r.first().and_then(Value::as_f64))
                         .collect();
                     data.series = vec![Series::with_gaps(
-                        label_of(table, &y),
+                        label_of(table, &y, lang),
                         res.rows
                             .iter()
                             .map(|r| r.get(1).and_then(Value::as_f64))
                             .collect(),
                     )];
-                    data.y_label = label_of(table, &y);
+                    data.y_label = label_of(table, &y, lang);
                     data.unit = unit_of(&format!("sum:{y}"), table);
                 }
                 Err(e) => return message(&e.message(lang), lang, title),

@@ -207,7 +207,10 @@ async fn the_csv_download_says_what_the_chart_shows() {
         &format!("{base}/chart.csv?x=cod_depto&measure=sum:monto"),
     )
     .await;
-    assert!(header.ends_with("Suma de monto"), "{header}");
+    assert_eq!(
+        header, "Departamento,Suma de monto",
+        "headed by what it holds"
+    );
     assert_eq!(
         rows,
         vec![
@@ -216,11 +219,12 @@ async fn the_csv_download_says_what_the_chart_shows() {
             vec!["Guatemala".to_owned(), "110".to_owned()],
         ]
     );
-    let (_, rows) = csv_rows(
+    let (header, rows) = csv_rows(
         &p,
         &format!("{base}/chart.csv?x=cod_muni&measure=sum:monto"),
     )
     .await;
+    assert!(header.starts_with("Municipio,"), "{header}");
     let names: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         names,
