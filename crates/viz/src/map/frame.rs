@@ -196,19 +196,7 @@ impl Frame<'_> {
         let height = header + body_h + 6.0 + 15.0 * footer.len() as f64 + MARGIN;
 
         let mut s = String::with_capacity(areas.len() + 4096);
-        s.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ceiba-map ceiba-map-");
-        s.push_str(self.kind);
-        s.push_str("\" viewBox=\"0 0 ");
-        push_num(&mut s, width);
-        s.push(' ');
-        push_num(&mut s, height);
-        s.push_str("\" width=\"");
-        push_num(&mut s, width);
-        s.push_str("\" height=\"");
-        push_num(&mut s, height);
-        s.push_str("\" role=\"img\" font-family=\"");
-        s.push_str(FONT);
-        s.push_str("\"><title>");
+        open_svg(&mut s, self.kind, width, height);
         escape_into(
             &mut s,
             if opts.title.is_empty() {
@@ -380,20 +368,27 @@ fn wrap(text: &str, chars: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
-/// An SVG with a title and a message in a grey box.
-pub(crate) fn message_svg(width: f64, height: f64, title: &str, message: &str) -> String {
-    let mut s = String::with_capacity(1024);
-    s.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ceiba-map ceiba-map-message\" viewBox=\"0 0 ");
-    push_num(&mut s, width);
+/// `<svg …><title>` of a map of kind `kind` (the title's text follows).
+fn open_svg(s: &mut String, kind: &str, width: f64, height: f64) {
+    s.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ceiba-map ceiba-map-");
+    s.push_str(kind);
+    s.push_str("\" viewBox=\"0 0 ");
+    push_num(s, width);
     s.push(' ');
-    push_num(&mut s, height);
+    push_num(s, height);
     s.push_str("\" width=\"");
-    push_num(&mut s, width);
+    push_num(s, width);
     s.push_str("\" height=\"");
-    push_num(&mut s, height);
+    push_num(s, height);
     s.push_str("\" role=\"img\" font-family=\"");
     s.push_str(FONT);
     s.push_str("\"><title>");
+}
+
+/// An SVG with a title and a message in a grey box.
+pub(crate) fn message_svg(width: f64, height: f64, title: &str, message: &str) -> String {
+    let mut s = String::with_capacity(1024);
+    open_svg(&mut s, "message", width, height);
     escape_into(&mut s, title);
     s.push_str("</title><rect x=\".5\" y=\".5\" width=\"");
     push_num(&mut s, width - 1.0);
