@@ -691,6 +691,48 @@ pub(crate) fn level_name(level: Level) -> &'static str {
     }
 }
 
+/// Why a resource's stored file cannot be read as boundaries.
+pub(crate) enum NotBoundaryFile {
+    /// Not an uploaded GeoJSON/TopoJSON (by format or file name).
+    NotGeo,
+    /// Larger than [`MAX_BOUNDARY_BYTES`].
+    TooLarge,
+    Store(ceiba_store::StoreError),
+}
+
+/// The bytes of a resource's uploaded GeoJSON/TopoJSON file (the content decides
+/// whether they hold boundaries); shared by the pages and the CKAN API that mark
+/// boundary sets.
+pub(crate) async fn stored_boundary_bytes(
+    state: &SharedState,
+    r: &ceiba_core::Resource,
+) -> Result<Vec<u8>, NotBoundaryFile> {
+    let key = r
+        .storage_key
+        .as_deref()
+        .filter(|_| may_be_boundary_file(r))
+        .ok_or(NotBoundaryFile::NotGeo)?;
+    if r.size.unwrap_or(0) > MAX_BOUNDARY_BYTES as i64 {
+        return Err(NotBoundaryFile::TooLarge);
+    }
+    let bytes = state
+        .files
+        .read(key)
+        .await
+        .map_err(NotBoundaryFile::Store)?;
+    Ok(Vec::from(bytes))
+}
+
+/// Whether a resource could be a boundary set (an upload named GeoJSON/TopoJSON).
+pub(crate) fn may_be_boundary_file(r: &ceiba_core::Resource) -> bool {
+    let by_name = r
+        .original_filename
+        .as_deref()
+        .and_then(|f| f.rsplit_once('.'))
+        .is_some_and(|(_, ext)| may_be_boundaries(ext));
+    r.is_upload() && (may_be_boundaries(&r.format) || by_name)
+}
+
 /// The level a boundary set's mark declares.
 pub(crate) fn level_of(mark: &str) -> Option<Level> {
     match mark {

@@ -491,6 +491,8 @@ fn boundary_change(
     })
 }
 
+use crate::charts::NotBoundaryFile;
+
 /// The bytes of the file a mark is checked against: this call's upload, else the
 /// resource's stored file. Only GeoJSON and TopoJSON uploads qualify.
 async fn boundary_file(call: &Call<'_>, r: Option<&Resource>) -> Result<Vec<u8>, CkanError> {
@@ -528,27 +530,12 @@ async fn boundary_file(call: &Call<'_>, r: Option<&Resource>) -> Result<Vec<u8>,
     let Some(r) = r else {
         return Err(not_geo());
     };
-    let Some(key) = r.storage_key.as_deref() else {
-        return Err(not_geo());
-    };
-    let named = r
-        .original_filename
-        .as_deref()
-        .and_then(format_from_filename)
-        .unwrap_or_default();
-    if !(crate::charts::may_be_boundaries(&named) || crate::charts::may_be_boundaries(&r.format)) {
-        return Err(not_geo());
+    match crate::charts::stored_boundary_bytes(call.state, r).await {
+        Ok(bytes) => Ok(bytes),
+        Err(NotBoundaryFile::NotGeo) => Err(not_geo()),
+        Err(NotBoundaryFile::TooLarge) => Err(too_large()),
+        Err(NotBoundaryFile::Store(e)) => Err(CkanError::Internal(format!("boundary file: {e}"))),
     }
-    if r.size.unwrap_or(0) > crate::charts::MAX_BOUNDARY_BYTES as i64 {
-        return Err(too_large());
-    }
-    let bytes = call
-        .state
-        .files
-        .read(key)
-        .await
-        .map_err(|e| CkanError::Internal(format!("boundary file: {e}")))?;
-    Ok(bytes.to_vec())
 }
 
 /// Checks that the file's features have property `code` holding territory codes (at

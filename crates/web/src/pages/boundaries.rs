@@ -14,7 +14,7 @@ use ceiba_viz::map::{parse_boundaries, BoundaryOptions};
 use super::datasets::dataset_for;
 use super::param;
 use super::saved_views::allowed;
-use crate::charts::{level_name, may_be_boundaries, MAX_BOUNDARY_BYTES};
+use crate::charts::{level_name, stored_boundary_bytes, NotBoundaryFile};
 use crate::context::PageCtx;
 use crate::{PageError, SharedState};
 
@@ -48,13 +48,12 @@ pub async fn mark(
             message: state.i18n.t(ctx.lang, key, &[]),
             back: back.clone(),
         };
-        let Some(key) = r.storage_key.as_deref().filter(|_| boundary_format(&r)) else {
-            return Err(invalid("boundary-error-file"));
+        let bytes = match stored_boundary_bytes(&state, &r).await {
+            Ok(b) => b,
+            Err(NotBoundaryFile::NotGeo) => return Err(invalid("boundary-error-file")),
+            Err(NotBoundaryFile::TooLarge) => return Err(invalid("boundary-error-size")),
+            Err(NotBoundaryFile::Store(e)) => return Err(e.into()),
         };
-        if r.size.unwrap_or(0) > MAX_BOUNDARY_BYTES as i64 {
-            return Err(invalid("boundary-error-size"));
-        }
-        let bytes = state.files.read(key).await?;
         let code = param(&form, "code_property").map(str::to_owned);
         let parsed = tokio::task::spawn_blocking(move || {
             parse_boundaries(
@@ -88,14 +87,4 @@ pub async fn mark(
         Ok(to) => Redirect::to(&to).into_response(),
         Err(e) => e.render(&state, &ctx),
     }
-}
-
-/// Whether a resource's format or file name says GeoJSON/TopoJSON (the content decides).
-pub(crate) fn boundary_format(r: &ceiba_core::Resource) -> bool {
-    let by_name = r
-        .original_filename
-        .as_deref()
-        .and_then(|f| f.rsplit_once('.'))
-        .is_some_and(|(_, ext)| may_be_boundaries(ext));
-    r.is_upload() && (may_be_boundaries(&r.format) || by_name)
 }

@@ -125,8 +125,8 @@ pub async fn manage(
             .ok_or_else(not_found)?;
         allowed(&state, &ctx, &headers, &form, &dataset)?;
         match form.get("action").map(String::as_str) {
-            Some("feature") | Some("unfeature") => {
-                view.featured = form.get("action").is_some_and(|a| a == "feature");
+            Some(action @ ("feature" | "unfeature")) => {
+                view.featured = action == "feature";
                 view.modified = ceiba_store::now();
                 state.catalog.update_view(&view).await?;
             }
