@@ -11,23 +11,11 @@ use common::{backends, dataset, org};
 use uuid::Uuid;
 
 fn upload(dataset_id: Uuid, name: &str) -> Resource {
-    let t = now();
     Resource {
-        id: Uuid::new_v4(),
-        dataset_id,
-        name: name.into(),
-        description: String::new(),
         format: "TOPOJSON".into(),
         media_type: Some("application/json".into()),
-        size: Some(10),
-        sha256: Some("00".repeat(32)),
         original_filename: Some(format!("{name}.topojson")),
-        url: None,
-        storage_key: Some(format!("originals/{name}")),
-        position: 0,
-        current_version_id: None,
-        created: t,
-        modified: t,
+        ..common::upload(dataset_id, name)
     }
 }
 

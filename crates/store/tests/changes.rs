@@ -18,24 +18,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use uuid::Uuid;
 
 fn resource(dataset_id: Uuid, name: &str) -> Resource {
-    let t = now();
-    Resource {
-        id: Uuid::new_v4(),
-        dataset_id,
-        name: name.into(),
-        description: String::new(),
-        format: "CSV".into(),
-        media_type: Some("text/csv".into()),
-        size: Some(10),
-        sha256: Some("00".repeat(32)),
-        original_filename: Some(format!("{name}.csv")),
-        url: None,
-        storage_key: Some(format!("originals/{name}")),
-        position: 0,
-        current_version_id: None,
-        created: t,
-        modified: t,
-    }
+    common::upload(dataset_id, name)
 }
 
 fn version(resource_id: Uuid) -> ResourceVersion {

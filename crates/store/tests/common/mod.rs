@@ -168,3 +168,26 @@ pub fn dataset(name: &str, org: &Organization) -> Dataset {
         extras: BTreeMap::from([("programa".to_string(), "SNIP".to_string())]),
     }
 }
+
+/// An uploaded resource of dataset `dataset_id` (a CSV; change `format` and
+/// `original_filename` for another kind).
+pub fn upload(dataset_id: Uuid, name: &str) -> ceiba_core::Resource {
+    let t = ceiba_store::now();
+    ceiba_core::Resource {
+        id: Uuid::new_v4(),
+        dataset_id,
+        name: name.into(),
+        description: String::new(),
+        format: "CSV".into(),
+        media_type: Some("text/csv".into()),
+        size: Some(10),
+        sha256: Some("00".repeat(32)),
+        original_filename: Some(format!("{name}.csv")),
+        url: None,
+        storage_key: Some(format!("originals/{name}")),
+        position: 0,
+        current_version_id: None,
+        created: t,
+        modified: t,
+    }
+}
