@@ -26,6 +26,9 @@ pub struct FileConfig {
     pub site_url: Option<String>,
     /// Turns CKAN's `datastore_search_sql` off.
     pub disable_datastore_sql: Option<bool>,
+    /// Behind a reverse proxy: the header it writes the client's address in
+    /// (`X-Forwarded-For`); used to slow password guessing per client and in the audit log.
+    pub client_address_header: Option<String>,
 }
 
 impl FileConfig {

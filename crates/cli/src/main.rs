@@ -70,6 +70,26 @@ enum Command {
     Org(accounts::OrgArgs),
     /// Manage users' API tokens: create, list, revoke.
     Token(accounts::TokenArgs),
+    /// Show the audit log (sign-ins, failed sign-ins, writes through the API, accounts,
+    /// roles and tokens changed from the command line), oldest of the latest LIMIT first,
+    /// one tab-separated line each: time, action, who, address, target, detail.
+    Audit {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+}
+
+/// Records an account, role or token change made from the command line (who ran it is the
+/// machine's business; the log says it came from there).
+async fn audit_cli(catalog: &ceiba_store::Catalog, action: &str, what: &str, done: &anyhow::Result<()>) {
+    let detail = match done {
+        Ok(()) => what.to_owned(),
+        Err(_) => format!("{what} (failed)"),
+    };
+    let event = ceiba_store::AuditEvent::new(action).saying(&detail);
+    if let Err(e) = catalog.audit(&event).await {
+        tracing::warn!(error = %e, "could not write the audit log");
+    }
 }
 
 #[derive(Args, Debug)]
@@ -174,19 +194,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(args) => {
+            let what = format!("{:?}", args.command);
             let done = accounts::user(&catalog, args).await;
+            audit_cli(&catalog, "cli_user", &what, &done).await;
             catalog.close().await;
             done
         }
         Command::Org(args) => {
+            let what = format!("{:?}", args.command);
             let done = accounts::org(&catalog, args).await;
+            audit_cli(&catalog, "cli_org", &what, &done).await;
             catalog.close().await;
             done
         }
         Command::Token(args) => {
+            let what = format!("{:?}", args.command);
             let done = accounts::token(&catalog, args).await;
+            audit_cli(&catalog, "cli_token", &what, &done).await;
             catalog.close().await;
             done
+        }
+        Command::Audit { limit } => {
+            let events = catalog.audit_events(limit).await?;
+            for e in events.iter().rev() {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    e.at.format("%Y-%m-%dT%H:%M:%SZ"),
+                    e.action,
+                    e.actor.as_deref().unwrap_or("(command line)"),
+                    e.address.as_deref().unwrap_or("-"),
+                    e.target.as_deref().unwrap_or("-"),
+                    e.detail.as_deref().unwrap_or("")
+                );
+            }
+            catalog.close().await;
+            Ok(())
         }
         Command::Reindex => {
             let generation = catalog.request_reindex().await?;
@@ -254,6 +296,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 datastore_sql: !file.disable_datastore_sql.unwrap_or(false),
                 work_dir: Some(dir.work_dir()),
                 ingest_limits: file.limits.unwrap_or_default(),
+                client_address_header: file.client_address_header,
             };
             let _worker = ingestor.clone().start_worker().await?;
             let state = ceiba_web::AppState::new(catalog.clone(), files, config)
@@ -279,7 +322,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let bound = listener.local_addr().unwrap_or(addr);
             // Tests and scripts read this line to find the port when asked for port 0.
             eprintln!("Ceiba is serving {} on http://{bound}/", data.display());
-            axum::serve(listener, app)
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .context("web server")?;

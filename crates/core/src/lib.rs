@@ -5,6 +5,7 @@
 //! CKAN's (organization, group, package, resource) and onto DCAT (publisher, theme,
 //! dataset, distribution), so both APIs are projections of these types.
 
+pub mod bounds;
 pub mod frequency;
 pub mod lang;
 pub mod licence;
@@ -20,7 +21,7 @@ pub use frequency::Frequency;
 pub use lang::{Lang, Localized};
 pub use licence::Licence;
 pub use model::*;
-pub use name::{validate_name, NameError};
+pub use name::{validate_name, Lookup, NameError};
 pub use schema::{Column, ColumnStats, ColumnType, TopValue};
 pub use version::{IngestJob, IngestedTable, JobState, ResourceVersion, VersionStatus};
 pub mod account;

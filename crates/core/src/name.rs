@@ -1,4 +1,11 @@
-//! URL names (slugs) of datasets, organizations and categories, by CKAN's rules.
+//! URL names (slugs) of datasets, organizations, categories and accounts, by CKAN's rules,
+//! and how a name-or-id from a URL or an API parameter is looked up.
+//!
+//! Names and ids are two namespaces: a name can never have an id's shape, so text that
+//! parses as a UUID is looked up as an id only and anything else as a name only. Without
+//! this, a dataset named with another dataset's UUID would take over its id.
+
+use uuid::Uuid;
 
 /// Why a name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -9,6 +16,34 @@ pub enum NameError {
     TooLong,
     #[error("may contain only lowercase letters a–z, digits 0–9, '-' and '_' (found {0:?})")]
     BadCharacter(char),
+    #[error("must not have the shape of an id (a UUID)")]
+    LooksLikeId,
+}
+
+/// What a name-or-id refers to: an id when the text is a UUID, else a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    Id(Uuid),
+    Name(&'a str),
+}
+
+impl<'a> Lookup<'a> {
+    /// Reads `text` as CKAN's `id` parameters and addresses are read: by id or by name,
+    /// never both.
+    pub fn parse(text: &'a str) -> Self {
+        match Uuid::try_parse(text) {
+            Ok(id) => Lookup::Id(id),
+            Err(_) => Lookup::Name(text),
+        }
+    }
+
+    /// The column to compare (`id` or `name`) and the value to bind, for SQL lookups.
+    pub fn column_and_value(&self) -> (&'static str, String) {
+        match self {
+            Lookup::Id(id) => ("id", id.to_string()),
+            Lookup::Name(name) => ("name", (*name).to_owned()),
+        }
+    }
 }
 
 /// CKAN's rule: 2–100 characters, lowercase ASCII letters, digits, `-` and `_`.
@@ -18,6 +53,9 @@ pub fn validate_name(name: &str) -> Result<(), NameError> {
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
     {
         return Err(NameError::BadCharacter(c));
+    }
+    if Uuid::try_parse(name).is_ok() {
+        return Err(NameError::LooksLikeId);
     }
     match name.len() {
         0..=1 => Err(NameError::TooShort),
@@ -42,5 +80,23 @@ mod tests {
             Err(NameError::BadCharacter('ó'))
         );
         assert_eq!(validate_name("a b"), Err(NameError::BadCharacter(' ')));
+    }
+
+    #[test]
+    fn names_never_have_the_shape_of_an_id() {
+        let id = "0b6f5a3e-4a6b-4c0e-9d3a-1f2e3d4c5b6a";
+        assert_eq!(validate_name(id), Err(NameError::LooksLikeId));
+        assert_eq!(
+            validate_name(&id.replace('-', "")),
+            Err(NameError::LooksLikeId)
+        );
+        // Near misses are names.
+        assert!(validate_name("0b6f5a3e-4a6b-4c0e-9d3a-1f2e3d4c5b6").is_ok());
+        assert_eq!(Lookup::parse(id), Lookup::Id(Uuid::parse_str(id).unwrap()));
+        assert_eq!(Lookup::parse("nbi-municipal"), Lookup::Name("nbi-municipal"));
+        assert_eq!(
+            Lookup::parse(&id.to_uppercase()).column_and_value(),
+            ("id", id.to_owned())
+        );
     }
 }

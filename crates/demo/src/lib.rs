@@ -105,7 +105,7 @@ pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
 async fn write_dataset(ingestor: &Ingestor, ds: DemoDataset) -> Result<(bool, usize)> {
     let catalog = ingestor.catalog();
     let d = &ds.dataset;
-    let created = catalog.dataset(&d.id.to_string()).await?.is_none();
+    let created = catalog.dataset_by_id(d.id).await?.is_none();
     if created {
         catalog
             .create_dataset(d)

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use ceiba_core::{validate_name, Account, AccountState, ApiToken, Role};
+use ceiba_core::{validate_name, Account, AccountState, ApiToken, Lookup, Role};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
@@ -161,11 +161,27 @@ fn password_matches(password: &str, hash: &str) -> Result<bool> {
         .is_ok())
 }
 
+/// Runs password hashing off the async threads, a few at a time: each argon2id hash holds
+/// 19 MiB and a core for a while, so a burst of sign-ins must queue instead of growing the
+/// process without bound. A check that cannot start within [`HASH_WAIT`] is refused as
+/// busy.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    static HASHING: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let permits = HASHING.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new(cores.clamp(1, 4))
+    });
+    let _permit = tokio::time::timeout(HASH_WAIT, permits.acquire())
+        .await
+        .map_err(|_| StoreError::Busy)?
+        .map_err(|e| StoreError::Crypto(e.to_string()))?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| StoreError::Crypto(format!("password hashing stopped: {e}")))?
 }
+
+/// How long a password check may wait for its turn before the portal answers "busy".
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A hash checked when there is no account (or no password) to check against, so that
 /// the time an answer takes does not tell whether an account exists.
@@ -249,8 +265,9 @@ impl Catalog {
     /// memberships and revokes its tokens, all at once.
     pub async fn delete_account(&self, name_or_id: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT id FROM account WHERE name = $1 OR id = $1")
-            .bind(name_or_id)
+        let (column, value) = Lookup::parse(name_or_id).column_and_value();
+        let row = sqlx::query(&format!("SELECT id FROM account WHERE {column} = $1"))
+            .bind(value)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(row) = row else {
@@ -278,33 +295,38 @@ impl Catalog {
         validate_password(password)?;
         let p = password.to_owned();
         let hash = blocking(move || hash_password(&p)).await?;
+        let (column, value) = Lookup::parse(name_or_id).column_and_value();
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE account SET password_hash = $2 WHERE name = $1 OR id = $1")
-            .bind(name_or_id)
-            .bind(hash)
+        let done = sqlx::query(&format!(
+            "UPDATE account SET password_hash = $2 WHERE {column} = $1"
+        ))
+        .bind(&value)
+        .bind(hash)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(not_found("account", name_or_id));
         }
         // A new password signs the account out everywhere.
-        sqlx::query(
+        sqlx::query(&format!(
             "DELETE FROM web_session WHERE account_id IN \
-             (SELECT id FROM account WHERE name = $1 OR id = $1)",
-        )
-        .bind(name_or_id)
+             (SELECT id FROM account WHERE {column} = $1)"
+        ))
+        .bind(&value)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Finds an account by name or id, whatever its state.
+    /// Finds an account by name or id (an id when the text is a UUID, else a name; never
+    /// both), whatever its state.
     pub async fn account(&self, name_or_id: &str) -> Result<Option<Account>> {
+        let (column, value) = Lookup::parse(name_or_id).column_and_value();
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account a WHERE a.name = $1 OR a.id = $1"
+            "SELECT {ACCOUNT_COLUMNS} FROM account a WHERE a.{column} = $1"
         ))
-        .bind(name_or_id)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(account_from_row).transpose()
@@ -513,12 +535,14 @@ impl Catalog {
     /// name (names need not be unique). Returns the tokens revoked (revoking one already
     /// revoked is no error); `NotFound` when the account has no such token.
     pub async fn revoke_token(&self, account_id: Uuid, name_or_id: &str) -> Result<Vec<ApiToken>> {
+        // An id revokes that token only; a name, every token of that name.
+        let (column, value) = Lookup::parse(name_or_id).column_and_value();
         let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE api_token SET revoked = 1 WHERE account_id = $1 AND (id = $2 OR name = $2)",
-        )
+        let done = sqlx::query(&format!(
+            "UPDATE api_token SET revoked = 1 WHERE account_id = $1 AND {column} = $2"
+        ))
         .bind(account_id.to_string())
-        .bind(name_or_id)
+        .bind(&value)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -526,10 +550,10 @@ impl Catalog {
         }
         let rows = sqlx::query(&format!(
             "SELECT {TOKEN_COLUMNS} FROM api_token t WHERE t.account_id = $1 \
-             AND (t.id = $2 OR t.name = $2) ORDER BY t.created, t.id"
+             AND t.{column} = $2 ORDER BY t.created, t.id"
         ))
         .bind(account_id.to_string())
-        .bind(name_or_id)
+        .bind(&value)
         .fetch_all(&mut *tx)
         .await?;
         let revoked = rows

@@ -95,12 +95,14 @@ impl Catalog {
         Ok(())
     }
 
-    /// Finds a category by name or id.
+    /// Finds a category by CKAN's name-or-id (an id when the text is a UUID,
+    /// else a name; never both).
     pub async fn category(&self, name_or_id: &str) -> Result<Option<Category>> {
+        let (column, value) = ceiba_core::Lookup::parse(name_or_id).column_and_value();
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM category c WHERE c.name = $1 OR c.id = $1"
+            "SELECT {COLUMNS} FROM category c WHERE c.{column} = $1"
         ))
-        .bind(name_or_id)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(from_row).transpose()

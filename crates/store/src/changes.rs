@@ -127,10 +127,14 @@ impl Catalog {
         Ok(out)
     }
 
-    /// The id and change number of the dataset with name or id `name_or_id`.
+    /// The id and change number of the dataset with CKAN's name-or-id `name_or_id` (an
+    /// id when the text is a UUID, else a name).
     pub async fn dataset_change(&self, name_or_id: &str) -> Result<Option<(Uuid, i64)>> {
-        let row = sqlx::query("SELECT id, change_seq FROM dataset WHERE name = $1 OR id = $1")
-            .bind(name_or_id)
+        let (column, value) = ceiba_core::Lookup::parse(name_or_id).column_and_value();
+        let row = sqlx::query(&format!(
+            "SELECT id, change_seq FROM dataset WHERE {column} = $1"
+        ))
+        .bind(value)
             .fetch_optional(&self.pool)
             .await?;
         row.map(|row| Ok((uuid(&row, "id")?, row.try_get("change_seq")?)))

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use ceiba_core::{
-    territory, validate_name, Contact, Dataset, DatasetState, Frequency, Licence, Localized,
+    territory, validate_name, Lookup, Contact, Dataset, DatasetState, Frequency, Licence, Localized,
     Temporal,
 };
 use serde::Serialize;
@@ -97,6 +97,29 @@ fn validate(d: &Dataset) -> Result<()> {
             "tags",
             format!("tag {tag:?} must be 1–100 characters"),
         ));
+    }
+    use ceiba_core::bounds::*;
+    let checks = [
+        ("tags", check_count(d.tags.len(), MAX_TAGS)),
+        ("groups", check_count(d.categories.len(), MAX_CATEGORIES)),
+        ("extras", check_count(d.extras.len(), MAX_EXTRAS)),
+        ("spatial", check_count(d.spatial.len(), MAX_SPATIAL)),
+        ("title", check_chars(&d.title.es, MAX_TITLE_CHARS)),
+        ("title_en", check_chars(d.title.en.as_deref().unwrap_or(""), MAX_TITLE_CHARS)),
+        ("notes", check_bytes(&d.description.es, MAX_DESCRIPTION_BYTES)),
+        ("notes_en", check_bytes(d.description.en.as_deref().unwrap_or(""), MAX_DESCRIPTION_BYTES)),
+        ("url", d.source_url.as_deref().map_or(Ok(()), check_link)),
+        ("version", check_chars(d.version.as_deref().unwrap_or(""), 100)),
+        ("maintainer", check_chars(d.contact.name.as_deref().unwrap_or(""), 200)),
+        ("maintainer_email", check_chars(d.contact.email.as_deref().unwrap_or(""), 254)),
+    ];
+    for (field, check) in checks {
+        check.map_err(|m| invalid(field, m))?;
+    }
+    for (key, value) in &d.extras {
+        check_chars(key, MAX_EXTRA_KEY_CHARS)
+            .and_then(|()| check_bytes(value, MAX_EXTRA_VALUE_BYTES))
+            .map_err(|m| invalid("extras", format!("{key:?}: {m}")))?;
     }
     Ok(())
 }
@@ -283,12 +306,23 @@ impl Catalog {
         }
     }
 
-    /// Finds a dataset by name or id, whatever its state.
+    /// Finds a dataset by CKAN's name-or-id (an id when the text is a UUID, else a
+    /// name; never both), whatever its state. Code that holds an id uses `dataset_by_id`.
     pub async fn dataset(&self, name_or_id: &str) -> Result<Option<Dataset>> {
+        let (column, value) = Lookup::parse(name_or_id).column_and_value();
+        self.dataset_where(column, value).await
+    }
+
+    /// Finds a dataset by id, whatever its state.
+    pub async fn dataset_by_id(&self, id: Uuid) -> Result<Option<Dataset>> {
+        self.dataset_where("id", id.to_string()).await
+    }
+
+    async fn dataset_where(&self, column: &str, value: String) -> Result<Option<Dataset>> {
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM dataset d WHERE d.name = $1 OR d.id = $1"
+            "SELECT {COLUMNS} FROM dataset d WHERE d.{column} = $1"
         ))
-        .bind(name_or_id)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

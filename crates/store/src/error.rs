@@ -23,6 +23,9 @@ pub enum StoreError {
     /// Password hashing or the system's random numbers failed.
     #[error("cryptography: {0}")]
     Crypto(String),
+    /// Too many password checks waiting: the caller should answer "busy, try again".
+    #[error("the portal is busy checking passwords; try again in a moment")]
+    Busy,
 }
 
 impl StoreError {

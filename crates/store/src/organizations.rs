@@ -46,12 +46,26 @@ fn from_row(row: &AnyRow) -> Result<Organization> {
     })
 }
 
+/// Names, bounded titles, links a visitor may follow.
+fn validate(org: &Organization) -> Result<()> {
+    use ceiba_core::bounds::*;
+    let invalid = |field: &'static str, message: String| StoreError::Invalid { field, message };
+    validate_name(&org.name).map_err(|e| invalid("name", e.to_string()))?;
+    check_chars(&org.title.es, MAX_TITLE_CHARS).map_err(|m| invalid("title", m))?;
+    check_bytes(&org.description.es, MAX_DESCRIPTION_BYTES)
+        .map_err(|m| invalid("description", m))?;
+    if let Some(url) = &org.image_url {
+        check_link(url).map_err(|m| invalid("image_url", m))?;
+    }
+    if let Some(url) = &org.website {
+        check_link(url).map_err(|m| invalid("website", m))?;
+    }
+    Ok(())
+}
+
 impl Catalog {
     pub async fn create_organization(&self, org: &Organization) -> Result<()> {
-        validate_name(&org.name).map_err(|e| StoreError::Invalid {
-            field: "name",
-            message: e.to_string(),
-        })?;
+        validate(org)?;
         sqlx::query(
             "INSERT INTO organization (id, name, title_es, title_en, description_es, description_en, \
              image_url, email, website, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -76,10 +90,7 @@ impl Catalog {
     /// (found by id), and marks every one of its datasets changed so that the search
     /// index learns the new name and title.
     pub async fn update_organization(&self, org: &Organization) -> Result<()> {
-        validate_name(&org.name).map_err(|e| StoreError::Invalid {
-            field: "name",
-            message: e.to_string(),
-        })?;
+        validate(org)?;
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE organization SET name = $2, title_es = $3, title_en = $4, \
@@ -117,12 +128,14 @@ impl Catalog {
         Ok(())
     }
 
-    /// Finds an organization by name or id.
+    /// Finds an organization by CKAN's name-or-id (an id when the text is a UUID,
+    /// else a name; never both).
     pub async fn organization(&self, name_or_id: &str) -> Result<Option<Organization>> {
+        let (column, value) = ceiba_core::Lookup::parse(name_or_id).column_and_value();
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM organization o WHERE o.name = $1 OR o.id = $1"
+            "SELECT {COLUMNS} FROM organization o WHERE o.{column} = $1"
         ))
-        .bind(name_or_id)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(from_row).transpose()

@@ -41,15 +41,26 @@ fn from_row(row: &AnyRow) -> Result<Resource> {
     })
 }
 
+/// What the database cannot check: a name, bounded texts, a link a visitor may follow.
+fn validate(r: &Resource) -> Result<()> {
+    use ceiba_core::bounds::*;
+    let invalid = |field: &'static str, message: String| StoreError::Invalid { field, message };
+    if r.name.trim().is_empty() {
+        return Err(invalid("name", "must not be empty".into()));
+    }
+    check_chars(&r.name, MAX_TITLE_CHARS).map_err(|m| invalid("name", m))?;
+    check_bytes(&r.description, MAX_DESCRIPTION_BYTES).map_err(|m| invalid("description", m))?;
+    check_chars(&r.format, 100).map_err(|m| invalid("format", m))?;
+    if let Some(url) = &r.url {
+        check_link(url).map_err(|m| invalid("url", m))?;
+    }
+    Ok(())
+}
+
 impl Catalog {
     /// Adds a resource at the end of its dataset's list (its `position` is assigned here).
     pub async fn create_resource(&self, r: &Resource) -> Result<Resource> {
-        if r.name.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                field: "name",
-                message: "must not be empty".into(),
-            });
-        }
+        validate(r)?;
         if r.url.is_none() && r.storage_key.is_none() {
             return Err(StoreError::Invalid {
                 field: "url",
@@ -67,6 +78,10 @@ impl Catalog {
                 key: r.dataset_id.to_string(),
             });
         }
+        // Taking the change number first locks the counter row until commit, so two
+        // resources added at once get different positions on PostgreSQL too (SQLite's
+        // write transactions are serial already).
+        mark_changed(&mut tx, r.dataset_id).await?;
         let position: i64 = sqlx::query(
             "SELECT COALESCE(MAX(position) + 1, 0) AS p FROM resource WHERE dataset_id = $1",
         )
@@ -95,7 +110,6 @@ impl Catalog {
         .bind(r.current_version_id.map(|v| v.to_string()))
         .execute(&mut *tx)
         .await?;
-        mark_changed(&mut tx, r.dataset_id).await?;
         tx.commit().await?;
         Ok(Resource {
             position,
@@ -107,12 +121,7 @@ impl Catalog {
     /// link URL and position (its `modified` time as given). Its file and versions change
     /// only through new versions; it cannot move to another dataset.
     pub async fn update_resource(&self, r: &Resource) -> Result<()> {
-        if r.name.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                field: "name",
-                message: "must not be empty".into(),
-            });
-        }
+        validate(r)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT dataset_id, storage_key FROM resource WHERE id = $1")
             .bind(r.id.to_string())

@@ -239,7 +239,7 @@ async fn bulk_loads_go_in_chunks_and_bring_children() {
             assert_eq!(d.tags.len(), 1, "{n}: {}", d.name);
             assert_eq!(d.spatial, ["GT", "0101", "13"], "{n}: {}", d.name);
             assert_eq!(d.extras.len(), 1, "{n}: {}", d.name);
-            let one = c.dataset(&d.id.to_string()).await.unwrap().unwrap();
+            let one = c.dataset_by_id(d.id).await.unwrap().unwrap();
             assert_eq!(*d, one, "{n}: same as loading it alone");
         }
         assert!(c.datasets_by_ids(&[]).await.unwrap().is_empty(), "{n}");

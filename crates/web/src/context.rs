@@ -34,13 +34,11 @@ impl PageCtx {
             Lang::Es => path,
             Lang::En => path.strip_prefix("/en").unwrap_or(path),
         };
+        // One leading slash: `//host` or `/\host` in a link is another site to a browser.
+        let path = format!("/{}", path.trim_start_matches(['/', '\\']));
         PageCtx {
             lang,
-            path: if path.is_empty() {
-                "/".into()
-            } else {
-                path.into()
-            },
+            path,
             query: uri.query().map(str::to_owned),
             visitor: Visitor::default(),
         }
@@ -135,5 +133,15 @@ mod tests {
         assert_eq!(home.url_in(Lang::En), "/en");
         let en_home = PageCtx::from_uri(Lang::En, &"/en".parse().unwrap());
         assert_eq!(en_home.url_in(Lang::Es), "/");
+    }
+
+    #[test]
+    fn language_links_never_point_to_another_site() {
+        for uri in ["/en//evil.example.com", "/en/\\evil.example.com", "/en///evil.example.com"] {
+            let ctx = PageCtx::from_uri(Lang::En, &uri.parse().unwrap());
+            assert_eq!(ctx.url_in(Lang::Es), "/evil.example.com", "{uri}");
+        }
+        let ctx = PageCtx::from_uri(Lang::Es, &"//evil.example.com".parse().unwrap());
+        assert_eq!(ctx.url_in(Lang::En), "/en/evil.example.com");
     }
 }

@@ -10,6 +10,7 @@ mod dump;
 mod error;
 mod export;
 mod format;
+mod login_guard;
 pub mod i18n;
 mod markdown;
 mod pages;
@@ -57,6 +58,11 @@ pub struct WebConfig {
     pub work_dir: Option<PathBuf>,
     /// Bounds on uploads.
     pub ingest_limits: ceiba_ingest::Limits,
+    /// The header a reverse proxy in front of the portal puts the client's address in
+    /// (`X-Forwarded-For`, `X-Real-IP`); without it, the connection's address is the
+    /// client's. Only set it behind a proxy that overwrites the header: otherwise any
+    /// client could claim any address.
+    pub client_address_header: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -70,6 +76,7 @@ impl Default for WebConfig {
             datastore_sql: true,
             work_dir: None,
             ingest_limits: ceiba_ingest::Limits::default(),
+            client_address_header: None,
         }
     }
 }
@@ -91,7 +98,7 @@ pub struct AppState {
     /// CKAN package dicts by dataset and change number.
     pub(crate) packages: ckan::cache::PackageCache,
     /// Failed sign-ins, to slow down password guessing.
-    pub(crate) logins: session::LoginGuard,
+    pub(crate) logins: login_guard::LoginGuard,
     pub(crate) i18n: Arc<i18n::I18n>,
     pub(crate) templates: minijinja::Environment<'static>,
     pub(crate) assets: assets::Assets,
@@ -162,7 +169,7 @@ impl AppState {
             indexer,
             ingestor,
             maps: ceiba_viz::map::MapCache::new(16),
-            logins: session::LoginGuard::default(),
+            logins: login_guard::LoginGuard::default(),
             packages: ckan::cache::PackageCache::default(),
             visits: visits::Visits::default(),
             templates: templates::environment(config.theme.clone(), i18n.clone()),

@@ -6,10 +6,6 @@
 //! `ceiba_store::WebSession`). It is `HttpOnly`, `SameSite=Lax`, and `Secure` when the
 //! portal's address is `https://`.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
 use axum::http::{header, HeaderMap, HeaderValue};
 use ceiba_core::{Account, Dataset, DatasetState, Permissions};
 use ceiba_search::Viewer;
@@ -199,54 +195,44 @@ pub async fn private_when_signed_in(
     res
 }
 
-/// Failed sign-ins per account name, to slow down password guessing: after
-/// [`MAX_FAILURES`] within [`WINDOW`] the name is refused until the window ends.
-#[derive(Debug, Default)]
-pub struct LoginGuard {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+/// The client's address: from the configured proxy header (its last entry, the one the
+/// proxy itself added), else the connection's.
+pub fn client_address(
+    state: &SharedState,
+    headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<std::net::IpAddr> {
+    if let Some(name) = &state.config.client_address_header {
+        return headers
+            .get_all(name.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|last| parse_address(last.trim()));
+    }
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
-const MAX_FAILURES: u32 = 5;
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Names remembered at most; beyond it, the oldest records are dropped.
-const MAX_NAMES: usize = 10_000;
+/// An address as proxies write it: `1.2.3.4`, `1.2.3.4:5678`, `[::1]:80` or `::1`.
+fn parse_address(text: &str) -> Option<std::net::IpAddr> {
+    text.parse()
+        .ok()
+        .or_else(|| text.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+}
 
-impl LoginGuard {
-    fn key(name: &str) -> String {
-        name.trim().to_lowercase()
-    }
+/// The cookie by which a browser that signed in to an account before is recognised.
+pub const BROWSER_COOKIE: &str = "ceiba_browser";
 
-    /// Whether sign-in under `name` is refused for now.
-    pub fn blocked(&self, name: &str) -> bool {
-        let Ok(map) = self.failures.lock() else {
-            return false;
-        };
-        map.get(&Self::key(name))
-            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
-    }
-
-    pub fn failed(&self, name: &str) {
-        let Ok(mut map) = self.failures.lock() else {
-            return;
-        };
-        if map.len() >= MAX_NAMES {
-            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
-            if map.len() >= MAX_NAMES {
-                map.clear();
-            }
-        }
-        let entry = map.entry(Self::key(name)).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= WINDOW {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    pub fn succeeded(&self, name: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(&Self::key(name));
-        }
-    }
+/// A `Set-Cookie` for the known-browser secret: a year, same attributes as the session's.
+pub fn browser_cookie(state: &SharedState, secret: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{BROWSER_COOKIE}={secret}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+        secure(state)
+    ))
+    .ok()
 }
 
 #[cfg(test)]
@@ -274,16 +260,15 @@ mod tests {
     }
 
     #[test]
-    fn guessing_is_refused_after_five_failures() {
-        let g = LoginGuard::default();
-        for _ in 0..4 {
-            g.failed("Ana");
+    fn proxy_addresses_are_read_in_every_spelling() {
+        for (text, want) in [
+            ("203.0.113.9", "203.0.113.9"),
+            ("203.0.113.9:4711", "203.0.113.9"),
+            ("[2001:db8::1]:80", "2001:db8::1"),
+            ("2001:db8::1", "2001:db8::1"),
+        ] {
+            assert_eq!(parse_address(text), want.parse().ok(), "{text}");
         }
-        assert!(!g.blocked("ana"));
-        g.failed("ana ");
-        assert!(g.blocked("ANA"));
-        assert!(!g.blocked("beto"));
-        g.succeeded("ana");
-        assert!(!g.blocked("ana"));
+        assert_eq!(parse_address("unknown"), None);
     }
 }

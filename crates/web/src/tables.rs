@@ -52,7 +52,7 @@ pub async fn locate_for(
         .ok_or(Missing::Resource)?;
     let dataset = state
         .catalog
-        .dataset(&resource.dataset_id.to_string())
+        .dataset_by_id(resource.dataset_id)
         .await?
         .filter(|d| crate::session::may_see(viewer, d))
         .ok_or(Missing::Resource)?;

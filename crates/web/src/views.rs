@@ -30,9 +30,9 @@ impl OrgView {
             initials: initials(&title),
             title,
             description: o.description.get(lang).to_owned(),
-            image_url: o.image_url.clone(),
+            image_url: safe_link(o.image_url.as_ref()),
             email: o.email.clone(),
-            website: o.website.clone(),
+            website: safe_link(o.website.as_ref()),
             dataset_count,
         }
     }
@@ -190,7 +190,7 @@ impl DatasetView {
             frequency: d.frequency.map(|f| f.label(lang).to_owned()),
             contact_name: d.contact.name.clone(),
             contact_email: d.contact.email.clone(),
-            source_url: d.source_url.clone(),
+            source_url: safe_link(d.source_url.as_ref()),
             version: d.version.clone(),
             created: format::datetime(lang, d.created),
             modified: format::datetime(lang, d.modified),
@@ -260,7 +260,7 @@ impl ResourceView {
                 r.id,
                 download_name(r)
             ),
-            (None, Some(url)) => url.clone(),
+            (None, Some(url)) => safe_link(Some(url)).unwrap_or_else(|| page_url.clone()),
             (None, None) => page_url.clone(),
         };
         ResourceView {
@@ -272,7 +272,7 @@ impl ResourceView {
             size: r.size.map(|s| format::file_size(lang, s)),
             sha256: r.sha256.clone(),
             filename: r.original_filename.clone(),
-            url: r.url.clone(),
+            url: safe_link(r.url.as_ref()),
             page_url,
             download_url,
             is_upload: r.is_upload(),
@@ -465,4 +465,12 @@ impl VersionView {
             }),
         }
     }
+}
+
+/// A stored link, if it is one a visitor may follow (`http(s)://` with a host; see
+/// `core::bounds::check_link`). Links are checked when written; this keeps older records
+/// from rendering a `javascript:` link.
+pub fn safe_link(url: Option<&String>) -> Option<String> {
+    url.filter(|u| ceiba_core::bounds::check_link(u).is_ok())
+        .cloned()
 }

@@ -450,3 +450,134 @@ async fn private_datasets_show_to_members_with_a_token() {
     let v: Value = serde_json::from_slice(&got.body).unwrap();
     assert_eq!(v["result"]["count"], 0);
 }
+
+async fn upload(p: &Portal, token: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> (StatusCode, Value) {
+    let (ct, body) = multipart(fields, file);
+    let got = p
+        .request(
+            Request::post("/api/3/action/resource_create")
+                .header(header::AUTHORIZATION, token)
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
+    (got.status, v)
+}
+
+// Issue 12, problem 2: a dataset named with another dataset's UUID took over its id.
+#[tokio::test]
+async fn a_name_can_never_take_over_an_id() {
+    let (p, t) = portal().await;
+    let secret = p.catalog.dataset("inversion-secreta").await.unwrap().unwrap();
+    let public = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+    for (target, form) in [
+        (secret.id, secret.id.to_string()),
+        (public.id, public.id.to_string()),
+        (public.id, public.id.simple().to_string()),
+    ] {
+        let (status, v) = post(
+            &p,
+            "package_create",
+            Some(&t.outsider),
+            json!({ "name": form, "title": "Impostor", "owner_org": "minfin" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{v}");
+        assert!(v["error"]["name"][0].as_str().unwrap().contains("id"), "{v}");
+        // The id still finds its own dataset.
+        let (_, v) = post(&p, "package_show", Some(&t.admin), json!({ "id": target })).await;
+        assert_eq!(v["result"]["id"], target.to_string());
+        // Nor can a rename take it.
+        let (status, _) = post(
+            &p,
+            "package_patch",
+            Some(&t.editor),
+            json!({ "id": "nbi-municipal", "name": form }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+    assert!(p.catalog.dataset_by_id(public.id).await.unwrap().unwrap().name == "nbi-municipal");
+}
+
+// Issue 12, problem 8: a private dataset answered 403 (telling that it exists, and its id).
+#[tokio::test]
+async fn datasets_a_caller_may_not_see_answer_not_found_through_every_action() {
+    let (p, t) = portal().await;
+    let secret = p.catalog.dataset("inversion-secreta").await.unwrap().unwrap();
+    for id in ["inversion-secreta".to_owned(), secret.id.to_string()] {
+        for token in [None, Some(t.outsider.as_str())] {
+            let (status, v) = post(&p, "package_show", token, json!({ "id": id })).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+            assert!(!v.to_string().contains(&secret.id.to_string()), "{v}");
+        }
+        // Writes by someone who may not see it: not found either, and nothing changes.
+        let (status, v) = post(
+            &p,
+            "package_patch",
+            Some(&t.outsider),
+            json!({ "id": id, "title": "Cambiado" }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+        let (status, v) = post(&p, "package_delete", Some(&t.outsider), json!({ "id": id })).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+        let (status, v) = upload(&p, &t.outsider, &[("package_id", &id)], ("x.csv", b"a\n1\n")).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{v}");
+        assert!(!v.to_string().contains("authoriz"), "{v}");
+    }
+    let (status, v) = post(&p, "package_show", Some(&t.editor), json!({ "id": "inversion-secreta" })).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["title"], "Título inversion-secreta");
+}
+
+// Issue 12, problem 7: uploads over 2 MiB always failed ("payload too large").
+#[tokio::test]
+async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named() {
+    let (p, t) = portal().await;
+    let mut csv = String::from("codigo,valor\n");
+    let mut i = 0u64;
+    while csv.len() < 3 * 1024 * 1024 {
+        csv.push_str(&format!("{:04},{}\n", i % 10_000, i));
+        i += 1;
+    }
+    let (status, v) = upload(
+        &p,
+        &t.editor,
+        &[("package_id", "nbi-municipal"), ("name", "Grande")],
+        ("grande.csv", csv.as_bytes()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["size"], csv.len() as u64, "{v}");
+
+    let small = Portal::with_config(ceiba_web::WebConfig {
+        ingest_limits: ceiba_ingest::Limits {
+            max_file_bytes: 1000,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    fixture(&small).await;
+    let (editor, token) = user(&small, "editora", false).await;
+    let org = small.catalog.organization("segeplan").await.unwrap().unwrap();
+    small
+        .catalog
+        .set_membership(editor.id, org.id, Role::Editor)
+        .await
+        .unwrap();
+    let (status, v) = upload(
+        &small,
+        &token,
+        &[("package_id", "nbi-municipal")],
+        ("grande.csv", &csv.as_bytes()[..5000]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert!(v["error"]["upload"][0].as_str().unwrap().contains("1000 bytes"), "{v}");
+    let d = small.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+    assert_eq!(small.catalog.resources_of(d.id).await.unwrap().len(), 1);
+}

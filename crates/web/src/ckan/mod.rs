@@ -155,6 +155,7 @@ async fn action(
     Path(name): Path<String>,
     method: Method,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
@@ -178,6 +179,10 @@ async fn action(
             CkanError::BadRequest(format!("{name} needs a POST request")),
         );
     }
+    let actor = caller.account.as_ref().map(|a| (a.id, a.name.clone()));
+    let target = ["id", "name", "package_id", "resource_id"]
+        .iter()
+        .find_map(|k| params.str(k));
     let call = Call {
         state: &state,
         params,
@@ -230,6 +235,33 @@ async fn action(
                 .into_response()
         }
     };
+    if writes {
+        // Every write through the API, and every refused one, goes to the audit log.
+        let outcome = match &result {
+            Ok(_) => None,
+            Err(CkanError::Authorization(_)) => Some("refused"),
+            Err(_) => Some("failed"),
+        };
+        let written_id = result
+            .as_ref()
+            .ok()
+            .and_then(|v| v.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let address = crate::session::client_address(&state, &headers, &extensions);
+        let mut event = ceiba_store::AuditEvent::new(&name)
+            .by(actor.as_ref().map(|a| a.0), actor.as_ref().map(|a| a.1.as_str()))
+            .from_address(address.map(|a| a.to_string()).as_deref());
+        if let Some(t) = written_id.or(target) {
+            event = event.on(&t);
+        }
+        if let Some(o) = outcome {
+            event = event.saying(o);
+        }
+        if let Err(e) = state.catalog.audit(&event).await {
+            tracing::warn!(error = %e, "could not write the audit log");
+        }
+    }
     match result {
         Ok(result) => {
             Json(json!({ "help": help, "success": true, "result": result })).into_response()

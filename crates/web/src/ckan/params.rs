@@ -11,6 +11,9 @@ use crate::SharedState;
 /// Largest JSON or form body read (uploads go through multipart, bounded separately).
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
+/// Most fields a multipart form may have (CKAN's actions take a few dozen).
+const MAX_FORM_FIELDS: usize = 1000;
+
 #[derive(Debug, Default)]
 pub struct Params {
     map: Map<String, Value>,
@@ -197,20 +200,44 @@ async fn multipart(
     mut map: Map<String, Value>,
     state: &SharedState,
 ) -> Result<Params, CkanError> {
-    use axum::extract::FromRequest;
     use tokio::io::AsyncWriteExt;
-    let mut req = axum::http::Request::new(body);
-    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
-        req.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
-    }
     let bad = |e: String| CkanError::BadRequest(format!("multipart form: {e}"));
-    let mut form = axum::extract::Multipart::from_request(req, &())
-        .await
-        .map_err(|e| bad(e.body_text()))?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = multer::parse_boundary(content_type).map_err(|e| bad(e.to_string()))?;
     let limit = state.ingestor.limits().max_file_bytes;
+    // The whole body may hold the file and the text fields, and no more; multer enforces it
+    // as the body streams in (axum's own extractor would stop at 2 MiB).
+    let whole = limit.saturating_add(MAX_BODY_BYTES as u64 + 64 * 1024);
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(whole)
+            .for_field("upload", limit.saturating_add(1)),
+    );
+    let mut form = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let too_large = || {
+        CkanError::validation(
+            "upload",
+            format!("The file is larger than the portal accepts ({limit} bytes)."),
+        )
+    };
+    let form_error = |e: multer::Error| match e {
+        multer::Error::FieldSizeExceeded { .. } => too_large(),
+        multer::Error::StreamSizeExceeded { .. } => {
+            bad(format!("the request is larger than the portal accepts ({whole} bytes)"))
+        }
+        e => bad(e.to_string()),
+    };
     let mut upload = None;
     let mut text_bytes = 0usize;
-    while let Some(mut field) = form.next_field().await.map_err(|e| bad(e.body_text()))? {
+    let mut fields = 0usize;
+    while let Some(mut field) = form.next_field().await.map_err(form_error)? {
+        fields += 1;
+        if fields > MAX_FORM_FIELDS {
+            return Err(bad(format!("more than {MAX_FORM_FIELDS} fields")));
+        }
         let name = field.name().unwrap_or_default().to_owned();
         if name == "upload" && field.file_name().is_some() {
             let filename = field
@@ -231,13 +258,10 @@ async fn multipart(
                 .await
                 .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
             let mut size = 0u64;
-            while let Some(chunk) = field.chunk().await.map_err(|e| bad(e.body_text()))? {
+            while let Some(chunk) = field.chunk().await.map_err(form_error)? {
                 size += chunk.len() as u64;
                 if size > limit {
-                    return Err(CkanError::validation(
-                        "upload",
-                        format!("The file is larger than the portal accepts ({limit} bytes)."),
-                    ));
+                    return Err(too_large());
                 }
                 out.write_all(&chunk)
                     .await
@@ -248,11 +272,17 @@ async fn multipart(
                 .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
             upload = Some(file);
         } else {
-            let text = field.text().await.map_err(|e| bad(e.body_text()))?;
-            text_bytes += text.len();
-            if text_bytes > MAX_BODY_BYTES {
-                return Err(bad("too many or too large fields".into()));
+            // Read chunk by chunk so a huge text field stops at the bound, not after it.
+            let mut raw = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(form_error)? {
+                text_bytes += chunk.len();
+                if text_bytes > MAX_BODY_BYTES {
+                    return Err(bad("too many or too large fields".into()));
+                }
+                raw.extend_from_slice(&chunk);
             }
+            let text = String::from_utf8(raw)
+                .map_err(|_| bad(format!("field {name:?} is not UTF-8 text")))?;
             // ckanapi sends structured values (tags, extras) as JSON text in multipart.
             let value = match text.trim_start().chars().next() {
                 Some('[' | '{') => serde_json::from_str(&text).unwrap_or(Value::String(text)),

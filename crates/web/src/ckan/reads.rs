@@ -86,23 +86,18 @@ pub async fn package_show(call: &Call<'_>) -> Result<Value, CkanError> {
     Ok(Value::clone(&dict))
 }
 
-/// Whether the viewer may read the dataset: 404 when deleted (to all but sysadmins), 403
-/// when private (as CKAN answers).
+/// Whether the viewer may read the dataset. A dataset the viewer may not see answers
+/// 404 as if it did not exist (CKAN answers 403 for a private one, which tells that it
+/// exists and, before, its id).
 fn may_read(call: &Call<'_>, d: &Dataset) -> Result<(), CkanError> {
     if may_see(&call.viewer, d) {
         Ok(())
-    } else if d.state != DatasetState::Deleted {
-        Err(CkanError::Authorization(format!(
-            "User not authorized to read package {}",
-            d.id
-        )))
     } else {
         Err(CkanError::NotFound("Dataset not found".into()))
     }
 }
 
-/// The dataset `id` (name or id) if the viewer may see it: 404 when missing, 403 when
-/// private (as CKAN answers).
+/// The dataset `id` (name or id) if the viewer may see it, else 404.
 pub async fn visible(call: &Call<'_>, id: &str) -> Result<Dataset, CkanError> {
     match call.state.catalog.dataset(id).await? {
         Some(d) => may_read(call, &d).map(|()| d),

@@ -217,7 +217,7 @@ async fn package_dict(call: &Call<'_>, id: Uuid) -> Result<Value, CkanError> {
     let d = call
         .state
         .catalog
-        .dataset(&id.to_string())
+        .dataset_by_id(id)
         .await?
         .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
     let rel = Related::load(&call.state.catalog, std::slice::from_ref(&d)).await?;
@@ -339,9 +339,15 @@ fn set_resource_fields(r: &mut Resource, m: &Map<String, Value>) -> Result<(), C
 async fn existing(call: &Call<'_>) -> Result<Dataset, CkanError> {
     let id = call.params.required("id")?;
     match call.state.catalog.dataset(&id).await? {
-        Some(d) if d.state != DatasetState::Deleted => Ok(d),
+        Some(d) if d.state != DatasetState::Deleted && may_see(call, &d) => Ok(d),
         _ => Err(CkanError::NotFound("Dataset not found".into())),
     }
+}
+
+/// Whether the caller may see `d`: a write to a dataset the caller may not see answers
+/// "not found", as a read does, so that it tells nothing of its existence.
+fn may_see(call: &Call<'_>, d: &Dataset) -> bool {
+    crate::session::may_see(&call.viewer, d)
 }
 
 /// `package_update` replaces the fields (those not sent return to their defaults);
@@ -669,7 +675,7 @@ pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
     call.caller.require("resource_create")?;
     let package = call.params.required("package_id")?;
     let d = match call.state.catalog.dataset(&package).await? {
-        Some(d) if d.state != DatasetState::Deleted => d,
+        Some(d) if d.state != DatasetState::Deleted && may_see(call, &d) => d,
         _ => return Err(invalid("package_id", "Not found: Dataset")),
     };
     may_edit(call, "resource_create", d.organization_id)?;
@@ -737,9 +743,10 @@ async fn editable_resource_by(
     let d = call
         .state
         .catalog
-        .dataset(&r.dataset_id.to_string())
+        .dataset_by_id(r.dataset_id)
         .await?
-        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
+        .filter(|d| may_see(call, d))
+        .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
     may_edit(call, action, d.organization_id)?;
     Ok((r, d))
 }
@@ -947,7 +954,7 @@ pub async fn member_create(call: &Call<'_>) -> Result<Value, CkanError> {
         .await?
         .ok_or_else(|| CkanError::NotFound("Group not found".into()))?;
     let mut d = match call.state.catalog.dataset(&object).await? {
-        Some(d) if d.state != DatasetState::Deleted => d,
+        Some(d) if d.state != DatasetState::Deleted && may_see(call, &d) => d,
         _ => return Err(CkanError::NotFound("Dataset not found".into())),
     };
     may_edit(call, "member_create", d.organization_id)?;
@@ -1019,9 +1026,10 @@ async fn editable_view(call: &Call<'_>, action: &str) -> Result<ceiba_store::Sav
     let d = call
         .state
         .catalog
-        .dataset(&v.dataset_id.to_string())
+        .dataset_by_id(v.dataset_id)
         .await?
-        .ok_or_else(|| CkanError::NotFound("Dataset not found".into()))?;
+        .filter(|d| may_see(call, d))
+        .ok_or_else(|| CkanError::NotFound("View not found".into()))?;
     may_edit(call, action, d.organization_id)?;
     Ok(v)
 }

@@ -10,7 +10,13 @@ use minijinja::context;
 
 use super::{param, render, Params};
 use crate::context::PageCtx;
-use crate::session::{clear_cookie, same_origin, set_cookie, LIFETIME};
+use ceiba_store::{AuditEvent, StoreError};
+
+use crate::login_guard::{Attempt, Refusal};
+use crate::session::{
+    browser_cookie, clear_cookie, client_address, cookie, same_origin, set_cookie,
+    BROWSER_COOKIE, LIFETIME,
+};
 use crate::SharedState;
 
 /// Where to go after signing in: a path of this site only (never another host).
@@ -72,8 +78,10 @@ pub async fn login(
     State(state): State<SharedState>,
     ctx: PageCtx,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    let address = client_address(&state, &headers, &extensions);
     let name = param(&form, "name").unwrap_or_default().to_owned();
     let password = form.get("password").map(String::as_str).unwrap_or_default();
     let came_from = local_path(&ctx, param(&form, "came_from"));
@@ -97,20 +105,48 @@ pub async fn login(
             Some("login-error-missing"),
         );
     }
-    if state.logins.blocked(&name) {
+    let browser = cookie(&headers, BROWSER_COOKIE);
+    let known = match &browser {
+        Some(secret) => match state.catalog.is_known_browser(&name, secret).await {
+            Ok(known) => known,
+            Err(e) => return crate::PageError::from(e).render(&state, &ctx),
+        },
+        None => false,
+    };
+    let attempt = Attempt::new(&name, address, known);
+    let address_text = address.map(|a| a.to_string());
+    let audit = |action: &str| {
+        AuditEvent::new(action)
+            .by(None, Some(&name))
+            .from_address(address_text.as_deref())
+    };
+    if let Some(refusal) = state.logins.check(&attempt) {
+        let event = audit("sign_in_refused").saying(match refusal {
+            Refusal::Address => "too many failures from this address",
+            Refusal::Account => "too many failures for this account",
+        });
+        if let Err(e) = state.catalog.audit(&event).await {
+            return crate::PageError::from(e).render(&state, &ctx);
+        }
         return form_page(
             &state,
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
             &name,
             &came_from,
-            Some("login-error-blocked"),
+            Some(match refusal {
+                Refusal::Address => "login-error-blocked-address",
+                Refusal::Account => "login-error-blocked",
+            }),
         );
     }
     let account = match state.catalog.verify_password(&name, password).await {
         Ok(Some(a)) => a,
         Ok(None) => {
-            state.logins.failed(&name);
+            state.logins.failed(&attempt);
+            if let Err(e) = state.catalog.audit(&audit("sign_in_failed")).await {
+                return crate::PageError::from(e).render(&state, &ctx);
+            }
             return form_page(
                 &state,
                 &ctx,
@@ -120,16 +156,40 @@ pub async fn login(
                 Some("login-error-wrong"),
             );
         }
+        Err(StoreError::Busy) => {
+            return form_page(
+                &state,
+                &ctx,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &name,
+                &came_from,
+                Some("login-error-busy"),
+            )
+        }
         Err(e) => return crate::PageError::from(e).render(&state, &ctx),
     };
-    state.logins.succeeded(&name);
-    let secret = match state.catalog.create_session(&account, LIFETIME).await {
-        Ok((_, secret)) => secret,
+    state.logins.succeeded(&attempt);
+    let signed_in = audit("sign_in").by(Some(account.id), Some(&account.name));
+    let secret = match state.catalog.audit(&signed_in).await {
+        Ok(()) => match state.catalog.create_session(&account, LIFETIME).await {
+            Ok((_, secret)) => secret,
+            Err(e) => return crate::PageError::from(e).render(&state, &ctx),
+        },
         Err(e) => return crate::PageError::from(e).render(&state, &ctx),
     };
     let mut response = Redirect::to(&came_from).into_response();
     if let Some(cookie) = set_cookie(&state, &secret) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    if !known {
+        match state.catalog.remember_browser(account.id).await {
+            Ok(secret) => {
+                if let Some(cookie) = browser_cookie(&state, &secret) {
+                    response.headers_mut().append(header::SET_COOKIE, cookie);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not remember the browser"),
+        }
     }
     response
 }
@@ -140,6 +200,7 @@ pub async fn logout(
     State(state): State<SharedState>,
     ctx: PageCtx,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let home = local_path(&ctx, None);
@@ -153,6 +214,15 @@ pub async fn logout(
     if let Some(secret) = crate::session::cookie(&headers, crate::session::COOKIE) {
         if let Err(e) = state.catalog.end_session(&secret).await {
             return crate::PageError::from(e).render(&state, &ctx);
+        }
+        if let Some(account) = ctx.visitor.account() {
+            let address = client_address(&state, &headers, &extensions).map(|a| a.to_string());
+            let event = AuditEvent::new("sign_out")
+                .by(Some(account.id), Some(&account.name))
+                .from_address(address.as_deref());
+            if let Err(e) = state.catalog.audit(&event).await {
+                tracing::warn!(error = %e, "could not write the audit log");
+            }
         }
     }
     let mut response = Redirect::to(&home).into_response();

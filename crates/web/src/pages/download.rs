@@ -88,8 +88,10 @@ async fn serve(
 ) -> Result<Response, PageError> {
     let (_, resource) = find(state, ctx, dataset, rid).await?;
     let Some(key) = &resource.storage_key else {
-        return match &resource.url {
-            Some(url) => Ok(Redirect::to(url).into_response()),
+        // Only a link a visitor may follow (stored before links were checked, one could
+        // hold a line break that no header can carry).
+        return match crate::views::safe_link(resource.url.as_ref()) {
+            Some(url) => Ok(Redirect::to(&url).into_response()),
             None => Err(PageError::not_found("notfound-resource", rid)),
         };
     };

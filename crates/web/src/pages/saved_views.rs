@@ -119,7 +119,7 @@ pub async fn manage(
         let mut view = state.catalog.view(uuid).await?.ok_or_else(not_found)?;
         let dataset = state
             .catalog
-            .dataset(&view.dataset_id.to_string())
+            .dataset_by_id(view.dataset_id)
             .await?
             .filter(|d| ctx.visitor.may_see(d))
             .ok_or_else(not_found)?;
