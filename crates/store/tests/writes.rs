@@ -391,3 +391,59 @@ async fn renaming_a_publisher_or_category_marks_its_datasets_changed() {
         b.cleanup().await;
     }
 }
+
+// Issue 12, problem 8: resources added at the same time got the same position.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn resources_added_at_once_get_distinct_positions() {
+    for b in backends().await {
+        let (c, n) = (&b.catalog, b.name);
+        let o = org("ine");
+        c.create_organization(&o).await.unwrap();
+        let d = dataset("censo", &o);
+        c.create_dataset(&d).await.unwrap();
+        let adds = (0..12).map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move { c.create_resource(&resource(d.id, &format!("r{i}"))).await })
+        });
+        for done in futures::future::join_all(adds).await {
+            done.unwrap().unwrap();
+        }
+        let mut positions: Vec<i64> =
+            c.resources_of(d.id).await.unwrap().iter().map(|r| r.position).collect();
+        positions.sort();
+        assert_eq!(positions, (0..12).collect::<Vec<_>>(), "{n}");
+    }
+}
+
+// Issue 12, problem 8: a `javascript:` link and one with a line break were stored; a
+// dataset took 100,000 tags.
+#[tokio::test]
+async fn links_and_sizes_are_checked_at_every_write() {
+    for b in backends().await {
+        let (c, n) = (&b.catalog, b.name);
+        let o = org("ine");
+        c.create_organization(&o).await.unwrap();
+        let mut d = dataset("censo", &o);
+        d.source_url = Some("javascript:alert(document.cookie)".into());
+        let err = c.create_dataset(&d).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { field: "url", .. }), "{n}: {err}");
+        d.source_url = None;
+        d.tags = (0..100_000).map(|i| format!("t{i}")).collect();
+        let err = c.create_dataset(&d).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { field: "tags", .. }), "{n}: {err}");
+        d.tags = vec!["censo".into()];
+        c.create_dataset(&d).await.unwrap();
+        let mut link = resource(d.id, "enlace");
+        link.storage_key = None;
+        link.url = Some("https://ine.gob.gt/\r\nSet-Cookie: a=b".into());
+        let err = c.create_resource(&link).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { field: "url", .. }), "{n}: {err}");
+        link.url = Some("https://ine.gob.gt/censo".into());
+        c.create_resource(&link).await.unwrap();
+        assert_eq!(c.resources_of(d.id).await.unwrap().len(), 1, "{n}");
+        let mut bad_org = org("otra");
+        bad_org.website = Some("javascript:void(0)".into());
+        let err = c.create_organization(&bad_org).await.unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { field: "website", .. }), "{n}: {err}");
+    }
+}
