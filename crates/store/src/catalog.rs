@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "boundary sets",
         include_str!("../migrations/0007_boundary_sets.sql"),
     ),
+    (8, "audit", include_str!("../migrations/0008_audit.sql")),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

@@ -548,3 +548,36 @@ async fn sessions_open_end_expire_and_close_with_a_new_password() {
         assert!(c.session(&b1).await.unwrap().is_none(), "{n}: deleted");
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_keeps_events_and_known_browsers_are_recognised() {
+    for b in common::backends().await {
+        let (c, n) = (&b.catalog, b.name);
+        let ana = account("ana");
+        c.create_account(&ana, None).await.unwrap();
+        let e = ceiba_store::AuditEvent::new("sign_in_failed")
+            .by(None, Some("ana\u{0}\nforged line"))
+            .from_address(Some("203.0.113.9"));
+        c.audit(&e).await.unwrap();
+        let e2 = ceiba_store::AuditEvent::new("sign_in")
+            .by(Some(ana.id), Some("ana"))
+            .on("web");
+        c.audit(&e2).await.unwrap();
+        let log = c.audit_events(10).await.unwrap();
+        assert_eq!(log.len(), 2, "{n}");
+        let failed = log.iter().find(|e| e.action == "sign_in_failed").unwrap();
+        assert_eq!(failed.actor.as_deref(), Some("anaforged line"), "{n}: control characters dropped");
+        assert_eq!(failed.address.as_deref(), Some("203.0.113.9"), "{n}");
+        let ok = log.iter().find(|e| e.action == "sign_in").unwrap();
+        assert_eq!(ok.actor_id, Some(ana.id), "{n}");
+
+        let secret = c.remember_browser(ana.id).await.unwrap();
+        assert!(c.is_known_browser("ana", &secret).await.unwrap(), "{n}");
+        assert!(!c.is_known_browser("beto", &secret).await.unwrap(), "{n}");
+        assert!(!c.is_known_browser("ana", "00ff").await.unwrap(), "{n}");
+        for _ in 0..25 {
+            c.remember_browser(ana.id).await.unwrap();
+        }
+        assert!(!c.is_known_browser("ana", &secret).await.unwrap(), "{n}: only the latest 20 are kept");
+    }
+}

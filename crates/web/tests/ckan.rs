@@ -153,10 +153,10 @@ async fn errors_have_ckan_types_and_statuses() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(v["error"]["__type"], "Validation Error");
     assert_eq!(v["error"]["id"], serde_json::json!(["Missing value"]));
-    // Private: CKAN says not authorized.
+    // Private: not found, as if it did not exist (CKAN's 403 told that it exists).
     let (status, v) = call(&p, "/api/3/action/package_show?id=inversion-secreta").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(v["error"]["__type"], "Authorization Error");
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(v["error"]["__type"], "Not Found Error");
     let (status, v) = call(&p, "/api/3/action/package_search?fq=nonsense:1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(v["error"]["__type"], "Search Query Error");
@@ -466,12 +466,12 @@ async fn remembered_package_dicts_follow_every_change() {
     let (_, v) = call(&p, show).await;
     assert_eq!(added(&v), true);
 
-    // Made private: anonymous callers are refused at once.
+    // Made private: anonymous callers are answered "not found" at once.
     let mut d = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
     d.private = true;
     p.catalog.update_dataset(&d).await.unwrap();
     let (status, _) = call(&p, show).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, v) = call(&p, search).await;
     assert_eq!(v["result"]["count"], 0);
 }
