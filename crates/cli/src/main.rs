@@ -81,7 +81,12 @@ enum Command {
 
 /// Records an account, role or token change made from the command line (who ran it is the
 /// machine's business; the log says it came from there).
-async fn audit_cli(catalog: &ceiba_store::Catalog, action: &str, what: &str, done: &anyhow::Result<()>) {
+async fn audit_cli(
+    catalog: &ceiba_store::Catalog,
+    action: &str,
+    what: &str,
+    done: &anyhow::Result<()>,
+) {
     let detail = match done {
         Ok(()) => what.to_owned(),
         Err(_) => format!("{what} (failed)"),
@@ -326,9 +331,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 listener,
                 app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
             )
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .context("web server")?;
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("web server")?;
             if let Err(e) = state.visits.flush(&catalog).await {
                 tracing::warn!(error = %e, "could not record the last dataset views");
             }

@@ -93,7 +93,10 @@ mod tests {
         // Near misses are names.
         assert!(validate_name("0b6f5a3e-4a6b-4c0e-9d3a-1f2e3d4c5b6").is_ok());
         assert_eq!(Lookup::parse(id), Lookup::Id(Uuid::parse_str(id).unwrap()));
-        assert_eq!(Lookup::parse("nbi-municipal"), Lookup::Name("nbi-municipal"));
+        assert_eq!(
+            Lookup::parse("nbi-municipal"),
+            Lookup::Name("nbi-municipal")
+        );
         assert_eq!(
             Lookup::parse(&id.to_uppercase()).column_and_value(),
             ("id", id.to_owned())

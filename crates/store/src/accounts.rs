@@ -302,8 +302,8 @@ impl Catalog {
         ))
         .bind(&value)
         .bind(hash)
-            .execute(&mut *tx)
-            .await?;
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() == 0 {
             return Err(not_found("account", name_or_id));
         }

@@ -135,8 +135,8 @@ impl Catalog {
             "SELECT id, change_seq FROM dataset WHERE {column} = $1"
         ))
         .bind(value)
-            .fetch_optional(&self.pool)
-            .await?;
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| Ok((uuid(&row, "id")?, row.try_get("change_seq")?)))
             .transpose()
     }

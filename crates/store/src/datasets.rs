@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use ceiba_core::{
-    territory, validate_name, Lookup, Contact, Dataset, DatasetState, Frequency, Licence, Localized,
-    Temporal,
+    territory, validate_name, Contact, Dataset, DatasetState, Frequency, Licence, Localized,
+    Lookup, Temporal,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -105,13 +105,34 @@ fn validate(d: &Dataset) -> Result<()> {
         ("extras", check_count(d.extras.len(), MAX_EXTRAS)),
         ("spatial", check_count(d.spatial.len(), MAX_SPATIAL)),
         ("title", check_chars(&d.title.es, MAX_TITLE_CHARS)),
-        ("title_en", check_chars(d.title.en.as_deref().unwrap_or(""), MAX_TITLE_CHARS)),
-        ("notes", check_bytes(&d.description.es, MAX_DESCRIPTION_BYTES)),
-        ("notes_en", check_bytes(d.description.en.as_deref().unwrap_or(""), MAX_DESCRIPTION_BYTES)),
+        (
+            "title_en",
+            check_chars(d.title.en.as_deref().unwrap_or(""), MAX_TITLE_CHARS),
+        ),
+        (
+            "notes",
+            check_bytes(&d.description.es, MAX_DESCRIPTION_BYTES),
+        ),
+        (
+            "notes_en",
+            check_bytes(
+                d.description.en.as_deref().unwrap_or(""),
+                MAX_DESCRIPTION_BYTES,
+            ),
+        ),
         ("url", d.source_url.as_deref().map_or(Ok(()), check_link)),
-        ("version", check_chars(d.version.as_deref().unwrap_or(""), 100)),
-        ("maintainer", check_chars(d.contact.name.as_deref().unwrap_or(""), 200)),
-        ("maintainer_email", check_chars(d.contact.email.as_deref().unwrap_or(""), 254)),
+        (
+            "version",
+            check_chars(d.version.as_deref().unwrap_or(""), 100),
+        ),
+        (
+            "maintainer",
+            check_chars(d.contact.name.as_deref().unwrap_or(""), 200),
+        ),
+        (
+            "maintainer_email",
+            check_chars(d.contact.email.as_deref().unwrap_or(""), 254),
+        ),
     ];
     for (field, check) in checks {
         check.map_err(|m| invalid(field, m))?;

@@ -566,7 +566,11 @@ async fn the_audit_log_keeps_events_and_known_browsers_are_recognised() {
         let log = c.audit_events(10).await.unwrap();
         assert_eq!(log.len(), 2, "{n}");
         let failed = log.iter().find(|e| e.action == "sign_in_failed").unwrap();
-        assert_eq!(failed.actor.as_deref(), Some("anaforged line"), "{n}: control characters dropped");
+        assert_eq!(
+            failed.actor.as_deref(),
+            Some("anaforged line"),
+            "{n}: control characters dropped"
+        );
         assert_eq!(failed.address.as_deref(), Some("203.0.113.9"), "{n}");
         let ok = log.iter().find(|e| e.action == "sign_in").unwrap();
         assert_eq!(ok.actor_id, Some(ana.id), "{n}");
@@ -578,6 +582,9 @@ async fn the_audit_log_keeps_events_and_known_browsers_are_recognised() {
         for _ in 0..25 {
             c.remember_browser(ana.id).await.unwrap();
         }
-        assert!(!c.is_known_browser("ana", &secret).await.unwrap(), "{n}: only the latest 20 are kept");
+        assert!(
+            !c.is_known_browser("ana", &secret).await.unwrap(),
+            "{n}: only the latest 20 are kept"
+        );
     }
 }

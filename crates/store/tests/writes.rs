@@ -408,8 +408,13 @@ async fn resources_added_at_once_get_distinct_positions() {
         for done in futures::future::join_all(adds).await {
             done.unwrap().unwrap();
         }
-        let mut positions: Vec<i64> =
-            c.resources_of(d.id).await.unwrap().iter().map(|r| r.position).collect();
+        let mut positions: Vec<i64> = c
+            .resources_of(d.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.position)
+            .collect();
         positions.sort();
         assert_eq!(positions, (0..12).collect::<Vec<_>>(), "{n}");
     }
@@ -426,24 +431,42 @@ async fn links_and_sizes_are_checked_at_every_write() {
         let mut d = dataset("censo", &o);
         d.source_url = Some("javascript:alert(document.cookie)".into());
         let err = c.create_dataset(&d).await.unwrap_err();
-        assert!(matches!(err, StoreError::Invalid { field: "url", .. }), "{n}: {err}");
+        assert!(
+            matches!(err, StoreError::Invalid { field: "url", .. }),
+            "{n}: {err}"
+        );
         d.source_url = None;
         d.tags = (0..100_000).map(|i| format!("t{i}")).collect();
         let err = c.create_dataset(&d).await.unwrap_err();
-        assert!(matches!(err, StoreError::Invalid { field: "tags", .. }), "{n}: {err}");
+        assert!(
+            matches!(err, StoreError::Invalid { field: "tags", .. }),
+            "{n}: {err}"
+        );
         d.tags = vec!["censo".into()];
         c.create_dataset(&d).await.unwrap();
         let mut link = resource(d.id, "enlace");
         link.storage_key = None;
         link.url = Some("https://ine.gob.gt/\r\nSet-Cookie: a=b".into());
         let err = c.create_resource(&link).await.unwrap_err();
-        assert!(matches!(err, StoreError::Invalid { field: "url", .. }), "{n}: {err}");
+        assert!(
+            matches!(err, StoreError::Invalid { field: "url", .. }),
+            "{n}: {err}"
+        );
         link.url = Some("https://ine.gob.gt/censo".into());
         c.create_resource(&link).await.unwrap();
         assert_eq!(c.resources_of(d.id).await.unwrap().len(), 1, "{n}");
         let mut bad_org = org("otra");
         bad_org.website = Some("javascript:void(0)".into());
         let err = c.create_organization(&bad_org).await.unwrap_err();
-        assert!(matches!(err, StoreError::Invalid { field: "website", .. }), "{n}: {err}");
+        assert!(
+            matches!(
+                err,
+                StoreError::Invalid {
+                    field: "website",
+                    ..
+                }
+            ),
+            "{n}: {err}"
+        );
     }
 }

@@ -137,7 +137,11 @@ mod tests {
 
     #[test]
     fn language_links_never_point_to_another_site() {
-        for uri in ["/en//evil.example.com", "/en/\\evil.example.com", "/en///evil.example.com"] {
+        for uri in [
+            "/en//evil.example.com",
+            "/en/\\evil.example.com",
+            "/en///evil.example.com",
+        ] {
             let ctx = PageCtx::from_uri(Lang::En, &uri.parse().unwrap());
             assert_eq!(ctx.url_in(Lang::Es), "/evil.example.com", "{uri}");
         }

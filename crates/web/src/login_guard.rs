@@ -81,7 +81,11 @@ impl LoginGuard {
         if blocked(&self.by_address, &a.address, PER_ADDRESS) {
             return Some(Refusal::Address);
         }
-        if blocked(&self.by_pair, &(a.name.clone(), a.address.clone()), PER_PAIR) {
+        if blocked(
+            &self.by_pair,
+            &(a.name.clone(), a.address.clone()),
+            PER_PAIR,
+        ) {
             return Some(Refusal::Account);
         }
         if !a.known_browser && blocked(&self.by_account, &a.name, PER_ACCOUNT) {
@@ -164,8 +168,14 @@ mod tests {
             g.failed(&guesser);
         }
         assert_eq!(g.check(&guesser), Some(Refusal::Account));
-        assert_eq!(g.check(&Attempt::new("ana ", ip("198.51.100.7"), false)), None);
-        assert_eq!(g.check(&Attempt::new("beto", ip("203.0.113.9"), false)), None);
+        assert_eq!(
+            g.check(&Attempt::new("ana ", ip("198.51.100.7"), false)),
+            None
+        );
+        assert_eq!(
+            g.check(&Attempt::new("beto", ip("203.0.113.9"), false)),
+            None
+        );
     }
 
     #[test]
@@ -178,7 +188,11 @@ mod tests {
         assert_eq!(g.check(&next), Some(Refusal::Address));
         // The same /64 of IPv6 counts as one place.
         for i in 0..PER_ADDRESS {
-            g.failed(&Attempt::new(&format!("n{i}"), ip("2001:db8:1:2::1"), false));
+            g.failed(&Attempt::new(
+                &format!("n{i}"),
+                ip("2001:db8:1:2::1"),
+                false,
+            ));
         }
         let v6 = Attempt::new("otra", ip("2001:db8:1:2:ffff::9"), false);
         assert_eq!(g.check(&v6), Some(Refusal::Address));
@@ -205,7 +219,11 @@ mod tests {
             g.failed(&guesser);
         }
         for i in 0..(MAX_KEYS + 10) {
-            let a = Attempt::new(&format!("x{i}"), ip(&format!("10.{}.{}.1", i / 250 % 250, i % 250)), false);
+            let a = Attempt::new(
+                &format!("x{i}"),
+                ip(&format!("10.{}.{}.1", i / 250 % 250, i % 250)),
+                false,
+            );
             g.failed(&a);
         }
         assert_eq!(g.check(&guesser), Some(Refusal::Account));

@@ -451,7 +451,12 @@ async fn private_datasets_show_to_members_with_a_token() {
     assert_eq!(v["result"]["count"], 0);
 }
 
-async fn upload(p: &Portal, token: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> (StatusCode, Value) {
+async fn upload(
+    p: &Portal,
+    token: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> (StatusCode, Value) {
     let (ct, body) = multipart(fields, file);
     let got = p
         .request(
@@ -470,7 +475,12 @@ async fn upload(p: &Portal, token: &str, fields: &[(&str, &str)], file: (&str, &
 #[tokio::test]
 async fn a_name_can_never_take_over_an_id() {
     let (p, t) = portal().await;
-    let secret = p.catalog.dataset("inversion-secreta").await.unwrap().unwrap();
+    let secret = p
+        .catalog
+        .dataset("inversion-secreta")
+        .await
+        .unwrap()
+        .unwrap();
     let public = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
     for (target, form) in [
         (secret.id, secret.id.to_string()),
@@ -485,7 +495,10 @@ async fn a_name_can_never_take_over_an_id() {
         )
         .await;
         assert_eq!(status, StatusCode::CONFLICT, "{v}");
-        assert!(v["error"]["name"][0].as_str().unwrap().contains("id"), "{v}");
+        assert!(
+            v["error"]["name"][0].as_str().unwrap().contains("id"),
+            "{v}"
+        );
         // The id still finds its own dataset.
         let (_, v) = post(&p, "package_show", Some(&t.admin), json!({ "id": target })).await;
         assert_eq!(v["result"]["id"], target.to_string());
@@ -499,14 +512,27 @@ async fn a_name_can_never_take_over_an_id() {
         .await;
         assert_eq!(status, StatusCode::CONFLICT);
     }
-    assert!(p.catalog.dataset_by_id(public.id).await.unwrap().unwrap().name == "nbi-municipal");
+    assert!(
+        p.catalog
+            .dataset_by_id(public.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name
+            == "nbi-municipal"
+    );
 }
 
 // Issue 12, problem 8: a private dataset answered 403 (telling that it exists, and its id).
 #[tokio::test]
 async fn datasets_a_caller_may_not_see_answer_not_found_through_every_action() {
     let (p, t) = portal().await;
-    let secret = p.catalog.dataset("inversion-secreta").await.unwrap().unwrap();
+    let secret = p
+        .catalog
+        .dataset("inversion-secreta")
+        .await
+        .unwrap()
+        .unwrap();
     for id in ["inversion-secreta".to_owned(), secret.id.to_string()] {
         for token in [None, Some(t.outsider.as_str())] {
             let (status, v) = post(&p, "package_show", token, json!({ "id": id })).await;
@@ -524,11 +550,23 @@ async fn datasets_a_caller_may_not_see_answer_not_found_through_every_action() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
         let (status, v) = post(&p, "package_delete", Some(&t.outsider), json!({ "id": id })).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
-        let (status, v) = upload(&p, &t.outsider, &[("package_id", &id)], ("x.csv", b"a\n1\n")).await;
+        let (status, v) = upload(
+            &p,
+            &t.outsider,
+            &[("package_id", &id)],
+            ("x.csv", b"a\n1\n"),
+        )
+        .await;
         assert_eq!(status, StatusCode::CONFLICT, "{v}");
         assert!(!v.to_string().contains("authoriz"), "{v}");
     }
-    let (status, v) = post(&p, "package_show", Some(&t.editor), json!({ "id": "inversion-secreta" })).await;
+    let (status, v) = post(
+        &p,
+        "package_show",
+        Some(&t.editor),
+        json!({ "id": "inversion-secreta" }),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["result"]["title"], "Título inversion-secreta");
 }
@@ -563,7 +601,12 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
     .await;
     fixture(&small).await;
     let (editor, token) = user(&small, "editora", false).await;
-    let org = small.catalog.organization("segeplan").await.unwrap().unwrap();
+    let org = small
+        .catalog
+        .organization("segeplan")
+        .await
+        .unwrap()
+        .unwrap();
     small
         .catalog
         .set_membership(editor.id, org.id, Role::Editor)
@@ -577,7 +620,18 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{v}");
-    assert!(v["error"]["upload"][0].as_str().unwrap().contains("1000 bytes"), "{v}");
-    let d = small.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+    assert!(
+        v["error"]["upload"][0]
+            .as_str()
+            .unwrap()
+            .contains("1000 bytes"),
+        "{v}"
+    );
+    let d = small
+        .catalog
+        .dataset("nbi-municipal")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(small.catalog.resources_of(d.id).await.unwrap().len(), 1);
 }

@@ -210,7 +210,13 @@ async fn signing_in_and_out() {
 
 /// Signs in as `name` from client address `from` (through the proxy header the portal is
 /// configured to trust), with `cookie` if any.
-async fn login_from(p: &Portal, name: &str, password: &str, from: &str, cookie: Option<&str>) -> Got {
+async fn login_from(
+    p: &Portal,
+    name: &str,
+    password: &str,
+    from: &str,
+    cookie: Option<&str>,
+) -> Got {
     let mut req = Request::post("/user/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "datos.example.gt")
@@ -272,7 +278,14 @@ async fn password_guessing_is_stopped_without_locking_the_owner_out() {
     let got = login_from(&p, "ana", PASSWORD, "192.0.2.201", Some(&browser)).await;
     assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
     // A forged browser cookie is just an unknown browser.
-    let got = login_from(&p, "ana", PASSWORD, "192.0.2.202", Some("ceiba_browser=00ff")).await;
+    let got = login_from(
+        &p,
+        "ana",
+        PASSWORD,
+        "192.0.2.202",
+        Some("ceiba_browser=00ff"),
+    )
+    .await;
     assert_eq!(got.status, StatusCode::TOO_MANY_REQUESTS);
 
     // One place trying many names is stopped, whatever the names.
@@ -291,7 +304,11 @@ async fn password_guessing_is_stopped_without_locking_the_owner_out() {
     assert_eq!(count("sign_in"), 2);
     assert_eq!(count("sign_in_failed"), 5 + 45 + 20);
     assert_eq!(count("sign_in_refused"), 4);
-    let first = log.iter().rev().find(|e| e.action == "sign_in_failed").unwrap();
+    let first = log
+        .iter()
+        .rev()
+        .find(|e| e.action == "sign_in_failed")
+        .unwrap();
     assert_eq!(first.address.as_deref(), Some(guesser));
     assert_eq!(first.actor.as_deref(), Some("ana"));
 }

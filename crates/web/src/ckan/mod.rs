@@ -250,7 +250,10 @@ async fn action(
             .map(str::to_owned);
         let address = crate::session::client_address(&state, &headers, &extensions);
         let mut event = ceiba_store::AuditEvent::new(&name)
-            .by(actor.as_ref().map(|a| a.0), actor.as_ref().map(|a| a.1.as_str()))
+            .by(
+                actor.as_ref().map(|a| a.0),
+                actor.as_ref().map(|a| a.1.as_str()),
+            )
             .from_address(address.map(|a| a.to_string()).as_deref());
         if let Some(t) = written_id.or(target) {
             event = event.on(&t);

@@ -216,7 +216,8 @@ async fn multipart(
             .whole_stream(whole)
             .for_field("upload", limit.saturating_add(1)),
     );
-    let mut form = multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let mut form =
+        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let too_large = || {
         CkanError::validation(
             "upload",
@@ -225,9 +226,9 @@ async fn multipart(
     };
     let form_error = |e: multer::Error| match e {
         multer::Error::FieldSizeExceeded { .. } => too_large(),
-        multer::Error::StreamSizeExceeded { .. } => {
-            bad(format!("the request is larger than the portal accepts ({whole} bytes)"))
-        }
+        multer::Error::StreamSizeExceeded { .. } => bad(format!(
+            "the request is larger than the portal accepts ({whole} bytes)"
+        )),
         e => bad(e.to_string()),
     };
     let mut upload = None;

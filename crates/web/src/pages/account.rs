@@ -14,8 +14,8 @@ use ceiba_store::{AuditEvent, StoreError};
 
 use crate::login_guard::{Attempt, Refusal};
 use crate::session::{
-    browser_cookie, clear_cookie, client_address, cookie, same_origin, set_cookie,
-    BROWSER_COOKIE, LIFETIME,
+    browser_cookie, clear_cookie, client_address, cookie, same_origin, set_cookie, BROWSER_COOKIE,
+    LIFETIME,
 };
 use crate::SharedState;
 
