@@ -6,6 +6,7 @@
 //! SQLite and PostgreSQL accept).
 
 mod accounts;
+mod backup;
 mod boundaries;
 mod catalog;
 mod categories;
@@ -22,6 +23,7 @@ mod versions;
 mod views;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
+pub use backup::{BackupError, Manifest, ObjectEntry};
 pub use boundaries::{BoundarySet, PublicBoundarySet, BOUNDARY_LEVELS};
 pub use catalog::Catalog;
 pub use datasets::{DatasetFilter, DatasetSort, Page};
