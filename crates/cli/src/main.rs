@@ -1,6 +1,7 @@
 //! `ceiba`: the open-data portal in one program.
 
 mod accounts;
+mod backup;
 mod config;
 mod data_dir;
 mod import;
@@ -70,6 +71,12 @@ enum Command {
     Org(accounts::OrgArgs),
     /// Manage users' API tokens: create, list, revoke.
     Token(accounts::TokenArgs),
+    /// Copy the catalog and every file it references into a new folder, consistently,
+    /// while the portal keeps serving.
+    Backup(backup::BackupArgs),
+    /// Bring a backup back into an empty data folder (or database), after checking every
+    /// file against the backup's manifest.
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +192,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(args) => {
             let done = accounts::token(&catalog, args).await;
+            catalog.close().await;
+            done
+        }
+        Command::Backup(args) => {
+            let done = backup::backup(&catalog, &files, &data, args).await;
+            catalog.close().await;
+            done
+        }
+        Command::Restore(args) => {
+            let done = backup::restore(&catalog, &files, &data, &dir.search_dir(), args).await;
             catalog.close().await;
             done
         }

@@ -23,7 +23,7 @@ mod versions;
 mod views;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
-pub use backup::{BackupError, Manifest, ObjectEntry};
+pub use backup::{BackupError, Manifest, ObjectEntry, MANIFEST};
 pub use boundaries::{BoundarySet, PublicBoundarySet, BOUNDARY_LEVELS};
 pub use catalog::Catalog;
 pub use datasets::{DatasetFilter, DatasetSort, Page};
