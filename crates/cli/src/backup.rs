@@ -58,7 +58,12 @@ pub async fn restore(
 ) -> anyhow::Result<()> {
     // A portal serving this data folder holds its search index; writing under it would
     // mix two catalogs in its memory.
-    if let Err(ceiba_search::SearchError::Busy) = ceiba_search::SearchIndex::open(search_dir) {
+    if search_dir.exists()
+        && matches!(
+            ceiba_search::SearchIndex::open(search_dir),
+            Err(ceiba_search::SearchError::Busy)
+        )
+    {
         bail!(
             "a portal is serving {}: stop it before restoring into it",
             data.display()
