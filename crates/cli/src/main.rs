@@ -1,6 +1,7 @@
 //! `ceiba`: the open-data portal in one program.
 
 mod accounts;
+mod backup;
 mod config;
 mod data_dir;
 mod import;
@@ -77,6 +78,12 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
+    /// Copy the catalog and every file it references into a new folder, consistently,
+    /// while the portal keeps serving.
+    Backup(backup::BackupArgs),
+    /// Bring a backup back into an empty data folder (or database), after checking every
+    /// file against the backup's manifest.
+    Restore(backup::RestoreArgs),
 }
 
 /// Records an account, role or token change made from the command line (who ran it is the
@@ -234,6 +241,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             catalog.close().await;
             Ok(())
+        }
+        Command::Backup(args) => {
+            let done = backup::backup(&catalog, &files, &data, args).await;
+            catalog.close().await;
+            done
+        }
+        Command::Restore(args) => {
+            let done = backup::restore(&catalog, &files, &data, &dir.search_dir(), args).await;
+            catalog.close().await;
+            done
         }
         Command::Reindex => {
             let generation = catalog.request_reindex().await?;

@@ -110,6 +110,11 @@ impl Catalog {
         })
     }
 
+    /// Whether the catalog is a SQLite database (else PostgreSQL).
+    pub(crate) fn is_sqlite(&self) -> bool {
+        self.sqlite
+    }
+
     /// Whether the database answers; used by the health check.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

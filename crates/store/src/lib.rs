@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod boundaries;
 mod catalog;
 mod categories;
@@ -24,6 +25,7 @@ mod views;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
 pub use audit::AuditEvent;
+pub use backup::{BackupError, Manifest, ObjectEntry, MANIFEST};
 pub use boundaries::{BoundarySet, PublicBoundarySet, BOUNDARY_LEVELS};
 pub use catalog::Catalog;
 pub use datasets::{DatasetFilter, DatasetSort, Page};
