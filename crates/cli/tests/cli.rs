@@ -815,3 +815,24 @@ fn the_real_ckanapi_client_reads_and_writes() {
     );
     assert!(report.contains("all ckanapi checks passed"), "{report}");
 }
+
+#[test]
+fn account_changes_from_the_command_line_are_in_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    run_ok(&data, &["user", "add", "ana", "--email", "ana@example.gt"]);
+    run_err(&data, &["user", "add", "ana", "--email", "otra@example.gt"]);
+    let token = run_ok(&data, &["token", "create", "ana", "--name", "ci"]);
+    let log = run_ok(&data, &["audit", "--limit", "10"]);
+    let lines: Vec<Vec<&str>> = log.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert_eq!(lines[0][1], "cli_user", "{log}");
+    assert!(
+        lines[0][5].contains("ana") && !lines[0][5].contains("failed"),
+        "{log}"
+    );
+    assert!(lines[1][5].ends_with("(failed)"), "{log}");
+    assert_eq!(lines[2][1], "cli_token", "{log}");
+    // The token itself is never written down.
+    assert!(!log.contains(token.trim()), "{log}");
+}
