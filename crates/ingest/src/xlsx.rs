@@ -122,7 +122,11 @@ pub fn workbook_format(path: &Path, limits: &Limits) -> Result<WorkbookFormat, I
     }
     if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
         file.seek(SeekFrom::Start(0))?;
-        return zip_format(file, claimed, limits);
+        let format = zip_format(file, claimed, limits)?;
+        if format == WorkbookFormat::Xlsx {
+            crate::workbook_guard::xlsx_guard(path, limits)?;
+        }
+        return Ok(format);
     }
     if magic == CFB_MAGIC {
         return Ok(WorkbookFormat::Xls);
@@ -237,15 +241,13 @@ fn zip_format(file: File, claimed: &str, limits: &Limits) -> Result<WorkbookForm
     }
 }
 
-/// Most memory an ODS sheet may take once its repeated rows and cells are spread out.
-const ODS_MAX_BYTES: u64 = 640 * 1024 * 1024;
 /// Longest tag looked at in an ODS `content.xml`; longer ones are skipped.
 const ODS_TAG_LIMIT: usize = 64 * 1024;
 
 /// ODS compresses repetition twice: a row can say it repeats a million times and a cell
 /// that it repeats 16,384 times, which calamine spreads out in memory. Before calamine
 /// reads `content.xml`, this scans its tags and refuses a file whose sheets would spread
-/// out beyond [`ODS_MAX_BYTES`] (or `max_inflated_bytes`, if smaller).
+/// out beyond `max_memory_bytes` (`MemoryTooLarge`).
 fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
     let damaged = |e: &dyn Display| unreadable("ODS", format!("the ODS package is damaged: {e}"));
     let mut archive =
@@ -254,7 +256,7 @@ fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
         // calamine says what is missing.
         return Ok(());
     };
-    let limit = limits.max_inflated_bytes.min(ODS_MAX_BYTES);
+    let limit = limits.max_memory_bytes;
     let cell_bytes = std::mem::size_of::<Data>() as u64;
     let mut reader = BufReader::with_capacity(1 << 16, entry);
     let mut spread = OdsSpread::default();
@@ -291,8 +293,13 @@ fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
             }
         }
         spread.tag(&tag);
-        if spread.cells().saturating_mul(cell_bytes) > limit {
-            return Err(IngestError::rejected(IssueKind::InflatedTooLarge { limit }));
+        let needed = spread.cells().saturating_mul(cell_bytes);
+        if needed > limit {
+            return Err(IngestError::rejected(IssueKind::MemoryTooLarge {
+                part: "content.xml".into(),
+                needed,
+                limit,
+            }));
         }
     }
     Ok(())
