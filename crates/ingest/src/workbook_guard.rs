@@ -377,6 +377,196 @@ fn list_cost(part: impl Read) -> Result<u64, ScanError> {
         .saturating_add(tags.end().saturating_mul(2)))
 }
 
+/// What calamine holds for an XLS: it reads every sheet at once, each into a grid as large
+/// as the box around its cells (one cell in A1 and one in row 65,536 of column 65,536 make
+/// four billion), and first reserves what each sheet's `DIMENSIONS` record claims. The
+/// `Workbook` stream is scanned record by record, sheet by sheet as calamine visits them,
+/// and the file is refused over `max_memory_bytes`.
+pub(crate) fn xls_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
+    let Ok(mut book) = cfb::CompoundFile::open(BufReader::new(File::open(path)?)) else {
+        // calamine says what is wrong.
+        return Ok(());
+    };
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| book.entry(n).is_ok_and(|e| e.is_stream()));
+    let Some(name) = name else { return Ok(()) };
+    let len = book.entry(name).map(|e| e.len()).unwrap_or(0);
+    let refuse = |needed: u64| {
+        IngestError::rejected(IssueKind::MemoryTooLarge {
+            part: name.trim_start_matches('/').to_string(),
+            needed,
+            limit: limits.max_memory_bytes,
+        })
+    };
+    // calamine holds the stream whole.
+    if len > limits.max_memory_bytes {
+        return Err(refuse(len));
+    }
+    let mut stream = Vec::new();
+    book.open_stream(name)?.take(len).read_to_end(&mut stream)?;
+    let mut needed = len;
+    for at in sheet_offsets(&stream) {
+        needed = needed.saturating_add(xls_sheet_cost(stream.get(at..).unwrap_or(&[])));
+        if needed > limits.max_memory_bytes {
+            return Err(refuse(needed));
+        }
+    }
+    Ok(())
+}
+
+/// BIFF records: (type, data), as calamine's iterator walks them.
+fn records(mut stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        if stream.len() < 4 {
+            return None;
+        }
+        let typ = u16::from_le_bytes([stream[0], stream[1]]);
+        let len = usize::from(u16::from_le_bytes([stream[2], stream[3]]));
+        let data = stream.get(4..4 + len)?;
+        stream = &stream[4 + len..];
+        Some((typ, data))
+    })
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u32> {
+    let b = data.get(at..at + 2)?;
+    Some(u32::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    let b = data.get(at..at + 4)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Where each sheet of the workbook starts (`BoundSheet8` records of the globals).
+fn sheet_offsets(stream: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (typ, data) in records(stream) {
+        match typ {
+            0x0085 => out.extend(u32_at(data, 0).map(|p| p as usize)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Bytes calamine holds for the sheet starting here: the cells, the grids of values and
+/// formulas over their boxes, and what `DIMENSIONS` made it reserve.
+fn xls_sheet_cost(sheet: &[u8]) -> u64 {
+    let cell = std::mem::size_of::<calamine::Cell<calamine::Data>>() as u64;
+    let data = std::mem::size_of::<calamine::Data>() as u64;
+    let text = std::mem::size_of::<String>() as u64;
+    let mut values = CellBox::default();
+    let mut formulas = CellBox::default();
+    let mut reserved: u64 = 0;
+    let mut depth = 0usize;
+    let mut seen_bof = false;
+    for (typ, d) in records(sheet) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match typ {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            0x0200 => {
+                let rows_cols = match d.len() {
+                    10 => u16_at(d, 0)
+                        .zip(u16_at(d, 2))
+                        .zip(u16_at(d, 4).zip(u16_at(d, 6))),
+                    14 | 16 => u32_at(d, 0)
+                        .zip(u32_at(d, 4))
+                        .zip(u16_at(d, 8).zip(u16_at(d, 10))),
+                    _ => None,
+                };
+                if let Some(((rf, rl), (mut cf, cl))) = rows_cols {
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    let (rows, cols) = if rl >= 1 && cl >= 1 {
+                        // As calamine computes them, wrapping where they wrap.
+                        (
+                            (rl - 1).wrapping_sub(rf).wrapping_add(1),
+                            (cl - 1).wrapping_sub(cf).wrapping_add(1),
+                        )
+                    } else {
+                        (1, 1)
+                    };
+                    reserved = reserved.saturating_add(
+                        u64::from(rows)
+                            .saturating_mul(u64::from(cols))
+                            .saturating_mul(cell),
+                    );
+                }
+            }
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => values.add_at(d),
+            0x00BD => {
+                // MulRk: a row, its first column, and its last in the record's last bytes.
+                if let (Some(row), Some(first), Some(last)) = (
+                    u16_at(d, 0),
+                    u16_at(d, 2),
+                    d.len().checked_sub(2).and_then(|at| u16_at(d, at)),
+                ) {
+                    values.add(row, first);
+                    values.add(row, last.max(first));
+                    values.count += u64::from(last.saturating_sub(first));
+                }
+            }
+            0x0006 => {
+                values.add_at(d);
+                formulas.add_at(d);
+            }
+            _ => {}
+        }
+    }
+    reserved
+        .saturating_add(values.count.saturating_mul(cell))
+        .saturating_add(values.area().saturating_mul(data))
+        .saturating_add(formulas.count.saturating_mul(cell))
+        .saturating_add(formulas.area().saturating_mul(text))
+}
+
+/// The box around a sheet's cells, and how many there are.
+#[derive(Default)]
+struct CellBox {
+    count: u64,
+    rows: Option<(u32, u32)>,
+    cols: Option<(u32, u32)>,
+}
+
+impl CellBox {
+    fn add_at(&mut self, record: &[u8]) {
+        if let (Some(row), Some(col)) = (u16_at(record, 0), u16_at(record, 2)) {
+            self.add(row, col);
+        }
+    }
+
+    fn add(&mut self, row: u32, col: u32) {
+        self.count += 1;
+        let widen = |b: Option<(u32, u32)>, v: u32| {
+            Some(b.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+        };
+        self.rows = widen(self.rows, row);
+        self.cols = widen(self.cols, col);
+    }
+
+    fn area(&self) -> u64 {
+        match (self.rows, self.cols) {
+            (Some((r0, r1)), Some((c0, c1))) => {
+                u64::from(r1 - r0 + 1).saturating_mul(u64::from(c1 - c0 + 1))
+            }
+            _ => 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,6 +129,7 @@ pub fn workbook_format(path: &Path, limits: &Limits) -> Result<WorkbookFormat, I
         return Ok(format);
     }
     if magic == CFB_MAGIC {
+        crate::workbook_guard::xls_guard(path, limits)?;
         return Ok(WorkbookFormat::Xls);
     }
     let first = magic

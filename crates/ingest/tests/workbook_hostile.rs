@@ -198,3 +198,135 @@ fn styles_whose_copies_inflate_past_the_memory_limit_are_refused() {
     );
     assert_eq!(read_all(&path, Limits::default()).unwrap(), 2);
 }
+
+/// An Excel 97-2003 file: one sheet `Hoja1` with these cells (row, column, value), as a
+/// compound file whose `Workbook` stream takes one 4 KB sector chain.
+fn xls(cells: &[(u16, u16, &str)]) -> Vec<u8> {
+    fn rec(t: u16, data: &[u8]) -> Vec<u8> {
+        let mut out = t.to_le_bytes().to_vec();
+        out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        out.extend_from_slice(data);
+        out
+    }
+    fn bof(kind: u16) -> Vec<u8> {
+        let mut d = Vec::new();
+        for v in [0x0600u16, kind, 0x0DBB, 0x07CC] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        d.extend_from_slice(&0u32.to_le_bytes());
+        d.extend_from_slice(&0x0206u32.to_le_bytes());
+        rec(0x0809, &d)
+    }
+    let name = b"Hoja1";
+    let mut globals = bof(0x0005);
+    let sheet_at = globals.len() + 4 + 8 + name.len() + 4;
+    let mut bound = (sheet_at as u32).to_le_bytes().to_vec();
+    bound.extend_from_slice(&[0, 0, name.len() as u8, 0]);
+    bound.extend_from_slice(name);
+    globals.extend(rec(0x0085, &bound));
+    globals.extend(rec(0x000A, &[]));
+    let mut sheet = bof(0x0010);
+    for (r, c, v) in cells {
+        let mut d = Vec::new();
+        for x in [*r, *c, 0, v.len() as u16] {
+            d.extend_from_slice(&x.to_le_bytes());
+        }
+        d.push(0);
+        d.extend_from_slice(v.as_bytes());
+        sheet.extend(rec(0x0204, &d));
+    }
+    sheet.extend(rec(0x000A, &[]));
+    let mut stream = globals;
+    stream.extend(sheet);
+    assert!(stream.len() <= 4096);
+    stream.resize(4096, 0);
+
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put16 =
+        |h: &mut Vec<u8>, at: usize, v: u16| h[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 =
+        |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    for (i, v) in [0x3Eu16, 3, 0xFFFE, 9, 6].into_iter().enumerate() {
+        put16(&mut header, 24 + 2 * i, v);
+    }
+    for (i, v) in [0u32, 1, 1, 0, 4096, 0xFFFF_FFFE, 0, 0xFFFF_FFFE, 0]
+        .into_iter()
+        .enumerate()
+    {
+        put32(&mut header, 40 + 4 * i, v);
+    }
+    put32(&mut header, 76, 0);
+    for i in 1..109 {
+        put32(&mut header, 76 + 4 * i, 0xFFFF_FFFF);
+    }
+    // FAT: sector 0 is the FAT, 1 the directory, 2..=9 the stream.
+    let mut fat = vec![
+        0xFFFF_FFFDu32,
+        0xFFFF_FFFE,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        0xFFFF_FFFE,
+    ];
+    fat.resize(128, 0xFFFF_FFFF);
+    let mut out = header;
+    for v in fat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let entry = |name: &str, typ: u8, start: u32, size: u32, child: u32| {
+        let mut e = vec![0u8; 128];
+        let utf16: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        e[..utf16.len()].copy_from_slice(&utf16);
+        e[64..66].copy_from_slice(&(utf16.len() as u16).to_le_bytes());
+        e[66] = typ;
+        e[67] = 1;
+        for (i, v) in [0xFFFF_FFFFu32, 0xFFFF_FFFF, child].into_iter().enumerate() {
+            e[68 + 4 * i..72 + 4 * i].copy_from_slice(&v.to_le_bytes());
+        }
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    out.extend(entry("Root Entry", 5, 0xFFFF_FFFE, 0, 1));
+    out.extend(entry("Workbook", 2, 2, 4096, 0xFFFF_FFFF));
+    out.extend(vec![0u8; 256]);
+    out.extend(stream);
+    out
+}
+
+#[test]
+fn an_xls_whose_cells_span_the_whole_grid_is_refused_before_calamine_lays_it_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let honest = dir.path().join("honesto.xls");
+    std::fs::write(
+        &honest,
+        xls(&[
+            (0, 0, "codigo"),
+            (0, 1, "nombre"),
+            (1, 0, "0101"),
+            (1, 1, "Guatemala"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(read_all(&honest, Limits::default()).unwrap(), 2);
+
+    // Two cells, in A1 and at row and column 65,536: calamine lays out the four billion
+    // cells between them (over 100 GB) and the process aborted.
+    let path = dir.path().join("rejilla.xls");
+    std::fs::write(&path, xls(&[(0, 0, "a"), (65535, 65535, "b")])).unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 8192);
+    let issue = rejected(workbook_tables(&path, None, Limits::default()));
+    assert!(
+        matches!(&issue.kind, IssueKind::MemoryTooLarge { part, .. } if part == "Workbook"),
+        "{issue:?}"
+    );
+}
