@@ -377,6 +377,32 @@ fn list_cost(part: impl Read) -> Result<u64, ScanError> {
         .saturating_add(tags.end().saturating_mul(2)))
 }
 
+/// What calamine holds for an XLSB at open: one string per shared-strings record (the
+/// smallest takes 7 bytes and becomes a 56-byte `String`), from the parts' inflated sizes.
+pub(crate) fn xlsb_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
+    const PER_BYTE: u64 = 8;
+    let Ok(archive) = zip::ZipArchive::new(BufReader::new(File::open(path)?)) else {
+        return Ok(());
+    };
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_data(i) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(entry.name_raw()).replace('\\', "/");
+        if name.to_ascii_lowercase().ends_with("sharedstrings.bin") {
+            let needed = entry.size().saturating_mul(PER_BYTE);
+            if needed > limits.max_memory_bytes {
+                return Err(IngestError::rejected(IssueKind::MemoryTooLarge {
+                    part: name,
+                    needed,
+                    limit: limits.max_memory_bytes,
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What calamine holds for an XLS: it reads every sheet at once, each into a grid as large
 /// as the box around its cells (one cell in A1 and one in row 65,536 of column 65,536 make
 /// four billion), and first reserves what each sheet's `DIMENSIONS` record claims. The

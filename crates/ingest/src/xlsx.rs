@@ -1,5 +1,6 @@
-//! Spreadsheets: XLSX streamed cell by cell with bounded memory; XLS, XLSB and ODS (small
-//! by format) read a sheet at a time through calamine's ranges.
+//! Spreadsheets: XLSX and XLSB streamed cell by cell with bounded memory; XLS and ODS read
+//! a sheet at a time through calamine's ranges, after `workbook_guard` (XLS) or the ODS
+//! guard below estimated what those ranges hold.
 //!
 //! Positions are sheet row numbers, 1-based: a sheet whose first cell is in row 3 yields two
 //! blank rows first, and every row without cells between two rows with cells is yielded
@@ -123,8 +124,10 @@ pub fn workbook_format(path: &Path, limits: &Limits) -> Result<WorkbookFormat, I
     if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
         file.seek(SeekFrom::Start(0))?;
         let format = zip_format(file, claimed, limits)?;
-        if format == WorkbookFormat::Xlsx {
-            crate::workbook_guard::xlsx_guard(path, limits)?;
+        match format {
+            WorkbookFormat::Xlsx => crate::workbook_guard::xlsx_guard(path, limits)?,
+            WorkbookFormat::Xlsb => crate::workbook_guard::xlsb_guard(path, limits)?,
+            _ => {}
         }
         return Ok(format);
     }
@@ -757,7 +760,7 @@ impl TableSource for SheetTable {
             workbook_format(&self.path, &self.limits)?;
         }
         match self.format {
-            WorkbookFormat::Xlsx => Ok(Box::new(XlsxRows::start(self)?)),
+            WorkbookFormat::Xlsx | WorkbookFormat::Xlsb => Ok(Box::new(XlsxRows::start(self)?)),
             format => {
                 let range = guarded(format.label(), || {
                     AnyBook::open(&self.path, format, &self.limits)?
@@ -848,6 +851,7 @@ impl<R: Seek> Seek for Counting<R> {
 struct Job {
     path: PathBuf,
     sheet: String,
+    format: WorkbookFormat,
     limits: Limits,
     bytes: Arc<AtomicU64>,
 }
@@ -859,7 +863,7 @@ fn reader_thread(job: Job, tx: SyncSender<Msg>, recycle: Receiver<Batch>) {
         Ok(Err(Stop::Gone)) => return,
         Ok(Err(Stop::Fail(e))) => Msg::Failed(e),
         Err(_) => Msg::Failed(unreadable(
-            "XLSX",
+            job.format.label(),
             "the spreadsheet reader failed on this file; it may be damaged",
         )),
     };
@@ -867,33 +871,38 @@ fn reader_thread(job: Job, tx: SyncSender<Msg>, recycle: Receiver<Batch>) {
     let _ = tx.send(last);
 }
 
+/// Feeds every cell of a calamine cell reader to an [`Assembler`], then finishes it.
+/// (A macro: XLSB's reader type is not nameable outside calamine.)
+macro_rules! stream_cells {
+    ($reader:expr, $rows:expr, $label:expr, $sheet:expr) => {{
+        loop {
+            let cell = match $reader.next_cell() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => {
+                    let after = match $rows.row {
+                        Some(r) => format!(" after row {}", u64::from(r) + 1),
+                        None => String::new(),
+                    };
+                    return Err(unreadable(
+                        $label,
+                        format!("the data of sheet «{}» is damaged{after}: {e}", $sheet),
+                    )
+                    .into());
+                }
+            };
+            let (row, col) = cell.get_position();
+            $rows.cell(row, col, CellIn::from_ref(cell.get_value()))?;
+        }
+        $rows.finish()
+    }};
+}
+
 fn produce(job: &Job, tx: &SyncSender<Msg>, recycle: &Receiver<Batch>) -> Result<(), Stop> {
     let file = File::open(&job.path)?;
     let src = Counting {
         inner: BufReader::with_capacity(1 << 16, file),
         count: Arc::clone(&job.bytes),
-    };
-    let mut book =
-        Xlsx::new(src).map_err(|e| open_error("XLSX", &e, matches!(e, XlsxError::Password)))?;
-    let available = book.sheet_names();
-    let mut reader = match book.worksheet_cells_reader(&job.sheet) {
-        Ok(reader) => reader,
-        // A chart sheet: no cells.
-        Err(XlsxError::NotAWorksheet(_)) => return Ok(()),
-        Err(XlsxError::WorksheetNotFound(_)) => {
-            return Err(IngestError::rejected(IssueKind::SheetNotFound {
-                sheet: job.sheet.clone(),
-                available,
-            })
-            .into());
-        }
-        Err(e) => {
-            return Err(unreadable(
-                "XLSX",
-                format!("the sheet «{}» could not be read: {e}", job.sheet),
-            )
-            .into())
-        }
     };
     let mut rows = Assembler {
         limits: job.limits,
@@ -906,26 +915,44 @@ fn produce(job: &Job, tx: &SyncSender<Msg>, recycle: &Receiver<Batch>) -> Result
         cells: 0,
         target_rows: FIRST_BATCH_ROWS,
     };
-    loop {
-        let cell = match reader.next_cell() {
-            Ok(Some(cell)) => cell,
-            Ok(None) => break,
-            Err(e) => {
-                let after = match rows.row {
-                    Some(r) => format!(" after row {}", u64::from(r) + 1),
-                    None => String::new(),
-                };
-                return Err(unreadable(
-                    "XLSX",
-                    format!("the data of sheet «{}» is damaged{after}: {e}", job.sheet),
-                )
-                .into());
-            }
+    let not_found = |available: Vec<String>| -> Stop {
+        IngestError::rejected(IssueKind::SheetNotFound {
+            sheet: job.sheet.clone(),
+            available,
+        })
+        .into()
+    };
+    let failed = |label: &str, e: &dyn Display| -> Stop {
+        unreadable(
+            label,
+            format!("the sheet «{}» could not be read: {e}", job.sheet),
+        )
+        .into()
+    };
+    if job.format == WorkbookFormat::Xlsb {
+        // Streamed too: calamine's whole-sheet range is as large as the box around the
+        // cells, which two far-apart cells make billions.
+        let mut book =
+            Xlsb::new(src).map_err(|e| open_error("XLSB", &e, matches!(e, XlsbError::Password)))?;
+        let available = book.sheet_names();
+        let mut reader = match book.worksheet_cells_reader(&job.sheet) {
+            Ok(reader) => reader,
+            Err(XlsbError::WorksheetNotFound(_)) => return Err(not_found(available)),
+            Err(e) => return Err(failed("XLSB", &e)),
         };
-        let (row, col) = cell.get_position();
-        rows.cell(row, col, CellIn::from_ref(cell.get_value()))?;
+        return stream_cells!(reader, rows, "XLSB", job.sheet);
     }
-    rows.finish()
+    let mut book =
+        Xlsx::new(src).map_err(|e| open_error("XLSX", &e, matches!(e, XlsxError::Password)))?;
+    let available = book.sheet_names();
+    let mut reader = match book.worksheet_cells_reader(&job.sheet) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(()),
+        Err(XlsxError::WorksheetNotFound(_)) => return Err(not_found(available)),
+        Err(e) => return Err(failed("XLSX", &e)),
+    };
+    stream_cells!(reader, rows, "XLSX", job.sheet)
 }
 
 /// Gathers streamed cells into rows and rows into batches.
@@ -1055,6 +1082,7 @@ impl XlsxRows {
         let job = Job {
             path: table.path.clone(),
             sheet: table.name.clone(),
+            format: table.format,
             limits: table.limits,
             bytes: Arc::clone(&bytes),
         };

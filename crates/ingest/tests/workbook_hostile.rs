@@ -2,6 +2,8 @@
 //! strings and styles that inflate. Each is refused before calamine reads it, with the
 //! limit named; the same shapes at an honest size still read.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
