@@ -43,6 +43,8 @@ const FIRST_BATCH_ROWS: usize = 64;
 const BATCH_ROWS: usize = 4096;
 const BATCH_TEXT_BYTES: usize = 4 * 1024 * 1024;
 const BATCH_CELLS: usize = 256 * 1024;
+/// Rows of an Excel sheet (1,048,576); a cell claiming a later row is damage.
+const EXCEL_ROWS: u32 = 1 << 20;
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The kinds of workbook this module reads, decided from the file's content.
@@ -974,6 +976,17 @@ impl Assembler<'_> {
     fn cell(&mut self, row: u32, col: u32, cell: CellIn<'_>) -> Result<(), Stop> {
         if matches!(cell, CellIn::Empty) {
             return Ok(());
+        }
+        // Rows past Excel's last one would be reached through billions of blank rows.
+        if row >= EXCEL_ROWS {
+            return Err(unreadable(
+                "XLSX",
+                format!(
+                    "a cell is in row {}, past the last row a sheet can have ({EXCEL_ROWS})",
+                    u64::from(row) + 1
+                ),
+            )
+            .into());
         }
         match self.row {
             Some(current) if current == row => {}

@@ -19,6 +19,16 @@ const SHEET: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="h
 
 /// A workbook of one sheet with these shared strings and styles (deflated: a few KB).
 fn workbook(dir: &Path, name: &str, shared: &[u8], styles: Option<&[u8]>) -> PathBuf {
+    workbook_with_sheet(dir, name, SHEET, shared, styles)
+}
+
+fn workbook_with_sheet(
+    dir: &Path,
+    name: &str,
+    sheet: &str,
+    shared: &[u8],
+    styles: Option<&[u8]>,
+) -> PathBuf {
     use zip::write::SimpleFileOptions;
     let path = dir.join(name);
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
@@ -30,7 +40,7 @@ fn workbook(dir: &Path, name: &str, shared: &[u8], styles: Option<&[u8]>) -> Pat
         ("_rels/.rels", ROOT_RELS.as_bytes()),
         ("xl/workbook.xml", WORKBOOK.as_bytes()),
         ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
-        ("xl/worksheets/sheet1.xml", SHEET.as_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
         ("xl/sharedStrings.xml", shared),
     ];
     if let Some(styles) = styles {
@@ -329,6 +339,29 @@ fn an_xls_whose_cells_span_the_whole_grid_is_refused_before_calamine_lays_it_out
     let issue = rejected(workbook_tables(&path, None, Limits::default()));
     assert!(
         matches!(&issue.kind, IssueKind::MemoryTooLarge { part, .. } if part == "Workbook"),
+        "{issue:?}"
+    );
+}
+
+#[test]
+fn a_cell_past_excels_last_row_is_refused_instead_of_billions_of_blank_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = SHEET.replace(
+        "</sheetData>",
+        r#"<row r="4000000000"><c r="A4000000000"><v>3</v></c></row></sheetData>"#,
+    );
+    let path = workbook_with_sheet(
+        dir.path(),
+        "filas.xlsx",
+        &sheet,
+        &shared_strings("2", header()),
+        None,
+    );
+    let issue = rejected(read_all(&path, Limits::default()));
+    assert!(
+        issue
+            .message(Lang::En)
+            .contains("row 4000000000, past the last row"),
         "{issue:?}"
     );
 }
