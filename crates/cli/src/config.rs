@@ -17,7 +17,7 @@ pub struct FileConfig {
     pub theme: Option<PathBuf>,
     pub site_name: Option<String>,
     /// Bounds on uploads: `[limits]` with max_file_bytes, max_rows, max_columns,
-    /// max_cell_bytes, max_line_bytes, max_inflated_bytes.
+    /// max_cell_bytes, max_line_bytes, max_inflated_bytes, max_memory_bytes.
     pub limits: Option<ceiba_ingest::Limits>,
     /// Bounds on queries and exports: `[query]` with max_page_rows, max_groups,
     /// timeout_ms, memory_mb, max_export_rows, cache_mb.

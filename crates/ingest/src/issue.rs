@@ -91,6 +91,24 @@ pub enum IssueKind {
     InflatedTooLarge {
         limit: u64,
     },
+    /// Reading a part of the file would hold more memory than `max_memory_bytes`.
+    MemoryTooLarge {
+        /// The part (`xl/sharedStrings.xml`, a sheet's name…).
+        part: String,
+        needed: u64,
+        limit: u64,
+    },
+    /// A part of a workbook declares more entries than it holds (damaged, or made to
+    /// exhaust memory).
+    CountMismatch {
+        part: String,
+        declared: u64,
+        found: u64,
+    },
+    /// The portal stopped this many times while reading the file; it is not tried again.
+    ReaderStopped {
+        attempts: u64,
+    },
     /// The file could not be read as the format it claims to be.
     Unreadable {
         format: String,
@@ -373,6 +391,36 @@ impl Issue {
                     format!("the uncompressed spreadsheet exceeds the limit of {limit} bytes")
                 }
             }
+            IssueKind::MemoryTooLarge {
+                part,
+                needed,
+                limit,
+            } => {
+                let (needed, limit) = (mebibytes(*needed), mebibytes(*limit));
+                if es {
+                    format!("leer «{part}» ocuparía unos {needed} MiB de memoria; el límite (max_memory_bytes) es {limit} MiB")
+                } else {
+                    format!("reading “{part}” would take about {needed} MiB of memory; the limit (max_memory_bytes) is {limit} MiB")
+                }
+            }
+            IssueKind::CountMismatch {
+                part,
+                declared,
+                found,
+            } => {
+                if es {
+                    format!("«{part}» declara {declared} elementos pero tiene {found}; el archivo está dañado o fue hecho para agotar la memoria")
+                } else {
+                    format!("“{part}” declares {declared} entries but holds {found}; the file is damaged or was made to exhaust memory")
+                }
+            }
+            IssueKind::ReaderStopped { attempts } => {
+                if es {
+                    format!("el portal se detuvo {attempts} veces mientras leía este archivo; no se volverá a intentar. La versión anterior sigue publicada; revise el archivo (por ejemplo, ábralo y guárdelo de nuevo en una hoja de cálculo) y súbalo otra vez")
+                } else {
+                    format!("the portal stopped {attempts} times while reading this file; it will not be tried again. The previous version stays published; check the file (for example, open it and save it again in a spreadsheet program) and upload it again")
+                }
+            }
             IssueKind::Unreadable { format, detail } => {
                 if es {
                     format!("no se pudo leer como {format}: {detail}")
@@ -402,6 +450,11 @@ impl Issue {
             }
         }
     }
+}
+
+/// Bytes in MiB, rounded up, for messages.
+fn mebibytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
 }
 
 /// Why a table could not be built: one error issue, or a failure of the machine.

@@ -2,7 +2,9 @@
 //! job; a worker builds the tables and puts the version in service, or records why not.
 //!
 //! Jobs live in the catalog, so they survive a restart: a job that was running when the
-//! portal stopped is queued again and re-run from the original.
+//! portal stopped is queued again and re-run from the original — up to [`MAX_ATTEMPTS`]
+//! times: a file that stopped the portal that often is failed with a report instead, and
+//! the version in service stays.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,7 +22,11 @@ use uuid::Uuid;
 use crate::file::ingest_file;
 use crate::report::FileReport;
 use crate::source::IngestOptions;
-use crate::{Lang, Limits};
+use crate::{Issue, IssueKind, Lang, Limits};
+
+/// How many times a job may be started: one the portal stopped during this many times
+/// (a crash, an abort, a kill) is failed at the next start instead of run again.
+pub const MAX_ATTEMPTS: i64 = 3;
 
 /// Why a job could not run (as opposed to a file that could not be ingested, which is a
 /// report).
@@ -391,10 +397,44 @@ impl Ingestor {
         Ok(done)
     }
 
+    /// After a stop: jobs that were running go back to the queue, except those already
+    /// started [`MAX_ATTEMPTS`] times, which fail with a report the publisher reads
+    /// (`ReaderStopped`); their resource keeps the version it had. Returns how many jobs
+    /// were queued again.
+    pub async fn recover_interrupted(&self) -> Result<u64, RunError> {
+        let recovered = self.catalog.requeue_interrupted_jobs(MAX_ATTEMPTS).await?;
+        for job in &recovered.exhausted {
+            let Some(version) = self.catalog.version(job.version_id).await? else {
+                continue;
+            };
+            let issue = Issue::error(IssueKind::ReaderStopped {
+                attempts: u64::try_from(job.attempts).unwrap_or(0),
+            });
+            tracing::error!(
+                job = %job.id,
+                file = version.original_filename.as_deref().unwrap_or(""),
+                attempts = job.attempts,
+                "ingestion job stopped the portal too many times; failed"
+            );
+            let report = FileReport {
+                file: version.original_filename.clone().unwrap_or_default(),
+                size: u64::try_from(version.size).unwrap_or(0),
+                format: (!version.format.is_empty()).then(|| version.format.to_uppercase()),
+                errors: vec![issue.clone()],
+                ..FileReport::default()
+            };
+            let json = serde_json::to_value(&report).unwrap_or_default();
+            self.catalog
+                .fail_version(job.id, version.id, &json, &issue.message(Lang::En))
+                .await?;
+        }
+        Ok(recovered.requeued)
+    }
+
     /// Starts the background worker: re-queues jobs interrupted by a stop, then runs jobs
     /// as they arrive.
     pub async fn start_worker(self) -> Result<tokio::task::JoinHandle<()>, RunError> {
-        let requeued = self.catalog.requeue_interrupted_jobs().await?;
+        let requeued = self.recover_interrupted().await?;
         if requeued > 0 {
             tracing::info!(
                 requeued,

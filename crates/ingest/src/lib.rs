@@ -21,6 +21,7 @@ pub mod source;
 pub mod stats;
 pub mod table;
 pub mod value;
+mod workbook_guard;
 pub mod xlsx;
 
 pub use self::csv::CsvSource;

@@ -17,6 +17,9 @@ pub struct Limits {
     pub max_line_bytes: usize,
     /// Uncompressed size of a spreadsheet's XML parts (guards against zip bombs).
     pub max_inflated_bytes: u64,
+    /// Memory one job may hold at once for what a reader keeps whole (a workbook's shared
+    /// strings and styles, an XLS or ODS sheet): estimated from the file before it is read.
+    pub max_memory_bytes: u64,
 }
 
 impl Default for Limits {
@@ -28,6 +31,7 @@ impl Default for Limits {
             max_cell_bytes: 1024 * 1024,
             max_line_bytes: 8 * 1024 * 1024,
             max_inflated_bytes: 4 * 1024 * 1024 * 1024,
+            max_memory_bytes: 1024 * 1024 * 1024,
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Spreadsheets: XLSX streamed cell by cell with bounded memory; XLS, XLSB and ODS (small
-//! by format) read a sheet at a time through calamine's ranges.
+//! Spreadsheets: XLSX and XLSB streamed cell by cell with bounded memory; XLS and ODS read
+//! a sheet at a time through calamine's ranges, after `workbook_guard` (XLS) or the ODS
+//! guard below estimated what those ranges hold.
 //!
 //! Positions are sheet row numbers, 1-based: a sheet whose first cell is in row 3 yields two
 //! blank rows first, and every row without cells between two rows with cells is yielded
@@ -42,6 +43,8 @@ const FIRST_BATCH_ROWS: usize = 64;
 const BATCH_ROWS: usize = 4096;
 const BATCH_TEXT_BYTES: usize = 4 * 1024 * 1024;
 const BATCH_CELLS: usize = 256 * 1024;
+/// Rows of an Excel sheet (1,048,576); a cell claiming a later row is damage.
+const EXCEL_ROWS: u32 = 1 << 20;
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The kinds of workbook this module reads, decided from the file's content.
@@ -122,9 +125,16 @@ pub fn workbook_format(path: &Path, limits: &Limits) -> Result<WorkbookFormat, I
     }
     if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") {
         file.seek(SeekFrom::Start(0))?;
-        return zip_format(file, claimed, limits);
+        let format = zip_format(file, claimed, limits)?;
+        match format {
+            WorkbookFormat::Xlsx => crate::workbook_guard::xlsx_guard(path, limits)?,
+            WorkbookFormat::Xlsb => crate::workbook_guard::xlsb_guard(path, limits)?,
+            _ => {}
+        }
+        return Ok(format);
     }
     if magic == CFB_MAGIC {
+        crate::workbook_guard::xls_guard(path, limits)?;
         return Ok(WorkbookFormat::Xls);
     }
     let first = magic
@@ -237,15 +247,13 @@ fn zip_format(file: File, claimed: &str, limits: &Limits) -> Result<WorkbookForm
     }
 }
 
-/// Most memory an ODS sheet may take once its repeated rows and cells are spread out.
-const ODS_MAX_BYTES: u64 = 640 * 1024 * 1024;
 /// Longest tag looked at in an ODS `content.xml`; longer ones are skipped.
 const ODS_TAG_LIMIT: usize = 64 * 1024;
 
 /// ODS compresses repetition twice: a row can say it repeats a million times and a cell
 /// that it repeats 16,384 times, which calamine spreads out in memory. Before calamine
 /// reads `content.xml`, this scans its tags and refuses a file whose sheets would spread
-/// out beyond [`ODS_MAX_BYTES`] (or `max_inflated_bytes`, if smaller).
+/// out beyond `max_memory_bytes` (`MemoryTooLarge`).
 fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
     let damaged = |e: &dyn Display| unreadable("ODS", format!("the ODS package is damaged: {e}"));
     let mut archive =
@@ -254,7 +262,7 @@ fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
         // calamine says what is missing.
         return Ok(());
     };
-    let limit = limits.max_inflated_bytes.min(ODS_MAX_BYTES);
+    let limit = limits.max_memory_bytes;
     let cell_bytes = std::mem::size_of::<Data>() as u64;
     let mut reader = BufReader::with_capacity(1 << 16, entry);
     let mut spread = OdsSpread::default();
@@ -291,8 +299,13 @@ fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
             }
         }
         spread.tag(&tag);
-        if spread.cells().saturating_mul(cell_bytes) > limit {
-            return Err(IngestError::rejected(IssueKind::InflatedTooLarge { limit }));
+        let needed = spread.cells().saturating_mul(cell_bytes);
+        if needed > limit {
+            return Err(IngestError::rejected(IssueKind::MemoryTooLarge {
+                part: "content.xml".into(),
+                needed,
+                limit,
+            }));
         }
     }
     Ok(())
@@ -749,7 +762,7 @@ impl TableSource for SheetTable {
             workbook_format(&self.path, &self.limits)?;
         }
         match self.format {
-            WorkbookFormat::Xlsx => Ok(Box::new(XlsxRows::start(self)?)),
+            WorkbookFormat::Xlsx | WorkbookFormat::Xlsb => Ok(Box::new(XlsxRows::start(self)?)),
             format => {
                 let range = guarded(format.label(), || {
                     AnyBook::open(&self.path, format, &self.limits)?
@@ -840,6 +853,7 @@ impl<R: Seek> Seek for Counting<R> {
 struct Job {
     path: PathBuf,
     sheet: String,
+    format: WorkbookFormat,
     limits: Limits,
     bytes: Arc<AtomicU64>,
 }
@@ -851,7 +865,7 @@ fn reader_thread(job: Job, tx: SyncSender<Msg>, recycle: Receiver<Batch>) {
         Ok(Err(Stop::Gone)) => return,
         Ok(Err(Stop::Fail(e))) => Msg::Failed(e),
         Err(_) => Msg::Failed(unreadable(
-            "XLSX",
+            job.format.label(),
             "the spreadsheet reader failed on this file; it may be damaged",
         )),
     };
@@ -859,33 +873,38 @@ fn reader_thread(job: Job, tx: SyncSender<Msg>, recycle: Receiver<Batch>) {
     let _ = tx.send(last);
 }
 
+/// Feeds every cell of a calamine cell reader to an [`Assembler`], then finishes it.
+/// (A macro: XLSB's reader type is not nameable outside calamine.)
+macro_rules! stream_cells {
+    ($reader:expr, $rows:expr, $label:expr, $sheet:expr) => {{
+        loop {
+            let cell = match $reader.next_cell() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => {
+                    let after = match $rows.row {
+                        Some(r) => format!(" after row {}", u64::from(r) + 1),
+                        None => String::new(),
+                    };
+                    return Err(unreadable(
+                        $label,
+                        format!("the data of sheet «{}» is damaged{after}: {e}", $sheet),
+                    )
+                    .into());
+                }
+            };
+            let (row, col) = cell.get_position();
+            $rows.cell(row, col, CellIn::from_ref(cell.get_value()))?;
+        }
+        $rows.finish()
+    }};
+}
+
 fn produce(job: &Job, tx: &SyncSender<Msg>, recycle: &Receiver<Batch>) -> Result<(), Stop> {
     let file = File::open(&job.path)?;
     let src = Counting {
         inner: BufReader::with_capacity(1 << 16, file),
         count: Arc::clone(&job.bytes),
-    };
-    let mut book =
-        Xlsx::new(src).map_err(|e| open_error("XLSX", &e, matches!(e, XlsxError::Password)))?;
-    let available = book.sheet_names();
-    let mut reader = match book.worksheet_cells_reader(&job.sheet) {
-        Ok(reader) => reader,
-        // A chart sheet: no cells.
-        Err(XlsxError::NotAWorksheet(_)) => return Ok(()),
-        Err(XlsxError::WorksheetNotFound(_)) => {
-            return Err(IngestError::rejected(IssueKind::SheetNotFound {
-                sheet: job.sheet.clone(),
-                available,
-            })
-            .into());
-        }
-        Err(e) => {
-            return Err(unreadable(
-                "XLSX",
-                format!("the sheet «{}» could not be read: {e}", job.sheet),
-            )
-            .into())
-        }
     };
     let mut rows = Assembler {
         limits: job.limits,
@@ -898,26 +917,44 @@ fn produce(job: &Job, tx: &SyncSender<Msg>, recycle: &Receiver<Batch>) -> Result
         cells: 0,
         target_rows: FIRST_BATCH_ROWS,
     };
-    loop {
-        let cell = match reader.next_cell() {
-            Ok(Some(cell)) => cell,
-            Ok(None) => break,
-            Err(e) => {
-                let after = match rows.row {
-                    Some(r) => format!(" after row {}", u64::from(r) + 1),
-                    None => String::new(),
-                };
-                return Err(unreadable(
-                    "XLSX",
-                    format!("the data of sheet «{}» is damaged{after}: {e}", job.sheet),
-                )
-                .into());
-            }
+    let not_found = |available: Vec<String>| -> Stop {
+        IngestError::rejected(IssueKind::SheetNotFound {
+            sheet: job.sheet.clone(),
+            available,
+        })
+        .into()
+    };
+    let failed = |label: &str, e: &dyn Display| -> Stop {
+        unreadable(
+            label,
+            format!("the sheet «{}» could not be read: {e}", job.sheet),
+        )
+        .into()
+    };
+    if job.format == WorkbookFormat::Xlsb {
+        // Streamed too: calamine's whole-sheet range is as large as the box around the
+        // cells, which two far-apart cells make billions.
+        let mut book =
+            Xlsb::new(src).map_err(|e| open_error("XLSB", &e, matches!(e, XlsbError::Password)))?;
+        let available = book.sheet_names();
+        let mut reader = match book.worksheet_cells_reader(&job.sheet) {
+            Ok(reader) => reader,
+            Err(XlsbError::WorksheetNotFound(_)) => return Err(not_found(available)),
+            Err(e) => return Err(failed("XLSB", &e)),
         };
-        let (row, col) = cell.get_position();
-        rows.cell(row, col, CellIn::from_ref(cell.get_value()))?;
+        return stream_cells!(reader, rows, "XLSB", job.sheet);
     }
-    rows.finish()
+    let mut book =
+        Xlsx::new(src).map_err(|e| open_error("XLSX", &e, matches!(e, XlsxError::Password)))?;
+    let available = book.sheet_names();
+    let mut reader = match book.worksheet_cells_reader(&job.sheet) {
+        Ok(reader) => reader,
+        // A chart sheet: no cells.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(()),
+        Err(XlsxError::WorksheetNotFound(_)) => return Err(not_found(available)),
+        Err(e) => return Err(failed("XLSX", &e)),
+    };
+    stream_cells!(reader, rows, "XLSX", job.sheet)
 }
 
 /// Gathers streamed cells into rows and rows into batches.
@@ -939,6 +976,17 @@ impl Assembler<'_> {
     fn cell(&mut self, row: u32, col: u32, cell: CellIn<'_>) -> Result<(), Stop> {
         if matches!(cell, CellIn::Empty) {
             return Ok(());
+        }
+        // Rows past Excel's last one would be reached through billions of blank rows.
+        if row >= EXCEL_ROWS {
+            return Err(unreadable(
+                "XLSX",
+                format!(
+                    "a cell is in row {}, past the last row a sheet can have ({EXCEL_ROWS})",
+                    u64::from(row) + 1
+                ),
+            )
+            .into());
         }
         match self.row {
             Some(current) if current == row => {}
@@ -1047,6 +1095,7 @@ impl XlsxRows {
         let job = Job {
             path: table.path.clone(),
             sheet: table.name.clone(),
+            format: table.format,
             limits: table.limits,
             bytes: Arc::clone(&bytes),
         };

@@ -273,7 +273,7 @@ async fn a_job_interrupted_by_a_stop_is_run_again() {
     );
 
     // On the next start the job goes back to the queue and completes.
-    assert_eq!(s.catalog.requeue_interrupted_jobs().await.unwrap(), 1);
+    assert_eq!(s.ingestor.recover_interrupted().await.unwrap(), 1);
     let done = s.ingestor.run_queue().await.unwrap();
     assert!(done[0].succeeded);
     let job = s.catalog.job(job.id).await.unwrap().unwrap();
@@ -285,6 +285,69 @@ async fn a_job_interrupted_by_a_stop_is_run_again() {
         .unwrap()
         .unwrap();
     assert_eq!(r.current_version_id, Some(v1.id));
+}
+
+#[tokio::test]
+async fn a_job_that_stopped_the_portal_three_times_fails_with_a_report_and_the_old_version_stays() {
+    let s = setup().await;
+    let file = write(&s.dir, "r.csv", V1);
+    let (resource, v1, _) = s
+        .ingestor
+        .add_upload(
+            &s.dataset,
+            "Ranking",
+            "",
+            &file,
+            "r.csv",
+            &IngestOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert!(s.ingestor.run_queue().await.unwrap()[0].succeeded);
+    let file = write(&s.dir, "r2.csv", V1);
+    let (v2, job) = s
+        .ingestor
+        .upload_version(&resource, &file, "r2.csv", &IngestOptions::default())
+        .await
+        .unwrap();
+
+    // The file stops the portal each time it is read: the job is claimed, then the
+    // process dies, and the next start finds it still running.
+    for attempt in 1..=ceiba_ingest::jobs::MAX_ATTEMPTS {
+        let claimed = s.catalog.claim_job().await.unwrap().unwrap();
+        assert_eq!((claimed.id, claimed.attempts), (job.id, attempt));
+        let requeued = s.ingestor.recover_interrupted().await.unwrap();
+        let expected = u64::from(attempt < ceiba_ingest::jobs::MAX_ATTEMPTS);
+        assert_eq!(requeued, expected, "attempt {attempt}");
+    }
+
+    // After the third stop the job is not run again: it failed, with a report.
+    assert!(s.catalog.claim_job().await.unwrap().is_none());
+    assert!(s.ingestor.run_queue().await.unwrap().is_empty());
+    let job = s.catalog.job(job.id).await.unwrap().unwrap();
+    assert_eq!(job.state, ceiba_core::JobState::Failed);
+    assert!(job.error.unwrap().contains("stopped 3 times"));
+    let v2 = s.catalog.version(v2.id).await.unwrap().unwrap();
+    assert_eq!(v2.status, VersionStatus::Failed);
+    let report: ceiba_ingest::FileReport = serde_json::from_value(v2.report.unwrap()).unwrap();
+    assert!(!report.succeeded());
+    assert_eq!(report.file, "r2.csv");
+    let message = report.errors[0].message(ceiba_ingest::Lang::Es);
+    assert!(
+        message.starts_with("el portal se detuvo 3 veces mientras leía este archivo"),
+        "{message}"
+    );
+    // The version in service is still the first one.
+    let r = s
+        .catalog
+        .resource(&resource.id.to_string())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.current_version_id, Some(v1.id));
+    // And the worker starts.
+    let worker = s.ingestor.clone().start_worker().await.unwrap();
+    worker.abort();
 }
 
 #[tokio::test]

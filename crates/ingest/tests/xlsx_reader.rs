@@ -599,7 +599,7 @@ fn an_ods_that_repeats_itself_into_billions_of_cells_is_refused() {
     assert!(std::fs::metadata(&path).unwrap().len() < 4096);
     let issue = rejected(workbook_tables(&path, None, Limits::default()));
     assert!(
-        matches!(issue.kind, IssueKind::InflatedTooLarge { .. }),
+        matches!(issue.kind, IssueKind::MemoryTooLarge { .. }),
         "{issue:?}"
     );
 }

@@ -34,6 +34,7 @@ pub use files::{FileStore, StoredFile};
 pub use organizations::WithCount;
 pub use sessions::WebSession;
 pub use time::now;
+pub use versions::Requeued;
 pub use views::SavedView;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -20,6 +20,15 @@ const TABLE_COLUMNS: &str = "version_id, position, name, parquet_key, row_count,
 const JOB_COLUMNS: &str =
     "id, version_id, state, attempts, rows_read, bytes_read, error, created, started, finished";
 
+/// What [`Catalog::requeue_interrupted_jobs`] did.
+#[derive(Debug, Clone, Default)]
+pub struct Requeued {
+    /// Jobs back in the queue.
+    pub requeued: u64,
+    /// Jobs left `running` because they were tried too many times already.
+    pub exhausted: Vec<IngestJob>,
+}
+
 fn json_column(column: &'static str, s: String) -> Result<serde_json::Value> {
     serde_json::from_str(&s).map_err(|_| StoreError::Corrupt { column, value: s })
 }
@@ -241,12 +250,29 @@ impl Catalog {
         row.as_ref().map(job_from_row).transpose()
     }
 
-    /// Jobs that were running when the portal stopped go back to the queue.
-    pub async fn requeue_interrupted_jobs(&self) -> Result<u64> {
-        let done = sqlx::query("UPDATE ingest_job SET state = 'queued' WHERE state = 'running'")
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+    /// Jobs that were running when the portal stopped go back to the queue, unless they
+    /// were already tried `max_attempts` times: those stay `running` and are returned, for
+    /// the caller to fail with a report (a file that stops the portal every time it is
+    /// read must not stop it forever).
+    pub async fn requeue_interrupted_jobs(&self, max_attempts: i64) -> Result<Requeued> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM ingest_job WHERE state = 'running' AND attempts >= $1 \
+             ORDER BY created"
+        ))
+        .bind(max_attempts)
+        .fetch_all(&self.pool)
+        .await?;
+        let exhausted = rows.iter().map(job_from_row).collect::<Result<Vec<_>>>()?;
+        let done = sqlx::query(
+            "UPDATE ingest_job SET state = 'queued' WHERE state = 'running' AND attempts < $1",
+        )
+        .bind(max_attempts)
+        .execute(&self.pool)
+        .await?;
+        Ok(Requeued {
+            requeued: done.rows_affected(),
+            exhausted,
+        })
     }
 
     /// Takes the oldest queued job, marking it running; `None` when the queue is empty.

@@ -11,7 +11,12 @@
 //! `cod_dep` does); a property found whose name says nothing needs codes in half the
 //! features at least, and two different ones. Features whose value is not a territory (MINFIN's lakes, id `0`, and
 //! Belize, `4000`) are left out and listed.
+//!
+//! Bounds: a file over [`MAX_BOUNDARY_BYTES`] is not parsed, and one whose polygons hold
+//! more than [`MAX_POSITIONS`] positions once laid out (a TopoJSON ring may name a long arc
+//! thousands of times) is refused (`TooLarge`); JSON nesting is bounded by serde_json.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
@@ -19,6 +24,11 @@ use ceiba_core::lang::Lang;
 use serde_json::{Map, Value};
 
 use crate::territory::{self, Kind, Level, NameMatch};
+
+/// Largest boundary file read (Guatemala's municipalities at full detail take 12 MB).
+pub const MAX_BOUNDARY_BYTES: usize = 128 * 1024 * 1024;
+/// Most positions the polygons of a file may hold once their arcs are laid out.
+pub const MAX_POSITIONS: usize = 8_000_000;
 
 /// A ring of `(x, y)` positions (longitude, latitude for geographic files).
 pub type Ring = Vec<(f64, f64)>;
@@ -127,6 +137,8 @@ pub enum BoundaryError {
         features: usize,
         available: Vec<String>,
     },
+    /// Over [`MAX_BOUNDARY_BYTES`] (`bytes`) or [`MAX_POSITIONS`] (`positions`).
+    TooLarge { what: &'static str, limit: usize },
 }
 
 impl BoundaryError {
@@ -159,6 +171,20 @@ impl BoundaryError {
                     format!("The TopoJSON has no object “{object}”; it has: {list}.")
                 }
             }
+            BoundaryError::TooLarge { what, limit } => match (*what, es) {
+                ("bytes", true) => format!(
+                    "El archivo de límites supera {limit} bytes; simplifique sus polígonos."
+                ),
+                ("bytes", false) => format!(
+                    "The boundary file exceeds {limit} bytes; simplify its polygons."
+                ),
+                (_, true) => format!(
+                    "Los polígonos del archivo de límites tienen más de {limit} puntos; simplifíquelos."
+                ),
+                (_, false) => format!(
+                    "The polygons of the boundary file have more than {limit} points; simplify them."
+                ),
+            },
             BoundaryError::NoFeatures => {
                 if es {
                     "El archivo de límites no tiene polígonos.".to_string()
@@ -230,11 +256,57 @@ impl<'a> RawFeature<'a> {
     }
 }
 
+/// Positions still allowed; once spent, no more are kept and the file is refused.
+struct Budget {
+    left: Cell<usize>,
+    spent: Cell<bool>,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            left: Cell::new(MAX_POSITIONS),
+            spent: Cell::new(false),
+        }
+    }
+
+    /// Whether `n` more positions may be kept.
+    fn take(&self, n: usize) -> bool {
+        match self.left.get().checked_sub(n) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.spent.set(true);
+                false
+            }
+        }
+    }
+
+    fn check(&self) -> Result<(), BoundaryError> {
+        if self.spent.get() {
+            return Err(BoundaryError::TooLarge {
+                what: "positions",
+                limit: MAX_POSITIONS,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Reads a GeoJSON or TopoJSON boundary file.
 pub fn parse_boundaries(
     bytes: &[u8],
     options: &BoundaryOptions<'_>,
 ) -> Result<BoundarySet, BoundaryError> {
+    if bytes.len() > MAX_BOUNDARY_BYTES {
+        return Err(BoundaryError::TooLarge {
+            what: "bytes",
+            limit: MAX_BOUNDARY_BYTES,
+        });
+    }
+    let budget = Budget::new();
     let doc: Value = serde_json::from_slice(bytes).map_err(|e| BoundaryError::NotJson {
         detail: e.to_string(),
     })?;
@@ -245,7 +317,7 @@ pub fn parse_boundaries(
     };
     let ty = obj.get("type").and_then(Value::as_str).unwrap_or("");
     match ty {
-        "Topology" => parse_topology(obj, options),
+        "Topology" => parse_topology(obj, options, &budget),
         "FeatureCollection" => {
             let features = obj
                 .get("features")
@@ -253,13 +325,22 @@ pub fn parse_boundaries(
                 .ok_or_else(|| BoundaryError::NotGeo {
                     found: "FeatureCollection without features".to_string(),
                 })?;
-            let raw = features.iter().filter_map(geojson_feature).collect();
+            let raw = features
+                .iter()
+                .filter_map(|f| geojson_feature(f, &budget))
+                .collect();
+            budget.check()?;
             build(raw, options)
         }
-        "Feature" => build(geojson_feature(&doc).into_iter().collect(), options),
+        "Feature" => {
+            let raw = geojson_feature(&doc, &budget).into_iter().collect();
+            budget.check()?;
+            build(raw, options)
+        }
         "Polygon" | "MultiPolygon" | "GeometryCollection" => {
             let mut rings = Vec::new();
-            geojson_rings(&doc, &mut rings);
+            geojson_rings(&doc, &mut rings, &budget);
+            budget.check()?;
             build(
                 vec![RawFeature {
                     props: None,
@@ -289,11 +370,11 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-fn geojson_feature(f: &Value) -> Option<RawFeature<'_>> {
+fn geojson_feature<'a>(f: &'a Value, budget: &Budget) -> Option<RawFeature<'a>> {
     let obj = f.as_object()?;
     let mut rings = Vec::new();
     if let Some(g) = obj.get("geometry") {
-        geojson_rings(g, &mut rings);
+        geojson_rings(g, &mut rings, budget);
     }
     Some(RawFeature {
         props: obj.get("properties").and_then(Value::as_object),
@@ -302,12 +383,12 @@ fn geojson_feature(f: &Value) -> Option<RawFeature<'_>> {
     })
 }
 
-fn geojson_rings(g: &Value, out: &mut Vec<Ring>) {
+fn geojson_rings(g: &Value, out: &mut Vec<Ring>, budget: &Budget) {
     let Some(obj) = g.as_object() else { return };
     match obj.get("type").and_then(Value::as_str) {
         Some("Polygon") => {
             if let Some(rings) = obj.get("coordinates").and_then(Value::as_array) {
-                push_polygon(rings, out);
+                push_polygon(rings, out, budget);
             }
         }
         Some("MultiPolygon") => {
@@ -318,7 +399,7 @@ fn geojson_rings(g: &Value, out: &mut Vec<Ring>) {
                 .flatten()
             {
                 if let Some(rings) = poly.as_array() {
-                    push_polygon(rings, out);
+                    push_polygon(rings, out, budget);
                 }
             }
         }
@@ -329,15 +410,19 @@ fn geojson_rings(g: &Value, out: &mut Vec<Ring>) {
                 .into_iter()
                 .flatten()
             {
-                geojson_rings(g, out);
+                geojson_rings(g, out, budget);
             }
         }
         _ => {}
     }
 }
 
-fn push_polygon(rings: &[Value], out: &mut Vec<Ring>) {
+fn push_polygon(rings: &[Value], out: &mut Vec<Ring>, budget: &Budget) {
     for ring in rings {
+        let len = ring.as_array().map_or(0, Vec::len);
+        if !budget.take(len) {
+            return;
+        }
         let ring: Ring = ring
             .as_array()
             .into_iter()
@@ -360,6 +445,7 @@ fn position(p: &Value) -> Option<(f64, f64)> {
 fn parse_topology(
     obj: &Map<String, Value>,
     options: &BoundaryOptions<'_>,
+    budget: &Budget,
 ) -> Result<BoundarySet, BoundaryError> {
     let objects = obj
         .get("objects")
@@ -367,10 +453,12 @@ fn parse_topology(
         .ok_or_else(|| BoundaryError::NotGeo {
             found: "Topology without objects".to_string(),
         })?;
-    let arcs = decode_arcs(obj);
+    let arcs = decode_arcs(obj, budget);
+    budget.check()?;
     let pick = |geom: &Value| -> Result<BoundarySet, BoundaryError> {
         let mut raw = Vec::new();
-        topo_features(geom, &arcs, &mut raw);
+        topo_features(geom, &arcs, &mut raw, budget);
+        budget.check()?;
         build(raw, options)
     };
     if let Some(name) = options.object {
@@ -404,7 +492,7 @@ fn parse_topology(
 }
 
 /// The arcs in absolute coordinates.
-fn decode_arcs(obj: &Map<String, Value>) -> Vec<Ring> {
+fn decode_arcs(obj: &Map<String, Value>, budget: &Budget) -> Vec<Ring> {
     let transform = obj.get("transform").and_then(|t| {
         let s = t.get("scale")?.as_array()?;
         let tr = t.get("translate")?.as_array()?;
@@ -421,6 +509,9 @@ fn decode_arcs(obj: &Map<String, Value>) -> Vec<Ring> {
     arcs.iter()
         .map(|arc| {
             let positions = arc.as_array().map(Vec::as_slice).unwrap_or(&[]);
+            if !budget.take(positions.len()) {
+                return Vec::new();
+            }
             match transform {
                 Some((sx, sy, tx, ty)) => {
                     let (mut x, mut y) = (0.0, 0.0);
@@ -432,6 +523,7 @@ fn decode_arcs(obj: &Map<String, Value>) -> Vec<Ring> {
                             y += dy;
                             (x * sx + tx, y * sy + ty)
                         })
+                        .filter(|(x, y)| x.is_finite() && y.is_finite())
                         .collect()
                 }
                 None => positions.iter().filter_map(position).collect(),
@@ -440,7 +532,12 @@ fn decode_arcs(obj: &Map<String, Value>) -> Vec<Ring> {
         .collect()
 }
 
-fn topo_features<'a>(geom: &'a Value, arcs: &[Ring], out: &mut Vec<RawFeature<'a>>) {
+fn topo_features<'a>(
+    geom: &'a Value,
+    arcs: &[Ring],
+    out: &mut Vec<RawFeature<'a>>,
+    budget: &Budget,
+) {
     let Some(obj) = geom.as_object() else { return };
     match obj.get("type").and_then(Value::as_str) {
         Some("GeometryCollection") => {
@@ -450,12 +547,12 @@ fn topo_features<'a>(geom: &'a Value, arcs: &[Ring], out: &mut Vec<RawFeature<'a
                 .into_iter()
                 .flatten()
             {
-                topo_features(g, arcs, out);
+                topo_features(g, arcs, out, budget);
             }
         }
         Some(_) => {
             let mut rings = Vec::new();
-            topo_rings(obj, arcs, &mut rings);
+            topo_rings(obj, arcs, &mut rings, budget);
             out.push(RawFeature {
                 props: obj.get("properties").and_then(Value::as_object),
                 id: obj.get("id"),
@@ -466,7 +563,7 @@ fn topo_features<'a>(geom: &'a Value, arcs: &[Ring], out: &mut Vec<RawFeature<'a
     }
 }
 
-fn topo_rings(obj: &Map<String, Value>, arcs: &[Ring], out: &mut Vec<Ring>) {
+fn topo_rings(obj: &Map<String, Value>, arcs: &[Ring], out: &mut Vec<Ring>, budget: &Budget) {
     let polygons: Vec<&Value> = match obj.get("type").and_then(Value::as_str) {
         Some("Polygon") => obj.get("arcs").into_iter().collect(),
         Some("MultiPolygon") => obj
@@ -482,12 +579,17 @@ fn topo_rings(obj: &Map<String, Value>, arcs: &[Ring], out: &mut Vec<Ring>) {
             let mut points: Ring = Vec::new();
             for index in ring.as_array().into_iter().flatten() {
                 let Some(i) = index.as_i64() else { continue };
+                // Arc `~i` is written `-i - 1`, which is `!i` (and cannot overflow).
                 let (arc, reversed) = if i >= 0 {
-                    (arcs.get(i as usize), false)
+                    (usize::try_from(i).ok().and_then(|i| arcs.get(i)), false)
                 } else {
-                    (arcs.get((-i - 1) as usize), true)
+                    (usize::try_from(!i).ok().and_then(|i| arcs.get(i)), true)
                 };
                 let Some(arc) = arc else { continue };
+                // A ring may name a long arc many times: every copy counts.
+                if !budget.take(arc.len()) {
+                    return;
+                }
                 let skip = usize::from(!points.is_empty());
                 if reversed {
                     points.extend(arc.iter().rev().skip(skip));
@@ -745,6 +847,39 @@ mod tests {
             set.features[1].rings[0],
             vec![(1.0, 0.0), (2.0, 0.0), (2.0, 1.0), (1.0, 1.0), (1.0, 0.0)]
         );
+    }
+
+    #[test]
+    fn a_topojson_ring_that_repeats_a_long_arc_is_refused_before_it_is_laid_out() {
+        // One arc of 10,000 positions named 1,000 times by one ring: 10 million positions
+        // (160 MB) from a file of 150 KB.
+        let arc: Vec<String> = (0..10_000).map(|i| format!("[{},1]", i % 7)).collect();
+        let refs = vec!["0"; 1000].join(",");
+        let topo = format!(
+            r#"{{"type":"Topology","objects":{{"d":{{"type":"GeometryCollection","geometries":[
+              {{"type":"Polygon","arcs":[[{refs}]],"properties":{{"id":100}}}}]}}}},
+              "arcs":[[{}]]}}"#,
+            arc.join(",")
+        );
+        assert!(topo.len() < 200_000);
+        let e = parse_boundaries(topo.as_bytes(), &BoundaryOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            BoundaryError::TooLarge {
+                what: "positions",
+                limit: MAX_POSITIONS
+            }
+        );
+        assert!(e.message(Lang::Es).contains("más de 8000000 puntos"));
+    }
+
+    #[test]
+    fn arc_indices_out_of_range_are_skipped() {
+        let topo = r#"{"type":"Topology","objects":{"d":{"type":"GeometryCollection","geometries":[
+              {"type":"Polygon","arcs":[[-9223372036854775808,9223372036854775807,0,-1]],"properties":{"id":100}}]}},
+              "arcs":[[[0,0],[1,0],[1,1],[0,0]]]}"#;
+        let set = parse_boundaries(topo.as_bytes(), &BoundaryOptions::default()).unwrap();
+        assert_eq!(set.features.len(), 1);
     }
 
     #[test]

@@ -1,0 +1,7 @@
+//! JSON, NDJSON and GeoJSON read as tables.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(init: ceiba_ingest_fuzz::caught_panics_are_handled(), |data: &[u8]| {
+    ceiba_ingest_fuzz::read_upload(data, "json");
+});
