@@ -141,16 +141,15 @@ impl Catalog {
         let mut objects = Vec::new();
         let mut missing = Vec::new();
         for key in snapshot.keys {
-            match copy_object(files, &key, dir).await {
-                Ok(Some(entry)) => objects.push(entry),
-                Ok(None) => {
+            match copy_object(files, &key, dir).await? {
+                Some(entry) => objects.push(entry),
+                None => {
                     tracing::warn!(
                         key,
                         "the catalog references an object the file store does not have"
                     );
                     missing.push(key);
                 }
-                Err(e) => return Err(e),
             }
         }
         sync_dir(dir).await;
