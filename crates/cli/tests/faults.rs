@@ -120,7 +120,7 @@ fn check(addr: &str, data: &Path, committed: &Committed, round: usize) -> (usize
         assert_eq!(d["tags"].as_array().unwrap().len(), 2, "{name}");
         assert_eq!(d["extras"].as_array().unwrap().len(), 1, "{name}");
     }
-    for (id, _) in &committed.uploads {
+    for id in committed.uploads.keys() {
         assert!(
             t["resource"].iter().any(|r| text(r, "id") == id),
             "round {round}: committed resource {id} is lost"

@@ -94,19 +94,23 @@ pub fn serve(data: &Path, args: &[&str]) -> Server {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
+    // Held from the start, so that a panic below kills and reaps the process.
+    let mut server = Server {
+        child,
+        addr: String::new(),
+    };
     let mut lines = BufReader::new(stderr).lines();
     let started = Instant::now();
     let mut seen = String::new();
     loop {
         let Some(line) = lines.next() else {
-            let _ = child.kill();
             panic!("the server exited before listening:\n{seen}");
         };
         let line = line.unwrap();
         if let Some(rest) = line.split("http://").nth(1) {
-            let addr = rest.trim_end_matches('/').to_owned();
+            server.addr = rest.trim_end_matches('/').to_owned();
             std::thread::spawn(move || for _ in lines {});
-            return Server { child, addr };
+            return server;
         }
         seen.push_str(&line);
         seen.push('\n');

@@ -141,16 +141,15 @@ impl Catalog {
         let mut objects = Vec::new();
         let mut missing = Vec::new();
         for key in snapshot.keys {
-            match copy_object(files, &key, dir).await {
-                Ok(Some(entry)) => objects.push(entry),
-                Ok(None) => {
+            match copy_object(files, &key, dir).await? {
+                Some(entry) => objects.push(entry),
+                None => {
                     tracing::warn!(
                         key,
                         "the catalog references an object the file store does not have"
                     );
                     missing.push(key);
                 }
-                Err(e) => return Err(e),
             }
         }
         sync_dir(dir).await;
@@ -295,12 +294,21 @@ impl Catalog {
     }
 
     /// Every table's rows as JSON objects ordered by primary key (sqlx's record of
-    /// migrations aside): what two catalogs are compared by, e.g. after a restore.
+    /// migrations aside), read in one transaction: what two catalogs are compared by, e.g.
+    /// after a restore.
     pub async fn dump_tables(
         &self,
     ) -> Result<BTreeMap<String, Vec<serde_json::Map<String, serde_json::Value>>>, BackupError>
     {
-        let mut conn = self.pool.acquire().await?;
+        // One transaction, so that the tables agree with each other while others write.
+        let mut conn = match self.kind() {
+            Kind::Sqlite => self.pool.begin().await?,
+            Kind::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?
+            }
+        };
         let mut out = BTreeMap::new();
         for t in tables::tables(&mut conn, self.kind()).await? {
             let rows = sqlx::query(&t.select_all()).fetch_all(&mut *conn).await?;
@@ -314,6 +322,7 @@ impl Catalog {
             });
             out.insert(t.name, rows);
         }
+        conn.rollback().await?;
         Ok(out)
     }
 

@@ -308,7 +308,7 @@ pub async fn insert_rows(
                 .join(", ")
         );
         let mut n = 0;
-        for (r, _) in chunk.iter().enumerate() {
+        for r in 0..chunk.len() {
             sql.push_str(if r == 0 { "(" } else { ", (" });
             for c in 0..columns.len() {
                 n += 1;
