@@ -157,10 +157,13 @@ impl Ingestor {
             created: t,
             modified: t,
         };
-        let resource = self.catalog.create_resource(&resource).await?;
-        let (version, job) = self
-            .queue_version(&resource, &stored, filename, opts)
+        // The resource, its first version and the job in one transaction: a kill between
+        // them would leave a resource that never gets a table.
+        let (resource, version, job) = self
+            .catalog
+            .create_upload(&resource, &new_version(&resource, &stored, filename, opts))
             .await?;
+        self.wake.notify_one();
         Ok((resource, version, job))
     }
 
@@ -217,22 +220,7 @@ impl Ingestor {
         filename: &str,
         opts: &IngestOptions,
     ) -> Result<(ResourceVersion, IngestJob), RunError> {
-        let format = format_from_filename(filename).unwrap_or_default();
-        let v = ResourceVersion {
-            id: Uuid::new_v4(),
-            resource_id: resource.id,
-            number: 0,
-            storage_key: stored.key.clone(),
-            original_filename: Some(filename.to_owned()),
-            media_type: media_type_for_format(&format).map(str::to_owned),
-            format,
-            size: stored.size,
-            sha256: stored.sha256.clone(),
-            options: serde_json::to_value(opts).unwrap_or_default(),
-            status: VersionStatus::Pending,
-            report: None,
-            created: now(),
-        };
+        let v = new_version(resource, stored, filename, opts);
         let queued = self.catalog.create_version(&v).await?;
         self.wake.notify_one();
         Ok(queued)
@@ -475,4 +463,29 @@ fn carry_dictionary(
         }
     }
     columns
+}
+
+/// A pending version of `resource` for a stored file (numbered by the store).
+fn new_version(
+    resource: &Resource,
+    stored: &ceiba_store::StoredFile,
+    filename: &str,
+    opts: &IngestOptions,
+) -> ResourceVersion {
+    let format = format_from_filename(filename).unwrap_or_default();
+    ResourceVersion {
+        id: Uuid::new_v4(),
+        resource_id: resource.id,
+        number: 0,
+        storage_key: stored.key.clone(),
+        original_filename: Some(filename.to_owned()),
+        media_type: media_type_for_format(&format).map(str::to_owned),
+        format,
+        size: stored.size,
+        sha256: stored.sha256.clone(),
+        options: serde_json::to_value(opts).unwrap_or_default(),
+        status: VersionStatus::Pending,
+        report: None,
+        created: now(),
+    }
 }

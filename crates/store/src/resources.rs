@@ -57,64 +57,87 @@ fn validate(r: &Resource) -> Result<()> {
     Ok(())
 }
 
+/// Inserts a resource at the end of its dataset's list, in the caller's transaction.
+async fn insert_resource(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    r: &Resource,
+) -> Result<Resource> {
+    validate(r)?;
+    if r.url.is_none() && r.storage_key.is_none() {
+        return Err(StoreError::Invalid {
+            field: "url",
+            message: "a resource needs an uploaded file or a URL".into(),
+        });
+    }
+    let exists = sqlx::query("SELECT 1 FROM dataset WHERE id = $1")
+        .bind(r.dataset_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound {
+            kind: "dataset",
+            key: r.dataset_id.to_string(),
+        });
+    }
+    // Taking the change number first locks the counter row until commit, so two
+    // resources added at once get different positions on PostgreSQL too (SQLite's
+    // write transactions are serial already).
+    mark_changed(tx, r.dataset_id).await?;
+    let position: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(position) + 1, 0) AS p FROM resource WHERE dataset_id = $1",
+    )
+    .bind(r.dataset_id.to_string())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("p")?;
+    sqlx::query(&format!(
+        "INSERT INTO resource ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11, $12, $13, $14, $15)"
+    ))
+    .bind(r.id.to_string())
+    .bind(r.dataset_id.to_string())
+    .bind(&r.name)
+    .bind(&r.description)
+    .bind(&r.format)
+    .bind(r.media_type.as_deref())
+    .bind(r.size)
+    .bind(r.sha256.as_deref())
+    .bind(r.original_filename.as_deref())
+    .bind(r.url.as_deref())
+    .bind(r.storage_key.as_deref())
+    .bind(position)
+    .bind(to_db(r.created))
+    .bind(to_db(r.modified))
+    .bind(r.current_version_id.map(|v| v.to_string()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(Resource {
+        position,
+        ..r.clone()
+    })
+}
+
 impl Catalog {
     /// Adds a resource at the end of its dataset's list (its `position` is assigned here).
     pub async fn create_resource(&self, r: &Resource) -> Result<Resource> {
-        validate(r)?;
-        if r.url.is_none() && r.storage_key.is_none() {
-            return Err(StoreError::Invalid {
-                field: "url",
-                message: "a resource needs an uploaded file or a URL".into(),
-            });
-        }
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM dataset WHERE id = $1")
-            .bind(r.dataset_id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound {
-                kind: "dataset",
-                key: r.dataset_id.to_string(),
-            });
-        }
-        // Taking the change number first locks the counter row until commit, so two
-        // resources added at once get different positions on PostgreSQL too (SQLite's
-        // write transactions are serial already).
-        mark_changed(&mut tx, r.dataset_id).await?;
-        let position: i64 = sqlx::query(
-            "SELECT COALESCE(MAX(position) + 1, 0) AS p FROM resource WHERE dataset_id = $1",
-        )
-        .bind(r.dataset_id.to_string())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("p")?;
-        sqlx::query(&format!(
-            "INSERT INTO resource ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15)"
-        ))
-        .bind(r.id.to_string())
-        .bind(r.dataset_id.to_string())
-        .bind(&r.name)
-        .bind(&r.description)
-        .bind(&r.format)
-        .bind(r.media_type.as_deref())
-        .bind(r.size)
-        .bind(r.sha256.as_deref())
-        .bind(r.original_filename.as_deref())
-        .bind(r.url.as_deref())
-        .bind(r.storage_key.as_deref())
-        .bind(position)
-        .bind(to_db(r.created))
-        .bind(to_db(r.modified))
-        .bind(r.current_version_id.map(|v| v.to_string()))
-        .execute(&mut *tx)
-        .await?;
+        let created = insert_resource(&mut tx, r).await?;
         tx.commit().await?;
-        Ok(Resource {
-            position,
-            ..r.clone()
-        })
+        Ok(created)
+    }
+
+    /// Adds an uploaded resource with its first version and that version's ingestion job,
+    /// all at once: a failure (or a kill) leaves no resource without its version.
+    pub async fn create_upload(
+        &self,
+        r: &Resource,
+        v: &ceiba_core::ResourceVersion,
+    ) -> Result<(Resource, ceiba_core::ResourceVersion, ceiba_core::IngestJob)> {
+        let mut tx = self.begin_write().await?;
+        let created = insert_resource(&mut tx, r).await?;
+        let (version, job) = crate::versions::insert_version(&mut tx, v).await?;
+        tx.commit().await?;
+        Ok((created, version, job))
     }
 
     /// Changes what a resource says of itself: name, description, format, media type,

@@ -115,6 +115,67 @@ fn job_from_row(row: &AnyRow) -> Result<IngestJob> {
     })
 }
 
+/// Inserts a new version (numbered after the resource's last) and its queued job, in the
+/// caller's transaction.
+pub(crate) async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    v: &ResourceVersion,
+) -> Result<(ResourceVersion, IngestJob)> {
+    let number: i64 = sqlx::query(
+        "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM resource_version WHERE resource_id = $1",
+    )
+    .bind(v.resource_id.to_string())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("n")?;
+    let version = ResourceVersion {
+        number,
+        status: VersionStatus::Pending,
+        ..v.clone()
+    };
+    sqlx::query(&format!(
+        "INSERT INTO resource_version ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+             $8, $9, $10, $11, $12, $13)"
+    ))
+    .bind(version.id.to_string())
+    .bind(version.resource_id.to_string())
+    .bind(version.number)
+    .bind(&version.storage_key)
+    .bind(version.original_filename.as_deref())
+    .bind(&version.format)
+    .bind(version.media_type.as_deref())
+    .bind(version.size)
+    .bind(&version.sha256)
+    .bind(version.options.to_string())
+    .bind(version.status.as_str())
+    .bind(version.report.as_ref().map(|r| r.to_string()))
+    .bind(to_db(version.created))
+    .execute(&mut **tx)
+    .await?;
+    let job = IngestJob {
+        id: Uuid::new_v4(),
+        version_id: version.id,
+        state: JobState::Queued,
+        attempts: 0,
+        rows_read: 0,
+        bytes_read: 0,
+        error: None,
+        created: now(),
+        started: None,
+        finished: None,
+    };
+    sqlx::query(&format!(
+        "INSERT INTO ingest_job ({JOB_COLUMNS}) VALUES ($1, $2, $3, 0, 0, 0, NULL, $4, NULL, NULL)"
+    ))
+    .bind(job.id.to_string())
+    .bind(job.version_id.to_string())
+    .bind(job.state.as_str())
+    .bind(to_db(job.created))
+    .execute(&mut **tx)
+    .await?;
+    Ok((version, job))
+}
+
 impl Catalog {
     /// Records a new version of a resource's file (numbered after the last one) and queues
     /// its ingestion. Returns the version and its job.
@@ -123,60 +184,9 @@ impl Catalog {
         v: &ResourceVersion,
     ) -> Result<(ResourceVersion, IngestJob)> {
         let mut tx = self.begin_write().await?;
-        let number: i64 = sqlx::query(
-            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM resource_version WHERE resource_id = $1",
-        )
-        .bind(v.resource_id.to_string())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-        let version = ResourceVersion {
-            number,
-            status: VersionStatus::Pending,
-            ..v.clone()
-        };
-        sqlx::query(&format!(
-            "INSERT INTO resource_version ({VERSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10, $11, $12, $13)"
-        ))
-        .bind(version.id.to_string())
-        .bind(version.resource_id.to_string())
-        .bind(version.number)
-        .bind(&version.storage_key)
-        .bind(version.original_filename.as_deref())
-        .bind(&version.format)
-        .bind(version.media_type.as_deref())
-        .bind(version.size)
-        .bind(&version.sha256)
-        .bind(version.options.to_string())
-        .bind(version.status.as_str())
-        .bind(version.report.as_ref().map(|r| r.to_string()))
-        .bind(to_db(version.created))
-        .execute(&mut *tx)
-        .await?;
-        let job = IngestJob {
-            id: Uuid::new_v4(),
-            version_id: version.id,
-            state: JobState::Queued,
-            attempts: 0,
-            rows_read: 0,
-            bytes_read: 0,
-            error: None,
-            created: now(),
-            started: None,
-            finished: None,
-        };
-        sqlx::query(&format!(
-            "INSERT INTO ingest_job ({JOB_COLUMNS}) VALUES ($1, $2, $3, 0, 0, 0, NULL, $4, NULL, NULL)"
-        ))
-        .bind(job.id.to_string())
-        .bind(job.version_id.to_string())
-        .bind(job.state.as_str())
-        .bind(to_db(job.created))
-        .execute(&mut *tx)
-        .await?;
+        let queued = insert_version(&mut tx, v).await?;
         tx.commit().await?;
-        Ok((version, job))
+        Ok(queued)
     }
 
     pub async fn version(&self, id: Uuid) -> Result<Option<ResourceVersion>> {
