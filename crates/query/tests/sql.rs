@@ -869,3 +869,53 @@ async fn tables_in_memory_answer_the_same() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Bounds on what one query may build (issue 12)
+
+/// `SELECT 1+1+…+1`, `WHERE _id=1 OR _id=1 …`, a long `UNION` chain: deep trees that once
+/// overflowed the stack while being checked, planned or dropped, and aborted the process.
+/// Refused now, naming the bound, in a test thread's small stack.
+#[tokio::test]
+async fn deep_expressions_are_refused_not_a_crash() {
+    let fx = fixture().await;
+    let t = format!(r#""{PROYECTOS}""#);
+    let sums = format!("SELECT {}", vec!["1"; 2_500].join("+"));
+    let ors = format!(
+        "SELECT count(*) FROM {t} WHERE {}",
+        vec!["_id=1"; 3_000].join(" OR ")
+    );
+    let longest = format!("SELECT {}", vec!["1"; 30_000].join("+"));
+    let unions = vec!["SELECT 1"; 2_000].join(" UNION ALL ");
+    let nested = format!("SELECT {}1{}", "(".repeat(200), ")".repeat(200));
+    let not_chain = format!("SELECT {} true", "NOT ".repeat(3_000));
+    let minus_chain = format!("SELECT {}1", "- ".repeat(3_000));
+    for sql in [&sums, &ors, &longest, &unions, &nested, &not_chain, &minus_chain] {
+        let (p, detail) = fx.refused(sql).await;
+        assert!(
+            matches!(p, Problem::TooComplex | Problem::SqlSyntax),
+            "{}: {p:?} {detail}",
+            &sql[..40]
+        );
+        let e = referenced_tables(sql).unwrap_err();
+        assert!(e.message(Lang::Es).contains("sql"), "{e}");
+    }
+    let (p, detail) = fx.refused(&sums).await;
+    assert_eq!(p, Problem::TooComplex);
+    assert!(detail.contains("64"), "{detail}");
+    let e = fx.sql(&ors).await.unwrap_err();
+    assert!(e.message(Lang::Es).contains("demasiado compleja"), "{e:?}");
+    assert!(e.message(Lang::En).contains("too complex"), "{e:?}");
+    // Long but shallow is fine: a balanced sum, a long IN list.
+    let r = fx
+        .ok(&format!(
+            "SELECT count(*) FROM {t} WHERE _id IN ({})",
+            (1..=2_000).map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+        ))
+        .await;
+    assert_eq!(r.rows, [[json!(N)]]);
+    let r = fx
+        .ok(&format!("SELECT {}", vec!["1"; 60].join("+")))
+        .await;
+    assert_eq!(r.rows, [[json!(60)]]);
+}
