@@ -18,12 +18,14 @@
 //! often they nest (`lower`, `upper`, `translate`, `initcap`, `reverse`, `substr`,
 //! `left`, `right`, `btrim`…), are left as they are.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::compute::kernels::concat_elements::concat_elements_dyn;
+use datafusion::arrow::datatypes::FieldRef;
 use datafusion::arrow::datatypes::{DataType, Int64Type};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
@@ -35,7 +37,6 @@ use datafusion::logical_expr::{
     BinaryExpr, ColumnarValue, Documentation, Expr, LogicalPlan, Operator, ReturnFieldArgs,
     ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
-use datafusion::arrow::datatypes::FieldRef;
 use datafusion::optimizer::AnalyzerRule;
 use datafusion::prelude::SessionContext;
 
@@ -90,22 +91,25 @@ const GROWING: [(&str, Growth); 10] = [
 /// Replaces, in `ctx`, the functions that can grow with sized ones and `||` with
 /// [`ConcatOp`]; results are reserved in `pool`.
 pub fn install(ctx: &SessionContext, pool: &Arc<dyn MemoryPool>) {
+    let mut capped = HashMap::new();
     for (name, growth) in GROWING {
         let Some(inner) = ctx.state().scalar_functions().get(name).cloned() else {
             // Not compiled in with our DataFusion features: nothing to cap.
             continue;
         };
-        ctx.register_udf(ScalarUDF::new_from_impl(Capped {
+        let udf = Arc::new(ScalarUDF::new_from_impl(Capped {
             inner: inner.inner().clone(),
             growth,
             pool: pool.clone(),
         }));
+        ctx.register_udf(udf.as_ref().clone());
+        capped.insert(name.to_owned(), udf);
     }
     let op = Arc::new(ScalarUDF::new_from_impl(ConcatOp {
         signature: Signature::any(2, Volatility::Immutable),
         pool: pool.clone(),
     }));
-    ctx.add_analyzer_rule(Arc::new(ConcatAsFunction { op }));
+    ctx.add_analyzer_rule(Arc::new(SizedFunctions { op, capped }));
 }
 
 /// Byte lengths of one argument, row by row (a scalar: the same for every row).
@@ -149,7 +153,11 @@ fn lengths(v: &ColumnarValue) -> Result<Lengths> {
             DataType::Dictionary(_, _) => {
                 // Each row's value, through its key.
                 let plain = cast(a, &DataType::Utf8)?;
-                Lengths::Each((0..plain.len()).map(|i| text_len(plain.as_ref(), i)).collect())
+                Lengths::Each(
+                    (0..plain.len())
+                        .map(|i| text_len(plain.as_ref(), i))
+                        .collect(),
+                )
             }
             _ => Lengths::Each((0..a.len()).map(|i| text_len(a.as_ref(), i)).collect()),
         },
@@ -420,10 +428,7 @@ impl ScalarUDFImpl for ConcatOp {
             return exec_err!("|| joins two values");
         };
         let target = args.return_field.data_type().clone();
-        let all_scalar = matches!(
-            (a, b),
-            (ColumnarValue::Scalar(_), ColumnarValue::Scalar(_))
-        );
+        let all_scalar = matches!((a, b), (ColumnarValue::Scalar(_), ColumnarValue::Scalar(_)));
         let rows = if all_scalar { 1 } else { args.number_rows };
         let side = |v: &ColumnarValue| -> Result<ArrayRef> {
             let array = v.to_array(rows)?;
@@ -431,22 +436,50 @@ impl ScalarUDFImpl for ConcatOp {
         };
         let joined = concat_elements_dyn(&side(a)?, &side(b)?)?;
         if all_scalar {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&joined, 0)?))
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                &joined, 0,
+            )?))
         } else {
             Ok(ColumnarValue::Array(joined))
         }
     }
 }
 
-/// Turns every `a || b` into a call of [`ConcatOp`], keeping the names columns had.
+/// Turns every `a || b` into a call of [`ConcatOp`], and every call of a function that
+/// can grow into its sized version (the planner builds some calls, such as
+/// `OVERLAY(… PLACING …)`, with DataFusion's function directly, not by name); columns keep
+/// their names.
 #[derive(Debug)]
-struct ConcatAsFunction {
+struct SizedFunctions {
     op: Arc<ScalarUDF>,
+    capped: HashMap<String, Arc<ScalarUDF>>,
 }
 
-impl AnalyzerRule for ConcatAsFunction {
+impl SizedFunctions {
+    fn sized(&self, e: Expr) -> Transformed<Expr> {
+        match e {
+            Expr::BinaryExpr(BinaryExpr {
+                left,
+                op: Operator::StringConcat,
+                right,
+            }) => Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(
+                self.op.clone(),
+                vec![*left, *right],
+            ))),
+            Expr::ScalarFunction(f) => match self.capped.get(f.func.name()) {
+                Some(sized) if !Arc::ptr_eq(sized, &f.func) => Transformed::yes(
+                    Expr::ScalarFunction(ScalarFunction::new_udf(sized.clone(), f.args)),
+                ),
+                _ => Transformed::no(Expr::ScalarFunction(f)),
+            },
+            other => Transformed::no(other),
+        }
+    }
+}
+
+impl AnalyzerRule for SizedFunctions {
     fn name(&self) -> &str {
-        "ceiba_sized_concat"
+        "ceiba_sized_functions"
     }
 
     fn analyze(&self, plan: LogicalPlan, _: &ConfigOptions) -> Result<LogicalPlan> {
@@ -454,17 +487,7 @@ impl AnalyzerRule for ConcatAsFunction {
             let names = NamePreserver::new(&node);
             node.map_expressions(|e| {
                 let saved = names.save(&e);
-                let rewritten = e.transform_up(|e| match e {
-                    Expr::BinaryExpr(BinaryExpr {
-                        left,
-                        op: Operator::StringConcat,
-                        right,
-                    }) => Ok(Transformed::yes(Expr::ScalarFunction(ScalarFunction::new_udf(
-                        self.op.clone(),
-                        vec![*left, *right],
-                    )))),
-                    other => Ok(Transformed::no(other)),
-                })?;
+                let rewritten = e.transform_up(|e| Ok(self.sized(e)))?;
                 Ok(rewritten.update_data(|e| saved.restore(e)))
             })
         })

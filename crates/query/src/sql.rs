@@ -318,9 +318,7 @@ impl Visitor for Guard {
             )));
         }
         if self.nodes > MAX_EXPR_NODES {
-            return ControlFlow::Break(too_complex(format!(
-                "at most {MAX_EXPR_NODES} terms"
-            )));
+            return ControlFlow::Break(too_complex(format!("at most {MAX_EXPR_NODES} terms")));
         }
         if let Expr::Function(f) = e {
             if let Err(err) = check_string_length(f) {
@@ -339,16 +337,20 @@ impl Visitor for Guard {
 /// Bounds checked on the tokens, before a tree is built: [`MAX_SQL_TOKENS`] and
 /// [`MAX_SET_OPERATIONS`]. A tree past them could be too deep to drop safely.
 fn check_tokens(sql: &str) -> Result<(), QueryError> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql)
-        .tokenize()
-        .map_err(|e| bad(Problem::SqlSyntax, e.to_string()))?;
+    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize() else {
+        // The parser tells what is wrong, in its own words.
+        return Ok(());
+    };
     let mut count = 0usize;
     let mut set_operations = 0usize;
     for t in &tokens {
         match t {
             Token::Whitespace(_) => continue,
             Token::Word(w)
-                if matches!(w.keyword, Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT) =>
+                if matches!(
+                    w.keyword,
+                    Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT
+                ) =>
             {
                 set_operations += 1;
             }
