@@ -223,7 +223,7 @@ fn row_size(growth: Growth, args: &[Lengths], extra: (u64, bool), row: usize) ->
         }
         Growth::Replace => {
             let (s, from, to) = (at(0), at(1), at(2));
-            let times = if from == 0 { s + 1 } else { s / from };
+            let times = s.checked_div(from).unwrap_or(s + 1);
             s.saturating_add(times.saturating_mul(to))
         }
         Growth::RegexpReplace => {
