@@ -421,7 +421,11 @@ async fn deep_queries_are_refused_not_a_crash() {
         assert_eq!(status, StatusCode::CONFLICT, "{v}");
         assert_eq!(v["error"]["__type"], "Validation Error", "{v}");
     }
-    let (status, v) = call(&p, "/api/3/action/datastore_search_sql?sql=SELECT%201%2B1%20AS%20n").await;
+    let (status, v) = call(
+        &p,
+        "/api/3/action/datastore_search_sql?sql=SELECT%201%2B1%20AS%20n",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["result"]["records"][0]["n"], 2);
 }
