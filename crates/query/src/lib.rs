@@ -7,6 +7,7 @@
 //! data. Every request runs under row, time and memory bounds and says when it was capped.
 
 mod cache;
+mod capped;
 pub mod engine;
 pub mod export;
 pub mod model;
@@ -20,4 +21,5 @@ pub use engine::Engine;
 pub use model::*;
 pub use params::{ckan_request, to_query};
 pub mod sql;
+pub use capped::MAX_VALUE_BYTES;
 pub use sql::{referenced_tables, SqlColumn, SqlErrorKind, SqlRequest, SqlResult};

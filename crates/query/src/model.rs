@@ -337,6 +337,9 @@ pub enum Problem {
     /// SQL: well-formed, but it cannot be planned or run (unknown column, types that do
     /// not match, division by zero…).
     SqlInvalid,
+    /// Past a bound on how much one request may ask for: nesting depth or size of an
+    /// expression, words in a search, filters, sort keys, columns, length of a value.
+    TooComplex,
 }
 
 impl QueryError {
@@ -396,6 +399,8 @@ impl QueryError {
                     (Problem::UnknownTable, false) => "no public table has that resource id",
                     (Problem::SqlInvalid, true) => "la consulta no se puede ejecutar",
                     (Problem::SqlInvalid, false) => "the query cannot be run",
+                    (Problem::TooComplex, true) => "la consulta es demasiado compleja; simplifíquela",
+                    (Problem::TooComplex, false) => "the query is too complex; simplify it",
                 };
                 if detail.is_empty() {
                     format!("{parameter}: {what}")

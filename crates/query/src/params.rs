@@ -17,7 +17,12 @@
 //!
 //! Anything else (`lang`, `page`, `tab`, …) is ignored.
 
-use crate::plan::{self, find_column};
+use std::collections::HashSet;
+
+use crate::plan::{
+    self, check_length, find_column, too_many, MAX_COLUMNS, MAX_FILTERS, MAX_MEASURES,
+    MAX_SORT_KEYS,
+};
 use crate::text::{join_list, split_list};
 use crate::{
     AggregateRequest, Filter, FilterOp, Measure, MeasureFn, Problem, QueryError, QueryLimits,
@@ -125,6 +130,7 @@ fn parse_sort_value(
     if value.trim().is_empty() {
         return Ok(Vec::new());
     }
+    check_length(parameter, value)?;
     if let Some(s) = parse_sort_item(value, known) {
         return Ok(vec![s]);
     }
@@ -132,6 +138,9 @@ fn parse_sort_value(
     for item in value.split(',') {
         if item.trim().is_empty() {
             continue;
+        }
+        if out.len() == MAX_SORT_KEYS {
+            return Err(too_many(parameter, MAX_SORT_KEYS, "sort keys"));
         }
         match parse_sort_item(item, known) {
             Some(s) => out.push(s),
@@ -158,21 +167,37 @@ fn parse_columns_value(
     if whole.is_empty() {
         return Ok(Vec::new());
     }
+    check_length(parameter, whole)?;
     if find_column(table, whole).is_some() {
         return Ok(vec![whole.to_owned()]);
     }
-    split_list(whole)
+    let items = split_list(whole);
+    if items.len() > MAX_COLUMNS {
+        return Err(too_many(parameter, MAX_COLUMNS, "columns"));
+    }
+    items
         .into_iter()
         .map(|c| plan::require_column(table, &c, parameter).map(|info| info.name))
         .collect()
 }
 
-fn push_unique(list: &mut Vec<String>, items: Vec<String>) {
+/// Adds the items not yet in `list` (at most [`MAX_COLUMNS`] in all, or an error on
+/// `parameter`).
+fn push_unique(
+    list: &mut Vec<String>,
+    items: Vec<String>,
+    parameter: &str,
+) -> Result<(), QueryError> {
+    let mut seen: HashSet<String> = list.iter().cloned().collect();
     for i in items {
-        if !list.contains(&i) {
+        if seen.insert(i.clone()) {
+            if list.len() == MAX_COLUMNS {
+                return Err(too_many(parameter, MAX_COLUMNS, "columns"));
+            }
             list.push(i);
         }
     }
+    Ok(())
 }
 
 /// A measure: `count`, `sum:col`, `count_distinct:col`, also `sum(col)`.
@@ -209,15 +234,19 @@ fn parse_measures_value(
     if value.trim().is_empty() {
         return Ok(Vec::new());
     }
+    check_length(parameter, value)?;
     match parse_measure(value, table, parameter) {
         Ok(m) => Ok(vec![m]),
         Err(first) => {
             if !value.contains(',') {
                 return Err(first);
             }
-            value
-                .split(',')
-                .filter(|i| !i.trim().is_empty())
+            let items: Vec<&str> = value.split(',').filter(|i| !i.trim().is_empty()).collect();
+            if items.len() > MAX_MEASURES {
+                return Err(too_many(parameter, MAX_MEASURES, "measures"));
+            }
+            items
+                .into_iter()
                 .map(|i| parse_measure(i, table, parameter))
                 .collect()
         }
@@ -240,16 +269,25 @@ impl Common {
             "q" => {
                 let v = value.trim();
                 if !v.is_empty() {
+                    plan::check_search(v, "q")?;
                     self.q.push(v.to_owned());
                 }
             }
-            "sort" => self.sort_values.push(value.to_owned()),
+            "sort" => {
+                if self.sort_values.len() == MAX_SORT_KEYS {
+                    return Err(too_many("sort", MAX_SORT_KEYS, "sort keys"));
+                }
+                self.sort_values.push(value.to_owned())
+            }
             "limit" => {
                 if let Some(n) = parse_count("limit", value)? {
                     self.limit = Some(n);
                 }
             }
             k if k.starts_with("f.") => {
+                if self.filters.len() == MAX_FILTERS {
+                    return Err(too_many(k, MAX_FILTERS, "filters"));
+                }
                 if let Some(f) = parse_filter(k, value, table)? {
                     self.filters.push(f);
                 }
@@ -259,8 +297,14 @@ impl Common {
         Ok(true)
     }
 
-    fn q(&self) -> Option<String> {
-        (!self.q.is_empty()).then(|| self.q.join(" "))
+    /// The searches joined, within the bounds of one.
+    fn q(&self) -> Result<Option<String>, QueryError> {
+        if self.q.is_empty() {
+            return Ok(None);
+        }
+        let q = self.q.join(" ");
+        plan::check_search(&q, "q")?;
+        Ok(Some(q))
     }
 
     fn sort(&self, known: &dyn Fn(&str) -> bool) -> Result<Vec<Sort>, QueryError> {
@@ -268,6 +312,9 @@ impl Common {
         for v in &self.sort_values {
             for s in parse_sort_value(v, known, "sort")? {
                 if !out.iter().any(|o| o.column == s.column) {
+                    if out.len() == MAX_SORT_KEYS {
+                        return Err(too_many("sort", MAX_SORT_KEYS, "sort keys"));
+                    }
                     out.push(s);
                 }
             }
@@ -294,9 +341,11 @@ impl RowsRequest {
                 continue;
             }
             match key.as_str() {
-                "columns" => {
-                    push_unique(&mut columns, parse_columns_value(value, table, "columns")?)
-                }
+                "columns" => push_unique(
+                    &mut columns,
+                    parse_columns_value(value, table, "columns")?,
+                    "columns",
+                )?,
                 "offset" => offset = parse_count("offset", value)?.unwrap_or(0),
                 "cursor" => {
                     let v = value.trim();
@@ -310,7 +359,7 @@ impl RowsRequest {
         let known = |c: &str| find_column(table, c).is_some();
         Ok(RowsRequest {
             sort: common.sort(&known)?,
-            q: common.q(),
+            q: common.q()?,
             filters: common.filters,
             columns: (!columns.is_empty()).then_some(columns),
             limit: common
@@ -340,10 +389,14 @@ impl AggregateRequest {
                 "group_by" => push_unique(
                     &mut group_by,
                     parse_columns_value(value, table, "group_by")?,
-                ),
+                    "group_by",
+                )?,
                 "measure" => {
                     for m in parse_measures_value(value, table, "measure")? {
                         if !measures.contains(&m) {
+                            if measures.len() == MAX_MEASURES {
+                                return Err(too_many("measure", MAX_MEASURES, "measures"));
+                            }
                             measures.push(m);
                         }
                     }
@@ -367,7 +420,7 @@ impl AggregateRequest {
         let known = |c: &str| group_by.iter().any(|g| g == c) || aliases.iter().any(|a| a == c);
         Ok(AggregateRequest {
             sort: common.sort(&known)?,
-            q: common.q(),
+            q: common.q()?,
             filters: common.filters,
             group_by,
             measures,
@@ -446,7 +499,19 @@ pub fn ckan_request(
         offset: offset.unwrap_or(0),
         ..RowsRequest::default()
     };
+    for (parameter, value) in [
+        ("q", q),
+        ("filters", filters_json),
+        ("sort", sort),
+        ("fields", fields),
+    ] {
+        check_length(parameter, value.unwrap_or_default())?;
+    }
     let mut add_filter = |f: Filter, parameter: &str| -> Result<(), QueryError> {
+        if req.filters.len() == MAX_FILTERS {
+            let what = if parameter == "q" { "words" } else { "filters" };
+            return Err(too_many(parameter, MAX_FILTERS, what));
+        }
         if plan::filter_expr(table, &f, parameter)?.is_some() {
             req.filters.push(f);
         }
@@ -466,8 +531,9 @@ pub fn ckan_request(
                     FilterOp::Eq
                 };
                 if op == FilterOp::Contains {
-                    // Every word, like a search on that column alone.
-                    for w in value.split_whitespace() {
+                    // Every word, like a search on that column alone (each once).
+                    let mut seen = HashSet::new();
+                    for w in value.split_whitespace().filter(|w| seen.insert(*w)) {
                         add_filter(
                             Filter {
                                 column: column.clone(),
@@ -482,6 +548,7 @@ pub fn ckan_request(
                 }
             }
         } else {
+            plan::check_search(q, "q")?;
             req.q = Some(q.to_owned());
         }
     }
@@ -508,7 +575,11 @@ pub fn ckan_request(
     }
     if let Some(f) = fields.map(str::trim).filter(|f| !f.is_empty()) {
         let mut cols = Vec::new();
-        push_unique(&mut cols, parse_columns_value(f, table, "fields")?);
+        push_unique(
+            &mut cols,
+            parse_columns_value(f, table, "fields")?,
+            "fields",
+        )?;
         req.columns = Some(cols);
     }
     Ok(req)

@@ -18,6 +18,38 @@ use crate::{
     ColumnInfo, Filter, FilterOp, Measure, MeasureFn, Problem, QueryError, Sort, TableSpec,
 };
 
+/// Words one search (`q`) may have, each counted once.
+pub const MAX_SEARCH_WORDS: usize = 64;
+/// Filters one request may have (a CKAN `q` object gives one per word).
+pub const MAX_FILTERS: usize = 64;
+/// Sort keys one request may have.
+pub const MAX_SORT_KEYS: usize = 16;
+/// Columns one request may list (`columns`, `fields`, `group_by`).
+pub const MAX_COLUMNS: usize = 1_000;
+/// Measures one aggregation may have.
+pub const MAX_MEASURES: usize = 64;
+/// Items of one `in` list.
+pub const MAX_LIST_ITEMS: usize = 1_000;
+/// Bytes of one parameter's value (a search, a filter's value, a list of columns).
+pub const MAX_PARAMETER_BYTES: usize = 64 * 1024;
+
+/// A `TooComplex` error on `parameter`: past `what`'s bound.
+pub fn too_many(parameter: &str, bound: usize, what: &str) -> QueryError {
+    QueryError::bad(
+        parameter,
+        Problem::TooComplex,
+        format!("at most {bound} {what}"),
+    )
+}
+
+/// A value of at most [`MAX_PARAMETER_BYTES`], or a `TooComplex` error on `parameter`.
+pub fn check_length(parameter: &str, value: &str) -> Result<(), QueryError> {
+    if value.len() > MAX_PARAMETER_BYTES {
+        return Err(too_many(parameter, MAX_PARAMETER_BYTES, "bytes"));
+    }
+    Ok(())
+}
+
 /// The row-number column every ingested table carries (1-based, never null). It is not in
 /// the published schema, but it can be asked for, filtered and sorted by.
 pub const ROW_ID: &str = "_id";
@@ -152,6 +184,7 @@ pub fn filter_expr(
             format!("{} \u{2260} {}", f.op.as_str(), t.as_str()),
         ));
     }
+    check_length(parameter, &f.value)?;
     let c = ident(info.name);
     let value = f.value.trim();
     match f.op {
@@ -166,6 +199,9 @@ pub fn filter_expr(
             let items = text::split_list(value);
             if items.is_empty() {
                 return Ok(None);
+            }
+            if items.len() > MAX_LIST_ITEMS {
+                return Err(too_many(parameter, MAX_LIST_ITEMS, "items"));
             }
             let mut scalars = Vec::new();
             let mut ranges = Vec::new();
@@ -210,33 +246,53 @@ pub fn filter_expr(
     Ok(Some(expr))
 }
 
-fn any(mut parts: Vec<Expr>) -> Expr {
-    let first = if parts.is_empty() {
-        lit(false)
-    } else {
-        parts.remove(0)
-    };
-    parts.into_iter().fold(first, Expr::or)
-}
-
-fn all(mut parts: Vec<Expr>) -> Option<Expr> {
-    if parts.is_empty() {
-        return None;
+/// `parts` joined by `join` as a balanced tree: as deep as the logarithm of their
+/// number, where a fold would be as deep as the number (and every walk of the tree
+/// recursive that deep).
+fn balanced(mut parts: Vec<Expr>, join: fn(Expr, Expr) -> Expr) -> Option<Expr> {
+    while parts.len() > 1 {
+        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
+        let mut items = parts.into_iter();
+        while let Some(a) = items.next() {
+            next.push(match items.next() {
+                Some(b) => join(a, b),
+                None => a,
+            });
+        }
+        parts = next;
     }
-    let first = parts.remove(0);
-    Some(parts.into_iter().fold(first, Expr::and))
+    parts.pop()
 }
 
-/// The words of a search, folded, each once.
+fn any(parts: Vec<Expr>) -> Expr {
+    balanced(parts, Expr::or).unwrap_or_else(|| lit(false))
+}
+
+fn all(parts: Vec<Expr>) -> Option<Expr> {
+    balanced(parts, Expr::and)
+}
+
+/// The words of a search, folded, each once (in the order given).
 pub fn search_words(q: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut words: Vec<String> = Vec::new();
     for w in q.split_whitespace() {
         let w = fold(w.trim_matches(|c: char| c == '"' || c == '\''));
-        if !w.is_empty() && !words.contains(&w) {
+        if !w.is_empty() && seen.insert(w.clone()) {
             words.push(w);
         }
     }
     words
+}
+
+/// A search of at most [`MAX_PARAMETER_BYTES`] and [`MAX_SEARCH_WORDS`] different
+/// words, or a `TooComplex` error on `parameter`.
+pub fn check_search(q: &str, parameter: &str) -> Result<(), QueryError> {
+    check_length(parameter, q)?;
+    if search_words(q).len() > MAX_SEARCH_WORDS {
+        return Err(too_many(parameter, MAX_SEARCH_WORDS, "words"));
+    }
+    Ok(())
 }
 
 /// Every word in some text column (AND of ORs); `None` for an empty search.
@@ -263,6 +319,12 @@ pub fn predicate(
     filters: &[Filter],
     q: Option<&str>,
 ) -> Result<Option<Expr>, QueryError> {
+    if let Some(f) = filters.get(MAX_FILTERS) {
+        return Err(too_many(&filter_parameter(f), MAX_FILTERS, "filters"));
+    }
+    if let Some(q) = q {
+        check_search(q, "q")?;
+    }
     let mut parts = Vec::new();
     for f in filters {
         if let Some(e) = filter_expr(table, f, &filter_parameter(f))? {
@@ -295,6 +357,9 @@ pub fn sort_keys(
     sort: &[Sort],
     parameter: &str,
 ) -> Result<Vec<Key>, QueryError> {
+    if sort.len() > MAX_SORT_KEYS {
+        return Err(too_many(parameter, MAX_SORT_KEYS, "sort keys"));
+    }
     let mut keys: Vec<Key> = Vec::new();
     for s in sort {
         let column = require_column(table, &s.column, parameter)?;
@@ -521,10 +586,14 @@ pub fn output_columns(
 ) -> Result<Vec<ColumnInfo>, QueryError> {
     match asked {
         Some(names) if !names.is_empty() => {
+            if names.len() > MAX_COLUMNS {
+                return Err(too_many(parameter, MAX_COLUMNS, "columns"));
+            }
+            let mut seen = std::collections::HashSet::new();
             let mut out: Vec<ColumnInfo> = Vec::new();
             for n in names {
                 let c = require_column(table, n, parameter)?;
-                if !out.iter().any(|o| o.name == c.name) {
+                if seen.insert(c.name.clone()) {
                     out.push(c);
                 }
             }

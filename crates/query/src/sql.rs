@@ -10,9 +10,20 @@
 //! - every table after `FROM`/`JOIN` is a plain name (no schema or catalog, no path or
 //!   URL) of a public table or of a CTE; table functions (`read_parquet(…)`,
 //!   `generate_series(…)`, `TABLE(…)`, `LATERAL f(…)`) are refused;
-//! - `repeat`, `lpad` and `rpad` take a literal length of at most [`MAX_STRING_LENGTH`],
-//!   so that a short query cannot build gigabytes of text (values computed row by row are
-//!   memory the engine's pool does not see).
+//! - `repeat`, `lpad` and `rpad` take a literal length of at most [`MAX_STRING_LENGTH`];
+//! - no `WITH RECURSIVE` (a recursive CTE can double a value at each step);
+//! - bounded size and shape, so that neither the checks, the planner nor dropping the
+//!   tree can exhaust the stack: at most [`MAX_SQL_TOKENS`] tokens and
+//!   [`MAX_SET_OPERATIONS`] `UNION`/`INTERSECT`/`EXCEPT` (counted on the flat token list,
+//!   before a tree is built: a chain of them parses into a tree as deep as it is long),
+//!   expressions nested at most [`MAX_EXPR_DEPTH`] deep and [`MAX_EXPR_NODES`] in all,
+//!   at most [`MAX_TABLES`] tables. sqlparser's own recursion limit (50) already refuses
+//!   deeper parentheses, subqueries and prefix operators while parsing; left-deep chains
+//!   of binary operators (`1+1+…`, `a OR b OR …`) it builds in a loop, without limit.
+//!
+//! Functions whose result can be larger than their arguments (`repeat`, `lpad`, `||`,
+//! `concat`, `replace`…) are replaced, in the request's context, by versions that size
+//! their result before computing it (`capped.rs`).
 //!
 //! [`referenced_tables`] gives the names the query reads, so that the caller can look
 //! each one up in the catalog; [`Engine::sql`] then plans the checked statement (not the
@@ -47,7 +58,9 @@ use datafusion::sql::sqlparser::ast::{
     TableFactor, Value as SqlValue, Visit, Visitor,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::keywords::Keyword;
 use datafusion::sql::sqlparser::parser::Parser;
+use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 use futures::StreamExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -62,6 +75,18 @@ pub const SQL_ROWS_MAX: u64 = 32_000;
 pub const MAX_SQL_BYTES: usize = 64 * 1024;
 /// Largest length `repeat`, `lpad` and `rpad` may be given.
 pub const MAX_STRING_LENGTH: u64 = 10_000;
+/// Tokens (words, numbers, operators, punctuation) one query may have. A chain of
+/// binary operators parses into a tree about half as deep as its tokens; dropping a
+/// tree 5,000 deep is safe on a 2 MiB thread stack (30,000 was not).
+pub const MAX_SQL_TOKENS: usize = 10_000;
+/// `UNION`, `INTERSECT` and `EXCEPT` in one query.
+pub const MAX_SET_OPERATIONS: usize = 64;
+/// How deep expressions may nest (`1+1+1` is 3 deep, `a = 1 OR b = 2` 3).
+pub const MAX_EXPR_DEPTH: usize = 64;
+/// Expressions (operators, values, columns, function calls) in one query.
+pub const MAX_EXPR_NODES: usize = 4_096;
+/// Tables (`FROM`, `JOIN`, subqueries) in one query.
+pub const MAX_TABLES: usize = 64;
 
 /// The parameter every error names (CKAN's `sql`).
 const PARAMETER: &str = "sql";
@@ -172,6 +197,10 @@ fn not_allowed(what: impl Into<String>) -> QueryError {
     bad(Problem::SqlNotAllowed, what)
 }
 
+fn too_complex(detail: impl Into<String>) -> QueryError {
+    bad(Problem::TooComplex, detail)
+}
+
 fn unknown_table(name: &str) -> QueryError {
     bad(Problem::UnknownTable, format!("\u{201c}{name}\u{201d}"))
 }
@@ -212,8 +241,15 @@ fn plain_name(name: &str) -> bool {
             .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':' | '.'))
 }
 
-/// Refuses, while walking a query, whatever is not reading tables by name.
-struct Guard;
+/// Refuses, while walking a query, whatever is not reading tables by name, and queries
+/// past the bounds on expressions and tables. sqlparser's walk grows its stack on the heap
+/// as it goes deeper; it stops here at [`MAX_EXPR_DEPTH`] anyway.
+#[derive(Default)]
+struct Guard {
+    depth: usize,
+    nodes: usize,
+    tables: usize,
+}
 
 impl Visitor for Guard {
     type Break = QueryError;
@@ -225,6 +261,9 @@ impl Visitor for Guard {
     }
 
     fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<QueryError> {
+        if q.with.as_ref().is_some_and(|w| w.recursive) {
+            return ControlFlow::Break(not_allowed("WITH RECURSIVE"));
+        }
         if let Some(lock) = q.locks.first() {
             return ControlFlow::Break(not_allowed(excerpt(lock)));
         }
@@ -242,6 +281,10 @@ impl Visitor for Guard {
     }
 
     fn pre_visit_table_factor(&mut self, t: &TableFactor) -> ControlFlow<QueryError> {
+        self.tables += 1;
+        if self.tables > MAX_TABLES {
+            return ControlFlow::Break(too_complex(format!("at most {MAX_TABLES} tables")));
+        }
         match t {
             TableFactor::Table { name, args, .. } => {
                 if args.is_some() {
@@ -267,6 +310,16 @@ impl Visitor for Guard {
     }
 
     fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<QueryError> {
+        self.depth += 1;
+        self.nodes += 1;
+        if self.depth > MAX_EXPR_DEPTH {
+            return ControlFlow::Break(too_complex(format!(
+                "expressions nested at most {MAX_EXPR_DEPTH} deep"
+            )));
+        }
+        if self.nodes > MAX_EXPR_NODES {
+            return ControlFlow::Break(too_complex(format!("at most {MAX_EXPR_NODES} terms")));
+        }
         if let Expr::Function(f) = e {
             if let Err(err) = check_string_length(f) {
                 return ControlFlow::Break(err);
@@ -274,6 +327,48 @@ impl Visitor for Guard {
         }
         ControlFlow::Continue(())
     }
+
+    fn post_visit_expr(&mut self, _: &Expr) -> ControlFlow<QueryError> {
+        self.depth -= 1;
+        ControlFlow::Continue(())
+    }
+}
+
+/// Bounds checked on the tokens, before a tree is built: [`MAX_SQL_TOKENS`] and
+/// [`MAX_SET_OPERATIONS`]. A tree past them could be too deep to drop safely.
+fn check_tokens(sql: &str) -> Result<(), QueryError> {
+    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize() else {
+        // The parser tells what is wrong, in its own words.
+        return Ok(());
+    };
+    let mut count = 0usize;
+    let mut set_operations = 0usize;
+    for t in &tokens {
+        match t {
+            Token::Whitespace(_) => continue,
+            Token::Word(w)
+                if matches!(
+                    w.keyword,
+                    Keyword::UNION | Keyword::INTERSECT | Keyword::EXCEPT
+                ) =>
+            {
+                set_operations += 1;
+            }
+            _ => {}
+        }
+        count += 1;
+    }
+    if count > MAX_SQL_TOKENS {
+        return Err(too_complex(format!(
+            "at most {MAX_SQL_TOKENS} words and symbols"
+        )));
+    }
+    if set_operations > MAX_SET_OPERATIONS {
+        return Err(too_complex(format!(
+            "at most {MAX_SET_OPERATIONS} UNION, INTERSECT or EXCEPT"
+        )));
+    }
+    Ok(())
 }
 
 /// `repeat(s, n)`, `lpad(s, n …)`, `rpad(s, n …)`: `n` a number up to
@@ -323,6 +418,7 @@ fn check(sql: &str) -> Result<Checked, QueryError> {
             format!("at most {MAX_SQL_BYTES} bytes"),
         ));
     }
+    check_tokens(sql)?;
     let statements = Parser::parse_sql(&PostgreSqlDialect {}, sql)
         .map_err(|e| bad(Problem::SqlSyntax, e.to_string()))?;
     if let Some(s) = statements
@@ -336,7 +432,7 @@ fn check(sql: &str) -> Result<Checked, QueryError> {
         return Err(bad(Problem::SqlNotOneStatement, format!("{n} statements")));
     };
     if let Statement::Query(query) = &statement {
-        if let ControlFlow::Break(e) = query.visit(&mut Guard) {
+        if let ControlFlow::Break(e) = query.visit(&mut Guard::default()) {
             return Err(e);
         }
     }
@@ -530,7 +626,12 @@ impl Engine {
         let mut config = engine.copied_config().with_information_schema(false);
         // The names `check` resolved are folded the same way.
         config.options_mut().sql_parser.enable_ident_normalization = true;
-        let ctx = SessionContext::new_with_config_rt(config, engine.runtime_env());
+        // `check` refuses them too; this is the second wall.
+        config.options_mut().execution.enable_recursive_ctes = false;
+        let runtime = engine.runtime_env();
+        let pool = runtime.memory_pool.clone();
+        let ctx = SessionContext::new_with_config_rt(config, runtime);
+        crate::capped::install(&ctx, &pool);
         let table_functions: Vec<String> = ctx.state().table_functions().keys().cloned().collect();
         for name in table_functions {
             ctx.deregister_udtf(&name);

@@ -1761,3 +1761,106 @@ async fn tables_in_memory_answer_like_parquet() {
             | datafusion::arrow::datatypes::DataType::Utf8View
     ));
 }
+
+// ---------------------------------------------------------------------------------------
+// Bounds on what one request may ask for (issue 12)
+
+/// CKAN's `q` object gives one filter per word; 10,000 of them were once folded into an
+/// AND 10,000 deep that overflowed the stack and aborted the process. A plain `q` of
+/// 100,000 words took 36 s to de-duplicate; 1,800 `contains` filters 5–10 s. Each is now
+/// refused, naming the parameter and the bound, before anything runs.
+#[tokio::test]
+async fn searches_and_filters_are_bounded_not_a_crash() {
+    let fx = fixture().await;
+    let words: Vec<String> = (0..10_000).map(|i| format!("w{i}")).collect();
+    let q = json!({ "nota": words.join(" ") }).to_string();
+    let e = ckan_request(Some(&q), None, None, None, None, None, &fx.table).unwrap_err();
+    assert!(e.message(Lang::Es).contains("demasiado compleja"), "{e}");
+    assert!(e.message(Lang::En).contains("at most 64 words"), "{e}");
+    assert_eq!(bad_parameter(e), ("q".to_owned(), Problem::TooComplex));
+    // The same filters handed to the engine directly.
+    let req = RowsRequest {
+        filters: words
+            .iter()
+            .map(|w| Filter {
+                column: "nota".into(),
+                op: FilterOp::Contains,
+                value: w.clone(),
+            })
+            .collect(),
+        limit: 10,
+        ..RowsRequest::default()
+    };
+    let e = fx.engine.rows(&fx.table, &req).await.unwrap_err();
+    assert_eq!(
+        bad_parameter(e),
+        ("f.nota.contains".to_owned(), Problem::TooComplex)
+    );
+
+    let many: String = (0..100_000)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let e = fx.request(&[("q", &many)]).unwrap_err();
+    assert_eq!(bad_parameter(e), ("q".to_owned(), Problem::TooComplex));
+    let e = ckan_request(Some(&many), None, None, None, None, None, &fx.table).unwrap_err();
+    assert_eq!(bad_parameter(e), ("q".to_owned(), Problem::TooComplex));
+    let req = RowsRequest {
+        q: Some(many.clone()),
+        limit: 10,
+        ..RowsRequest::default()
+    };
+    let e = fx.engine.rows(&fx.table, &req).await.unwrap_err();
+    assert_eq!(bad_parameter(e), ("q".to_owned(), Problem::TooComplex));
+    let q65 = (0..65)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let e = fx.request(&[("q", &q65)]).unwrap_err();
+    assert!(e.message(Lang::En).contains("at most 64 words"), "{e}");
+    // A word repeated counts once.
+    let agua = vec!["agua"; 5_000].join(" ");
+    let (ids, _) = fx.ids(&[("q", &agua)]).await;
+    assert_eq!(
+        ids,
+        fx.expect(|r| fold(r.nota.unwrap_or("")).contains("agua"))
+    );
+
+    let contains = vec![("f.nota.contains", "a"); 1_800];
+    let e = fx.request(&contains).unwrap_err();
+    assert_eq!(
+        bad_parameter(e),
+        ("f.nota.contains".to_owned(), Problem::TooComplex)
+    );
+    // At the bound, filters answer (joined as a balanced tree).
+    let (ids, total) = fx.ids(&vec![("f.nota.contains", "a"); 64]).await;
+    assert_eq!(ids, fx.expect(|r| fold(r.nota.unwrap_or("")).contains('a')));
+    assert_eq!(total as usize, ids.len());
+
+    let sort = vec!["departamento"; 17].join(",");
+    let e = fx.request(&[("sort", &sort)]).unwrap_err();
+    assert_eq!(bad_parameter(e), ("sort".to_owned(), Problem::TooComplex));
+    let columns = vec!["departamento"; 1_001].join(",");
+    let e = fx.request(&[("columns", &columns)]).unwrap_err();
+    assert_eq!(
+        bad_parameter(e),
+        ("columns".to_owned(), Problem::TooComplex)
+    );
+    let e = ckan_request(None, None, None, Some(&columns), None, None, &fx.table).unwrap_err();
+    assert_eq!(bad_parameter(e), ("fields".to_owned(), Problem::TooComplex));
+    let years = (0..1_001)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let e = fx.request(&[("f.ejercicio.in", &years)]).unwrap_err();
+    assert_eq!(
+        bad_parameter(e),
+        ("f.ejercicio.in".to_owned(), Problem::TooComplex)
+    );
+    let long = "x".repeat(70_000);
+    let e = fx.request(&[("f.nota.eq", &long)]).unwrap_err();
+    assert_eq!(
+        bad_parameter(e),
+        ("f.nota.eq".to_owned(), Problem::TooComplex)
+    );
+}

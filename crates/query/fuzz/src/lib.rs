@@ -1,0 +1,29 @@
+//! What the fuzz targets share: a table with a column of each type.
+
+use ceiba_core::{Column, ColumnType};
+use ceiba_query::TableSpec;
+
+/// A table with one column of each type, names as publishers write them.
+pub fn table() -> TableSpec {
+    let column = |name: &str, column_type| Column {
+        name: name.to_owned(),
+        label: name.to_owned(),
+        column_type,
+        type_overridden: false,
+        description: String::new(),
+        unit: String::new(),
+        stats: Default::default(),
+    };
+    TableSpec {
+        parquet_key: "tables/fuzz/0.parquet".to_owned(),
+        columns: vec![
+            column("departamento", ColumnType::Text),
+            column("Monto (Q)", ColumnType::Decimal),
+            column("ejercicio", ColumnType::Integer),
+            column("activo", ColumnType::Boolean),
+            column("fecha", ColumnType::Date),
+            column("registrado.en", ColumnType::Datetime),
+        ],
+        rows: 10,
+    }
+}
