@@ -142,16 +142,11 @@ fn check(addr: &str, data: &Path, committed: &Committed, round: usize) -> (usize
             .iter()
             .filter(|v| text(v, "resource_id") == id)
             .collect();
-        if versions.is_empty() {
-            // The resource row and its first version are two transactions (ingest's
-            // add_upload): a kill between them leaves a resource that never gets a table.
-            assert!(
-                !committed.uploads.contains_key(id),
-                "round {round}: committed resource {id} has no version"
-            );
-            eprintln!("round {round}: resource {id} was left without a version by the kill");
-            continue;
-        }
+        // An upload's resource, first version and job are one transaction.
+        assert!(
+            !versions.is_empty(),
+            "round {round}: resource {id} was left without a version by the kill"
+        );
         for v in &versions {
             let key = text(v, "storage_key");
             assert_eq!(

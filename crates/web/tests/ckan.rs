@@ -400,6 +400,36 @@ async fn datastore_search_sql_runs_selects_only() {
     }
 }
 
+/// One anonymous GET once aborted the server with a stack overflow: a sum of 2,500
+/// terms, an OR of 3,000 conditions, a `q` object of 10,000 words. Each is a Validation
+/// Error now, and the server answers the next request.
+#[tokio::test]
+async fn deep_queries_are_refused_not_a_crash() {
+    let (p, rid) = portal().await;
+    let sum = vec!["1"; 2_500].join("%2B");
+    let ors = vec!["_id=1"; 3_000].join("%20OR%20");
+    let words: Vec<String> = (0..10_000).map(|i| format!("w{i}")).collect();
+    for path in [
+        format!("/api/3/action/datastore_search_sql?sql=SELECT%20{sum}"),
+        format!("/api/3/action/datastore_search_sql?sql=SELECT%20*%20FROM%20%22{rid}%22%20WHERE%20{ors}"),
+        format!(
+            "/api/3/action/datastore_search?resource_id={rid}&q=%7B%22municipio%22:%22{}%22%7D",
+            words.join("%20")
+        ),
+    ] {
+        let (status, v) = call(&p, &path).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{v}");
+        assert_eq!(v["error"]["__type"], "Validation Error", "{v}");
+    }
+    let (status, v) = call(
+        &p,
+        "/api/3/action/datastore_search_sql?sql=SELECT%201%2B1%20AS%20n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["result"]["records"][0]["n"], 2);
+}
+
 #[tokio::test]
 async fn datastore_search_sql_can_be_turned_off() {
     let p = Portal::with_config(ceiba_web::WebConfig {
