@@ -1822,7 +1822,7 @@ async fn run(a: Args) -> Result<(), Error> {
     let mut edited = 0;
     let start = Instant::now();
     for id in ids.iter().step_by(step).take(100) {
-        let Some(mut d) = catalog.dataset_by_id(id).await? else {
+        let Some(mut d) = catalog.dataset_by_id(*id).await? else {
             continue;
         };
         match d.title.es.strip_suffix(" (revisado)") {
