@@ -102,13 +102,12 @@ impl LoginGuard {
         }
     }
 
-    /// A right password clears what this place and this name had against them.
+    /// A right password clears what this name had against it from this place. The
+    /// address's own count stays: otherwise a guesser could reset it by signing in to an
+    /// account of their own between guesses.
     pub fn succeeded(&self, a: &Attempt) {
         if let Ok(mut m) = self.by_pair.lock() {
             m.0.remove(&(a.name.clone(), a.address.clone()));
-        }
-        if let Ok(mut m) = self.by_address.lock() {
-            m.0.remove(&a.address);
         }
     }
 }
@@ -196,6 +195,18 @@ mod tests {
         }
         let v6 = Attempt::new("otra", ip("2001:db8:1:2:ffff::9"), false);
         assert_eq!(g.check(&v6), Some(Refusal::Address));
+    }
+
+    #[test]
+    fn signing_in_to_ones_own_account_does_not_reset_the_address() {
+        let g = LoginGuard::default();
+        for i in 0..PER_ADDRESS - 1 {
+            g.failed(&Attempt::new(&format!("n{i}"), ip("203.0.113.9"), false));
+        }
+        g.succeeded(&Attempt::new("mia", ip("203.0.113.9"), false));
+        g.failed(&Attempt::new("otra", ip("203.0.113.9"), false));
+        let next = Attempt::new("otra2", ip("203.0.113.9"), false);
+        assert_eq!(g.check(&next), Some(Refusal::Address));
     }
 
     #[test]
