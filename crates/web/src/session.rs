@@ -202,18 +202,26 @@ pub fn client_address(
     headers: &HeaderMap,
     extensions: &axum::http::Extensions,
 ) -> Option<std::net::IpAddr> {
-    if let Some(name) = &state.config.client_address_header {
-        return headers
-            .get_all(name.as_str())
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .next_back()
-            .and_then(|last| parse_address(last.trim()));
-    }
-    extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip())
+    // Without the header (a request that reached the portal around the proxy), the
+    // connection's address: never one shared "unknown" bucket for every such client.
+    let from_proxy = state
+        .config
+        .client_address_header
+        .as_ref()
+        .and_then(|name| {
+            headers
+                .get_all(name.as_str())
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .and_then(|last| parse_address(last.trim()))
+        });
+    from_proxy.or_else(|| {
+        extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+    })
 }
 
 /// An address as proxies write it: `1.2.3.4`, `1.2.3.4:5678`, `[::1]:80` or `::1`.
