@@ -316,12 +316,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 search_dir: Some(dir.search_dir()),
                 site_url: args.site_url.or(file.site_url),
                 datastore_sql: !file.disable_datastore_sql.unwrap_or(false),
-                work_dir: Some(dir.work_dir()),
-                ingest_limits: file.limits.unwrap_or_default(),
                 client_address_header: file.client_address_header,
             };
             let _worker = ingestor.clone().start_worker().await?;
-            let state = ceiba_web::AppState::new(catalog.clone(), files, config)
+            let state = ceiba_web::AppState::new(catalog.clone(), files, ingestor.clone(), config)
                 .map_err(|e| anyhow::anyhow!(e))?;
             // The index follows the catalog: brought up to date (or rebuilt, when missing
             // or stale) before the first request, then every half second.

@@ -1,86 +1,11 @@
 //! The `ceiba` binary as an administrator uses it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn ceiba() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ceiba"));
-    for var in [
-        "CEIBA_DATA",
-        "CEIBA_CONFIG",
-        "CEIBA_DATABASE_URL",
-        "CEIBA_LISTEN",
-        "CEIBA_THEME",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("CEIBA_LOG", "warn");
-    cmd
-}
+use std::process::Command;
 
-/// Sends one HTTP/1.1 GET and returns the status code and body.
-fn http_get(addr: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text[9..12].parse().unwrap();
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `ceiba serve` on a free port and waits for its address line.
-fn serve(args: &[&str]) -> (Server, String) {
-    let mut child = ceiba()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let server = Server(child);
-    let mut lines = BufReader::new(stderr).lines();
-    let started = Instant::now();
-    loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            let addr = rest.trim_end_matches('/').to_owned();
-            std::thread::spawn(move || for _ in lines {});
-            return (server, addr);
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no address line"
-        );
-    }
-}
+use common::{ceiba, get as http_get, run_err, run_ok, run_with_input, serve_args};
 
 #[test]
 fn help_explains_every_command() {
@@ -101,7 +26,8 @@ fn help_explains_every_command() {
 fn serve_with_demo_answers_health_and_pages() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("datos portal");
-    let (_server, addr) = serve(&["--demo", "--data", data.to_str().unwrap()]);
+    let server = serve_args(&["--demo", "--data", data.to_str().unwrap()]);
+    let addr = server.addr.clone();
     let (status, body) = http_get(&addr, "/healthz");
     assert_eq!((status, body.trim()), (200, "ok"));
     let (status, body) = http_get(&addr, "/dataset/ranking-gestion-municipal");
@@ -197,14 +123,16 @@ fn settings_from_file_apply_and_flags_override() {
         format!("data = {data:?}\nsite_name = \"Datos GT\"\n"),
     )
     .unwrap();
-    let (_server, addr) = serve(&["--config", config.to_str().unwrap()]);
+    let server = serve_args(&["--config", config.to_str().unwrap()]);
+    let addr = server.addr.clone();
     let (_, body) = http_get(&addr, "/");
     assert!(body.contains("Datos GT"));
     assert!(
         data.join("catalog.db").exists(),
         "data folder from the file"
     );
-    let (_server2, addr2) = serve(&["--config", config.to_str().unwrap(), "--site-name", "Otro"]);
+    let server2 = serve_args(&["--config", config.to_str().unwrap(), "--site-name", "Otro"]);
+    let addr2 = server2.addr.clone();
     let (_, body) = http_get(&addr2, "/");
     assert!(body.contains("Otro") && !body.contains("Datos GT"));
 }
@@ -448,7 +376,8 @@ fn search_index_is_built_at_start_rebuilt_on_demand_and_lost_without_loss() {
     );
     // Losing the index loses nothing: the portal builds it again at start.
     std::fs::remove_dir_all(data.join("search")).unwrap();
-    let (_server, addr) = serve(&["--data", data.to_str().unwrap()]);
+    let server = serve_args(&["--data", data.to_str().unwrap()]);
+    let addr = server.addr.clone();
     let (status, body) = http_get(&addr, "/dataset?q=gestion+municipal");
     assert_eq!(status, 200);
     assert!(
@@ -468,44 +397,6 @@ fn search_index_is_built_at_start_rebuilt_on_demand_and_lost_without_loss() {
     let (status, body) = http_get(&addr, "/api/v1/suggest?q=rank");
     assert_eq!(status, 200);
     assert!(body.contains("ranking-gestion-municipal"), "{body}");
-}
-
-/// Runs `ceiba` with `args` on data folder `data`, feeding `stdin`; returns whether it
-/// succeeded, its stdout and its stderr.
-fn run_with_input(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String, String) {
-    let mut child = ceiba()
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn run_ok(data: &std::path::Path, args: &[&str]) -> String {
-    let (ok, stdout, stderr) = run_with_input(data, args, "");
-    assert!(ok, "{args:?}: {stderr}");
-    stdout
-}
-
-fn run_err(data: &std::path::Path, args: &[&str]) -> String {
-    let (ok, stdout, stderr) = run_with_input(data, args, "");
-    assert!(!ok, "{args:?} should fail: {stdout}");
-    stderr
 }
 
 /// The catalog the commands wrote, opened directly.
@@ -762,7 +653,8 @@ fn the_real_ckanapi_client_reads_and_writes() {
     }
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d");
-    let (_server, addr) = serve(&["--demo", "--data", data.to_str().unwrap()]);
+    let server = serve_args(&["--demo", "--data", data.to_str().unwrap()]);
+    let addr = server.addr.clone();
     let out = ceiba()
         .args([
             "user",

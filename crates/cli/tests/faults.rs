@@ -12,26 +12,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use ceiba_demo::random::Rng;
 use common::{action, admin_token, get, read_action, serve, upload};
 use serde_json::{Map, Value};
 
 const ROUNDS: usize = 5;
-
-/// xorshift64*: enough randomness for delays and sizes, the same for the same seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn between(&mut self, low: u64, high: u64) -> u64 {
-        low + self.next() % (high - low)
-    }
-}
 
 /// A CSV of `rows` rows (municipality codes keep their leading zero).
 fn csv(rows: u64, salt: u64) -> Vec<u8> {
@@ -57,7 +42,7 @@ struct Committed {
 
 /// Creates datasets and uploads tables until the server stops answering.
 fn client(addr: String, token: String, round: usize, seed: u64) -> Committed {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_seed(seed);
     let mut done = Committed::default();
     for n in 0.. {
         let name = format!("r{round}-d{n}");
@@ -74,7 +59,7 @@ fn client(addr: String, token: String, round: usize, seed: u64) -> Committed {
             Err(_) => return done,
         };
         done.datasets.push(name.clone());
-        let rows = rng.between(500, 25_000);
+        let rows = rng.int(500, 25_000) as u64;
         let id = dataset["id"].as_str().unwrap();
         match upload(&addr, &token, id, "datos.csv", &csv(rows, n)) {
             Ok(Ok(r)) => {
@@ -219,7 +204,7 @@ fn kill_9_during_writes_and_ingestion_loses_nothing_committed() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0x00C3_1BA0_2026_u64);
     eprintln!("CEIBA_FAULT_SEED={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::from_seed(seed);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("portal");
     let token = admin_token(&data);
@@ -240,10 +225,10 @@ fn kill_9_during_writes_and_ingestion_loses_nothing_committed() {
             committed.uploads.len()
         );
         let worker = {
-            let (addr, token, seed) = (server.addr.clone(), token.clone(), rng.next());
+            let (addr, token, seed) = (server.addr.clone(), token.clone(), rng.next_u64());
             std::thread::spawn(move || client(addr, token, round, seed))
         };
-        std::thread::sleep(Duration::from_millis(rng.between(300, 3_000)));
+        std::thread::sleep(Duration::from_millis(rng.int(300, 3_000) as u64));
         server.kill();
         let done = worker.join().unwrap();
         committed.datasets.extend(done.datasets);

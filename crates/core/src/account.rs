@@ -172,11 +172,6 @@ impl Permissions {
     pub fn can_admin(&self, org: Uuid) -> bool {
         self.sysadmin || self.role_in(org).is_some_and(Role::can_admin)
     }
-
-    /// May see the organization's private datasets and drafts.
-    pub fn can_read_private(&self, org: Uuid) -> bool {
-        self.sysadmin || self.role_in(org).is_some()
-    }
 }
 
 #[cfg(test)]
@@ -216,20 +211,20 @@ mod tests {
             &account(false, AccountState::Active),
             &[(a, Role::Admin), (b, Role::Editor), (c, Role::Member)],
         );
-        assert!(p.can_admin(a) && p.can_edit(a) && p.can_read_private(a));
-        assert!(!p.can_admin(b) && p.can_edit(b) && p.can_read_private(b));
-        assert!(!p.can_admin(c) && !p.can_edit(c) && p.can_read_private(c));
+        assert!(p.can_admin(a) && p.can_edit(a));
+        assert!(!p.can_admin(b) && p.can_edit(b));
+        assert!(!p.can_admin(c) && !p.can_edit(c) && p.role_in(c).is_some());
         let other = Uuid::new_v4();
-        assert!(!p.can_admin(other) && !p.can_edit(other) && !p.can_read_private(other));
+        assert!(!p.can_admin(other) && !p.can_edit(other) && p.role_in(other).is_none());
         assert_eq!(p.role_in(b), Some(Role::Editor));
         assert_eq!(p.organizations().count(), 3);
 
         let root = Permissions::new(&account(true, AccountState::Active), &[]);
-        assert!(root.is_sysadmin() && root.can_admin(other) && root.can_read_private(other));
+        assert!(root.is_sysadmin() && root.can_admin(other));
 
         let gone = Permissions::new(&account(true, AccountState::Deleted), &[(a, Role::Admin)]);
         assert_eq!(gone, Permissions::anonymous());
-        assert!(!gone.can_read_private(a));
+        assert!(!gone.can_edit(a));
     }
 
     #[test]

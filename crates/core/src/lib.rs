@@ -5,6 +5,7 @@
 //! CKAN's (organization, group, package, resource) and onto DCAT (publisher, theme,
 //! dataset, distribution), so both APIs are projections of these types.
 
+pub mod access;
 pub mod bounds;
 pub mod frequency;
 pub mod lang;

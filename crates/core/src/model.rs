@@ -78,7 +78,7 @@ pub struct Temporal {
 }
 
 /// A dataset (CKAN package, DCAT `dcat:Dataset`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
     pub id: Uuid,
     pub name: String,

@@ -9,7 +9,7 @@ mod datasets;
 mod ids;
 mod profile;
 mod publishers;
-mod random;
+pub mod random;
 mod table;
 mod views;
 mod xlsx;

@@ -22,6 +22,11 @@ impl Rng {
         Rng { state: h }
     }
 
+    /// A generator from a number, e.g. a seed printed by a test so a run can be replayed.
+    pub fn from_seed(seed: u64) -> Rng {
+        Rng { state: seed }
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;

@@ -420,8 +420,17 @@ impl Ingestor {
     }
 
     /// Starts the background worker: re-queues jobs interrupted by a stop, then runs jobs
-    /// as they arrive.
+    /// as they arrive (woken by every upload of this ingestor or its clones, and every
+    /// five seconds for jobs queued by another process).
     pub async fn start_worker(self) -> Result<tokio::task::JoinHandle<()>, RunError> {
+        self.start_worker_polling(Duration::from_secs(5)).await
+    }
+
+    /// [`Ingestor::start_worker`], looking for jobs of other processes every `poll`.
+    pub async fn start_worker_polling(
+        self,
+        poll: Duration,
+    ) -> Result<tokio::task::JoinHandle<()>, RunError> {
         let requeued = self.recover_interrupted().await?;
         if requeued > 0 {
             tracing::info!(
@@ -436,7 +445,7 @@ impl Ingestor {
                 }
                 tokio::select! {
                     () = self.wake.notified() => {},
-                    () = tokio::time::sleep(Duration::from_secs(5)) => {},
+                    () = tokio::time::sleep(poll) => {},
                 }
             }
         }))

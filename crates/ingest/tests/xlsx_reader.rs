@@ -603,3 +603,53 @@ fn an_ods_that_repeats_itself_into_billions_of_cells_is_refused() {
         "{issue:?}"
     );
 }
+
+/// A real XLSB (calamine's own test workbook; tests/fixtures/PROVENANCE.md): read through
+/// the same door as an upload, accents and markup characters intact, numbers typed.
+#[test]
+fn an_xlsb_workbook_is_read_and_its_shared_strings_are_bounded() {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/calamine-issues.xlsb"
+    ));
+    assert_eq!(
+        workbook_format(path, &Limits::default()).unwrap(),
+        WorkbookFormat::Xlsb
+    );
+    let names = sheet_names(path).unwrap();
+    assert!(names.iter().any(|n| n == "spc_chrs"), "{names:?}");
+
+    let tables = workbook_tables(path, Some("spc_chrs"), Limits::default()).unwrap();
+    let rows = read(tables[0].as_ref());
+    let firsts: Vec<V> = rows.iter().map(|(_, cells)| cells[0].clone()).collect();
+    assert_eq!(
+        firsts,
+        ["&", "<", ">", "aaa ' aaa", "\"", "☺", "֍", "àâéêèçöïî«»"].map(t)
+    );
+    assert_eq!(
+        rows.iter().map(|(pos, _)| *pos).collect::<Vec<_>>(),
+        (1..=8).collect::<Vec<u64>>()
+    );
+
+    let tables = workbook_tables(path, Some("issue2"), Limits::default()).unwrap();
+    let rows = read(tables[0].as_ref());
+    assert_eq!(
+        rows,
+        vec![
+            (1, vec![V::Int(1), t("a")]),
+            (2, vec![V::Int(2), t("b")]),
+            (3, vec![V::Int(3), t("c")]),
+        ]
+    );
+
+    // What calamine would hold for the shared strings is counted before it opens the file.
+    let tiny = Limits {
+        max_memory_bytes: 64,
+        ..Limits::default()
+    };
+    let issue = rejected(workbook_tables(path, None, tiny));
+    assert!(
+        matches!(&issue.kind, IssueKind::MemoryTooLarge { part, limit: 64, .. } if part.ends_with("sharedStrings.bin")),
+        "{issue:?}"
+    );
+}

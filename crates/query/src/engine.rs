@@ -224,7 +224,7 @@ impl Engine {
             .build_arc()
             .map_err(engine_error)?;
         let ctx = SessionContext::new_with_config_rt(config, runtime);
-        ctx.register_udf(crate::search::udf());
+        ctx.register_udf(crate::contains::udf());
         let url = url::Url::parse(STORE_URL).map_err(|e| QueryError::Engine(e.to_string()))?;
         ctx.register_object_store(&url, files.object_store());
         Ok(Engine {

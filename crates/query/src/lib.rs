@@ -8,12 +8,12 @@
 
 mod cache;
 mod capped;
+pub mod contains;
 pub mod engine;
 pub mod export;
 pub mod model;
 pub mod params;
 pub mod plan;
-pub mod search;
 pub mod text;
 
 pub use datafusion::physical_plan::SendableRecordBatchStream;

@@ -12,6 +12,16 @@ pub struct TableSpec {
     pub rows: i64,
 }
 
+impl From<&ceiba_core::IngestedTable> for TableSpec {
+    fn from(t: &ceiba_core::IngestedTable) -> TableSpec {
+        TableSpec {
+            parquet_key: t.parquet_key.clone(),
+            columns: t.columns.clone(),
+            rows: t.rows,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilterOp {

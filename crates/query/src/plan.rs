@@ -12,7 +12,7 @@ use datafusion::logical_expr::SortExpr;
 use datafusion::prelude::{ident, lit, Expr};
 use serde::{Deserialize, Serialize};
 
-use crate::search::contains_all;
+use crate::contains::contains_all;
 use crate::text::{self, fold};
 use crate::{
     ColumnInfo, Filter, FilterOp, Measure, MeasureFn, Problem, QueryError, Sort, TableSpec,

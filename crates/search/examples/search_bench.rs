@@ -27,13 +27,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ceiba_core::access::Audience;
 use ceiba_core::territory::{DEPARTMENTS, MUNICIPALITIES};
 use ceiba_core::{
     media_type_for_format, Category, Column, ColumnStats, ColumnType, Contact, Dataset,
     DatasetState, Frequency, IngestedTable, Lang, Localized, Organization, Resource,
     ResourceVersion, Temporal, TopValue, VersionStatus,
 };
-use ceiba_search::{FacetField, Indexer, SearchIndex, SearchRequest, Sort, Viewer};
+use ceiba_search::{FacetField, Indexer, SearchIndex, SearchRequest, Sort};
 use ceiba_store::Catalog;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::json;
@@ -1389,7 +1390,7 @@ fn case(q: &str, filters: &[(FacetField, &str)], sort: Sort, page: usize) -> Cas
             offset: (page - 1) * 20,
             limit: 20,
             facet_limit: 12,
-            viewer: Viewer::Anonymous,
+            viewer: Audience::Public,
             lang: Lang::Es,
         },
     }
@@ -1435,7 +1436,7 @@ fn cases() -> Vec<Case> {
     ];
     let mut sysadmin = case("cooperacion internacional", &[], r, 1);
     sysadmin.label.push_str(" (sysadmin)");
-    sysadmin.req.viewer = Viewer::Sysadmin;
+    sysadmin.req.viewer = Audience::Sysadmin;
     all.push(sysadmin);
     all
 }
@@ -1929,14 +1930,14 @@ async fn run(a: Args) -> Result<(), Error> {
         "inversion mun",
     ];
     for q in typed {
-        index.suggest(q, &Viewer::Anonymous, Lang::Es, 5)?;
+        index.suggest(q, &Audience::Public, Lang::Es, 5)?;
     }
     let mut times = Vec::with_capacity(a.runs);
     let mut found = 0;
     for run in 0..a.runs {
         let q = typed[run % typed.len()];
         let start = Instant::now();
-        let s = index.suggest(q, &Viewer::Anonymous, Lang::Es, 5)?;
+        let s = index.suggest(q, &Audience::Public, Lang::Es, 5)?;
         times.push(start.elapsed().as_secs_f64() * 1e6);
         found += s.datasets.len() + s.categories.len() + s.organizations.len();
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use ceiba_core::access::Audience;
 use ceiba_core::{DatasetState, Localized};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,9 +55,9 @@ pub const MAX_LIST: usize = 2_000;
 pub const MAX_YEARS: i32 = 60;
 
 impl SearchDoc {
-    /// Whether anyone may see it: published and public.
+    /// Whether anyone may see it (the access rule for an anonymous visitor).
     pub fn is_public(&self) -> bool {
-        self.state == DatasetState::Active && !self.private
+        Audience::Public.sees(self.state, self.private, self.organization_id)
     }
 }
 

@@ -23,8 +23,9 @@ use crate::facets::{FacetCounts, FacetField, FacetValue};
 use crate::fields::{Fields, SCHEMA_VERSION};
 use crate::highlight::{highlight_with, Highlights, Matcher};
 use crate::query::{self, Combine, Word};
-use crate::request::{SearchRequest, Sort, Viewer, MAX_LIMIT, MAX_OFFSET};
+use crate::request::{SearchRequest, Sort, MAX_LIMIT, MAX_OFFSET};
 use crate::SearchError;
+use ceiba_core::access::Audience;
 
 /// Memory for documents buffered before they are written out (tantivy's minimum is 15 MB).
 const WRITER_BYTES: usize = 32 * 1024 * 1024;
@@ -461,7 +462,7 @@ impl SearchIndex {
     pub fn suggest(
         &self,
         q: &str,
-        viewer: &Viewer,
+        viewer: &Audience,
         lang: ceiba_core::Lang,
         limit: usize,
     ) -> Result<Suggestions, SearchError> {

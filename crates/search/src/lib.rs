@@ -18,7 +18,7 @@ pub use document::{Named, SearchDoc};
 pub use facets::{FacetCounts, FacetField, FacetValue};
 pub use highlight::{Highlights, MatchField, Snippet};
 pub use index::{Hit, IndexState, SearchIndex, SearchResults, Suggestions};
-pub use request::{SearchRequest, Sort, Viewer};
+pub use request::{SearchRequest, Sort};
 pub use sync::Indexer;
 
 #[derive(Debug, thiserror::Error)]

@@ -15,7 +15,8 @@ use tantivy::Term;
 
 use crate::analysis::{self, ENGLISH};
 use crate::fields::Fields;
-use crate::request::{SearchRequest, Viewer, MAX_QUERY_CHARS, MAX_WORDS};
+use crate::request::{SearchRequest, MAX_QUERY_CHARS, MAX_WORDS};
+use ceiba_core::access::Audience;
 
 /// Words shorter than this (in letters) must match exactly.
 pub const FUZZY_MIN_CHARS: usize = 5;
@@ -190,7 +191,7 @@ fn boosted(q: impl Query, boost: f32) -> (Occur, Box<dyn Query>) {
 }
 
 /// What the viewer may see, or `None` when they may see everything.
-fn visibility(fields: &Fields, viewer: &Viewer) -> Option<Box<dyn Query>> {
+fn visibility(fields: &Fields, viewer: &Audience) -> Option<Box<dyn Query>> {
     let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
         Occur::Should,
         Box::new(TermQuery::new(
@@ -199,9 +200,9 @@ fn visibility(fields: &Fields, viewer: &Viewer) -> Option<Box<dyn Query>> {
         )),
     )];
     match viewer {
-        Viewer::Sysadmin => return None,
-        Viewer::Anonymous => {}
-        Viewer::Member { organizations } => {
+        Audience::Sysadmin => return None,
+        Audience::Public => {}
+        Audience::Members { organizations } => {
             for org in organizations {
                 any.push((
                     Occur::Should,

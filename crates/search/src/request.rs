@@ -1,8 +1,8 @@
 //! What a search asks for, and who is asking.
 
+use ceiba_core::access::Audience;
 use ceiba_core::Lang;
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::facets::FacetField;
 
@@ -15,18 +15,6 @@ pub const MAX_LIMIT: usize = 1_000;
 /// Deepest result a page may start at: deep paging is for harvesters, who should use
 /// the catalog listings instead.
 pub const MAX_OFFSET: usize = 100_000;
-
-/// Who is searching: what they may see beyond public datasets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Viewer {
-    /// Sees published public datasets only.
-    #[default]
-    Anonymous,
-    /// Also sees the private datasets and drafts of these organizations.
-    Member { organizations: Vec<Uuid> },
-    /// Sees everything that is not deleted.
-    Sysadmin,
-}
 
 /// Result order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -97,7 +85,7 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Values listed per facet (0 = no facets are counted).
     pub facet_limit: usize,
-    pub viewer: Viewer,
+    pub viewer: Audience,
     /// Language of the highlighted snippets.
     pub lang: Lang,
 }
@@ -111,7 +99,7 @@ impl Default for SearchRequest {
             offset: 0,
             limit: 20,
             facet_limit: 10,
-            viewer: Viewer::Anonymous,
+            viewer: Audience::Public,
             lang: Lang::Es,
         }
     }

@@ -2,10 +2,9 @@
 //! typos, prefixes, facets, permissions and bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use ceiba_core::access::Audience;
 use ceiba_core::{DatasetState, Lang, Localized};
-use ceiba_search::{
-    FacetField, Named, SearchDoc, SearchIndex, SearchRequest, SearchResults, Sort, Viewer,
-};
+use ceiba_search::{FacetField, Named, SearchDoc, SearchIndex, SearchRequest, SearchResults, Sort};
 use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
@@ -419,7 +418,7 @@ fn facet_counts_add_up_and_combine() {
 #[test]
 fn private_and_draft_datasets_only_for_those_allowed() {
     let i = index();
-    let seeing = |viewer: Viewer| {
+    let seeing = |viewer: Audience| {
         let r = i
             .search(&SearchRequest {
                 q: "cooperacion".into(),
@@ -431,10 +430,10 @@ fn private_and_draft_datasets_only_for_those_allowed() {
         n.sort();
         n
     };
-    assert!(seeing(Viewer::Anonymous).is_empty());
+    assert!(seeing(Audience::Public).is_empty());
     let (segeplan, _) = org("segeplan", "");
     let (ine, _) = org("ine", "");
-    assert!(seeing(Viewer::Member {
+    assert!(seeing(Audience::Members {
         organizations: vec![ine]
     })
     .is_empty());
@@ -443,15 +442,15 @@ fn private_and_draft_datasets_only_for_those_allowed() {
         "proyectos-privados-de-cooperacion".to_string(),
     ];
     assert_eq!(
-        seeing(Viewer::Member {
+        seeing(Audience::Members {
             organizations: vec![ine, segeplan]
         }),
         both
     );
-    assert_eq!(seeing(Viewer::Sysadmin), both);
+    assert_eq!(seeing(Audience::Sysadmin), both);
     // Suggestions follow the same rule.
     let s = i
-        .suggest("cooperac", &Viewer::Anonymous, Lang::Es, 5)
+        .suggest("cooperac", &Audience::Public, Lang::Es, 5)
         .unwrap();
     assert!(s.datasets.is_empty());
 }
@@ -593,18 +592,18 @@ fn suggestions_while_typing() {
             ("salud".into(), Localized::new("Salud", "Health")),
         ],
     );
-    let s = i.suggest("pobl", &Viewer::Anonymous, Lang::Es, 5).unwrap();
+    let s = i.suggest("pobl", &Audience::Public, Lang::Es, 5).unwrap();
     assert_eq!(s.datasets[0].0, "poblacion-por-municipio-censo-2018");
     assert_eq!(
         s.categories,
         vec![("poblacion".into(), "Población y demografía".into())]
     );
     let s = i
-        .suggest("estadis", &Viewer::Anonymous, Lang::Es, 5)
+        .suggest("estadis", &Audience::Public, Lang::Es, 5)
         .unwrap();
     assert_eq!(s.organizations[0].0, "ine");
     assert!(i
-        .suggest("", &Viewer::Anonymous, Lang::Es, 5)
+        .suggest("", &Audience::Public, Lang::Es, 5)
         .unwrap()
         .datasets
         .is_empty());

@@ -15,6 +15,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+use crate::hashing;
 use crate::sql::uuid;
 use crate::time::{from_db, to_db};
 use crate::{now, Catalog, Result, StoreError};
@@ -161,28 +162,6 @@ fn password_matches(password: &str, hash: &str) -> Result<bool> {
         .is_ok())
 }
 
-/// Runs password hashing off the async threads, a few at a time: each argon2id hash holds
-/// 19 MiB and a core for a while, so a burst of sign-ins must queue instead of growing the
-/// process without bound. A check that cannot start within [`HASH_WAIT`] is refused as
-/// busy.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    static HASHING: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    let permits = HASHING.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        tokio::sync::Semaphore::new(cores.clamp(1, 4))
-    });
-    let _permit = tokio::time::timeout(HASH_WAIT, permits.acquire())
-        .await
-        .map_err(|_| StoreError::Busy)?
-        .map_err(|e| StoreError::Crypto(e.to_string()))?;
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| StoreError::Crypto(format!("password hashing stopped: {e}")))?
-}
-
-/// How long a password check may wait for its turn before the portal answers "busy".
-const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// A hash checked when there is no account (or no password) to check against, so that
 /// the time an answer takes does not tell whether an account exists.
 async fn dummy_hash() -> Result<&'static str> {
@@ -191,7 +170,7 @@ async fn dummy_hash() -> Result<&'static str> {
         return Ok(h);
     }
     let secret = hex::encode(random_bytes::<16>()?);
-    let hash = blocking(move || hash_password(&secret)).await?;
+    let hash = hashing::run(move || hash_password(&secret)).await?;
     Ok(DUMMY.get_or_init(|| hash))
 }
 
@@ -214,7 +193,7 @@ impl Catalog {
             Some(p) => {
                 validate_password(p)?;
                 let p = p.to_owned();
-                Some(blocking(move || hash_password(&p)).await?)
+                Some(hashing::run(move || hash_password(&p)).await?)
             }
             None => None,
         };
@@ -294,7 +273,7 @@ impl Catalog {
     pub async fn set_password(&self, name_or_id: &str, password: &str) -> Result<()> {
         validate_password(password)?;
         let p = password.to_owned();
-        let hash = blocking(move || hash_password(&p)).await?;
+        let hash = hashing::run(move || hash_password(&p)).await?;
         let (column, value) = Lookup::parse(name_or_id).column_and_value();
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(&format!(
@@ -368,7 +347,7 @@ impl Catalog {
             None => (None, dummy_hash().await?.to_owned()),
         };
         let p = password.to_owned();
-        let matches = blocking(move || password_matches(&p, &hash)).await?;
+        let matches = hashing::run(move || password_matches(&p, &hash)).await?;
         Ok(account.filter(|_| matches))
     }
 

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+use crate::access::PUBLIC_DATASET;
 use crate::changes::mark_changed;
 use crate::sql::{uuid, Sql, IN_CHUNK};
 use crate::time::{from_db, to_db};
@@ -178,15 +179,15 @@ impl Catalog {
     /// The boundary sets of active, public datasets, by dataset title, then resource
     /// position.
     pub async fn public_boundary_sets(&self) -> Result<Vec<PublicBoundarySet>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(&format!(
             "SELECT b.resource_id, b.code_property, b.level, r.name AS resource_name, \
              d.id AS dataset_id, d.name AS dataset_name, d.title_es, d.title_en \
              FROM boundary_set b \
              JOIN resource r ON r.id = b.resource_id \
              JOIN dataset d ON d.id = r.dataset_id \
-             WHERE d.state = 'active' AND d.private = 0 \
+             WHERE {PUBLIC_DATASET} \
              ORDER BY d.title_es, d.name, r.position, r.name",
-        )
+        ))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -4,8 +4,9 @@ use ceiba_core::{validate_name, Category, Localized};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::access::PUBLIC_DATASET;
 use crate::changes::mark_all_changed;
-use crate::organizations::{WithCount, PUBLIC_DATASET};
+use crate::organizations::WithCount;
 use crate::sql::uuid;
 use crate::time::{from_db, to_db};
 use crate::{Catalog, Result, StoreError};

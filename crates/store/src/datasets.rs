@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
+use crate::access::PUBLIC_DATASET;
 use crate::changes::mark_changed;
 use crate::sql::{uuid, Sql, IN_CHUNK};
 use crate::time::{date_from_db, from_db, to_db};
@@ -370,14 +371,10 @@ impl Catalog {
     /// A page of datasets matching `filter`.
     pub async fn datasets(&self, filter: &DatasetFilter) -> Result<Page<Dataset>> {
         let mut wh = Sql::new(" FROM dataset d WHERE ");
-        if filter.include_drafts {
-            wh.push("d.state <> 'deleted'");
-        } else {
-            wh.push("d.state = 'active'");
-        }
-        if !filter.include_private {
-            wh.push(" AND d.private = 0");
-        }
+        wh.push(crate::access::listed(
+            filter.include_drafts,
+            filter.include_private,
+        ));
         if filter.featured_only {
             wh.push(" AND d.featured = 1");
         }
@@ -512,8 +509,7 @@ impl Catalog {
     pub async fn tag_counts(&self, limit: i64) -> Result<Vec<(String, i64)>> {
         let rows = sqlx::query(&format!(
             "SELECT t.tag, COUNT(*) AS n FROM dataset_tag t JOIN dataset d ON d.id = t.dataset_id \
-             WHERE d.state = 'active' AND d.private = 0 GROUP BY t.tag ORDER BY n DESC, t.tag \
-             LIMIT {}",
+             WHERE {PUBLIC_DATASET} GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT {}",
             limit.clamp(0, 10_000)
         ))
         .fetch_all(&self.pool)

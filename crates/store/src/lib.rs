@@ -5,6 +5,7 @@
 //! portable SQL run through sqlx's `Any` driver with `$N` placeholders (which both
 //! SQLite and PostgreSQL accept).
 
+mod access;
 mod accounts;
 mod audit;
 mod backup;
@@ -15,6 +16,7 @@ mod changes;
 mod datasets;
 mod error;
 mod files;
+mod hashing;
 mod organizations;
 mod resources;
 mod sessions;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use crate::access::PUBLIC_DATASET;
 use crate::changes::mark_all_changed;
 use crate::sql::uuid;
 use crate::time::{from_db, to_db};
@@ -20,9 +21,6 @@ pub struct WithCount<T> {
 
 const COLUMNS: &str = "o.id, o.name, o.title_es, o.title_en, o.description_es, o.description_en, \
                        o.image_url, o.email, o.website, o.created";
-
-/// Counts datasets an anonymous visitor may see.
-pub(crate) const PUBLIC_DATASET: &str = "d.state = 'active' AND d.private = 0";
 
 fn from_row(row: &AnyRow) -> Result<Organization> {
     Ok(Organization {

@@ -382,3 +382,57 @@ async fn a_failed_write_does_not_lock_out_the_next() {
         b.cleanup().await;
     }
 }
+
+/// What the catalog lists and counts for everyone follows `ceiba_core::access`: every
+/// state × private, compared with what the rule lets an anonymous visitor see.
+#[tokio::test]
+async fn public_listings_counts_and_tags_follow_the_access_rule() {
+    use ceiba_core::access::Audience;
+    use std::collections::BTreeSet;
+    for b in backends().await {
+        let (c, n) = (&b.catalog, b.name);
+        let o = org("acceso");
+        c.create_organization(&o).await.unwrap();
+        let mut seen = BTreeSet::new();
+        let mut seen_tags = BTreeSet::new();
+        for state in [
+            DatasetState::Draft,
+            DatasetState::Active,
+            DatasetState::Deleted,
+        ] {
+            for private in [false, true] {
+                let name = format!("d-{}-{private}", state.as_str());
+                let mut d = dataset(&name, &o);
+                d.state = state;
+                d.private = private;
+                d.tags = vec![format!("etiqueta-{name}")];
+                c.create_dataset(&d).await.unwrap();
+                if Audience::Public.may_see(&d) {
+                    seen.insert(name);
+                    seen_tags.insert(d.tags[0].clone());
+                }
+            }
+        }
+        assert_eq!(seen.len(), 1, "{n}: only the public active one");
+        let listed = c
+            .datasets(&DatasetFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let names: BTreeSet<String> = listed.items.iter().map(|d| d.name.clone()).collect();
+        assert_eq!(names, seen, "{n}");
+        let orgs = c.organizations().await.unwrap();
+        let counted = orgs.iter().find(|w| w.item.id == o.id).unwrap();
+        assert_eq!(counted.dataset_count, seen.len() as i64, "{n}");
+        let tags: BTreeSet<String> = c
+            .tag_counts(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(tags, seen_tags, "{n}");
+    }
+}

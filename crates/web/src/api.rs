@@ -45,17 +45,18 @@ async fn suggest(
         })
         .unwrap_or_default();
     let base = crate::context::base(lang);
-    let found = match state
-        .indexer
-        .index()
-        .suggest(&q, &ceiba_search::Viewer::Anonymous, lang, 6)
-    {
-        Ok(found) => found,
-        Err(e) => {
-            tracing::error!(error = %e, "suggestions");
-            return error(StatusCode::INTERNAL_SERVER_ERROR, None, e.to_string());
-        }
-    };
+    let found =
+        match state
+            .indexer
+            .index()
+            .suggest(&q, &ceiba_core::access::Audience::Public, lang, 6)
+        {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::error!(error = %e, "suggestions");
+                return error(StatusCode::INTERNAL_SERVER_ERROR, None, e.to_string());
+            }
+        };
     let list = |items: Vec<(String, String)>, path: &str| {
         items
             .into_iter()
@@ -236,7 +237,7 @@ async fn resource(
 /// The error is the response to send.
 pub async fn requested_table(
     state: &SharedState,
-    viewer: &ceiba_search::Viewer,
+    viewer: &ceiba_core::access::Audience,
     id: &str,
     pairs: &[(String, String)],
     lang: Lang,
@@ -260,11 +261,18 @@ async fn rows(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let (located, index) =
-        match requested_table(&state, &ceiba_search::Viewer::Anonymous, &id, &pairs, lang).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+    let (located, index) = match requested_table(
+        &state,
+        &ceiba_core::access::Audience::Public,
+        &id,
+        &pairs,
+        lang,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
     };
@@ -291,11 +299,18 @@ async fn aggregate(
 ) -> Response {
     let pairs = query_pairs(q.as_deref());
     let lang = api_lang(&pairs, &headers);
-    let (located, index) =
-        match requested_table(&state, &ceiba_search::Viewer::Anonymous, &id, &pairs, lang).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+    let (located, index) = match requested_table(
+        &state,
+        &ceiba_core::access::Audience::Public,
+        &id,
+        &pairs,
+        lang,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
     };

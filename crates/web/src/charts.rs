@@ -7,8 +7,8 @@
 //! (with the property that holds the code) in the catalog; without one, the department
 //! tile grid.
 
-use ceiba_core::{ColumnType, IngestedTable, Lang};
-use ceiba_query::{AggregateRequest, Measure, MeasureFn, RowsRequest};
+use ceiba_core::{IngestedTable, Lang};
+use ceiba_query::{Measure, MeasureFn};
 use ceiba_store::PublicBoundarySet;
 use ceiba_viz::groups::{self, Combine};
 use ceiba_viz::map::{join_values, render_tile_grid_joined, MapOptions};
@@ -16,187 +16,12 @@ use ceiba_viz::territory::{self, Level};
 use ceiba_viz::{ChartData, ChartKind, RenderOptions, Series, Unit};
 use serde_json::Value;
 
+use ceiba_portal::charts::{chart_query, ChartQuery};
+pub use ceiba_portal::charts::{spec_from, ChartSpec};
+use ceiba_portal::parse_level;
+
 use crate::tables::spec;
 use crate::SharedState;
-
-/// Categories fetched for a chart before "Otros" groups the rest.
-const FETCH_GROUPS: u64 = 400;
-/// Points of a scatter plot.
-const SCATTER_POINTS: u64 = 1_000;
-
-/// What to draw.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartSpec {
-    /// A chart kind, or `None` for the department map.
-    pub kind: Option<ChartKind>,
-    pub x: String,
-    /// `count` or `sum:col`, `avg:col`, `min:col`, `max:col`.
-    pub measure: String,
-    pub series: Option<String>,
-    /// Scatter: the second numeric column.
-    pub y: Option<String>,
-    pub top: usize,
-    /// `value` (largest first) or `label`.
-    pub sort: String,
-    /// The explorer's filters and `q`, as given.
-    pub filters: Vec<(String, String)>,
-    pub title: Option<String>,
-    /// Maps: the boundary set (a marked GeoJSON/TopoJSON resource) to draw areas from,
-    /// else the department grid…
-    pub geo: Option<String>,
-    /// …and, to override its mark, the property of its features that holds the code.
-    pub code: Option<String>,
-}
-
-impl ChartSpec {
-    /// The spec in URL parameters (also what a saved view keeps).
-    pub fn to_pairs(&self) -> Vec<(String, String)> {
-        let mut p = vec![
-            (
-                "type".to_owned(),
-                self.kind.map_or("map", |k| k.code()).to_owned(),
-            ),
-            ("x".to_owned(), self.x.clone()),
-            ("measure".to_owned(), self.measure.clone()),
-        ];
-        if let Some(s) = &self.series {
-            p.push(("series".into(), s.clone()));
-        }
-        if let Some(y) = &self.y {
-            p.push(("y".into(), y.clone()));
-        }
-        if self.top != 12 {
-            p.push(("top".into(), self.top.to_string()));
-        }
-        if self.sort != "value" {
-            p.push(("sort".into(), self.sort.clone()));
-        }
-        if let Some(t) = &self.title {
-            p.push(("title".into(), t.clone()));
-        }
-        // A map always says which areas (empty: the grid), so that a link to it draws the
-        // same map and no other suggestion.
-        if self.kind.is_none() || self.geo.is_some() {
-            p.push(("geo".into(), self.geo.clone().unwrap_or_default()));
-        }
-        if let Some(c) = &self.code {
-            p.push(("code".into(), c.clone()));
-        }
-        p.extend(self.filters.iter().cloned());
-        p
-    }
-}
-
-fn is_code_like(name: &str) -> bool {
-    let n = ceiba_core::text::fold(name);
-    [
-        "codigo",
-        "cod_",
-        "cod ",
-        "id",
-        "snip",
-        "ano",
-        "anio",
-        "year",
-        "_id",
-        "ejercicio",
-        "periodo",
-        "mes",
-        "trimestre",
-        "numero",
-    ]
-    .iter()
-    .any(|w| n == *w || n.starts_with(w))
-}
-
-/// The spec a URL asks for; what it leaves out is suggested from the table (the sum of
-/// the main amount by department, for example).
-pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, v)| key == k && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_owned())
-    };
-    let columns = &table.columns;
-    let text_columns = || {
-        columns
-            .iter()
-            .filter(|c| c.column_type == ColumnType::Text || c.column_type == ColumnType::Date)
-    };
-    let suggested_x = || {
-        text_columns()
-            .find(|c| {
-                let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
-                territory::recognise(&c.name, &sample).is_some_and(|t| t.level == Level::Department)
-            })
-            .or_else(|| text_columns().find(|c| (2..=40).contains(&c.stats.distinct)))
-            .or_else(|| text_columns().next())
-            .map(|c| c.name.clone())
-            .unwrap_or_default()
-    };
-    let suggested_measure = || {
-        let numeric = || {
-            columns
-                .iter()
-                .filter(|c| c.column_type.is_numeric() && !is_code_like(&c.name))
-        };
-        let main = numeric()
-            .find(|c| {
-                let n = ceiba_core::text::fold(&c.name);
-                c.unit.trim() == "Q"
-                    || [
-                        "monto",
-                        "total",
-                        "valor",
-                        "poblacion",
-                        "cantidad",
-                        "ejecutado",
-                        "devengado",
-                        "pagado",
-                        "vigente",
-                        "asignado",
-                        "aprobado",
-                        "gasto",
-                        "ingreso",
-                        "inversion",
-                        "hogares",
-                        "casos",
-                    ]
-                    .iter()
-                    .any(|w| n.contains(w))
-            })
-            .or_else(|| numeric().next());
-        main.map_or("count".to_owned(), |c| format!("sum:{}", c.name))
-    };
-    let kind = match get("type").as_deref() {
-        Some("map") => None,
-        Some(k) => Some(ChartKind::parse(k).unwrap_or(ChartKind::Bar)),
-        None => Some(ChartKind::Bar),
-    };
-    ChartSpec {
-        kind,
-        x: get("x").unwrap_or_else(suggested_x),
-        measure: get("measure").unwrap_or_else(suggested_measure),
-        series: get("series"),
-        y: get("y"),
-        top: get("top")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(12usize)
-            .clamp(2, 50),
-        sort: get("sort")
-            .filter(|s| s == "label" || s == "value")
-            .unwrap_or_else(|| "value".into()),
-        filters: pairs
-            .iter()
-            .filter(|(k, _)| k.starts_with("f.") || k == "q")
-            .cloned()
-            .collect(),
-        title: get("title"),
-        geo: get("geo"),
-        code: get("code"),
-    }
-}
 
 /// The territory level a column holds (codes only, when asked), from its name and its most
 /// frequent values.
@@ -416,12 +241,13 @@ pub async fn draw(
         unit: unit_of(&spec_.measure, table),
         ..Default::default()
     };
-    match spec_.kind {
-        Some(ChartKind::Histogram) => {
-            let column = spec_
-                .measure
-                .split_once(':')
-                .map_or(spec_.x.as_str(), |(_, c)| c);
+    let query = match chart_query(spec_, &tspec, &limits) {
+        Ok(q) => q,
+        Err(e) => return message(&e.message(lang), lang, title),
+    };
+    match query {
+        ChartQuery::Histogram { column } => {
+            let column = column.as_str();
             match state.engine.histogram(&tspec, column, 20).await {
                 Ok(bins) => {
                     data.bins = bins
@@ -441,60 +267,26 @@ pub async fn draw(
                 Err(e) => return message(&e.message(lang), lang, title),
             }
         }
-        Some(ChartKind::Scatter) => {
-            let y = spec_.y.clone().unwrap_or_else(|| {
-                spec_
-                    .measure
-                    .split_once(':')
-                    .map_or(String::new(), |(_, c)| c.to_owned())
-            });
-            let mut pairs = spec_.filters.clone();
-            pairs.push(("columns".into(), format!("{},{y}", spec_.x)));
-            pairs.push(("limit".into(), SCATTER_POINTS.to_string()));
-            let req = match RowsRequest::from_query(&pairs, &tspec, &limits) {
-                Ok(r) => r,
-                Err(e) => return message(&e.message(lang), lang, title),
-            };
-            match state.engine.rows(&tspec, &req).await {
-                Ok(res) => {
-                    data.x_values = res
-                        .rows
+        ChartQuery::Points { y, request: req } => match state.engine.rows(&tspec, &req).await {
+            Ok(res) => {
+                data.x_values = res
+                    .rows
+                    .iter()
+                    .map(|r| r.first().and_then(Value::as_f64))
+                    .collect();
+                data.series = vec![Series::with_gaps(
+                    label_of(table, &y, lang),
+                    res.rows
                         .iter()
-                        .map(|r| r.first().and_then(Value::as_f64))
-                        .collect();
-                    data.series = vec![Series::with_gaps(
-                        label_of(table, &y, lang),
-                        res.rows
-                            .iter()
-                            .map(|r| r.get(1).and_then(Value::as_f64))
-                            .collect(),
-                    )];
-                    data.y_label = label_of(table, &y, lang);
-                    data.unit = unit_of(&format!("sum:{y}"), table);
-                }
-                Err(e) => return message(&e.message(lang), lang, title),
+                        .map(|r| r.get(1).and_then(Value::as_f64))
+                        .collect(),
+                )];
+                data.y_label = label_of(table, &y, lang);
+                data.unit = unit_of(&format!("sum:{y}"), table);
             }
-        }
-        _ => {
-            let mut pairs = spec_.filters.clone();
-            let mut group = spec_.x.clone();
-            if let (
-                Some(s),
-                Some(ChartKind::StackedBar | ChartKind::Line | ChartKind::Area | ChartKind::Bar),
-            ) = (&spec_.series, spec_.kind)
-            {
-                group = format!("{group},{s}");
-            }
-            pairs.push(("group_by".into(), group));
-            pairs.push(("measure".into(), spec_.measure.clone()));
-            pairs.push((
-                "limit".into(),
-                FETCH_GROUPS.min(limits.max_groups).to_string(),
-            ));
-            let mut req = match AggregateRequest::from_query(&pairs, &tspec, &limits) {
-                Ok(r) => r,
-                Err(e) => return message(&e.message(lang), lang, title),
-            };
+            Err(e) => return message(&e.message(lang), lang, title),
+        },
+        ChartQuery::Groups(mut req) => {
             // Groups drawn as one (the spellings of a territory's code) merge their values;
             // averages merge weighted by how many values each averaged.
             let combine = match req.measures.first().map(|m| m.func) {
@@ -673,75 +465,6 @@ pub async fn draw(
     }
 }
 
-/// Largest boundary file read (bytes).
-pub(crate) const MAX_BOUNDARY_BYTES: usize = 64 * 1024 * 1024;
-
-/// The file formats (as resources name them) a boundary set may have; the content decides.
-pub(crate) fn may_be_boundaries(format: &str) -> bool {
-    ["GEOJSON", "TOPOJSON", "JSON"]
-        .iter()
-        .any(|f| format.trim().eq_ignore_ascii_case(f))
-}
-
-/// How a boundary set's mark names a level.
-pub(crate) fn level_name(level: Level) -> &'static str {
-    match level {
-        Level::Department => "department",
-        Level::Municipality => "municipality",
-    }
-}
-
-/// Why a resource's stored file cannot be read as boundaries.
-pub(crate) enum NotBoundaryFile {
-    /// Not an uploaded GeoJSON/TopoJSON (by format or file name).
-    NotGeo,
-    /// Larger than [`MAX_BOUNDARY_BYTES`].
-    TooLarge,
-    Store(ceiba_store::StoreError),
-}
-
-/// The bytes of a resource's uploaded GeoJSON/TopoJSON file (the content decides
-/// whether they hold boundaries); shared by the pages and the CKAN API that mark
-/// boundary sets.
-pub(crate) async fn stored_boundary_bytes(
-    state: &SharedState,
-    r: &ceiba_core::Resource,
-) -> Result<Vec<u8>, NotBoundaryFile> {
-    let key = r
-        .storage_key
-        .as_deref()
-        .filter(|_| may_be_boundary_file(r))
-        .ok_or(NotBoundaryFile::NotGeo)?;
-    if r.size.unwrap_or(0) > MAX_BOUNDARY_BYTES as i64 {
-        return Err(NotBoundaryFile::TooLarge);
-    }
-    let bytes = state
-        .files
-        .read(key)
-        .await
-        .map_err(NotBoundaryFile::Store)?;
-    Ok(Vec::from(bytes))
-}
-
-/// Whether a resource could be a boundary set (an upload named GeoJSON/TopoJSON).
-pub(crate) fn may_be_boundary_file(r: &ceiba_core::Resource) -> bool {
-    let by_name = r
-        .original_filename
-        .as_deref()
-        .and_then(|f| f.rsplit_once('.'))
-        .is_some_and(|(_, ext)| may_be_boundaries(ext));
-    r.is_upload() && (may_be_boundaries(&r.format) || by_name)
-}
-
-/// The level a boundary set's mark declares.
-pub(crate) fn level_of(mark: &str) -> Option<Level> {
-    match mark {
-        "department" => Some(Level::Department),
-        "municipality" => Some(Level::Municipality),
-        _ => None,
-    }
-}
-
 type MessageSvg = Box<dyn Fn(Lang) -> String + Send>;
 
 /// The prepared areas of a public boundary set (a GeoJSON/TopoJSON resource marked in the
@@ -797,7 +520,10 @@ async fn boundary_map(
     // The mark's level holds for its own property; an override is read at any level.
     let (code, level) = match code {
         Some(c) if c != mark.code_property => (c.to_owned(), None),
-        _ => (mark.code_property.clone(), level_of(&mark.level)),
+        _ => (
+            mark.code_property.clone(),
+            parse_level(&mark.level).ok().flatten(),
+        ),
     };
     let cache_key = format!(
         "{}:{}:{code}:{level:?}",
@@ -807,7 +533,7 @@ async fn boundary_map(
     if let Some(map) = state.maps.get(&cache_key) {
         return Ok(map);
     }
-    if r.size.unwrap_or(0) as usize > MAX_BOUNDARY_BYTES {
+    if r.size.unwrap_or(0) as usize > ceiba_portal::MAX_BOUNDARY_BYTES {
         return Err(unusable(
             "El archivo de límites es demasiado grande para dibujarlo.",
             "The boundary file is too large to draw.",

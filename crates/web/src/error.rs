@@ -2,6 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use ceiba_core::Lang;
 use minijinja::context;
 
 use crate::context::PageCtx;
@@ -41,6 +42,30 @@ impl PageError {
     pub fn not_found(key: &'static str, name: impl Into<String>) -> Self {
         PageError::NotFound {
             message: Some((key, name.into())),
+        }
+    }
+
+    /// A use case's refusal as a page: `name` is what the visitor asked for (for "not
+    /// found"), `back` the page an invalid form returns to.
+    pub fn from_portal(e: ceiba_portal::Error, lang: Lang, name: &str, back: &str) -> Self {
+        use ceiba_portal::{Error, Thing};
+        match e {
+            Error::NotFound(thing) => PageError::not_found(
+                match thing {
+                    Thing::Dataset => "notfound-dataset",
+                    Thing::Resource => "notfound-resource",
+                    Thing::View => "notfound-view",
+                },
+                name,
+            ),
+            Error::SignInRequired => PageError::Forbidden("forbidden-signin"),
+            Error::Forbidden(_) => PageError::Forbidden("forbidden-edit"),
+            Error::Invalid { reason, .. } => PageError::Invalid {
+                message: reason.message(lang),
+                back: back.to_owned(),
+            },
+            Error::Store(e) => e.into(),
+            Error::Internal(detail) => PageError::Internal(detail),
         }
     }
 

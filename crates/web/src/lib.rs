@@ -53,11 +53,6 @@ pub struct WebConfig {
     pub site_url: Option<String>,
     /// Whether CKAN's `datastore_search_sql` answers (on by default).
     pub datastore_sql: bool,
-    /// Scratch folder for uploads received through the API (default: the system's
-    /// temporary folder).
-    pub work_dir: Option<PathBuf>,
-    /// Bounds on uploads.
-    pub ingest_limits: ceiba_ingest::Limits,
     /// The header a reverse proxy in front of the portal puts the client's address in
     /// (`X-Forwarded-For`, `X-Real-IP`); without it, the connection's address is the
     /// client's. Only set it behind a proxy that overwrites the header: otherwise any
@@ -74,8 +69,6 @@ impl Default for WebConfig {
             search_dir: None,
             site_url: None,
             datastore_sql: true,
-            work_dir: None,
-            ingest_limits: ceiba_ingest::Limits::default(),
             client_address_header: None,
         }
     }
@@ -91,8 +84,9 @@ pub struct AppState {
     pub indexer: ceiba_search::Indexer,
     /// Dataset page views not yet written to the catalog.
     pub visits: visits::Visits,
-    /// Queues uploads received through the API (a worker ingests them).
-    pub ingestor: ceiba_ingest::Ingestor,
+    /// What the portal does (the use cases every door calls), over the same catalog, files
+    /// and ingestor: an upload through it wakes the worker that ingests it.
+    pub portal: ceiba_portal::Portal,
     /// Boundary sets read, simplified and projected for maps.
     pub maps: ceiba_viz::map::MapCache,
     /// CKAN package dicts by dataset and change number.
@@ -115,9 +109,13 @@ impl std::fmt::Debug for AppState {
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
+    /// The state of a portal over `catalog` and `files`. `ingestor` is the one whose
+    /// worker runs the uploads (built once by the caller, so that an upload through any
+    /// door wakes that worker).
     pub fn new(
         catalog: Catalog,
         files: FileStore,
+        ingestor: ceiba_ingest::Ingestor,
         config: WebConfig,
     ) -> Result<SharedState, String> {
         let i18n = Arc::new(i18n::I18n::new()?);
@@ -154,20 +152,10 @@ impl AppState {
         }
         .map_err(|e| e.to_string())?;
         let indexer = ceiba_search::Indexer::new(catalog.clone(), Arc::new(index));
-        let work_dir = config
-            .work_dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join("ceiba-uploads"));
-        let ingestor = ceiba_ingest::Ingestor::new(
-            catalog.clone(),
-            files.clone(),
-            work_dir,
-            config.ingest_limits,
-        );
         Ok(Arc::new(AppState {
             engine,
             indexer,
-            ingestor,
+            portal: ceiba_portal::Portal::new(ingestor, config.query_limits),
             maps: ceiba_viz::map::MapCache::new(16),
             logins: login_guard::LoginGuard::default(),
             packages: ckan::cache::PackageCache::default(),

@@ -7,8 +7,8 @@
 //! portal's address is `https://`.
 
 use axum::http::{header, HeaderMap, HeaderValue};
-use ceiba_core::{Account, Dataset, DatasetState, Permissions};
-use ceiba_search::Viewer;
+use ceiba_core::access::{self, Audience};
+use ceiba_core::{Account, Dataset, Permissions};
 use ceiba_store::WebSession;
 
 use crate::SharedState;
@@ -30,19 +30,27 @@ impl Visitor {
         self.session.as_ref().map(|s| &s.account)
     }
 
-    /// What the visitor may find in searches.
-    pub fn viewer(&self) -> Viewer {
-        viewer(self.account().is_some(), &self.perms)
+    /// The visitor as the use cases know it.
+    pub fn actor(&self) -> ceiba_portal::Actor {
+        ceiba_portal::Actor {
+            account: self.account().cloned(),
+            perms: self.perms.clone(),
+        }
     }
 
-    /// Whether the visitor may see the dataset (see [`may_see`]).
+    /// What the visitor may find in searches and lists.
+    pub fn viewer(&self) -> Audience {
+        Audience::of(&self.perms)
+    }
+
+    /// Whether the visitor may see the dataset (`ceiba_core::access`).
     pub fn may_see(&self, d: &Dataset) -> bool {
-        may_see(&self.viewer(), d)
+        access::may_see(&self.perms, d)
     }
 
     /// Whether the visitor may change the dataset (its views, its resources).
     pub fn may_edit(&self, d: &Dataset) -> bool {
-        d.state != DatasetState::Deleted && self.perms.can_edit(d.organization_id)
+        access::may_edit(&self.perms, d)
     }
 
     /// Whether `token` is this session's CSRF token (compared in constant time).
@@ -50,35 +58,6 @@ impl Visitor {
         self.session
             .as_ref()
             .is_some_and(|s| constant_time_eq(s.csrf.as_bytes(), token.trim().as_bytes()))
-    }
-}
-
-/// The search audience of an account (or of nobody) with these permissions; shared by
-/// pages and the CKAN API.
-pub fn viewer(signed_in: bool, perms: &Permissions) -> Viewer {
-    if perms.is_sysadmin() {
-        Viewer::Sysadmin
-    } else if signed_in {
-        Viewer::Member {
-            organizations: perms.organizations().map(|(o, _)| o).collect(),
-        }
-    } else {
-        Viewer::Anonymous
-    }
-}
-
-/// Who may see a dataset, for pages and the CKAN API alike: anyone a public active one;
-/// members of its organization (and sysadmins) a private one or a draft; only sysadmins a
-/// deleted one.
-pub fn may_see(viewer: &Viewer, d: &Dataset) -> bool {
-    match d.state {
-        DatasetState::Deleted => matches!(viewer, Viewer::Sysadmin),
-        _ if !d.private && d.state == DatasetState::Active => true,
-        _ => match viewer {
-            Viewer::Anonymous => false,
-            Viewer::Sysadmin => true,
-            Viewer::Member { organizations } => organizations.contains(&d.organization_id),
-        },
     }
 }
 

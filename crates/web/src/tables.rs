@@ -36,14 +36,14 @@ impl From<ceiba_store::StoreError> for Missing {
 
 /// The resource `rid` (an id), if its dataset is public, with its current tables.
 pub async fn locate(state: &SharedState, rid: &str) -> Result<Located, Missing> {
-    locate_for(state, rid, &ceiba_search::Viewer::Anonymous).await
+    locate_for(state, rid, &ceiba_core::access::Audience::Public).await
 }
 
 /// The resource `rid` (an id), if `viewer` may see its dataset, with its current tables.
 pub async fn locate_for(
     state: &SharedState,
     rid: &str,
-    viewer: &ceiba_search::Viewer,
+    viewer: &ceiba_core::access::Audience,
 ) -> Result<Located, Missing> {
     let resource = state
         .catalog
@@ -54,7 +54,7 @@ pub async fn locate_for(
         .catalog
         .dataset_by_id(resource.dataset_id)
         .await?
-        .filter(|d| crate::session::may_see(viewer, d))
+        .filter(|d| viewer.may_see(d))
         .ok_or(Missing::Resource)?;
     let tables = match resource.current_version_id {
         Some(v) => state.catalog.tables_of(v).await?,

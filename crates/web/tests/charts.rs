@@ -174,6 +174,27 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
         )
         .await;
     assert_eq!(got.status, StatusCode::FORBIDDEN);
+    // A chart the table cannot draw is refused, as the page's form refuses it (issue 13:
+    // the API stored anything), naming the column; nothing is saved.
+    for params in [
+        "type=bar&x=nope&measure=count",
+        "x=departamento&measure=sum:municipio",
+    ] {
+        let mut bad = body.clone();
+        bad["config"] = serde_json::json!({ "params": params });
+        let got = p
+            .request(
+                Request::post("/api/3/action/resource_view_create")
+                    .header(header::AUTHORIZATION, &token)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(bad.to_string()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::CONFLICT, "{params}: {}", got.text());
+        let v: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+        assert!(v["error"]["config"].is_array(), "{v}");
+    }
     // On the dataset page, drawn.
     let html = p.get("/dataset/nbi-municipal").await.text();
     assert!(html.contains("Gráficos destacados"));
@@ -199,6 +220,7 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
     );
     let list: serde_json::Value = serde_json::from_slice(&list.body).unwrap();
     assert_eq!(list["result"][0]["title"], "Inversión por departamento");
+    assert_eq!(list["result"].as_array().map(Vec::len), Some(1), "{list}");
     // A new version without the column: the view explains instead of breaking.
     let r = p.catalog.resource(&rid).await.unwrap().unwrap();
     let file = p.dir.path().join("v2.csv");

@@ -471,6 +471,46 @@ async fn upload(
     (got.status, v)
 }
 
+// Issue 13: the portal built a second ingestor of its own, so an upload through the API
+// woke one with no worker and waited for the next poll.
+#[tokio::test]
+async fn an_upload_through_the_api_wakes_the_worker_that_runs_it() {
+    let (p, t) = portal().await;
+    // A poll longer than the test: only the upload's own wake-up can start the job.
+    let worker = p
+        .ingestor
+        .clone()
+        .start_worker_polling(std::time::Duration::from_secs(3600))
+        .await
+        .unwrap();
+    let (status, v) = upload(
+        &p,
+        &t.editor,
+        &[("package_id", "nbi-municipal"), ("name", "Despierta")],
+        ("despierta.csv", b"codigo,valor\n0101,1\n1301,2\n1601,3\n"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let rid = v["result"]["id"].as_str().unwrap().to_owned();
+    let mut total = Value::Null;
+    for _ in 0..600 {
+        let got = p
+            .get(&format!("/api/3/action/datastore_search?resource_id={rid}"))
+            .await;
+        let v: Value = serde_json::from_slice(&got.body).unwrap();
+        if got.status == StatusCode::OK {
+            total = v["result"]["total"].clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    worker.abort();
+    assert_eq!(
+        total, 3,
+        "the upload was not ingested before the worker's next poll"
+    );
+}
+
 // Issue 12, problem 2: a dataset named with another dataset's UUID took over its id.
 #[tokio::test]
 async fn a_name_can_never_take_over_an_id() {
@@ -591,13 +631,13 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["result"]["size"], csv.len() as u64, "{v}");
 
-    let small = Portal::with_config(ceiba_web::WebConfig {
-        ingest_limits: ceiba_ingest::Limits {
+    let small = Portal::with(
+        ceiba_web::WebConfig::default(),
+        ceiba_ingest::Limits {
             max_file_bytes: 1000,
             ..Default::default()
         },
-        ..Default::default()
-    })
+    )
     .await;
     fixture(&small).await;
     let (editor, token) = user(&small, "editora", false).await;

@@ -25,17 +25,32 @@ pub fn ceiba() -> Command {
 
 /// Runs `ceiba ARGS --data DATA`; returns whether it succeeded, its stdout and stderr.
 pub fn run(data: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = ceiba()
+    run_with_input(data, args, "")
+}
+
+/// Runs `ceiba ARGS --data DATA` with `stdin` on its standard input; returns whether it
+/// succeeded, its stdout and its stderr (both must be UTF-8).
+pub fn run_with_input(data: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = ceiba()
         .args(args)
         .arg("--data")
         .arg(data)
-        .stdin(Stdio::null())
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
     (
         out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
     )
 }
 
@@ -43,6 +58,12 @@ pub fn run_ok(data: &Path, args: &[&str]) -> String {
     let (ok, stdout, stderr) = run(data, args);
     assert!(ok, "ceiba {args:?} failed: {stderr}");
     stdout
+}
+
+pub fn run_err(data: &Path, args: &[&str]) -> String {
+    let (ok, stdout, stderr) = run(data, args);
+    assert!(!ok, "ceiba {args:?} should fail: {stdout}");
+    stderr
 }
 
 /// A sysadmin `publicadora` and an API token for it.
@@ -83,11 +104,16 @@ impl Drop for Server {
     }
 }
 
-/// Starts `ceiba serve` on a free port and waits for its address line.
+/// Starts `ceiba serve --data DATA ARGS` on a free port and waits for its address line.
 pub fn serve(data: &Path, args: &[&str]) -> Server {
+    let data = data.to_str().unwrap();
+    serve_args(&[&["--data", data], args].concat())
+}
+
+/// Starts `ceiba serve ARGS` on a free port and waits for its address line.
+pub fn serve_args(args: &[&str]) -> Server {
     let mut child = ceiba()
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .args(args)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())

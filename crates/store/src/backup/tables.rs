@@ -82,25 +82,40 @@ fn column_type(declared: &str) -> ColumnType {
     }
 }
 
+/// The text column `column` of the rows `sql` returns (with `$1` bound to `bind`, if any).
+async fn texts(
+    conn: &mut AnyConnection,
+    sql: &str,
+    bind: Option<&str>,
+    column: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut query = sqlx::query(sql);
+    if let Some(value) = bind {
+        query = query.bind(value);
+    }
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(column))
+        .collect()
+}
+
 /// Every table of the catalog but sqlx's record of migrations, parents before the tables
 /// that reference them.
 pub async fn tables(conn: &mut AnyConnection, kind: Kind) -> Result<Vec<Table>, sqlx::Error> {
-    let names: Vec<String> = match kind {
-        Kind::Sqlite => sqlx::query(
+    let names = match kind {
+        Kind::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' \
-             AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        ),
-        Kind::Postgres => sqlx::query(
+             AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        Kind::Postgres => {
             "SELECT table_name::text AS name FROM information_schema.tables \
              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
-             ORDER BY table_name",
-        ),
-    }
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("name"))
-    .collect::<Result<_, _>>()?;
+             ORDER BY table_name"
+        }
+    };
+    let names = texts(conn, names, None, "name").await?;
     let mut out = Vec::new();
     for name in names.into_iter().filter(|n| n != MIGRATIONS_TABLE) {
         let (columns, primary_key, references) = match kind {
@@ -125,18 +140,17 @@ pub async fn tables(conn: &mut AnyConnection, kind: Kind) -> Result<Vec<Table>, 
                     });
                 }
                 pk.sort();
-                let references =
-                    sqlx::query("SELECT \"table\" AS t FROM pragma_foreign_key_list($1)")
-                        .bind(&name)
-                        .fetch_all(&mut *conn)
-                        .await?
-                        .iter()
-                        .map(|r| r.try_get::<String, _>("t"))
-                        .collect::<Result<_, _>>()?;
+                let references = texts(
+                    conn,
+                    "SELECT \"table\" AS t FROM pragma_foreign_key_list($1)",
+                    Some(&name),
+                    "t",
+                )
+                .await?;
                 (
                     columns,
                     pk.into_iter().map(|(_, c)| c).collect(),
-                    references,
+                    references.into_iter().collect(),
                 )
             }
             Kind::Postgres => {
@@ -157,7 +171,8 @@ pub async fn tables(conn: &mut AnyConnection, kind: Kind) -> Result<Vec<Table>, 
                     })
                 })
                 .collect::<Result<_, sqlx::Error>>()?;
-                let pk = sqlx::query(
+                let pk = texts(
+                    conn,
                     "SELECT k.column_name::text AS name \
                      FROM information_schema.table_constraints c \
                      JOIN information_schema.key_column_usage k \
@@ -167,14 +182,12 @@ pub async fn tables(conn: &mut AnyConnection, kind: Kind) -> Result<Vec<Table>, 
                      WHERE c.constraint_type = 'PRIMARY KEY' \
                        AND c.table_schema = current_schema() AND c.table_name = $1 \
                      ORDER BY k.ordinal_position",
+                    Some(&name),
+                    "name",
                 )
-                .bind(&name)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<String, _>("name"))
-                .collect::<Result<_, _>>()?;
-                let references = sqlx::query(
+                .await?;
+                let references = texts(
+                    conn,
                     "SELECT u.table_name::text AS t \
                      FROM information_schema.table_constraints c \
                      JOIN information_schema.constraint_column_usage u \
@@ -182,14 +195,11 @@ pub async fn tables(conn: &mut AnyConnection, kind: Kind) -> Result<Vec<Table>, 
                       AND u.constraint_schema = c.constraint_schema \
                      WHERE c.constraint_type = 'FOREIGN KEY' \
                        AND c.table_schema = current_schema() AND c.table_name = $1",
+                    Some(&name),
+                    "t",
                 )
-                .bind(&name)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<String, _>("t"))
-                .collect::<Result<_, _>>()?;
-                (columns, pk, references)
+                .await?;
+                (columns, pk, references.into_iter().collect())
             }
         };
         out.push(Table {

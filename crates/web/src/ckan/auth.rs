@@ -2,8 +2,8 @@
 //! `Bearer …`) or CKAN's older `X-CKAN-API-Key`.
 
 use axum::http::{header, HeaderMap};
+use ceiba_core::access::Audience;
 use ceiba_core::{Account, Permissions};
-use ceiba_search::Viewer;
 
 use super::CkanError;
 use crate::SharedState;
@@ -16,9 +16,17 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller as the use cases know it.
+    pub fn actor(&self) -> ceiba_portal::Actor {
+        ceiba_portal::Actor {
+            account: self.account.clone(),
+            perms: self.perms.clone(),
+        }
+    }
+
     /// What the caller may see in searches.
-    pub fn viewer(&self) -> Viewer {
-        crate::session::viewer(self.account.is_some(), &self.perms)
+    pub fn viewer(&self) -> Audience {
+        Audience::of(&self.perms)
     }
 
     /// The account, or CKAN's error for an action that needs one.

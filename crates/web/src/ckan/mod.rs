@@ -117,6 +117,37 @@ impl From<ceiba_store::StoreError> for CkanError {
     }
 }
 
+impl CkanError {
+    /// A use case's refusal as CKAN says it. `prefix` turns the use case's field names
+    /// into this action's (`code_property` → `boundary_code_property`).
+    pub fn from_portal(e: ceiba_portal::Error, call: &Call<'_>, prefix: &str) -> CkanError {
+        use ceiba_portal::{Error, Thing};
+        match e {
+            Error::NotFound(Thing::Dataset) => CkanError::NotFound("Dataset not found".into()),
+            Error::NotFound(Thing::Resource) => {
+                CkanError::NotFound("Resource was not found.".into())
+            }
+            Error::NotFound(Thing::View) => CkanError::NotFound("View not found".into()),
+            Error::SignInRequired => {
+                CkanError::Authorization("This action requires an authenticated user".into())
+            }
+            Error::Forbidden(_) => CkanError::Authorization(format!(
+                "User {} not authorized to edit datasets of this organization",
+                call.caller
+                    .account
+                    .as_ref()
+                    .map_or("(anonymous)", |a| a.name.as_str())
+            )),
+            Error::Invalid { field, reason } => CkanError::validation(
+                &format!("{prefix}{field}"),
+                reason.message(ceiba_core::Lang::En),
+            ),
+            Error::Store(e) => e.into(),
+            Error::Internal(detail) => CkanError::Internal(detail),
+        }
+    }
+}
+
 impl From<ceiba_search::SearchError> for CkanError {
     fn from(e: ceiba_search::SearchError) -> Self {
         CkanError::Internal(e.to_string())
@@ -131,7 +162,7 @@ pub struct Call<'a> {
     pub site: String,
     pub caller: auth::Caller,
     /// What the caller may see (from `caller`).
-    pub viewer: ceiba_search::Viewer,
+    pub viewer: ceiba_core::access::Audience,
 }
 
 /// The portal's address: the configured one, else from the request's Host.

@@ -207,7 +207,7 @@ async fn multipart(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let boundary = multer::parse_boundary(content_type).map_err(|e| bad(e.to_string()))?;
-    let limit = state.ingestor.limits().max_file_bytes;
+    let limit = state.portal.ingestor().limits().max_file_bytes;
     // The whole body may hold the file and the text fields, and no more; multer enforces it
     // as the body streams in (axum's own extractor would stop at 2 MiB).
     let whole = limit.saturating_add(MAX_BODY_BYTES as u64 + 64 * 1024);
@@ -246,12 +246,13 @@ async fn multipart(
                 .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
                 .filter(|f| !f.trim().is_empty())
                 .unwrap_or_else(|| "upload".into());
-            let dir = state.ingestor.scratch_file("");
+            let dir = state.portal.ingestor().scratch_file("");
             tokio::fs::create_dir_all(&dir)
                 .await
                 .map_err(|e| CkanError::Internal(format!("scratch folder: {e}")))?;
             let path = state
-                .ingestor
+                .portal
+                .ingestor()
                 .scratch_file(&format!("upload-{}", uuid::Uuid::new_v4()));
             // Registered before writing, so a failure midway removes the partial file.
             let file = Upload { path, filename };

@@ -1,8 +1,9 @@
 //! The read actions: catalog listings, `package_search` on the search index, records by id.
 
+use ceiba_core::access::Audience;
 use ceiba_core::licence::LICENCES;
 use ceiba_core::{Dataset, DatasetState, Licence};
-use ceiba_search::{FacetField, SearchRequest, Sort, Viewer};
+use ceiba_search::{FacetField, SearchRequest, Sort};
 use ceiba_store::{DatasetFilter, DatasetSort};
 use serde_json::{json, Map, Value};
 
@@ -13,8 +14,6 @@ use super::{cache, Call, CkanError, CKAN_VERSION};
 const ROWS_MAX: i64 = 1_000;
 /// Largest page of the list actions.
 const LIST_MAX: i64 = 1_000;
-
-use crate::session::may_see;
 
 pub async fn status_show(call: &Call<'_>) -> Result<Value, CkanError> {
     Ok(json!({
@@ -90,7 +89,7 @@ pub async fn package_show(call: &Call<'_>) -> Result<Value, CkanError> {
 /// 404 as if it did not exist (CKAN answers 403 for a private one, which tells that it
 /// exists and, before, its id).
 fn may_read(call: &Call<'_>, d: &Dataset) -> Result<(), CkanError> {
-    if may_see(&call.viewer, d) {
+    if call.viewer.may_see(d) {
         Ok(())
     } else {
         Err(CkanError::NotFound("Dataset not found".into()))
@@ -459,7 +458,7 @@ pub async fn package_search(call: &Call<'_>) -> Result<Value, CkanError> {
     let viewer = if include_private || include_drafts {
         call.viewer.clone()
     } else {
-        Viewer::Anonymous
+        Audience::Public
     };
     let found = call.state.indexer.index().search(&SearchRequest {
         q,

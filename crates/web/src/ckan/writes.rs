@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 
 use ceiba_core::{
     format_from_filename, media_type_for_format, Category, Contact, Dataset, DatasetState,
-    Frequency, Licence, Localized, Organization, Resource, Role, Temporal,
+    Frequency, Lang, Licence, Localized, Organization, Resource, Role, Temporal,
 };
+use ceiba_portal::{BoundaryFile, ViewChange, ViewInput};
 use ceiba_store::now;
+use ceiba_viz::territory::Level;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -226,7 +228,7 @@ async fn package_dict(call: &Call<'_>, id: Uuid) -> Result<Value, CkanError> {
 
 fn may_edit(call: &Call<'_>, action: &str, org: Uuid) -> Result<(), CkanError> {
     let account = call.caller.require(action)?;
-    if call.caller.perms.can_edit(org) {
+    if ceiba_core::access::may_publish_in(&call.caller.perms, org) {
         Ok(())
     } else {
         Err(CkanError::Authorization(format!(
@@ -347,7 +349,7 @@ async fn existing(call: &Call<'_>) -> Result<Dataset, CkanError> {
 /// Whether the caller may see `d`: a write to a dataset the caller may not see answers
 /// "not found", as a read does, so that it tells nothing of its existence.
 fn may_see(call: &Call<'_>, d: &Dataset) -> bool {
-    crate::session::may_see(&call.viewer, d)
+    call.viewer.may_see(d)
 }
 
 /// `package_update` replaces the fields (those not sent return to their defaults);
@@ -424,27 +426,17 @@ enum BoundaryChange {
     /// Mark (or re-mark) by `code`; the level as given (`None`: found in the file).
     Mark {
         code: String,
-        level: Option<String>,
+        level: Option<Level>,
     },
 }
 
 /// A level as the API takes it: `department`, `municipality` (or in Spanish), or empty.
-fn boundary_level(v: &Value) -> Result<String, CkanError> {
+fn boundary_level(v: &Value) -> Result<Option<Level>, CkanError> {
     let s = match v {
         Value::Null => String::new(),
         v => text(v).ok_or_else(|| invalid(LEVEL_FIELD, "Must be text"))?,
     };
-    match s.to_lowercase().as_str() {
-        "" => Ok(String::new()),
-        "department" | "departamento" => Ok("department".into()),
-        "municipality" | "municipio" => Ok("municipality".into()),
-        other => Err(invalid(
-            LEVEL_FIELD,
-            format!(
-                "Unknown level \"{other}\": use \"department\", \"municipality\" or leave it empty"
-            ),
-        )),
-    }
+    ceiba_portal::parse_level(&s).map_err(|r| invalid(LEVEL_FIELD, r.message(Lang::En)))
 }
 
 /// Reads `boundary_code_property` (empty or null unmarks) and `boundary_level` from a
@@ -472,10 +464,10 @@ fn boundary_change(
         (Some(code), _) if code.is_empty() => BoundaryChange::Unmark,
         (Some(code), _) => BoundaryChange::Mark {
             code,
-            level: level.filter(|l| !l.is_empty()),
+            level: level.flatten(),
         },
         (None, _) if replace => {
-            if level.as_deref().is_some_and(|l| !l.is_empty()) {
+            if level.flatten().is_some() {
                 return Err(level_alone());
             }
             BoundaryChange::Unmark
@@ -483,13 +475,13 @@ fn boundary_change(
         (None, Some(b)) if level.is_some() || new_file => BoundaryChange::Mark {
             code: b.code_property.clone(),
             level: match level {
-                Some(l) => Some(l).filter(|l| !l.is_empty()),
-                None => Some(b.level.clone()).filter(|l| !l.is_empty()),
+                Some(l) => l,
+                None => ceiba_portal::parse_level(&b.level).ok().flatten(),
             },
         },
         (None, Some(_)) => BoundaryChange::Keep,
         (None, None) => {
-            if level.as_deref().is_some_and(|l| !l.is_empty()) {
+            if level.flatten().is_some() {
                 return Err(level_alone());
             }
             BoundaryChange::Keep
@@ -497,116 +489,33 @@ fn boundary_change(
     })
 }
 
-use crate::charts::NotBoundaryFile;
-
-/// The bytes of the file a mark is checked against: this call's upload, else the
-/// resource's stored file. Only GeoJSON and TopoJSON uploads qualify.
-async fn boundary_file(call: &Call<'_>, r: Option<&Resource>) -> Result<Vec<u8>, CkanError> {
-    let not_geo = || {
-        invalid(
-            CODE_FIELD,
-            "Only uploaded GeoJSON or TopoJSON files can be boundary sets",
-        )
-    };
-    let too_large = || {
-        invalid(
-            CODE_FIELD,
-            format!(
-                "The file is too large to draw as boundaries (more than {} MB)",
-                crate::charts::MAX_BOUNDARY_BYTES / (1024 * 1024)
-            ),
-        )
-    };
-    if let Some(upload) = &call.params.upload {
-        let format = format_from_filename(&upload.filename).unwrap_or_default();
-        if !crate::charts::may_be_boundaries(&format) {
-            return Err(not_geo());
-        }
-        let size = tokio::fs::metadata(&upload.path)
-            .await
-            .map_err(|e| CkanError::Internal(format!("upload: {e}")))?
-            .len();
-        if size > crate::charts::MAX_BOUNDARY_BYTES as u64 {
-            return Err(too_large());
-        }
-        return tokio::fs::read(&upload.path)
-            .await
-            .map_err(|e| CkanError::Internal(format!("upload: {e}")));
-    }
-    let Some(r) = r else {
-        return Err(not_geo());
-    };
-    match crate::charts::stored_boundary_bytes(call.state, r).await {
-        Ok(bytes) => Ok(bytes),
-        Err(NotBoundaryFile::NotGeo) => Err(not_geo()),
-        Err(NotBoundaryFile::TooLarge) => Err(too_large()),
-        Err(NotBoundaryFile::Store(e)) => Err(CkanError::Internal(format!("boundary file: {e}"))),
-    }
-}
-
-/// Checks that the file's features have property `code` holding territory codes (at
-/// `level`, when given), and returns the level to keep (the file's, when not given).
+/// Checks the file (this call's upload, else the resource's stored file) against the mark
+/// asked for, by the rule every door shares; returns the property and level to keep.
 async fn check_boundaries(
     call: &Call<'_>,
     r: Option<&Resource>,
     code: &str,
-    level: Option<&str>,
-) -> Result<String, CkanError> {
-    use ceiba_viz::map::{parse_boundaries, BoundaryError, BoundaryOptions};
-    let bytes = boundary_file(call, r).await?;
-    let (code, forced) = (code.to_owned(), level.and_then(crate::charts::level_of));
-    let parsed = tokio::task::spawn_blocking(move || {
-        let read = |level| {
-            parse_boundaries(
-                &bytes,
-                &BoundaryOptions {
-                    code_property: Some(&code),
-                    level,
-                    ..Default::default()
-                },
-            )
-        };
-        match read(forced) {
-            // Wrong level, or no codes at all: say which.
-            Err(e @ BoundaryError::NoTerritoryCodes { .. }) if forced.is_some() => {
-                (Err(e), read(None).ok().map(|set| set.level))
-            }
-            other => (other.map(|set| set.level), None),
-        }
-    })
-    .await
-    .map_err(|e| CkanError::Internal(format!("boundary check: {e}")))?;
-    match parsed {
-        (Ok(found), _) => Ok(level.filter(|l| !l.is_empty()).map_or_else(
-            || crate::charts::level_name(found).to_owned(),
-            str::to_owned,
-        )),
-        (Err(_), Some(found)) => Err(invalid(
-            LEVEL_FIELD,
-            format!(
-                "The file's areas are {} codes, not {} codes",
-                crate::charts::level_name(found),
-                level.unwrap_or_default()
-            ),
-        )),
-        (Err(e @ (BoundaryError::NotJson { .. } | BoundaryError::NotGeo { .. })), None) => {
-            Err(invalid(
-                CODE_FIELD,
-                format!(
-                    "Only GeoJSON or TopoJSON files can be boundary sets: {}",
-                    e.message(ceiba_core::Lang::En)
-                ),
-            ))
-        }
-        (Err(e), None) => Err(invalid(CODE_FIELD, e.message(ceiba_core::Lang::En))),
-    }
+    level: Option<Level>,
+) -> Result<(String, Level), CkanError> {
+    let file = match &call.params.upload {
+        Some(upload) => BoundaryFile::Upload {
+            path: &upload.path,
+            filename: &upload.filename,
+        },
+        None => BoundaryFile::Stored,
+    };
+    call.state
+        .portal
+        .check_boundaries(r, file, Some(code), level)
+        .await
+        .map_err(|e| CkanError::from_portal(e, call, "boundary_"))
 }
 
 /// A mark checked against the file, ready to write.
 enum BoundaryWrite {
     Keep,
     Unmark,
-    Mark { code: String, level: String },
+    Mark { code: String, level: Level },
 }
 
 /// Reads and checks what a resource write asks of its mark, before anything is written.
@@ -630,7 +539,7 @@ async fn boundary_write(
         BoundaryChange::Unmark if current.is_none() => BoundaryWrite::Keep,
         BoundaryChange::Unmark => BoundaryWrite::Unmark,
         BoundaryChange::Mark { code, level } => {
-            let level = check_boundaries(call, r, &code, level.as_deref()).await?;
+            let (code, level) = check_boundaries(call, r, &code, level).await?;
             BoundaryWrite::Mark { code, level }
         }
     })
@@ -641,34 +550,16 @@ async fn apply_boundary_write(
     resource: Uuid,
     w: BoundaryWrite,
 ) -> Result<(), CkanError> {
-    let c = &call.state.catalog;
-    match w {
-        BoundaryWrite::Keep => {}
-        BoundaryWrite::Unmark => {
-            c.unmark_boundary_set(resource).await.map_err(store)?;
-        }
-        BoundaryWrite::Mark { code, level } => {
-            let name_property = c
-                .boundary_set(resource)
-                .await?
-                .and_then(|b| b.name_property);
-            c.mark_boundary_set(&ceiba_store::BoundarySet {
-                resource_id: resource,
-                code_property: code,
-                level,
-                name_property,
-                created: now(),
-            })
-            .await
-            .map_err(|e| match e {
-                ceiba_store::StoreError::Invalid { field, message } => {
-                    invalid(&format!("boundary_{field}"), message)
-                }
-                e => store(e),
-            })?;
-        }
-    }
-    Ok(())
+    let checked = match w {
+        BoundaryWrite::Keep => return Ok(()),
+        BoundaryWrite::Unmark => None,
+        BoundaryWrite::Mark { code, level } => Some((code, level)),
+    };
+    call.state
+        .portal
+        .write_boundary_mark(resource, checked)
+        .await
+        .map_err(|e| CkanError::from_portal(e, call, "boundary_"))
 }
 
 pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
@@ -691,7 +582,8 @@ pub async fn resource_create(call: &Call<'_>) -> Result<Value, CkanError> {
         let description = m.get("description").and_then(text).unwrap_or_default();
         let (mut r, _, _) = call
             .state
-            .ingestor
+            .portal
+            .ingestor()
             .add_upload(
                 &d,
                 &name,
@@ -734,21 +626,11 @@ async fn editable_resource_by(
 ) -> Result<(Resource, Dataset), CkanError> {
     call.caller.require(action)?;
     let id = call.params.required(key)?;
-    let r = call
-        .state
-        .catalog
-        .resource(&id)
-        .await?
-        .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
-    let d = call
-        .state
-        .catalog
-        .dataset_by_id(r.dataset_id)
-        .await?
-        .filter(|d| may_see(call, d))
-        .ok_or_else(|| CkanError::NotFound("Resource was not found.".into()))?;
-    may_edit(call, action, d.organization_id)?;
-    Ok((r, d))
+    call.state
+        .portal
+        .editable_resource(&call.caller.actor(), None, &id)
+        .await
+        .map_err(|e| CkanError::from_portal(e, call, ""))
 }
 
 async fn editable_resource(
@@ -786,7 +668,8 @@ pub async fn resource_update(call: &Call<'_>, patch: bool) -> Result<Value, Ckan
     r.modified = now();
     if let Some(upload) = &call.params.upload {
         call.state
-            .ingestor
+            .portal
+            .ingestor()
             .upload_version(&r, &upload.path, &upload.filename, &Default::default())
             .await
             .map_err(|e| invalid("upload", e.to_string()))?;
@@ -903,7 +786,7 @@ pub async fn organization_member_create(call: &Call<'_>) -> Result<Value, CkanEr
         .organization(&org_id)
         .await?
         .ok_or_else(|| CkanError::NotFound("Organization not found".into()))?;
-    if !call.caller.perms.can_admin(org.id) {
+    if !ceiba_core::access::may_admin(&call.caller.perms, org.id) {
         return Err(CkanError::Authorization(format!(
             "User {} not authorized to edit organization {}",
             account.name, org.name
@@ -990,92 +873,78 @@ pub fn view_dict(v: &ceiba_store::SavedView, site: &str) -> Value {
     })
 }
 
-/// The spec of a view from `config`: `{"params": [[k, v]…]}`, `{"params": "type=bar&x=…"}`,
-/// or a query string.
-fn view_spec(call: &Call<'_>) -> Result<String, CkanError> {
+/// The parameters of a view from `config`: `{"params": [[k, v]…]}`,
+/// `{"params": "type=bar&x=…"}`, or a query string.
+fn view_params(call: &Call<'_>) -> Result<Vec<(String, String)>, CkanError> {
     let config = call.params.json("config")?.unwrap_or(Value::Null);
     let params = match &config {
         Value::Object(m) => m.get("params").cloned().unwrap_or(Value::Null),
         other => other.clone(),
     };
-    let pairs: Vec<(String, String)> = match params {
-        Value::String(q) => crate::tables::query_pairs(Some(q.trim_start_matches('?'))),
+    match params {
+        Value::String(q) => Ok(crate::tables::query_pairs(Some(q.trim_start_matches('?')))),
         Value::Array(_) => serde_json::from_value(params)
-            .map_err(|_| invalid("config", "params must be [[name, value], …]"))?,
-        Value::Null => return Err(CkanError::missing("config")),
-        _ => {
-            return Err(invalid(
-                "config",
-                "params must be a query string or a list of pairs",
-            ))
-        }
-    };
-    Ok(json!({ "params": pairs }).to_string())
-}
-
-async fn editable_view(call: &Call<'_>, action: &str) -> Result<ceiba_store::SavedView, CkanError> {
-    call.caller.require(action)?;
-    let id = call.params.required("id")?;
-    let uuid = Uuid::parse_str(&id).map_err(|_| CkanError::NotFound("View not found".into()))?;
-    let v = call
-        .state
-        .catalog
-        .view(uuid)
-        .await?
-        .ok_or_else(|| CkanError::NotFound("View not found".into()))?;
-    let d = call
-        .state
-        .catalog
-        .dataset_by_id(v.dataset_id)
-        .await?
-        .filter(|d| may_see(call, d))
-        .ok_or_else(|| CkanError::NotFound("View not found".into()))?;
-    may_edit(call, action, d.organization_id)?;
-    Ok(v)
+            .map_err(|_| invalid("config", "params must be [[name, value], …]")),
+        Value::Null => Err(CkanError::missing("config")),
+        _ => Err(invalid(
+            "config",
+            "params must be a query string or a list of pairs",
+        )),
+    }
 }
 
 pub async fn resource_view_create(call: &Call<'_>) -> Result<Value, CkanError> {
-    let (r, d) = editable_resource_by(call, "resource_view_create", "resource_id").await?;
-    let t = now();
-    let v = ceiba_store::SavedView {
-        id: Uuid::new_v4(),
-        resource_id: r.id,
-        dataset_id: d.id,
+    call.caller.require("resource_view_create")?;
+    let resource = call.params.required("resource_id")?;
+    let input = ViewInput {
         title: call.params.required("title")?,
         description: call.params.str("description").unwrap_or_default(),
-        view_type: call
-            .params
-            .str("view_type")
-            .unwrap_or_else(|| "ceiba_chart".into()),
-        spec: view_spec(call)?,
+        view_type: call.params.str("view_type"),
+        params: view_params(call)?,
         featured: call.params.bool("featured", false)?,
-        position: call.state.catalog.views_of_dataset(d.id).await?.len() as i64,
-        created: t,
-        modified: t,
     };
-    call.state.catalog.create_view(&v).await.map_err(store)?;
+    let v = call
+        .state
+        .portal
+        .save_view(&call.caller.actor(), None, &resource, input)
+        .await
+        .map_err(|e| CkanError::from_portal(e, call, ""))?;
     Ok(view_dict(&v, &call.site))
 }
 
 pub async fn resource_view_update(call: &Call<'_>) -> Result<Value, CkanError> {
-    let mut v = editable_view(call, "resource_view_update").await?;
-    if let Some(t) = call.params.str("title") {
-        v.title = t;
-    }
-    if let Some(d) = call.params.str("description") {
-        v.description = d;
-    }
-    if call.params.value("config").is_some() {
-        v.spec = view_spec(call)?;
-    }
-    v.featured = call.params.bool("featured", v.featured)?;
-    v.modified = now();
-    call.state.catalog.update_view(&v).await.map_err(store)?;
+    call.caller.require("resource_view_update")?;
+    let id = call.params.required("id")?;
+    let change = ViewChange {
+        title: call.params.str("title"),
+        description: call.params.str("description"),
+        params: match call.params.value("config") {
+            Some(_) => Some(view_params(call)?),
+            None => None,
+        },
+        featured: call
+            .params
+            .value("featured")
+            .is_some()
+            .then(|| call.params.bool("featured", false))
+            .transpose()?,
+    };
+    let v = call
+        .state
+        .portal
+        .change_view(&call.caller.actor(), &id, change)
+        .await
+        .map_err(|e| CkanError::from_portal(e, call, ""))?;
     Ok(view_dict(&v, &call.site))
 }
 
 pub async fn resource_view_delete(call: &Call<'_>) -> Result<Value, CkanError> {
-    let v = editable_view(call, "resource_view_delete").await?;
-    call.state.catalog.delete_view(v.id).await.map_err(store)?;
+    call.caller.require("resource_view_delete")?;
+    let id = call.params.required("id")?;
+    call.state
+        .portal
+        .delete_view(&call.caller.actor(), &id)
+        .await
+        .map_err(|e| CkanError::from_portal(e, call, ""))?;
     Ok(Value::Null)
 }

@@ -1,20 +1,18 @@
 //! Publishers mark an uploaded GeoJSON/TopoJSON resource as a boundary set (or stop) from
-//! its resource page: `POST …/resource/{rid}/boundaries`. The file is read and checked
-//! first — its features must carry department or municipality codes, in the property
-//! given or one found — and the mark keeps the property and level found. The CKAN API
-//! does the same with `boundary_code_property`.
+//! its resource page: `POST …/resource/{rid}/boundaries`. The use case checks the file
+//! first, by the same rule as the CKAN API's `boundary_code_property` and
+//! `boundary_level`: the features must carry department or municipality codes, in the
+//! property given or one found, at the level given or the file's.
 
 use std::collections::HashMap;
 
 use axum::extract::{Form, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use ceiba_viz::map::{parse_boundaries, BoundaryOptions};
+use ceiba_portal::{parse_level, BoundaryMark};
 
-use super::datasets::dataset_for;
 use super::param;
-use super::saved_views::allowed;
-use crate::charts::{level_name, stored_boundary_bytes, NotBoundaryFile};
+use super::saved_views::form_ok;
 use crate::context::PageCtx;
 use crate::{PageError, SharedState};
 
@@ -26,60 +24,29 @@ pub async fn mark(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let done = async {
-        let d = dataset_for(&state, &ctx.visitor, &name).await?;
-        let r = state
-            .catalog
-            .resource(&rid)
-            .await?
-            .filter(|r| r.dataset_id == d.id)
-            .ok_or_else(|| PageError::not_found("notfound-resource", rid.clone()))?;
-        allowed(&state, &ctx, &headers, &form, &d)?;
-        let back = format!(
-            "{}/dataset/{}/resource/{}#boundaries",
-            ctx.base(),
-            d.name,
-            r.id
-        );
-        if form.get("action").map(String::as_str) == Some("unmark") {
-            state.catalog.unmark_boundary_set(r.id).await?;
-            return Ok(back);
-        }
-        let invalid = |key: &str| PageError::Invalid {
-            message: state.i18n.t(ctx.lang, key, &[]),
-            back: back.clone(),
+        form_ok(&state, &ctx, &headers, &form)?;
+        let back = format!("{}/dataset/{name}/resource/{rid}#boundaries", ctx.base());
+        let refuse = |e| PageError::from_portal(e, ctx.lang, &rid, &back);
+        let mark = if form.get("action").map(String::as_str) == Some("unmark") {
+            BoundaryMark::Unmark
+        } else {
+            let level =
+                parse_level(param(&form, "level").unwrap_or_default()).map_err(|reason| {
+                    refuse(ceiba_portal::Error::Invalid {
+                        field: "level",
+                        reason,
+                    })
+                })?;
+            BoundaryMark::Mark {
+                code_property: param(&form, "code_property").map(str::to_owned),
+                level,
+            }
         };
-        let bytes = match stored_boundary_bytes(&state, &r).await {
-            Ok(b) => b,
-            Err(NotBoundaryFile::NotGeo) => return Err(invalid("boundary-error-file")),
-            Err(NotBoundaryFile::TooLarge) => return Err(invalid("boundary-error-size")),
-            Err(NotBoundaryFile::Store(e)) => return Err(e.into()),
-        };
-        let code = param(&form, "code_property").map(str::to_owned);
-        let parsed = tokio::task::spawn_blocking(move || {
-            parse_boundaries(
-                &bytes,
-                &BoundaryOptions {
-                    code_property: code.as_deref(),
-                    ..Default::default()
-                },
-            )
-        })
-        .await
-        .map_err(|e| PageError::Internal(format!("boundary check: {e}")))?;
-        let set = parsed.map_err(|e| PageError::Invalid {
-            message: e.message(ctx.lang),
-            back: back.clone(),
-        })?;
         state
-            .catalog
-            .mark_boundary_set(&ceiba_store::BoundarySet {
-                resource_id: r.id,
-                code_property: set.code_property.clone(),
-                level: level_name(set.level).into(),
-                name_property: None,
-                created: ceiba_store::now(),
-            })
-            .await?;
+            .portal
+            .mark_boundary_set(&ctx.visitor.actor(), &name, &rid, mark)
+            .await
+            .map_err(refuse)?;
         Ok::<_, PageError>(back)
     }
     .await;

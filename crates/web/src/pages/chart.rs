@@ -5,8 +5,8 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use ceiba_core::access::Audience;
 use ceiba_core::{IngestedTable, Lang};
-use ceiba_search::Viewer;
 use ceiba_viz::ChartKind;
 use minijinja::context;
 use serde::Serialize;
@@ -23,7 +23,7 @@ use crate::{PageError, SharedState};
 
 pub(crate) async fn located(
     state: &SharedState,
-    viewer: &Viewer,
+    viewer: &Audience,
     name: &str,
     rid: &str,
 ) -> Result<Located, PageError> {
@@ -187,7 +187,7 @@ pub async fn page(
 
 async fn drawn_for(
     state: &SharedState,
-    viewer: &Viewer,
+    viewer: &Audience,
     lang: Lang,
     name: &str,
     rid: &str,
@@ -259,7 +259,7 @@ pub async fn draw_saved(
     state: &SharedState,
     view: &ceiba_store::SavedView,
     lang: Lang,
-    viewer: &Viewer,
+    viewer: &Audience,
 ) -> Result<(crate::charts::Drawn, String), PageError> {
     let l = match locate_for(state, &view.resource_id.to_string(), viewer).await {
         Ok(l) if !l.tables.is_empty() => l,
@@ -348,7 +348,7 @@ pub async fn embed(
 ) -> Response {
     if id.ends_with(".svg") {
         return match public_view(&state, &id).await {
-            Ok(view) => match draw_saved(&state, &view, ctx.lang, &Viewer::Anonymous).await {
+            Ok(view) => match draw_saved(&state, &view, ctx.lang, &Audience::Public).await {
                 Ok((drawn, _)) => (
                     [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
                     drawn.svg,
@@ -362,7 +362,7 @@ pub async fn embed(
     let site = crate::ckan::site_url(&state, &headers);
     let page = async {
         let view = public_view(&state, &id).await?;
-        let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang, &Viewer::Anonymous).await?;
+        let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang, &Audience::Public).await?;
         let table_html = drawn
             .data
             .as_ref()

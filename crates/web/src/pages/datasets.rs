@@ -250,12 +250,12 @@ pub async fn resource(
         };
         let current = version_views.iter().find(|v| v.current);
         // A boundary set's mark: shown to all, changed by the publisher's editors.
-        let boundary = if crate::charts::may_be_boundary_file(&record) {
+        let boundary = if ceiba_portal::may_be_boundary_file(&record) {
             state.catalog.boundary_set(record.id).await?
         } else {
             None
         };
-        let may_mark = ctx.visitor.may_edit(&d) && crate::charts::may_be_boundary_file(&record);
+        let may_mark = ctx.visitor.may_edit(&d) && ceiba_portal::may_be_boundary_file(&record);
         Ok(context! {
             boundary => boundary.map(|b| context! {
                 property => b.code_property,

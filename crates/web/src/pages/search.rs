@@ -4,8 +4,9 @@
 
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
+use ceiba_core::access::Audience;
 use ceiba_core::{Lang, Licence};
-use ceiba_search::{FacetField, Hit, SearchRequest, SearchResults, Sort, Viewer};
+use ceiba_search::{FacetField, Hit, SearchRequest, SearchResults, Sort};
 use minijinja::context;
 use serde::Serialize;
 
@@ -24,7 +25,7 @@ const MAX_FILTERS: usize = 20;
 const MAX_PAGE: usize = 5_000;
 
 /// The request a page's query parameters describe.
-pub fn request(pairs: &[(String, String)], lang: Lang, viewer: Viewer) -> (SearchRequest, usize) {
+pub fn request(pairs: &[(String, String)], lang: Lang, viewer: Audience) -> (SearchRequest, usize) {
     let get = |k: &str| {
         pairs
             .iter()
@@ -341,7 +342,7 @@ mod tests {
                 "q=pobreza&tags=a&tags=b&tags=a&res_format=csv&sort=title_string+asc&page=3&x=1",
             ),
             Lang::Es,
-            Viewer::Anonymous,
+            Audience::Public,
         );
         assert_eq!(r.q, "pobreza");
         assert_eq!(
@@ -354,12 +355,12 @@ mod tests {
         );
         assert_eq!(r.sort, Sort::Title);
         assert_eq!((page, r.offset), (3, 40));
-        let (r, page) = request(&pairs("page=-2&sort=nonsense"), Lang::Es, Viewer::Anonymous);
+        let (r, page) = request(&pairs("page=-2&sort=nonsense"), Lang::Es, Audience::Public);
         assert_eq!((page, r.sort), (1, Sort::Relevance));
         let (_, page) = request(
             &pairs("page=99999999999999999999"),
             Lang::Es,
-            Viewer::Anonymous,
+            Audience::Public,
         );
         assert_eq!(page, 1);
     }

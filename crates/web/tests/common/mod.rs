@@ -43,18 +43,25 @@ impl Portal {
     }
 
     pub async fn with_config(config: ceiba_web::WebConfig) -> Portal {
+        Self::with(config, ceiba_ingest::Limits::default()).await
+    }
+
+    /// A portal whose uploads are bounded by `limits`.
+    pub async fn with(config: ceiba_web::WebConfig, limits: ceiba_ingest::Limits) -> Portal {
         let dir = tempfile::tempdir().unwrap();
         let catalog = Catalog::open_sqlite(&dir.path().join("catalog.db"))
             .await
             .unwrap();
         let files = FileStore::local(&dir.path().join("files")).unwrap();
-        let state = ceiba_web::AppState::new(catalog.clone(), files.clone(), config).unwrap();
         let ingestor = ceiba_ingest::Ingestor::new(
             catalog.clone(),
             files.clone(),
             dir.path().join("tmp"),
-            ceiba_ingest::Limits::default(),
+            limits,
         );
+        let state =
+            ceiba_web::AppState::new(catalog.clone(), files.clone(), ingestor.clone(), config)
+                .unwrap();
         Portal {
             app: ceiba_web::router(state.clone()),
             state,

@@ -1,0 +1,77 @@
+//! What the portal does, behind every door.
+//!
+//! The pages, CKAN's Action API and the command line translate their input into these
+//! calls and the results into their own responses: a form never re-implements what the
+//! API does. Who may do what is decided by `ceiba_core::access`, asked here and nowhere
+//! else for writes. Nothing here knows HTTP.
+//!
+//! - [`Actor`]: who acts (an account and its permissions, or nobody).
+//! - `lookup.rs`: the dataset, resource or view an actor may see or change; what the actor
+//!   may not see is "not found", never "forbidden", so it tells nothing of its existence.
+//! - `charts.rs`: what a chart asks of a table (its spec from URL parameters, and the
+//!   query it becomes), shared by drawing it and saving it.
+//! - `views.rs`: saved charts and maps (always checked against the table they draw).
+//! - `boundaries.rs`: marking a GeoJSON/TopoJSON resource as a boundary set (always
+//!   checked against its file).
+
+mod actor;
+mod boundaries;
+pub mod charts;
+mod error;
+mod lookup;
+mod views;
+
+pub use actor::Actor;
+pub use boundaries::{
+    level_name, may_be_boundaries, may_be_boundary_file, parse_level, BoundaryFile, BoundaryMark,
+    MAX_BOUNDARY_BYTES,
+};
+pub use error::{Error, Reason, Thing};
+pub use views::{ViewChange, ViewInput, MAX_VIEW_DESCRIPTION, MAX_VIEW_TITLE};
+
+use ceiba_ingest::Ingestor;
+use ceiba_query::QueryLimits;
+use ceiba_store::{Catalog, FileStore};
+
+/// The portal's services, built once by whoever starts it (`ceiba serve`, a test) and
+/// shared by every door.
+#[derive(Clone)]
+pub struct Portal {
+    catalog: Catalog,
+    files: FileStore,
+    ingestor: Ingestor,
+    /// The bounds queries run under (charts saved as views are checked with them).
+    query_limits: QueryLimits,
+}
+
+impl std::fmt::Debug for Portal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Portal").finish_non_exhaustive()
+    }
+}
+
+impl Portal {
+    /// The portal over `ingestor`'s catalog and file store.
+    pub fn new(ingestor: Ingestor, query_limits: QueryLimits) -> Portal {
+        Portal {
+            catalog: ingestor.catalog().clone(),
+            files: ingestor.files().clone(),
+            ingestor,
+            query_limits,
+        }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn files(&self) -> &FileStore {
+        &self.files
+    }
+
+    /// The ingestor whose worker runs uploads: every upload goes through it, so that it
+    /// wakes that worker.
+    pub fn ingestor(&self) -> &Ingestor {
+        &self.ingestor
+    }
+}
