@@ -10,8 +10,8 @@ mod ids;
 mod profile;
 mod publishers;
 pub mod random;
+mod saved_views;
 mod table;
-mod views;
 mod xlsx;
 
 use anyhow::{Context, Result};
@@ -69,7 +69,7 @@ pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
             .await
             .with_context(|| format!("loading demo dataset {name}"))?;
         if created {
-            views::add(catalog, &dataset).await?;
+            saved_views::add(catalog, &dataset).await?;
         }
         summary.datasets += usize::from(created);
         summary.resources += resources;

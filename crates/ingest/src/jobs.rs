@@ -111,6 +111,32 @@ impl Ingestor {
         .await
     }
 
+    /// As [`add_upload`](Self::add_upload), marked as a boundary set in the same write
+    /// (`mark`, checked against the file by the caller; its resource id is this one's).
+    pub async fn add_marked_upload(
+        &self,
+        dataset: &Dataset,
+        name: &str,
+        description: &str,
+        local: &Path,
+        filename: &str,
+        mark: &ceiba_store::BoundarySet,
+    ) -> Result<(Resource, ResourceVersion, IngestJob), RunError> {
+        let id = Uuid::new_v4();
+        let opts = IngestOptions::default();
+        self.store_upload(
+            id,
+            dataset,
+            name,
+            description,
+            local,
+            filename,
+            &opts,
+            Some(mark),
+        )
+        .await
+    }
+
     /// As [`add_upload`](Self::add_upload), with the resource's id chosen by the caller
     /// (the demo uses stable ids).
     #[allow(clippy::too_many_arguments)]
@@ -123,6 +149,34 @@ impl Ingestor {
         local: &Path,
         filename: &str,
         opts: &IngestOptions,
+    ) -> Result<(Resource, ResourceVersion, IngestJob), RunError> {
+        self.store_upload(
+            resource_id,
+            dataset,
+            name,
+            description,
+            local,
+            filename,
+            opts,
+            None,
+        )
+        .await
+    }
+
+    /// Stores the original, then writes the resource, its first version, its job (and its
+    /// mark) at once; when that write fails the stored original is removed, so no file
+    /// is left that nothing references.
+    #[allow(clippy::too_many_arguments)]
+    async fn store_upload(
+        &self,
+        resource_id: Uuid,
+        dataset: &Dataset,
+        name: &str,
+        description: &str,
+        local: &Path,
+        filename: &str,
+        opts: &IngestOptions,
+        mark: Option<&ceiba_store::BoundarySet>,
     ) -> Result<(Resource, ResourceVersion, IngestJob), RunError> {
         let size = tokio::fs::metadata(local).await?.len();
         if size > self.limits.max_file_bytes {
@@ -159,10 +213,23 @@ impl Ingestor {
         };
         // The resource, its first version and the job in one transaction: a kill between
         // them would leave a resource that never gets a table.
-        let (resource, version, job) = self
+        let written = self
             .catalog
-            .create_upload(&resource, &new_version(&resource, &stored, filename, opts))
-            .await?;
+            .create_upload(
+                &resource,
+                &new_version(&resource, &stored, filename, opts),
+                mark,
+            )
+            .await;
+        let (resource, version, job) = match written {
+            Ok(w) => w,
+            Err(e) => {
+                if let Err(gone) = self.files.delete(&stored.key).await {
+                    tracing::warn!(key = %stored.key, error = %gone, "could not remove an upload the catalog refused");
+                }
+                return Err(e.into());
+            }
+        };
         self.wake.notify_one();
         Ok((resource, version, job))
     }

@@ -384,3 +384,76 @@ async fn the_worker_picks_up_uploads_in_the_background() {
     worker.abort();
     assert_eq!(current, Some(v1.id));
 }
+
+/// Issue 13: an upload the catalog refuses (here a name over the bound) leaves nothing
+/// behind, neither a record nor the stored original; a marked upload is written with its
+/// mark at once.
+#[tokio::test]
+async fn a_refused_upload_leaves_no_file_and_a_mark_is_written_with_its_upload() {
+    let s = setup().await;
+    let path = write(&s.dir, "datos.csv", b"codigo,valor\n0101,1\n");
+    let long = "n".repeat(ceiba_core::bounds::MAX_TITLE_CHARS + 1);
+    let refused = s
+        .ingestor
+        .add_upload(
+            &s.dataset,
+            &long,
+            "",
+            &path,
+            "datos.csv",
+            &IngestOptions::default(),
+        )
+        .await;
+    assert!(refused.is_err());
+    assert!(s
+        .catalog
+        .resources_of(s.dataset.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let stored: Vec<_> = walk(&s.dir.path().join("files"));
+    assert!(
+        stored.is_empty(),
+        "the refused original was kept: {stored:?}"
+    );
+
+    let geo = write(
+        &s.dir,
+        "d.geojson",
+        br#"{"type":"FeatureCollection","features":[]}"#,
+    );
+    let mark = ceiba_store::BoundarySet {
+        resource_id: Uuid::nil(),
+        code_property: "codigo".into(),
+        level: "department".into(),
+        name_property: None,
+        created: now(),
+    };
+    let (r, _, _) = s
+        .ingestor
+        .add_marked_upload(&s.dataset, "Departamentos", "", &geo, "d.geojson", &mark)
+        .await
+        .unwrap();
+    let set = s.catalog.boundary_set(r.id).await.unwrap().unwrap();
+    assert_eq!(
+        (set.resource_id, set.code_property.as_str()),
+        (r.id, "codigo")
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -130,15 +130,14 @@ impl Portal {
             .ok_or_else(|| refuse(Reason::NoTable))?;
         let tables = self.catalog.tables_of(version).await?;
         let asked = params.iter().find(|(k, _)| k == "table").map(|(_, v)| v);
-        let table = match asked {
-            None => tables.first().ok_or_else(|| refuse(Reason::NoTable))?,
-            Some(t) => t
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| tables.get(i))
-                .or_else(|| tables.iter().find(|x| x.name == *t))
-                .ok_or_else(|| refuse(Reason::UnknownTable(t.clone())))?,
-        };
+        let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+        let table = ceiba_query::table_index(params, &names)
+            .ok()
+            .and_then(|i| tables.get(i))
+            .ok_or_else(|| match asked {
+                Some(t) => refuse(Reason::UnknownTable(t.clone())),
+                None => refuse(Reason::NoTable),
+            })?;
         let spec = spec_from(params, table);
         chart_query(&spec, &TableSpec::from(table), &self.query_limits).map_err(|e| {
             refuse(Reason::Chart {

@@ -19,7 +19,7 @@ pub mod text;
 pub use datafusion::physical_plan::SendableRecordBatchStream;
 pub use engine::Engine;
 pub use model::*;
-pub use params::{ckan_request, to_query};
+pub use params::{ckan_request, table_index, to_query};
 pub mod sql;
 pub use capped::MAX_VALUE_BYTES;
 pub use sql::{referenced_tables, SqlColumn, SqlErrorKind, SqlRequest, SqlResult};

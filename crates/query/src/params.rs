@@ -584,3 +584,16 @@ pub fn ckan_request(
     }
     Ok(req)
 }
+
+/// Which table of the resource: `table` as its index or its name (a sheet's).
+pub fn table_index(pairs: &[(String, String)], names: &[&str]) -> Result<usize, QueryError> {
+    match pairs.iter().find(|(k, _)| k == "table") {
+        None => Ok(0),
+        Some((_, v)) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|i| *i < names.len())
+            .or_else(|| names.iter().position(|n| n == v))
+            .ok_or_else(|| QueryError::bad("table", Problem::OutOfRange, v.clone())),
+    }
+}

@@ -106,18 +106,7 @@ impl Catalog {
             });
         };
         let dataset_id = uuid(&owner, "dataset_id")?;
-        sqlx::query(&format!(
-            "INSERT INTO boundary_set ({COLUMNS}) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (resource_id) DO UPDATE SET code_property = excluded.code_property, \
-             level = excluded.level, name_property = excluded.name_property"
-        ))
-        .bind(b.resource_id.to_string())
-        .bind(&b.code_property)
-        .bind(&b.level)
-        .bind(b.name_property.as_deref())
-        .bind(to_db(b.created))
-        .execute(&mut *tx)
-        .await?;
+        upsert(&mut tx, b).await?;
         mark_changed(&mut tx, dataset_id).await?;
         tx.commit().await?;
         Ok(())
@@ -207,4 +196,25 @@ impl Catalog {
             })
             .collect()
     }
+}
+
+/// Writes a checked mark inside a write transaction (the caller marks the dataset changed).
+pub(crate) async fn upsert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    b: &BoundarySet,
+) -> Result<()> {
+    check(b)?;
+    sqlx::query(&format!(
+        "INSERT INTO boundary_set ({COLUMNS}) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (resource_id) DO UPDATE SET code_property = excluded.code_property, \
+         level = excluded.level, name_property = excluded.name_property"
+    ))
+    .bind(b.resource_id.to_string())
+    .bind(&b.code_property)
+    .bind(&b.level)
+    .bind(b.name_property.as_deref())
+    .bind(to_db(b.created))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -63,6 +63,15 @@ impl FileStore {
         format!("resources/{resource}/{}", Uuid::new_v4())
     }
 
+    /// Removes the object under `key` (nothing when there is none): an upload whose
+    /// catalog write failed is not kept unreferenced.
+    pub async fn delete(&self, key: &str) -> Result<()> {
+        match self.store.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Stores `bytes` under `key`, whole or not at all.
     pub async fn put(&self, key: &str, bytes: Bytes) -> Result<StoredFile> {
         let sha256 = hex::encode(Sha256::digest(&bytes));

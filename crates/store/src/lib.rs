@@ -19,11 +19,11 @@ mod files;
 mod hashing;
 mod organizations;
 mod resources;
+mod saved_views;
 mod sessions;
 mod sql;
 mod time;
 mod versions;
-mod views;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
 pub use audit::AuditEvent;
@@ -34,9 +34,9 @@ pub use datasets::{DatasetFilter, DatasetSort, Page};
 pub use error::StoreError;
 pub use files::{FileStore, StoredFile};
 pub use organizations::WithCount;
+pub use saved_views::SavedView;
 pub use sessions::WebSession;
 pub use time::now;
 pub use versions::Requeued;
-pub use views::SavedView;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

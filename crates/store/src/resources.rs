@@ -126,16 +126,25 @@ impl Catalog {
         Ok(created)
     }
 
-    /// Adds an uploaded resource with its first version and that version's ingestion job,
-    /// all at once: a failure (or a kill) leaves no resource without its version.
+    /// Adds an uploaded resource with its first version, that version's ingestion job and,
+    /// when given, its boundary-set mark (checked against the file by the caller), all at
+    /// once: a failure (or a kill) leaves no resource without its version or its mark.
     pub async fn create_upload(
         &self,
         r: &Resource,
         v: &ceiba_core::ResourceVersion,
+        mark: Option<&crate::BoundarySet>,
     ) -> Result<(Resource, ceiba_core::ResourceVersion, ceiba_core::IngestJob)> {
         let mut tx = self.begin_write().await?;
         let created = insert_resource(&mut tx, r).await?;
         let (version, job) = crate::versions::insert_version(&mut tx, v).await?;
+        if let Some(mark) = mark {
+            let mark = crate::BoundarySet {
+                resource_id: created.id,
+                ..mark.clone()
+            };
+            crate::boundaries::upsert(&mut tx, &mark).await?;
+        }
         tx.commit().await?;
         Ok((created, version, job))
     }

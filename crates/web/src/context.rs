@@ -8,6 +8,7 @@ use ceiba_core::Lang;
 use minijinja::context;
 use minijinja::value::Value;
 
+use crate::http::base;
 use crate::session::{visitor, Visitor};
 use crate::{AppState, SharedState};
 
@@ -78,7 +79,7 @@ impl PageCtx {
             login_url => format!(
                 "{}/user/login?came_from={}",
                 self.base(),
-                crate::views::percent_encode(&self.url_in(self.lang))
+                crate::http::percent_encode(&self.url_in(self.lang))
             ),
             other_lang => context! {
                 code => other.code(),
@@ -87,13 +88,6 @@ impl PageCtx {
             },
         };
         context! { ..page, ..common }
-    }
-}
-
-pub fn base(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Es => "",
-        Lang::En => "/en",
     }
 }
 

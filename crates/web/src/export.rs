@@ -11,7 +11,7 @@ use ceiba_query::{ColumnInfo, ExportFormat};
 use futures::StreamExt;
 use tokio_util::io::ReaderStream;
 
-use crate::views::percent_encode;
+use crate::http::percent_encode;
 
 pub fn response(
     stream: SendableRecordBatchStream,

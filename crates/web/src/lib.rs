@@ -6,10 +6,10 @@ mod assets;
 mod charts;
 mod ckan;
 mod context;
-mod dump;
 mod error;
 mod export;
 mod format;
+mod http;
 pub mod i18n;
 mod login_guard;
 mod markdown;
@@ -17,7 +17,7 @@ mod pages;
 mod session;
 mod tables;
 mod templates;
-mod views;
+mod view_models;
 pub mod visits;
 
 use std::path::PathBuf;
@@ -175,7 +175,7 @@ pub fn router(state: SharedState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_file))
-        .route("/datastore/dump/{id}", get(dump::dump))
+        .route("/datastore/dump/{id}", get(api::dump::dump))
         .merge(api::router())
         .merge(ckan::router())
         .merge(pages::router().layer(Extension(Lang::Es)))

@@ -136,7 +136,7 @@ pub fn clear_cookie(state: &SharedState) -> Option<HeaderValue> {
 /// cross-site POST, so a form on another site is refused even before its CSRF token is
 /// checked (and the sign-in form, which has no session yet, relies on this).
 pub fn same_origin(state: &SharedState, headers: &HeaderMap) -> bool {
-    let site = crate::ckan::site_url(state, headers);
+    let site = crate::http::site_url(state, headers);
     let host_of = |url: &str| -> Option<String> {
         let rest = url.split_once("://").map(|(_, r)| r)?;
         Some(rest.split('/').next().unwrap_or("").to_ascii_lowercase())

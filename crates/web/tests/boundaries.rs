@@ -6,10 +6,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use ceiba_core::{Account, Organization, Role};
-use common::{fixture, Portal};
+use axum::http::StatusCode;
+use common::{action as post, publishing as portal, upload, Portal};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -29,100 +27,6 @@ const MUNICIPALITIES: &str = r#"{"type":"FeatureCollection","features":[
 const PROJECTS: &str = "departamento,monto\nGuatemala,100\nHuehuetenango,300\n";
 
 const BY_MUNICIPALITY: &str = "cod_muni,monto\n0101,100\n1301,300\n1601,200\n";
-
-struct Tokens {
-    editor: String,
-    outsider: String,
-}
-
-async fn user(p: &Portal, name: &str) -> (Account, String) {
-    common::user_with_token(p, name, false).await
-}
-
-/// The fixture, an editor of its publisher and an admin of another.
-async fn portal() -> (Portal, Tokens) {
-    let p = Portal::empty().await;
-    fixture(&p).await;
-    let (editor, editor_token) = user(&p, "editora").await;
-    let (outsider, outsider_token) = user(&p, "ajena").await;
-    let segeplan = p.catalog.organization("segeplan").await.unwrap().unwrap();
-    p.catalog
-        .set_membership(editor.id, segeplan.id, Role::Editor)
-        .await
-        .unwrap();
-    let other = Organization {
-        id: Uuid::new_v4(),
-        name: "minfin".into(),
-        title: ceiba_core::Localized::es("Ministerio de Finanzas"),
-        ..segeplan
-    };
-    p.catalog.create_organization(&other).await.unwrap();
-    p.catalog
-        .set_membership(outsider.id, other.id, Role::Admin)
-        .await
-        .unwrap();
-    (
-        p,
-        Tokens {
-            editor: editor_token,
-            outsider: outsider_token,
-        },
-    )
-}
-
-async fn post(p: &Portal, action: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-    let mut req = Request::post(format!("/api/3/action/{action}"))
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, t);
-    }
-    let got = p
-        .request(req.body(Body::from(body.to_string())).unwrap())
-        .await;
-    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
-    (got.status, v)
-}
-
-/// A multipart action call with a file in `upload`.
-async fn upload(
-    p: &Portal,
-    action: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-    file: (&str, &[u8]),
-) -> (StatusCode, Value) {
-    let boundary = "ceiba-boundary-test";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
-            file.0
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file.1);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let got = p
-        .request(
-            Request::post(format!("/api/3/action/{action}"))
-                .header(header::AUTHORIZATION, token)
-                .header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
-    (got.status, v)
-}
 
 /// The first message of a Validation Error's field.
 fn field_error(v: &Value, field: &str) -> String {

@@ -6,86 +6,11 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use ceiba_core::{Account, Organization, Role};
-use common::{fixture, Portal};
+use ceiba_core::Role;
+use common::{
+    action as post, fixture, multipart, publishing as portal, upload, user_with_token, Portal,
+};
 use serde_json::{json, Value};
-use uuid::Uuid;
-
-struct Tokens {
-    admin: String,
-    editor: String,
-    outsider: String,
-}
-
-async fn user(p: &Portal, name: &str, sysadmin: bool) -> (Account, String) {
-    common::user_with_token(p, name, sysadmin).await
-}
-
-async fn portal() -> (Portal, Tokens) {
-    let p = Portal::empty().await;
-    fixture(&p).await;
-    let (_, admin) = user(&p, "admin", true).await;
-    let (editor, editor_token) = user(&p, "editora", false).await;
-    let (outsider, outsider_token) = user(&p, "ajena", false).await;
-    let segeplan = p.catalog.organization("segeplan").await.unwrap().unwrap();
-    p.catalog
-        .set_membership(editor.id, segeplan.id, Role::Editor)
-        .await
-        .unwrap();
-    let other = Organization {
-        id: Uuid::new_v4(),
-        name: "minfin".into(),
-        title: ceiba_core::Localized::es("Ministerio de Finanzas"),
-        ..segeplan
-    };
-    p.catalog.create_organization(&other).await.unwrap();
-    p.catalog
-        .set_membership(outsider.id, other.id, Role::Admin)
-        .await
-        .unwrap();
-    (
-        p,
-        Tokens {
-            admin,
-            editor: editor_token,
-            outsider: outsider_token,
-        },
-    )
-}
-
-async fn post(p: &Portal, action: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-    let mut req = Request::post(format!("/api/3/action/{action}"))
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, t);
-    }
-    let got = p
-        .request(req.body(Body::from(body.to_string())).unwrap())
-        .await;
-    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
-    (got.status, v)
-}
-
-fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
-    let boundary = "ceiba-test-boundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n",
-            file.0
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file.1);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 #[tokio::test]
 async fn writes_need_a_valid_token_and_the_right_role() {
@@ -451,26 +376,6 @@ async fn private_datasets_show_to_members_with_a_token() {
     assert_eq!(v["result"]["count"], 0);
 }
 
-async fn upload(
-    p: &Portal,
-    token: &str,
-    fields: &[(&str, &str)],
-    file: (&str, &[u8]),
-) -> (StatusCode, Value) {
-    let (ct, body) = multipart(fields, file);
-    let got = p
-        .request(
-            Request::post("/api/3/action/resource_create")
-                .header(header::AUTHORIZATION, token)
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
-    (got.status, v)
-}
-
 // Issue 13: the portal built a second ingestor of its own, so an upload through the API
 // woke one with no worker and waited for the next poll.
 #[tokio::test]
@@ -485,6 +390,7 @@ async fn an_upload_through_the_api_wakes_the_worker_that_runs_it() {
         .unwrap();
     let (status, v) = upload(
         &p,
+        "resource_create",
         &t.editor,
         &[("package_id", "nbi-municipal"), ("name", "Despierta")],
         ("despierta.csv", b"codigo,valor\n0101,1\n1301,2\n1601,3\n"),
@@ -592,6 +498,7 @@ async fn datasets_a_caller_may_not_see_answer_not_found_through_every_action() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
         let (status, v) = upload(
             &p,
+            "resource_create",
             &t.outsider,
             &[("package_id", &id)],
             ("x.csv", b"a\n1\n"),
@@ -623,6 +530,7 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
     }
     let (status, v) = upload(
         &p,
+        "resource_create",
         &t.editor,
         &[("package_id", "nbi-municipal"), ("name", "Grande")],
         ("grande.csv", csv.as_bytes()),
@@ -640,7 +548,7 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
     )
     .await;
     fixture(&small).await;
-    let (editor, token) = user(&small, "editora", false).await;
+    let (editor, token) = user_with_token(&small, "editora", false).await;
     let org = small
         .catalog
         .organization("segeplan")
@@ -654,6 +562,7 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
         .unwrap();
     let (status, v) = upload(
         &small,
+        "resource_create",
         &token,
         &[("package_id", "nbi-municipal")],
         ("grande.csv", &csv.as_bytes()[..5000]),

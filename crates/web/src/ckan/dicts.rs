@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::views::percent_encode;
+use crate::http::percent_encode;
 
 /// CKAN's timestamps: ISO 8601 in UTC without a zone, with microseconds.
 pub fn time(t: DateTime<Utc>) -> String {

@@ -15,7 +15,7 @@ mod writes;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -33,23 +33,7 @@ pub fn router() -> Router<SharedState> {
         .route("/api/3/", get(version))
         .route("/api/3/action/{name}", get(action).post(action))
         .route("/api/action/{name}", get(action).post(action))
-        .layer(cors())
-}
-
-/// Browser applications on other sites may call the APIs. No cookies are involved (writes
-/// carry an API token in a header), so allowing any origin opens nothing a script could
-/// not already do from a server.
-pub fn cors() -> tower_http::cors::CorsLayer {
-    use axum::http::HeaderName;
-    tower_http::cors::CorsLayer::new()
-        .allow_origin(tower_http::cors::Any)
-        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static("x-ckan-api-key"),
-        ])
-        .max_age(std::time::Duration::from_secs(86_400))
+        .layer(crate::http::cors())
 }
 
 /// Actions that change the catalog: POST only.
@@ -165,22 +149,6 @@ pub struct Call<'a> {
     pub viewer: ceiba_core::access::Audience,
 }
 
-/// The portal's address: the configured one, else from the request's Host.
-pub(crate) fn site_url(state: &SharedState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.site_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
-}
-
 async fn action(
     State(state): State<SharedState>,
     Path(name): Path<String>,
@@ -190,10 +158,10 @@ async fn action(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    let site = site_url(&state, &headers);
+    let site = crate::http::site_url(&state, &headers);
     let help = format!(
         "{site}/api/3/action/help_show?name={}",
-        crate::views::percent_encode(&name)
+        crate::http::percent_encode(&name)
     );
     let params = match params::read(&method, &headers, query.as_deref(), body, &state).await {
         Ok(p) => p,

@@ -58,7 +58,7 @@ pub async fn read(
     state: &SharedState,
 ) -> Result<Params, CkanError> {
     let mut map = Map::new();
-    for (k, v) in crate::tables::query_pairs(query) {
+    for (k, v) in crate::http::query_pairs(query) {
         add(&mut map, k, Value::String(v));
     }
     if method != Method::POST {
@@ -80,7 +80,7 @@ pub async fn read(
     }
     if content_type.starts_with("application/x-www-form-urlencoded") {
         let text = String::from_utf8_lossy(&bytes);
-        for (k, v) in crate::tables::query_pairs(Some(&text)) {
+        for (k, v) in crate::http::query_pairs(Some(&text)) {
             map.insert(k, Value::String(v));
         }
         return Ok(Params { map, upload: None });

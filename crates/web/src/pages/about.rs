@@ -4,7 +4,7 @@ use minijinja::context;
 
 use super::render;
 use crate::context::PageCtx;
-use crate::views::OrgView;
+use crate::view_models::OrgView;
 use crate::SharedState;
 
 pub async fn about(State(state): State<SharedState>, ctx: PageCtx) -> Response {
@@ -25,7 +25,7 @@ pub async fn api(
     ctx: PageCtx,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let site_root = crate::ckan::site_url(&state, &headers);
+    let site_root = crate::http::site_url(&state, &headers);
     let page = async {
         let mut example = Vec::new();
         let found = state
@@ -49,7 +49,7 @@ pub async fn api(
                             example.push(format!(
                                 "/api/v1/resources/{}/aggregate?group_by={}&measure=count",
                                 r.id,
-                                crate::views::percent_encode(&c.name)
+                                crate::http::percent_encode(&c.name)
                             ));
                         }
                         example.push(format!("/datastore/dump/{}?format=csv", r.id));

@@ -17,8 +17,9 @@ use crate::charts::{
     ChartSpec,
 };
 use crate::context::PageCtx;
-use crate::tables::{locate_for, query_pairs, Located};
-use crate::views::query_string;
+use crate::http::query_pairs;
+use crate::http::query_string;
+use crate::tables::{locate_for, Located};
 use crate::{PageError, SharedState};
 
 pub(crate) async fn located(
@@ -41,7 +42,7 @@ pub(crate) async fn located(
 
 pub(crate) fn table_of<'a>(l: &'a Located, pairs: &[(String, String)]) -> &'a IngestedTable {
     let names: Vec<&str> = l.tables.iter().map(|t| t.name.as_str()).collect();
-    let i = crate::api::table_index(pairs, &names).unwrap_or(0);
+    let i = ceiba_query::table_index(pairs, &names).unwrap_or(0);
     l.table(i).unwrap_or(&l.tables[0])
 }
 
@@ -297,7 +298,7 @@ pub async fn draw_saved(
     .collect();
     let url = format!(
         "{}/dataset/{}/resource/{}/chart?{}",
-        crate::context::base(lang),
+        crate::http::base(lang),
         l.dataset.name,
         l.resource.id,
         query_string(&spec.to_pairs())
@@ -359,7 +360,7 @@ pub async fn embed(
             Err(e) => e.render(&state, &ctx),
         };
     }
-    let site = crate::ckan::site_url(&state, &headers);
+    let site = crate::http::site_url(&state, &headers);
     let page = async {
         let view = public_view(&state, &id).await?;
         let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang, &Audience::Public).await?;

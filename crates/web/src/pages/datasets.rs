@@ -9,10 +9,9 @@ use serde::Serialize;
 
 use super::{page_number, render};
 use crate::context::PageCtx;
+use crate::http::percent_encode;
 use crate::session::Visitor;
-use crate::views::{
-    percent_encode, DatasetCard, DatasetView, ResourceView, TableView, VersionView,
-};
+use crate::view_models::{DatasetCard, DatasetView, ResourceView, TableView, VersionView};
 use crate::{PageError, SharedState};
 
 pub const PAGE_SIZE: i64 = 20;
@@ -202,14 +201,14 @@ pub async fn resource(
             Some(v) => state.catalog.tables_of(v).await?,
             None => Vec::new(),
         };
-        let pairs = crate::tables::query_pairs(query.as_deref());
+        let pairs = crate::http::query_pairs(query.as_deref());
         let explorer = if tables.is_empty() {
             minijinja::Value::UNDEFINED
         } else {
             super::explore::explorer(&state, ctx.lang, &resource.page_url, &rid, &tables, &pairs)
                 .await
         };
-        let shown = crate::api::table_index(
+        let shown = ceiba_query::table_index(
             &pairs,
             &tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         )

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::datasets::dataset_for;
 use crate::context::PageCtx;
-use crate::views::percent_encode;
+use crate::http::percent_encode;
 use crate::{PageError, SharedState};
 
 pub async fn original(
@@ -90,7 +90,7 @@ async fn serve(
     let Some(key) = &resource.storage_key else {
         // Only a link a visitor may follow (stored before links were checked, one could
         // hold a line break that no header can carry).
-        return match crate::views::safe_link(resource.url.as_ref()) {
+        return match crate::view_models::safe_link(resource.url.as_ref()) {
             Some(url) => Ok(Redirect::to(&url).into_response()),
             None => Err(PageError::not_found("notfound-resource", rid)),
         };

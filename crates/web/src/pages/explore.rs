@@ -8,8 +8,8 @@ use minijinja::value::Value;
 use serde::Serialize;
 
 use crate::format;
+use crate::http::percent_encode;
 use crate::tables::spec;
-use crate::views::percent_encode;
 use crate::SharedState;
 
 const PAGE_ROWS: u64 = 25;
@@ -101,7 +101,7 @@ pub async fn explorer(
     tables: &[IngestedTable],
     pairs: &[(String, String)],
 ) -> Value {
-    let index = crate::api::table_index(
+    let index = ceiba_query::table_index(
         pairs,
         &tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
     )

@@ -7,7 +7,7 @@ use minijinja::context;
 
 use super::render;
 use crate::context::PageCtx;
-use crate::views::{CategoryView, DatasetCard, OrgView};
+use crate::view_models::{CategoryView, DatasetCard, OrgView};
 use crate::{PageError, SharedState};
 
 pub async fn home(State(state): State<SharedState>, ctx: PageCtx) -> Response {

@@ -6,7 +6,7 @@ use minijinja::context;
 use super::datasets::listing;
 use super::{render, Params};
 use crate::context::PageCtx;
-use crate::views::{CategoryView, OrgView};
+use crate::view_models::{CategoryView, OrgView};
 use crate::{PageError, SharedState};
 
 pub async fn organizations(State(state): State<SharedState>, ctx: PageCtx) -> Response {

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use ceiba_portal::{ViewChange, ViewInput};
 
 use crate::context::PageCtx;
+use crate::http::query_pairs;
 use crate::session::same_origin;
-use crate::tables::query_pairs;
 use crate::{PageError, SharedState};
 
 /// The checks every form that changes something passes before it is read further: a

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::render;
 use crate::context::PageCtx;
-use crate::tables::query_pairs;
-use crate::views::query_string;
+use crate::http::query_pairs;
+use crate::http::query_string;
 use crate::{PageError, SharedState};
 
 pub const PAGE_SIZE: usize = 20;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use ceiba_core::{
     Category, Contact, Dataset, DatasetState, Frequency, Localized, Organization, Resource,
@@ -249,4 +249,110 @@ pub async fn user_with_token(
     p.catalog.create_account(&a, None).await.unwrap();
     let (_, secret) = p.catalog.create_token(a.id, "tests", None).await.unwrap();
     (a, secret)
+}
+
+/// API tokens of a sysadmin, of an editor of the fixture's publisher (`segeplan`) and of an
+/// admin of another publisher (`minfin`).
+pub struct Tokens {
+    pub admin: String,
+    pub editor: String,
+    pub outsider: String,
+}
+
+/// The fixture with the accounts of [`Tokens`]: one line for a test that publishes.
+pub async fn publishing() -> (Portal, Tokens) {
+    use ceiba_core::Role;
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let (_, admin) = user_with_token(&p, "admin", true).await;
+    let (editor, editor_token) = user_with_token(&p, "editora", false).await;
+    let (outsider, outsider_token) = user_with_token(&p, "ajena", false).await;
+    let segeplan = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    p.catalog
+        .set_membership(editor.id, segeplan.id, Role::Editor)
+        .await
+        .unwrap();
+    let other = Organization {
+        id: Uuid::new_v4(),
+        name: "minfin".into(),
+        title: Localized::es("Ministerio de Finanzas"),
+        ..segeplan
+    };
+    p.catalog.create_organization(&other).await.unwrap();
+    p.catalog
+        .set_membership(outsider.id, other.id, Role::Admin)
+        .await
+        .unwrap();
+    (
+        p,
+        Tokens {
+            admin,
+            editor: editor_token,
+            outsider: outsider_token,
+        },
+    )
+}
+
+/// CKAN action `action` with a JSON body (and a token, when given): status and answer.
+pub async fn action(
+    p: &Portal,
+    action: &str,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::post(format!("/api/3/action/{action}"))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, t);
+    }
+    let got = p
+        .request(req.body(Body::from(body.to_string())).unwrap())
+        .await;
+    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
+    (got.status, v)
+}
+
+/// A multipart body with `fields` and the file `(name, bytes)` in `upload`, and its
+/// content type.
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "ceiba-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// CKAN action `action` with `fields` and a file, as a multipart upload.
+pub async fn upload(
+    p: &Portal,
+    action: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> (StatusCode, serde_json::Value) {
+    let (content_type, body) = multipart(fields, file);
+    let got = p
+        .request(
+            Request::post(format!("/api/3/action/{action}"))
+                .header(header::AUTHORIZATION, token)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    let v = serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("{}", got.text()));
+    (got.status, v)
 }

@@ -1,5 +1,5 @@
 //! Saved views: a chart or map of a resource's table, kept as a declarative spec (JSON)
-//! that the web layer validates and renders. Writing one marks its dataset changed.
+//! that the use cases check (`ceiba_portal`) and the web layer draws. Writing one marks its dataset changed.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

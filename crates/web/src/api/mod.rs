@@ -1,6 +1,8 @@
 //! The native JSON API: `/api/v1/resources/{id}` (schema, statistics, versions, ingest
 //! report), `/rows`, `/aggregate`, and its OpenAPI description.
 
+pub(crate) mod dump;
+
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,11 +12,12 @@ use ceiba_core::Lang;
 use ceiba_query::{AggregateRequest, QueryError, RowsRequest};
 use serde_json::json;
 
-use crate::tables::{locate, query_pairs, spec, Missing};
+use crate::http::query_pairs;
+use crate::tables::{locate, spec, Missing};
 use crate::SharedState;
 
 /// The OpenAPI document, written by hand and checked by a snapshot test.
-pub const OPENAPI: &str = include_str!("../api/openapi.json");
+pub const OPENAPI: &str = include_str!("../../api/openapi.json");
 
 pub fn router() -> Router<SharedState> {
     Router::new()
@@ -23,7 +26,7 @@ pub fn router() -> Router<SharedState> {
         .route("/api/v1/resources/{id}/rows", get(rows))
         .route("/api/v1/resources/{id}/aggregate", get(aggregate))
         .route("/api/v1/suggest", get(suggest))
-        .layer(crate::ckan::cors())
+        .layer(crate::http::cors())
 }
 
 /// Suggestions while typing in a search box: `?q=pobl[&lang=en]` →
@@ -33,7 +36,7 @@ async fn suggest(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let pairs = crate::tables::query_pairs(query.as_deref());
+    let pairs = crate::http::query_pairs(query.as_deref());
     let lang = api_lang(&pairs, &headers);
     let q = pairs
         .iter()
@@ -44,7 +47,7 @@ async fn suggest(
                 .collect::<String>()
         })
         .unwrap_or_default();
-    let base = crate::context::base(lang);
+    let base = crate::http::base(lang);
     let found =
         match state
             .indexer
@@ -61,7 +64,7 @@ async fn suggest(
         items
             .into_iter()
             .map(|(name, title)| {
-                let url = format!("{base}/{path}/{}", crate::views::percent_encode(&name));
+                let url = format!("{base}/{path}/{}", crate::http::percent_encode(&name));
                 json!({ "name": name, "title": title, "url": url })
             })
             .collect::<Vec<_>>()
@@ -153,19 +156,6 @@ pub fn missing(m: Missing, lang: Lang) -> Response {
     }
 }
 
-/// Which table of the resource: `table` as its index or its name (a sheet's).
-pub fn table_index(pairs: &[(String, String)], names: &[&str]) -> Result<usize, QueryError> {
-    match pairs.iter().find(|(k, _)| k == "table") {
-        None => Ok(0),
-        Some((_, v)) => v
-            .parse::<usize>()
-            .ok()
-            .filter(|i| *i < names.len())
-            .or_else(|| names.iter().position(|n| n == v))
-            .ok_or_else(|| QueryError::bad("table", ceiba_query::Problem::OutOfRange, v.clone())),
-    }
-}
-
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
@@ -225,7 +215,7 @@ async fn resource(
             "sha256": v.sha256,
             "current": Some(v.id) == r.current_version_id,
             "download_url": format!("/dataset/{}/resource/{}/version/{}/download/{}", located.dataset.id, r.id, v.number,
-                crate::views::percent_encode(v.original_filename.as_deref().unwrap_or("file"))),
+                crate::http::percent_encode(v.original_filename.as_deref().unwrap_or("file"))),
             "report": report(v),
         })).collect::<Vec<_>>(),
         "report": current.map(report),
@@ -246,7 +236,7 @@ pub async fn requested_table(
         .await
         .map_err(|m| missing(m, lang))?;
     let names: Vec<&str> = located.tables.iter().map(|t| t.name.as_str()).collect();
-    let index = table_index(pairs, &names).map_err(|e| query_error(&e, lang))?;
+    let index = ceiba_query::table_index(pairs, &names).map_err(|e| query_error(&e, lang))?;
     if located.table(index).is_none() {
         return Err(missing(Missing::Table, lang));
     }

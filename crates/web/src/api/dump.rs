@@ -7,8 +7,9 @@ use axum::response::Response;
 use ceiba_query::export::ExportOptions;
 use ceiba_query::{ckan_request, ExportFormat, Problem, QueryError, RowsRequest};
 
-use crate::api::{api_lang, missing, query_error, requested_table};
-use crate::tables::{query_pairs, spec, Missing};
+use super::{api_lang, missing, query_error, requested_table};
+use crate::http::query_pairs;
+use crate::tables::{spec, Missing};
 use crate::SharedState;
 
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {

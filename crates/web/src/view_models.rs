@@ -7,7 +7,7 @@ use ceiba_core::{Category, Dataset, Lang, Licence, Organization, Resource};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::context::base;
+use crate::http::{base, percent_encode};
 use crate::{format, markdown};
 
 #[derive(Debug, Serialize)]
@@ -291,28 +291,6 @@ pub fn download_name(r: &Resource) -> String {
     percent_encode(&name)
 }
 
-/// Encodes everything but RFC 3986's unreserved characters.
-/// `k=v&…` with every key and value percent-encoded.
-pub fn query_string(pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,14 +299,6 @@ mod tests {
     fn initials_skip_small_words() {
         assert_eq!(initials("Instituto Nacional de Estadística"), "INE");
         assert_eq!(initials("Ministerio de Finanzas Públicas"), "MFP");
-    }
-
-    #[test]
-    fn percent_encodes_names() {
-        assert_eq!(
-            percent_encode("Población 2018.csv"),
-            "Poblaci%C3%B3n%202018.csv"
-        );
     }
 
     #[test]
