@@ -584,3 +584,25 @@ async fn uploads_larger_than_two_mib_are_accepted_and_the_upload_limit_is_named(
         .unwrap();
     assert_eq!(small.catalog.resources_of(d.id).await.unwrap().len(), 1);
 }
+
+// Issue 12: 100,000 tags were parsed whole (hundreds of MB for a 2 MB body) before the
+// bound on tags refused them; a body with too many JSON values is refused unread.
+#[tokio::test]
+async fn a_body_with_too_many_json_values_is_refused_before_it_is_parsed() {
+    let (p, t) = portal().await;
+    let tags: Vec<Value> = (0..60_000)
+        .map(|i| json!({ "name": format!("t{i}") }))
+        .collect();
+    let (status, v) = post(
+        &p,
+        "package_patch",
+        Some(&t.editor),
+        json!({ "id": "nbi-municipal", "tags": tags }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    // CKAN answers a bad request with a bare JSON string.
+    assert!(v.as_str().unwrap_or_default().contains("values"), "{v}");
+    let (_, v) = post(&p, "package_show", None, json!({ "id": "nbi-municipal" })).await;
+    assert!(v["result"]["num_tags"].as_u64().unwrap_or(0) < 100, "{v}");
+}

@@ -10,6 +10,11 @@ use crate::SharedState;
 
 /// Largest JSON or form body read (uploads go through multipart, bounded separately).
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// Most values (objects, arrays, strings, numbers…) a JSON body may hold. Parsed, each
+/// takes tens of bytes or more: 10 MiB of `[{},{},…]` would become over a gigabyte. The
+/// largest honest bodies (a dataset with every bound reached, a long SQL query) hold a
+/// few thousand.
+const MAX_JSON_VALUES: usize = 50_000;
 
 /// Most fields a multipart form may have (CKAN's actions take a few dozen).
 const MAX_FORM_FIELDS: usize = 1000;
@@ -86,6 +91,11 @@ pub async fn read(
         return Ok(Params { map, upload: None });
     }
     // JSON by content type, and by default: CKAN reads any other POST body as JSON.
+    if json_values(&bytes) > MAX_JSON_VALUES {
+        return Err(CkanError::BadRequest(format!(
+            "JSON Error: more than {MAX_JSON_VALUES} values in the request body"
+        )));
+    }
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(body)) => {
             map.extend(body);
@@ -294,4 +304,43 @@ async fn multipart(
         }
     }
     Ok(Params { map, upload })
+}
+
+/// About how many values a JSON text holds: the separators and openings outside strings,
+/// counted in one pass before anything is allocated.
+fn json_values(bytes: &[u8]) -> usize {
+    let (mut n, mut in_string, mut escaped) = (1usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b',' | b'[' | b'{' | b':' => n += 1,
+                _ => {}
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_values;
+
+    #[test]
+    fn json_values_are_counted_outside_strings() {
+        assert_eq!(json_values(br#"{"a": [1, 2, "x,y:{["]}"#), 6);
+        assert_eq!(json_values(br#"{"a": "b\"c,d", "e": "\\"}"#), 5);
+        let tags: Vec<String> = (0..100_000)
+            .map(|i| format!(r#"{{"name":"t{i}"}}"#))
+            .collect();
+        let body = format!(r#"{{"tags":[{}]}}"#, tags.join(","));
+        assert!(json_values(body.as_bytes()) > super::MAX_JSON_VALUES);
+    }
 }
