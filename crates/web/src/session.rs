@@ -157,13 +157,16 @@ pub fn same_origin(state: &SharedState, headers: &HeaderMap) -> bool {
     }
 }
 
-/// Responses to a signed-in browser may hold what only its account may see: unless a
-/// handler said otherwise, shared caches must not keep them.
+/// Responses to a signed-in browser or an API caller with a token may hold what only that
+/// account may see: unless a handler said otherwise, shared caches must not keep them.
 pub async fn private_when_signed_in(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let signed_in = cookie(req.headers(), COOKIE).is_some();
+    // A session cookie or an API token: what comes back may be for this caller only.
+    let signed_in = cookie(req.headers(), COOKIE).is_some()
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || req.headers().contains_key("x-ckan-api-key");
     let mut res = next.run(req).await;
     if signed_in && !res.headers().contains_key(header::CACHE_CONTROL) {
         res.headers_mut().insert(

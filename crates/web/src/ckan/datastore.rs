@@ -6,7 +6,7 @@ use ceiba_query::{AggregateRequest, Measure, MeasureFn, QueryError};
 use serde_json::{json, Map, Value};
 
 use super::{Call, CkanError};
-use crate::tables::{locate, locate_for, spec, Missing};
+use crate::tables::{locate_for, spec, Missing};
 
 /// Largest `limit` (CKAN's `ckan.datastore.search.rows_max`).
 pub const ROWS_MAX: i64 = 32_000;
@@ -272,8 +272,9 @@ pub async fn search_sql(call: &Call<'_>) -> Result<Value, CkanError> {
     let names = referenced_tables(&sql).map_err(to_ckan)?;
     let mut tables = std::collections::HashMap::new();
     for name in names {
-        // Only public tables: `locate` answers for public resources with a table in service.
-        match locate(call.state, &name).await {
+        // Only tables the caller may see (the access rule, as every read): the others
+        // are not in the query's context, so naming one is "not found".
+        match locate_for(call.state, &name, &call.viewer).await {
             Ok(l) => {
                 if let Some(t) = l.table(0) {
                     tables.insert(name, spec(t));
