@@ -27,6 +27,13 @@ impl Rng {
         Rng { state: seed }
     }
 
+    /// Stream `stream` of seed `seed`: streams start at unrelated points of the sequence,
+    /// so item `i` of a generated catalog is the same whatever was generated before it.
+    pub fn stream(seed: u64, stream: u64) -> Rng {
+        let mix = |x: u64| Rng::from_seed(x).next_u64();
+        Rng::from_seed(mix(seed) ^ mix(stream.wrapping_mul(0xd1b5_4a32_d192_ed03) ^ 0x5851_f42d))
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;
@@ -67,6 +74,31 @@ impl Rng {
 
     pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
+    }
+
+    /// An index with probability proportional to `weights`.
+    pub fn weighted(&mut self, weights: &[f64]) -> usize {
+        Weighted::new(weights.iter().copied()).pick(self)
+    }
+
+    /// `k` distinct indices below `len`, in random order.
+    pub fn sample(&mut self, len: usize, k: usize) -> Vec<usize> {
+        let mut all: Vec<usize> = (0..len).collect();
+        let k = k.min(len);
+        for i in 0..k {
+            let j = i + self.index(len - i);
+            all.swap(i, j);
+        }
+        all.truncate(k);
+        all
+    }
+
+    /// A version-4 UUID from the sequence (stable ids for generated records).
+    pub fn uuid(&mut self) -> uuid::Uuid {
+        uuid::Builder::from_random_bytes(
+            ((u128::from(self.next_u64()) << 64) | u128::from(self.next_u64())).to_le_bytes(),
+        )
+        .into_uuid()
     }
 
     /// Roughly standard normal: the Irwin–Hall sum of four uniforms, rescaled.

@@ -42,85 +42,8 @@ use uuid::Uuid;
 
 type Error = Box<dyn std::error::Error>;
 
-// ---------------------------------------------------------------------------------------
-// A small deterministic generator (SplitMix64), as in the demo crate.
-
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    /// Stream `stream` of seed `seed`: streams start at unrelated points of the sequence.
-    fn new(seed: u64, stream: u64) -> Rng {
-        let mix = |x: u64| Rng(x).next_u64();
-        Rng(mix(seed) ^ mix(stream.wrapping_mul(0xd1b5_4a32_d192_ed03) ^ 0x5851_f42d))
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        let span = (hi - lo) as u128 + 1;
-        lo + ((u128::from(self.next_u64()) * span) >> 64) as i64
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        self.int(0, len as i64 - 1) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.index(items.len())]
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    /// An index by weight.
-    fn weighted(&mut self, weights: &[f64]) -> usize {
-        let total: f64 = weights.iter().sum();
-        let mut x = self.unit() * total;
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
-
-    /// `k` distinct indices below `len`, in random order.
-    fn sample(&mut self, len: usize, k: usize) -> Vec<usize> {
-        let mut all: Vec<usize> = (0..len).collect();
-        let k = k.min(len);
-        for i in 0..k {
-            let j = i + self.index(len - i);
-            all.swap(i, j);
-        }
-        all.truncate(k);
-        all
-    }
-
-    fn uuid(&mut self) -> Uuid {
-        uuid::Builder::from_random_bytes(
-            ((u128::from(self.next_u64()) << 64) | u128::from(self.next_u64())).to_le_bytes(),
-        )
-        .into_uuid()
-    }
-}
+// The workspace's one seeded generator (SplitMix64) is the demo crate's.
+use ceiba_demo::random::Rng;
 
 // ---------------------------------------------------------------------------------------
 // The vocabulary: publishers, categories, topics.
@@ -681,7 +604,7 @@ struct Planned {
 }
 
 fn plan(seed: u64, i: usize, orgs: &[Organization]) -> Planned {
-    let mut rng = Rng::new(seed, i as u64 + 1);
+    let mut rng = Rng::stream(seed, i as u64 + 1);
     let topic = rng.pick(TOPICS);
     let org_name = *rng.pick(topic.orgs);
     let munis: Vec<usize> = ORGANIZATIONS
@@ -1271,7 +1194,7 @@ async fn generate(catalog: &Catalog, n: usize, seed: u64) -> Result<(Generated, 
     }
     let mut counts = Counts::default();
     let mut views = Vec::with_capacity(n);
-    let mut rng = Rng::new(seed, 0);
+    let mut rng = Rng::stream(seed, 0);
     for i in 0..n {
         let p = plan(seed, i, &generated.organizations);
         let d = &p.dataset;
