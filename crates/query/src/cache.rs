@@ -257,3 +257,44 @@ async fn decode(
         .with_sort_order(vec![vec![ident(ROW_ID).sort(true, false)]]);
     Ok(Some((Arc::new(table), bytes)))
 }
+
+/// A small least-recently-used map (eviction scans it; it is small).
+pub(crate) struct Lru<K, V> {
+    map: HashMap<K, (V, u64)>,
+    tick: u64,
+    capacity: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lru<K, V> {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Lru {
+            map: HashMap::new(),
+            tick: 0,
+            capacity,
+        }
+    }
+
+    pub(crate) fn get(&mut self, k: &K) -> Option<V> {
+        self.tick += 1;
+        let tick = self.tick;
+        self.map.get_mut(k).map(|(v, t)| {
+            *t = tick;
+            v.clone()
+        })
+    }
+
+    pub(crate) fn insert(&mut self, k: K, v: V) {
+        self.tick += 1;
+        if self.map.len() >= self.capacity && !self.map.contains_key(&k) {
+            let oldest = self
+                .map
+                .iter()
+                .min_by_key(|(_, (_, t))| *t)
+                .map(|(k, _)| k.clone());
+            if let Some(old) = oldest {
+                self.map.remove(&old);
+            }
+        }
+        self.map.insert(k, (v, self.tick));
+    }
+}
