@@ -245,213 +245,26 @@ pub async fn draw(
         Ok(q) => q,
         Err(e) => return message(&e.message(lang), lang, title),
     };
-    match query {
-        ChartQuery::Histogram { column } => {
-            let column = column.as_str();
-            match state.engine.histogram(&tspec, column, 20).await {
-                Ok(bins) => {
-                    data.bins = bins
-                        .iter()
-                        .map(|b| ceiba_viz::Bin {
-                            from: b.lower,
-                            to: b.upper,
-                        })
-                        .collect();
-                    data.series = vec![Series::new(
-                        if lang == Lang::Es { "Filas" } else { "Rows" },
-                        bins.iter().map(|b| b.count as f64),
-                    )];
-                    data.x_label = label_of(table, column, lang);
-                    data.unit = unit_of(&format!("sum:{column}"), table);
-                }
-                Err(e) => return message(&e.message(lang), lang, title),
-            }
-        }
-        ChartQuery::Points { y, request: req } => match state.engine.rows(&tspec, &req).await {
-            Ok(res) => {
-                data.x_values = res
-                    .rows
-                    .iter()
-                    .map(|r| r.first().and_then(Value::as_f64))
-                    .collect();
-                data.series = vec![Series::with_gaps(
-                    label_of(table, &y, lang),
-                    res.rows
-                        .iter()
-                        .map(|r| r.get(1).and_then(Value::as_f64))
-                        .collect(),
-                )];
-                data.y_label = label_of(table, &y, lang);
-                data.unit = unit_of(&format!("sum:{y}"), table);
-            }
-            Err(e) => return message(&e.message(lang), lang, title),
-        },
-        ChartQuery::Groups(mut req) => {
-            // Groups drawn as one (the spellings of a territory's code) merge their values;
-            // averages merge weighted by how many values each averaged.
-            let combine = match req.measures.first().map(|m| m.func) {
-                Some(MeasureFn::Min) => Combine::Min,
-                Some(MeasureFn::Max) => Combine::Max,
-                Some(MeasureFn::Avg) => Combine::Mean,
-                _ => Combine::Add,
-            };
-            if combine == Combine::Mean {
-                let column = req.measures.first().and_then(|m| m.column.clone());
-                req.measures.push(Measure {
-                    func: MeasureFn::Count,
-                    column,
-                });
-            }
-            let res = match state.engine.aggregate(&tspec, &req).await {
-                Ok(r) => r,
-                Err(e) => return message(&e.message(lang), lang, title),
-            };
-            let split = req.group_by.len() == 2;
-            let value_at = req.group_by.len();
-            let value = |r: &Vec<Value>| r.get(value_at).and_then(Value::as_f64);
-            let weight = |r: &Vec<Value>| r.get(value_at + 1).and_then(Value::as_f64);
-            let keys =
-                |i: usize| -> Vec<String> { res.rows.iter().take(50).map(|r| key(r, i)).collect() };
-            let x_level = groups::code_level(&spec_.x, &keys(0));
-            if spec_.kind.is_none() {
-                // The department map: one value per department.
-                let rows: Vec<(String, f64)> = groups::merge(
-                    res.rows
-                        .iter()
-                        .map(|r| (groups::canonical(x_level, &key(r, 0)), value(r), weight(r))),
-                    combine,
-                )
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, v?)))
-                .collect();
-                let names = || {
-                    rows.iter()
-                        .map(|(k, _)| groups::display(x_level, k))
-                        .collect()
-                };
-                if let Some(geo) = &spec_.geo {
-                    let opts = MapOptions {
-                        title: title.clone(),
-                        source: Some(source.to_owned()).filter(|s| !s.is_empty()),
-                        lang,
-                        unit: unit_of(&spec_.measure, table),
-                        ..Default::default()
-                    };
-                    let map = match boundary_map(state, geo, spec_.code.as_deref()).await {
-                        Ok(m) => m,
-                        Err(svg) => {
-                            return Drawn {
-                                svg: svg(lang),
-                                data: None,
-                                unmatched: Vec::new(),
-                                title,
-                            }
-                        }
-                    };
-                    let joined = join_values(map.level, &rows);
-                    let out = ceiba_viz::map::render_choropleth_joined(&map, &joined, &opts);
-                    data.categories = names();
-                    data.series = vec![Series::new(m_label.clone(), rows.iter().map(|(_, v)| *v))];
-                    return Drawn {
-                        svg: out.svg,
-                        data: Some(data),
-                        unmatched: out.unmatched,
-                        title,
-                    };
-                }
-                let sample: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).take(50).collect();
-                let level = territory::recognise(&spec_.x, &sample).map(|t| t.level);
-                if level != Some(Level::Department) {
-                    let text = if lang == Lang::Es {
-                        format!("La columna «{x_label}» no tiene códigos ni nombres de departamentos; la cuadrícula de departamentos necesita una. Otros territorios se dibujan con un conjunto de límites (elija uno en «Límites del mapa»).")
-                    } else {
-                        format!("Column “{x_label}” holds no department codes or names; the department grid needs one. Other territories are drawn on a boundary set (choose one under “Map boundaries”).")
-                    };
-                    return message(&text, lang, title);
-                }
-                let joined = join_values(Level::Department, &rows);
-                let out = render_tile_grid_joined(
-                    &joined,
-                    &MapOptions {
-                        title: title.clone(),
-                        source: Some(source.to_owned()).filter(|s| !s.is_empty()),
-                        lang,
-                        unit: unit_of(&spec_.measure, table),
-                        ..Default::default()
-                    },
-                );
-                data.categories = names();
-                data.series = vec![Series::new(m_label.clone(), rows.iter().map(|(_, v)| *v))];
-                return Drawn {
-                    svg: out.svg,
-                    data: Some(data),
-                    unmatched: out.unmatched,
-                    title,
-                };
-            }
-            if split {
-                let series_column = spec_.series.as_deref().unwrap_or_default();
-                let s_level = groups::code_level(series_column, &keys(1));
-                let merged = groups::merge(
-                    res.rows.iter().map(|r| {
-                        let c = groups::display(x_level, &key(r, 0));
-                        let s = groups::display(s_level, &key(r, 1));
-                        ((c, s), value(r), weight(r))
-                    }),
-                    combine,
-                );
-                let mut cats: Vec<&str> = Vec::new();
-                let mut names: Vec<&str> = Vec::new();
-                for ((c, s), _) in &merged {
-                    if !cats.contains(&c.as_str()) {
-                        cats.push(c);
-                    }
-                    if !names.contains(&s.as_str()) && names.len() < 8 {
-                        names.push(s);
-                    }
-                }
-                let mut series: Vec<Series> = names
-                    .iter()
-                    .map(|n| Series::with_gaps(*n, vec![None; cats.len()]))
-                    .collect();
-                for ((c, s), v) in &merged {
-                    if let (Some(ci), Some(si)) = (
-                        cats.iter().position(|x| x == c),
-                        names.iter().position(|x| x == s),
-                    ) {
-                        series[si].values[ci] = *v;
-                    }
-                }
-                data.categories = cats.into_iter().map(str::to_owned).collect();
-                data.series = series;
-            } else {
-                // Codes of departments or municipalities read better as their names; every
-                // spelling of a code is one bar.
-                let mut rows: Vec<(String, Option<f64>)> = groups::merge(
-                    res.rows
-                        .iter()
-                        .map(|r| (groups::display(x_level, &key(r, 0)), value(r), weight(r))),
-                    combine,
-                );
-                let by_label = spec_.sort == "label"
-                    || matches!(spec_.kind, Some(ChartKind::Line | ChartKind::Area));
-                if by_label {
-                    rows.sort_by(|a, b| a.0.cmp(&b.0));
-                } else {
-                    rows.sort_by(|a, b| {
-                        b.1.unwrap_or(f64::MIN)
-                            .partial_cmp(&a.1.unwrap_or(f64::MIN))
-                            .unwrap_or(std::cmp::Ordering::Equal)
-                    });
-                }
-                data.categories = rows.iter().map(|(c, _)| c.clone()).collect();
-                data.series = vec![Series::with_gaps(
-                    m_label.clone(),
-                    rows.iter().map(|(_, v)| *v).collect(),
-                )];
-            }
-        }
+    let d = Drawing {
+        state,
+        table,
+        tspec,
+        spec: spec_,
+        lang,
+        source,
+        title,
+        m_label,
+        x_label,
+    };
+    let drawn = match query {
+        ChartQuery::Histogram { column } => histogram(&d, &column, &mut data).await,
+        ChartQuery::Points { y, request } => points(&d, &y, &request, &mut data).await,
+        ChartQuery::Groups(request) => grouped(&d, request, &mut data).await,
+    };
+    if let Err(done) = drawn {
+        return done;
     }
+    let title = d.title;
     let kind = spec_.kind.unwrap_or(ChartKind::Bar);
     let opts = RenderOptions {
         max_categories: spec_.top,
@@ -463,6 +276,243 @@ pub async fn draw(
         unmatched: Vec::new(),
         title,
     }
+}
+
+/// What every kind of chart is drawn from.
+struct Drawing<'a> {
+    state: &'a SharedState,
+    table: &'a IngestedTable,
+    tspec: ceiba_query::TableSpec,
+    spec: &'a ChartSpec,
+    lang: Lang,
+    source: &'a str,
+    title: String,
+    m_label: String,
+    x_label: String,
+}
+
+/// A histogram's bins into `data`; `Err`: what is drawn instead (a message).
+async fn histogram(d: &Drawing<'_>, column: &str, data: &mut ChartData) -> Result<(), Drawn> {
+    match d.state.engine.histogram(&d.tspec, column, 20).await {
+        Ok(bins) => {
+            data.bins = bins
+                .iter()
+                .map(|b| ceiba_viz::Bin {
+                    from: b.lower,
+                    to: b.upper,
+                })
+                .collect();
+            data.series = vec![Series::new(
+                if d.lang == Lang::Es { "Filas" } else { "Rows" },
+                bins.iter().map(|b| b.count as f64),
+            )];
+            data.x_label = label_of(d.table, column, d.lang);
+            data.unit = unit_of(&format!("sum:{column}"), d.table);
+        }
+        Err(e) => return Err(message(&e.message(d.lang), d.lang, d.title.clone())),
+    }
+    Ok(())
+}
+
+/// A scatter plot's points into `data`; `Err`: what is drawn instead (a message).
+async fn points(
+    d: &Drawing<'_>,
+    y: &str,
+    req: &ceiba_query::RowsRequest,
+    data: &mut ChartData,
+) -> Result<(), Drawn> {
+    match d.state.engine.rows(&d.tspec, req).await {
+        Ok(res) => {
+            data.x_values = res
+                .rows
+                .iter()
+                .map(|r| r.first().and_then(Value::as_f64))
+                .collect();
+            data.series = vec![Series::with_gaps(
+                label_of(d.table, y, d.lang),
+                res.rows
+                    .iter()
+                    .map(|r| r.get(1).and_then(Value::as_f64))
+                    .collect(),
+            )];
+            data.y_label = label_of(d.table, y, d.lang);
+            data.unit = unit_of(&format!("sum:{y}"), d.table);
+        }
+        Err(e) => return Err(message(&e.message(d.lang), d.lang, d.title.clone())),
+    }
+    Ok(())
+}
+
+/// Groups and their measure into `data`; `Err`: what is drawn instead (a map, or a
+/// message).
+async fn grouped(
+    d: &Drawing<'_>,
+    mut req: ceiba_query::AggregateRequest,
+    data: &mut ChartData,
+) -> Result<(), Drawn> {
+    // Groups drawn as one (the spellings of a territory's code) merge their values;
+    // averages merge weighted by how many values each averaged.
+    let combine = match req.measures.first().map(|m| m.func) {
+        Some(MeasureFn::Min) => Combine::Min,
+        Some(MeasureFn::Max) => Combine::Max,
+        Some(MeasureFn::Avg) => Combine::Mean,
+        _ => Combine::Add,
+    };
+    if combine == Combine::Mean {
+        let column = req.measures.first().and_then(|m| m.column.clone());
+        req.measures.push(Measure {
+            func: MeasureFn::Count,
+            column,
+        });
+    }
+    let res = match d.state.engine.aggregate(&d.tspec, &req).await {
+        Ok(r) => r,
+        Err(e) => return Err(message(&e.message(d.lang), d.lang, d.title.clone())),
+    };
+    let split = req.group_by.len() == 2;
+    let value_at = req.group_by.len();
+    let value = |r: &Vec<Value>| r.get(value_at).and_then(Value::as_f64);
+    let weight = |r: &Vec<Value>| r.get(value_at + 1).and_then(Value::as_f64);
+    let keys = |i: usize| -> Vec<String> { res.rows.iter().take(50).map(|r| key(r, i)).collect() };
+    let x_level = groups::code_level(&d.spec.x, &keys(0));
+    if d.spec.kind.is_none() {
+        // The department map: one value per department.
+        let rows: Vec<(String, f64)> = groups::merge(
+            res.rows
+                .iter()
+                .map(|r| (groups::canonical(x_level, &key(r, 0)), value(r), weight(r))),
+            combine,
+        )
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect();
+        let names = || {
+            rows.iter()
+                .map(|(k, _)| groups::display(x_level, k))
+                .collect()
+        };
+        if let Some(geo) = &d.spec.geo {
+            let opts = MapOptions {
+                title: d.title.clone().clone(),
+                source: Some(d.source.to_owned()).filter(|s| !s.is_empty()),
+                lang: d.lang,
+                unit: unit_of(&d.spec.measure, d.table),
+                ..Default::default()
+            };
+            let map = match boundary_map(d.state, geo, d.spec.code.as_deref()).await {
+                Ok(m) => m,
+                Err(svg) => {
+                    return Err(Drawn {
+                        svg: svg(d.lang),
+                        data: None,
+                        unmatched: Vec::new(),
+                        title: d.title.clone(),
+                    })
+                }
+            };
+            let joined = join_values(map.level, &rows);
+            let out = ceiba_viz::map::render_choropleth_joined(&map, &joined, &opts);
+            data.categories = names();
+            data.series = vec![Series::new(d.m_label.clone(), rows.iter().map(|(_, v)| *v))];
+            return Err(Drawn {
+                svg: out.svg,
+                data: Some(std::mem::take(data)),
+                unmatched: out.unmatched,
+                title: d.title.clone(),
+            });
+        }
+        let sample: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).take(50).collect();
+        let level = territory::recognise(&d.spec.x, &sample).map(|t| t.level);
+        if level != Some(Level::Department) {
+            let text = if d.lang == Lang::Es {
+                format!("La columna «{}» no tiene códigos ni nombres de departamentos; la cuadrícula de departamentos necesita una. Otros territorios se dibujan con un conjunto de límites (elija uno en «Límites del mapa»).", d.x_label)
+            } else {
+                format!("Column “{}” holds no department codes or names; the department grid needs one. Other territories are drawn on a boundary set (choose one under “Map boundaries”).", d.x_label)
+            };
+            return Err(message(&text, d.lang, d.title.clone()));
+        }
+        let joined = join_values(Level::Department, &rows);
+        let out = render_tile_grid_joined(
+            &joined,
+            &MapOptions {
+                title: d.title.clone().clone(),
+                source: Some(d.source.to_owned()).filter(|s| !s.is_empty()),
+                lang: d.lang,
+                unit: unit_of(&d.spec.measure, d.table),
+                ..Default::default()
+            },
+        );
+        data.categories = names();
+        data.series = vec![Series::new(d.m_label.clone(), rows.iter().map(|(_, v)| *v))];
+        return Err(Drawn {
+            svg: out.svg,
+            data: Some(std::mem::take(data)),
+            unmatched: out.unmatched,
+            title: d.title.clone(),
+        });
+    }
+    if split {
+        let series_column = d.spec.series.as_deref().unwrap_or_default();
+        let s_level = groups::code_level(series_column, &keys(1));
+        let merged = groups::merge(
+            res.rows.iter().map(|r| {
+                let c = groups::display(x_level, &key(r, 0));
+                let s = groups::display(s_level, &key(r, 1));
+                ((c, s), value(r), weight(r))
+            }),
+            combine,
+        );
+        let mut cats: Vec<&str> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        for ((c, s), _) in &merged {
+            if !cats.contains(&c.as_str()) {
+                cats.push(c);
+            }
+            if !names.contains(&s.as_str()) && names.len() < 8 {
+                names.push(s);
+            }
+        }
+        let mut series: Vec<Series> = names
+            .iter()
+            .map(|n| Series::with_gaps(*n, vec![None; cats.len()]))
+            .collect();
+        for ((c, s), v) in &merged {
+            if let (Some(ci), Some(si)) = (
+                cats.iter().position(|x| x == c),
+                names.iter().position(|x| x == s),
+            ) {
+                series[si].values[ci] = *v;
+            }
+        }
+        data.categories = cats.into_iter().map(str::to_owned).collect();
+        data.series = series;
+    } else {
+        // Codes of departments or municipalities read better as their names; every
+        // spelling of a code is one bar.
+        let mut rows: Vec<(String, Option<f64>)> = groups::merge(
+            res.rows
+                .iter()
+                .map(|r| (groups::display(x_level, &key(r, 0)), value(r), weight(r))),
+            combine,
+        );
+        let by_label = d.spec.sort == "label"
+            || matches!(d.spec.kind, Some(ChartKind::Line | ChartKind::Area));
+        if by_label {
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+        } else {
+            rows.sort_by(|a, b| {
+                b.1.unwrap_or(f64::MIN)
+                    .partial_cmp(&a.1.unwrap_or(f64::MIN))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+        data.categories = rows.iter().map(|(c, _)| c.clone()).collect();
+        data.series = vec![Series::with_gaps(
+            d.m_label.clone(),
+            rows.iter().map(|(_, v)| *v).collect(),
+        )];
+    }
+    Ok(())
 }
 
 type MessageSvg = Box<dyn Fn(Lang) -> String + Send>;
