@@ -2,10 +2,8 @@
 //! the department map, downloads, and messages instead of broken pages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, upload_table, Portal};
 use axum::http::StatusCode;
-use common::{fixture, upload_table, Portal};
 
 const PROJECTS: &str = "snip,municipio,departamento,monto,anio\n\
 000101,Mixco,Guatemala,1500000.50,2023\n\
@@ -145,7 +143,7 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
     use axum::http::{header, Request};
     let (p, base) = portal().await;
     let rid = base.rsplit('/').next().unwrap().to_owned();
-    let (_, token) = common::user_with_token(&p, "admin", true).await;
+    let (_, token) = crate::common::user_with_token(&p, "admin", true).await;
     let body = serde_json::json!({
         "resource_id": rid,
         "title": "Inversión por departamento",

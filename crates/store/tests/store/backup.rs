@@ -3,17 +3,15 @@
 //! PostgreSQL as well when `CEIBA_TEST_DATABASE_URL` names a server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::{backends, category, dataset, empty_databases, org};
 use bytes::Bytes;
 use ceiba_core::{
     Account, AccountState, Column, ColumnStats, ColumnType, IngestedTable, ResourceVersion,
     VersionStatus,
 };
 use ceiba_store::{now, BackupError, Catalog, FileStore, StoreError};
-use common::{backends, category, dataset, empty_databases, org};
 use uuid::Uuid;
 
 /// A small catalog with one uploaded resource in service, an account and a token, and
@@ -26,7 +24,7 @@ async fn populate(c: &Catalog, files: &FileStore) -> BTreeSet<String> {
     let mut d = dataset("poblacion", &o);
     d.categories = vec![cat.name.clone()];
     c.create_dataset(&d).await.unwrap();
-    let mut r = common::upload(d.id, "censo");
+    let mut r = crate::common::upload(d.id, "censo");
     let original = FileStore::new_original_key(r.id);
     r.storage_key = Some(original.clone());
     let r = c.create_resource(&r).await.unwrap();

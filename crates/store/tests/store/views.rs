@@ -2,11 +2,9 @@
 //! gone with their resource. On SQLite, and on PostgreSQL when configured.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{backends, dataset, org};
 use ceiba_core::Resource;
 use ceiba_store::{now, SavedView, StoreError};
-use common::{backends, dataset, org};
 use uuid::Uuid;
 
 fn link(dataset_id: Uuid) -> Resource {

@@ -1,11 +1,9 @@
 //! CKAN's Action API through HTTP: envelopes, errors, the read actions and DataStore.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, upload_table, Portal};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{fixture, upload_table, Portal};
 use serde_json::Value;
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\
@@ -20,7 +18,7 @@ async fn portal() -> (Portal, String) {
     (p, r.id.to_string())
 }
 
-fn json(got: &common::Got) -> Value {
+fn json(got: &crate::common::Got) -> Value {
     serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("not JSON: {}", got.text()))
 }
 

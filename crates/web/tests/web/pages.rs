@@ -1,10 +1,8 @@
 //! The pages through HTTP, in both languages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, Portal, CSV_BYTES};
 use axum::http::{header, StatusCode};
-use common::{fixture, Portal, CSV_BYTES};
 
 #[tokio::test]
 async fn health_check_answers_once_ready() {

@@ -2,10 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod export_support;
-
 use std::sync::Arc;
 
+use crate::export_support::*;
 use bytes::Bytes;
 use ceiba_query::export::ExportOptions;
 use ceiba_query::ExportFormat;
@@ -14,7 +13,6 @@ use datafusion::arrow::compute::{cast, concat_batches};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use export_support::*;
 use serde_json::{json, Value};
 
 fn read_back(bytes: Vec<u8>) -> (Arc<Schema>, RecordBatch, usize) {

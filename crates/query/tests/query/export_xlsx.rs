@@ -2,17 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod export_support;
-
 use std::sync::Arc;
 
+use crate::export_support::*;
 use ceiba_core::ColumnType;
 use ceiba_query::export::{write_xlsx_with_sheet_rows, ExportOptions};
 use ceiba_query::ExportFormat;
 use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
-use export_support::*;
 use serde_json::Value;
 
 fn cell(sheet: &Value, row: usize, col: usize) -> &Value {

@@ -3,12 +3,10 @@
 //! "most viewed", and the index following the catalog by itself.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{fixture, upload_table, Portal};
 use axum::http::StatusCode;
-use common::{fixture, upload_table, Portal};
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\
 000101,Mixco,Guatemala,1500000.50\n\

@@ -2,11 +2,9 @@
 //! `CEIBA_TEST_DATABASE_URL` names a server (each test gets a database of its own).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{backends, category, dataset, org};
 use ceiba_core::{DatasetState, Localized, Resource};
 use ceiba_store::{now, DatasetFilter, DatasetSort, FileStore, StoreError};
-use common::{backends, category, dataset, org};
 use uuid::Uuid;
 
 #[tokio::test]

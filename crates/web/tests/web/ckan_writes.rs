@@ -2,14 +2,12 @@
 //! and failed writes that change nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{
+    action as post, fixture, multipart, publishing as portal, upload, user_with_token, Portal,
+};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use ceiba_core::Role;
-use common::{
-    action as post, fixture, multipart, publishing as portal, upload, user_with_token, Portal,
-};
 use serde_json::{json, Value};
 
 #[tokio::test]

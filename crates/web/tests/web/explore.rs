@@ -2,10 +2,8 @@
 //! CKAN's dump endpoint.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, upload_table, Portal};
 use axum::http::{header, Request, StatusCode};
-use common::{fixture, upload_table, Portal};
 
 const PROJECTS: &str = "snip,municipio,departamento,codigo_municipio,monto,fecha,nota\n\
 000101,Mixco,Guatemala,0108,1500000.50,2024-01-15,=HYPERLINK(\"x\")\n\
@@ -21,7 +19,7 @@ async fn portal_with_table() -> (Portal, String) {
     (p, r.id.to_string())
 }
 
-fn json(got: &common::Got) -> serde_json::Value {
+fn json(got: &crate::common::Got) -> serde_json::Value {
     serde_json::from_slice(&got.body).unwrap_or_else(|_| panic!("not JSON: {}", got.text()))
 }
 

@@ -2,17 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod export_support;
-
 use std::sync::Arc;
 
+use crate::export_support::*;
 use ceiba_core::ColumnType;
 use ceiba_query::export::{write_export, ExportOptions};
 use ceiba_query::ExportFormat;
 use datafusion::arrow::array::{ArrayRef, Int64Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
-use export_support::*;
 
 fn parse(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
     csv::ReaderBuilder::new()

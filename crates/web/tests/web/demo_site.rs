@@ -1,13 +1,11 @@
 //! The demo catalog as a visitor meets it: every link on every page, in both languages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::collections::{BTreeSet, VecDeque};
 
+use crate::common::Portal;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::Portal;
 
 /// Internal links (`href="/…"`) of a page, without fragments.
 fn links(html: &str) -> Vec<String> {

@@ -3,12 +3,10 @@
 //! pages' own forms, with the session cookie and its CSRF token.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, person, upload_table, Got, Portal};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use ceiba_core::{Account, Organization, Role};
-use common::{fixture, person, upload_table, Got, Portal};
 use uuid::Uuid;
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\

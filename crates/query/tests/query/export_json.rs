@@ -2,17 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod export_support;
-
 use std::sync::Arc;
 
+use crate::export_support::*;
 use ceiba_core::ColumnType;
 use ceiba_query::export::ExportOptions;
 use ceiba_query::ExportFormat;
 use datafusion::arrow::array::{ArrayRef, Float64Array};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
-use export_support::*;
 use serde_json::{json, Value};
 
 #[tokio::test]

@@ -2,12 +2,10 @@
 //! well when `CEIBA_TEST_DATABASE_URL` names a server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{backends, org};
 use ceiba_core::{Account, AccountState, Permissions, Role};
 use ceiba_store::{now, Catalog, StoreError, TOKEN_PREFIX};
 use chrono::Duration;
-use common::{backends, org};
 use uuid::Uuid;
 
 fn account(name: &str) -> Account {
@@ -551,7 +549,7 @@ async fn sessions_open_end_expire_and_close_with_a_new_password() {
 
 #[tokio::test]
 async fn the_audit_log_keeps_events_and_known_browsers_are_recognised() {
-    for b in common::backends().await {
+    for b in crate::common::backends().await {
         let (c, n) = (&b.catalog, b.name);
         let ana = account("ana");
         c.create_account(&ana, None).await.unwrap();

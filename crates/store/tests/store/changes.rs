@@ -3,22 +3,20 @@
 //! `CEIBA_TEST_DATABASE_URL` names a server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use crate::common::{backends, category, dataset, empty_databases, org};
 use ceiba_core::{
     Column, ColumnStats, ColumnType, DatasetState, IngestedTable, Localized, Resource,
     ResourceVersion, VersionStatus,
 };
 use ceiba_store::{now, Catalog, StoreError};
-use common::{backends, category, dataset, empty_databases, org};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use uuid::Uuid;
 
 fn resource(dataset_id: Uuid, name: &str) -> Resource {
-    common::upload(dataset_id, name)
+    crate::common::upload(dataset_id, name)
 }
 
 fn version(resource_id: Uuid) -> ResourceVersion {
@@ -360,13 +358,17 @@ async fn reindex_requests_count_up() {
 async fn an_old_catalog_gets_the_defaults() {
     for db in empty_databases().await {
         let n = db.name;
-        let pool = common::admin_pool(&db.url).await;
+        let pool = crate::common::admin_pool(&db.url).await;
         let migrations = [
-            (1, "catalog", include_str!("../migrations/0001_catalog.sql")),
+            (
+                1,
+                "catalog",
+                include_str!("../../migrations/0001_catalog.sql"),
+            ),
             (
                 2,
                 "versions",
-                include_str!("../migrations/0002_versions.sql"),
+                include_str!("../../migrations/0002_versions.sql"),
             ),
         ]
         .into_iter()

@@ -3,10 +3,8 @@
 //! `GT1601`), and the chart's CSV download says the same as the chart.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, upload_table, Portal};
 use axum::http::StatusCode;
-use common::{fixture, upload_table, Portal};
 
 /// Codes only, no names: departments zero-padded, municipalities in three spellings (`101`
 /// and `0101` are Guatemala City, `GT1601` and `1601` Cobán).

@@ -6,13 +6,11 @@
 //! as the rule says for an anonymous visitor, whoever asks.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{fixture, person, upload_table, Portal};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use ceiba_core::access::{self, Audience};
 use ceiba_core::{Account, Dataset, DatasetState, Organization, Permissions, Resource, Role};
-use common::{fixture, person, upload_table, Portal};
 use serde_json::{json, Value};
 use uuid::Uuid;
 

@@ -3,11 +3,9 @@
 //! dataset's change number. On SQLite, and on PostgreSQL when configured.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{backends, dataset, org};
 use ceiba_core::{DatasetState, Resource};
 use ceiba_store::{now, BoundarySet, StoreError};
-use common::{backends, dataset, org};
 use uuid::Uuid;
 
 fn upload(dataset_id: Uuid, name: &str) -> Resource {
@@ -15,7 +13,7 @@ fn upload(dataset_id: Uuid, name: &str) -> Resource {
         format: "TOPOJSON".into(),
         media_type: Some("application/json".into()),
         original_filename: Some(format!("{name}.topojson")),
-        ..common::upload(dataset_id, name)
+        ..crate::common::upload(dataset_id, name)
     }
 }
 

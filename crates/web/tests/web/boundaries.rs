@@ -4,10 +4,8 @@
 //! only from them, suggesting a municipal set for a table of municipality codes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{action as post, publishing as portal, upload, Portal};
 use axum::http::StatusCode;
-use common::{action as post, publishing as portal, upload, Portal};
 use serde_json::{json, Value};
 use uuid::Uuid;
 

@@ -3,18 +3,16 @@
 //! runs on SQLite, and on PostgreSQL as well when `CEIBA_TEST_DATABASE_URL` names a server.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{backends, category, dataset, org};
 use ceiba_core::{
     Column, ColumnStats, ColumnType, DatasetState, IngestedTable, Localized, Resource,
     ResourceVersion, VersionStatus,
 };
 use ceiba_store::{now, DatasetFilter, StoreError};
-use common::{backends, category, dataset, org};
 use uuid::Uuid;
 
 fn resource(dataset_id: Uuid, name: &str) -> Resource {
-    common::upload(dataset_id, name)
+    crate::common::upload(dataset_id, name)
 }
 
 fn version(resource_id: Uuid) -> ResourceVersion {

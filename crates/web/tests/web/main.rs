@@ -1,0 +1,18 @@
+//! The web crate through its public door, HTTP: pages, CKAN's Action API, the native API,
+//! downloads, charts, sign-in and the access rule. One test binary (each file a module):
+//! linking the portal once instead of once per file.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod access;
+mod boundaries;
+mod chart_labels;
+mod charts;
+mod ckan;
+mod ckan_writes;
+mod demo_site;
+mod explore;
+mod pages;
+mod search;
+mod web_session;
