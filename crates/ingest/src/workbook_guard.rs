@@ -410,8 +410,13 @@ pub(crate) fn xlsb_guard(path: &Path, limits: &Limits) -> Result<(), IngestError
 /// and the file is refused over `max_memory_bytes`.
 pub(crate) fn xls_guard(path: &Path, limits: &Limits) -> Result<(), IngestError> {
     let Ok(mut book) = cfb::CompoundFile::open(BufReader::new(File::open(path)?)) else {
-        // calamine says what is wrong.
-        return Ok(());
+        // Not handed to calamine: it follows a damaged sector chain without end (a chain
+        // that loops grows until memory runs out, found by fuzzing).
+        return Err(IngestError::rejected(IssueKind::Unreadable {
+            format: "XLS".into(),
+            detail: "the file is not a valid compound document (its sector chains are damaged)"
+                .into(),
+        }));
     };
     let name = ["/Workbook", "/Book"]
         .into_iter()

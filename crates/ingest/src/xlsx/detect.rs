@@ -155,7 +155,10 @@ pub(super) fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError>
             }
         }
         spread.tag(&tag);
-        let needed = spread.cells().saturating_mul(cell_bytes);
+        let needed = spread
+            .cells()
+            .saturating_mul(cell_bytes)
+            .saturating_add(spread.spaces);
         if needed > limit {
             return Err(IngestError::rejected(IssueKind::MemoryTooLarge {
                 part: "content.xml".into(),
@@ -164,6 +167,12 @@ pub(super) fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError>
             }));
         }
     }
+    if spread.open_tables > 0 || spread.open_annotations > 0 {
+        return Err(unreadable(
+            "ODS",
+            "content.xml ends inside a table or a comment (the file is cut short or damaged)",
+        ));
+    }
     Ok(())
 }
 
@@ -171,6 +180,12 @@ pub(super) fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError>
 /// first to the last row with a value, as wide as the widest such row.
 #[derive(Default)]
 pub(super) struct OdsSpread {
+    /// `table:table` and `office:annotation` elements open: calamine reads each until its
+    /// end tag and never stops at the end of the file, so one left open makes it loop.
+    pub(super) open_tables: u64,
+    pub(super) open_annotations: u64,
+    /// Spaces that `<text:s text:c="n"/>` asks for: calamine writes them one by one.
+    pub(super) spaces: u64,
     /// Cells of the sheets already closed.
     pub(super) done: u64,
     pub(super) rows: u64,
@@ -204,6 +219,19 @@ impl OdsSpread {
             .map_or(tag.len(), |i| i + 1);
         let name = &tag[..name_end];
         let closed = tag.last() == Some(&b'/');
+        match name {
+            b"table:table" if !closed => self.open_tables += 1,
+            b"/table:table" => self.open_tables = self.open_tables.saturating_sub(1),
+            b"office:annotation" if !closed => self.open_annotations += 1,
+            b"/office:annotation" => {
+                self.open_annotations = self.open_annotations.saturating_sub(1)
+            }
+            b"text:s" => {
+                let count = attr_number(tag, b"text:c=").unwrap_or(1);
+                self.spaces = self.spaces.saturating_add(count);
+            }
+            _ => {}
+        }
         match name {
             b"table:table" => {
                 self.done = self.cells();

@@ -365,3 +365,101 @@ fn a_cell_past_excels_last_row_is_refused_instead_of_billions_of_blank_rows() {
         "{issue:?}"
     );
 }
+
+/// An ODS package around `content`.
+fn ods(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    use zip::write::SimpleFileOptions;
+    let path = dir.join(name);
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = SimpleFileOptions::default();
+    let manifest = br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    for (part, data) in [
+        (
+            "mimetype",
+            &b"application/vnd.oasis.opendocument.spreadsheet"[..],
+        ),
+        ("META-INF/manifest.xml", &manifest[..]),
+        ("content.xml", content),
+    ] {
+        zip.start_file(part, options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+const ODS_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#;
+
+// Found by fuzzing: calamine reads a table (and a cell comment) until its end tag and
+// never stops at the end of the file; it looped forever on an ODS cut inside a table.
+#[test]
+fn an_ods_that_ends_inside_a_table_or_a_comment_is_refused_instead_of_read_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    let found = std::fs::read(fixture("fuzz-ods-open-table.content.xml")).unwrap();
+    let cut_in_comment = format!(
+        r#"{ODS_HEAD}<table:table table:name="Hoja1"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>nota"#
+    );
+    for (name, content) in [
+        ("hallado.ods", found),
+        ("comentario.ods", cut_in_comment.into_bytes()),
+    ] {
+        let issue = rejected(read_all(
+            &ods(dir.path(), name, &content),
+            Limits::default(),
+        ));
+        assert!(
+            matches!(&issue.kind, IssueKind::Unreadable { format, .. } if format == "ODS"),
+            "{name}: {issue:?}"
+        );
+    }
+    // The same table closed reads.
+    let whole = format!(
+        r#"{ODS_HEAD}<table:table table:name="Hoja1"><table:table-row><table:table-cell office:value-type="string"><text:p>codigo</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="float" office:value="101"><text:p>101</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    assert_eq!(
+        read_all(
+            &ods(dir.path(), "entero.ods", whole.as_bytes()),
+            Limits::default()
+        )
+        .unwrap(),
+        2
+    );
+}
+
+// calamine writes the spaces of `<text:s text:c="n"/>` one by one: four billion of them
+// from one tag.
+#[test]
+fn an_ods_asking_for_billions_of_spaces_is_refused_with_the_limit_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = format!(
+        r#"{ODS_HEAD}<table:table table:name="Hoja1"><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/>b</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let issue = rejected(read_all(
+        &ods(dir.path(), "espacios.ods", content.as_bytes()),
+        Limits::default(),
+    ));
+    assert!(
+        matches!(&issue.kind, IssueKind::MemoryTooLarge { part, .. } if part == "content.xml"),
+        "{issue:?}"
+    );
+}
+
+// Found by fuzzing: a compound file whose directory sector chain loops; calamine followed
+// it until it asked for 3.5 GB.
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_before_calamine_follows_it() {
+    let issue = rejected(read_all(
+        &fixture("fuzz-xls-sector-loop.xls"),
+        Limits::default(),
+    ));
+    assert!(
+        matches!(&issue.kind, IssueKind::Unreadable { format, .. } if format == "XLS"),
+        "{issue:?}"
+    );
+}
