@@ -1,6 +1,7 @@
 //! `ceiba`: the open-data portal in one program.
 
 mod accounts;
+mod arenas;
 mod backup;
 mod config;
 mod data_dir;
@@ -138,6 +139,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve(_)) {
+        // Before any thread starts: the restart keeps the same process id.
+        arenas::bound_for_serving();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use ceiba_core::Lang;
-use ceiba_query::{AggregateRequest, QueryError, RowsRequest};
+use ceiba_query::{AggregateRequest, QueryError, RowsRequest, TableSpec};
 use serde_json::json;
 
 use crate::http::query_pairs;
@@ -249,36 +249,12 @@ async fn rows(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let pairs = query_pairs(q.as_deref());
-    let lang = api_lang(&pairs, &headers);
-    let (located, index) = match requested_table(
-        &state,
-        &ceiba_core::access::Audience::Public,
-        &id,
-        &pairs,
-        lang,
-    )
-    .await
-    {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let Some(table) = located.table(index) else {
-        return missing(Missing::Table, lang);
-    };
-    let spec = spec(table);
     let limits = *state.engine.limits();
-    let req = match RowsRequest::from_query(&pairs, &spec, &limits) {
-        Ok(r) => r,
-        Err(e) => return query_error(&e, lang),
-    };
-    match state.engine.rows(&spec, &req).await {
-        Ok(res) => {
-            Json(json!({ "resource_id": located.resource.id, "table": table.name, "result": res }))
-                .into_response()
-        }
-        Err(e) => query_error(&e, lang),
-    }
+    on_table(&state, &id, q, &headers, async |spec, pairs| {
+        let req = RowsRequest::from_query(pairs, spec, &limits)?;
+        Ok(json!(state.engine.rows(spec, &req).await?))
+    })
+    .await
 }
 
 async fn aggregate(
@@ -287,12 +263,29 @@ async fn aggregate(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Response {
+    let limits = *state.engine.limits();
+    on_table(&state, &id, q, &headers, async |spec, pairs| {
+        let req = AggregateRequest::from_query(pairs, spec, &limits)?;
+        Ok(json!(state.engine.aggregate(spec, &req).await?))
+    })
+    .await
+}
+
+/// Runs `query` on the public table a call names (resource `id`, `table` among its
+/// tables) and answers with its result, or with the error in the caller's language.
+async fn on_table(
+    state: &SharedState,
+    id: &str,
+    q: Option<String>,
+    headers: &HeaderMap,
+    query: impl AsyncFnOnce(&TableSpec, &[(String, String)]) -> Result<serde_json::Value, QueryError>,
+) -> Response {
     let pairs = query_pairs(q.as_deref());
-    let lang = api_lang(&pairs, &headers);
+    let lang = api_lang(&pairs, headers);
     let (located, index) = match requested_table(
-        &state,
+        state,
         &ceiba_core::access::Audience::Public,
-        &id,
+        id,
         &pairs,
         lang,
     )
@@ -304,17 +297,11 @@ async fn aggregate(
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
     };
-    let spec = spec(table);
-    let limits = *state.engine.limits();
-    let req = match AggregateRequest::from_query(&pairs, &spec, &limits) {
-        Ok(r) => r,
-        Err(e) => return query_error(&e, lang),
-    };
-    match state.engine.aggregate(&spec, &req).await {
-        Ok(res) => {
-            Json(json!({ "resource_id": located.resource.id, "table": table.name, "result": res }))
-                .into_response()
-        }
+    match query(&spec(table), &pairs).await {
+        Ok(result) => Json(
+            json!({ "resource_id": located.resource.id, "table": table.name, "result": result }),
+        )
+        .into_response(),
         Err(e) => query_error(&e, lang),
     }
 }
