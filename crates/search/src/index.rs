@@ -127,6 +127,12 @@ impl SearchIndex {
                 tantivy::TantivyError::LockFailure(..) => SearchError::Busy,
                 e => SearchError::from(e),
             })?;
+        // Files of a commit a killed process did not finish are referenced by nothing;
+        // left there, a later commit can need the same name and fail ("file already
+        // exists"), and the portal would not start (found by `cli/tests/faults.rs`).
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!(error = %e, "could not remove the search index's unused files");
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -673,3 +673,27 @@ fn an_index_on_disk_is_reopened_and_guarded() {
         "poblacion-por-municipio-censo-2018"
     );
 }
+
+/// A commit cut short by kill -9 leaves files the index lists as its own but no commit
+/// uses; a later commit that needs the same name failed ("file already exists") and the
+/// portal would not start (found by `cli/tests/faults.rs`). Opening removes them.
+#[test]
+fn files_left_by_an_interrupted_commit_are_removed_when_the_index_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let i = SearchIndex::open(dir.path()).unwrap();
+        i.replace_all(catalog(), ceiba_search::IndexState::default())
+            .unwrap();
+    }
+    // What the killed process had written: a delete file, listed as managed.
+    let orphan = "e00c2110ad7b48758235400f3882e977.316.del";
+    std::fs::write(dir.path().join(orphan), b"partial").unwrap();
+    let managed = dir.path().join(".managed.json");
+    let mut list: Vec<String> = serde_json::from_slice(&std::fs::read(&managed).unwrap()).unwrap();
+    list.push(orphan.into());
+    std::fs::write(&managed, serde_json::to_vec(&list).unwrap()).unwrap();
+
+    let i = SearchIndex::open(dir.path()).unwrap();
+    assert!(!dir.path().join(orphan).exists(), "the unused file is gone");
+    assert_eq!(i.len(), 8, "the committed index is whole");
+}
