@@ -40,13 +40,12 @@ impl Audience {
 
     /// Whether this audience sees a dataset of organization `org` in `state`.
     pub fn sees(&self, state: DatasetState, private: bool, org: Uuid) -> bool {
-        match (state, self) {
-            (_, Audience::Sysadmin) => true,
-            (DatasetState::Deleted, _) => false,
-            (DatasetState::Active, _) if !private => true,
-            (_, Audience::Public) => false,
-            (_, Audience::Members { organizations }) => organizations.contains(&org),
-        }
+        let member = match self {
+            Audience::Public => false,
+            Audience::Members { organizations } => organizations.contains(&org),
+            Audience::Sysadmin => true,
+        };
+        rule(state, private, matches!(self, Audience::Sysadmin), member)
     }
 
     /// Whether this audience sees the dataset.
@@ -65,9 +64,22 @@ impl Audience {
     }
 }
 
-/// Whether an account with these permissions may see the dataset.
+/// The rule itself: public active datasets for anyone, private ones and drafts for the
+/// members of the organization, deleted ones for sysadmins only.
+fn rule(state: DatasetState, private: bool, sysadmin: bool, member: bool) -> bool {
+    match state {
+        _ if sysadmin => true,
+        DatasetState::Deleted => false,
+        DatasetState::Active if !private => true,
+        _ => member,
+    }
+}
+
+/// Whether an account with these permissions may see the dataset (without building its
+/// [`Audience`]: this is asked for every dataset of a list).
 pub fn may_see(perms: &Permissions, d: &Dataset) -> bool {
-    Audience::of(perms).sees(d.state, d.private, d.organization_id)
+    let member = perms.role_in(d.organization_id).is_some();
+    rule(d.state, d.private, perms.is_sysadmin(), member)
 }
 
 /// Whether it may change the dataset: its metadata, resources, uploads and saved views.

@@ -114,7 +114,7 @@ impl Portal {
                 if r.size.unwrap_or(0) > MAX_BOUNDARY_BYTES as i64 {
                     return Err(too_large());
                 }
-                Ok(Vec::from(self.files.read(key).await?))
+                Ok(Vec::from(self.files().read(key).await?))
             }
         }
     }
@@ -173,15 +173,15 @@ impl Portal {
         checked: Option<(String, Level)>,
     ) -> Result<(), Error> {
         let Some((code_property, level)) = checked else {
-            self.catalog.unmark_boundary_set(resource).await?;
+            self.catalog().unmark_boundary_set(resource).await?;
             return Ok(());
         };
         let name_property = self
-            .catalog
+            .catalog()
             .boundary_set(resource)
             .await?
             .and_then(|b| b.name_property);
-        self.catalog
+        self.catalog()
             .mark_boundary_set(&BoundarySet {
                 resource_id: resource,
                 code_property,
@@ -221,6 +221,6 @@ impl Portal {
             ),
         };
         self.write_boundary_mark(r.id, checked).await?;
-        Ok(self.catalog.boundary_set(r.id).await?)
+        Ok(self.catalog().boundary_set(r.id).await?)
     }
 }

@@ -37,8 +37,7 @@ use ceiba_store::{Catalog, FileStore};
 /// shared by every door.
 #[derive(Clone)]
 pub struct Portal {
-    catalog: Catalog,
-    files: FileStore,
+    /// Holds the catalog and the file store too.
     ingestor: Ingestor,
     /// The bounds queries run under (charts saved as views are checked with them).
     query_limits: QueryLimits,
@@ -54,19 +53,17 @@ impl Portal {
     /// The portal over `ingestor`'s catalog and file store.
     pub fn new(ingestor: Ingestor, query_limits: QueryLimits) -> Portal {
         Portal {
-            catalog: ingestor.catalog().clone(),
-            files: ingestor.files().clone(),
             ingestor,
             query_limits,
         }
     }
 
     pub fn catalog(&self) -> &Catalog {
-        &self.catalog
+        self.ingestor.catalog()
     }
 
     pub fn files(&self) -> &FileStore {
-        &self.files
+        self.ingestor.files()
     }
 
     /// The ingestor whose worker runs uploads: every upload goes through it, so that it

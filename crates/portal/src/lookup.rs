@@ -11,7 +11,7 @@ use crate::{Actor, Error, Portal, Thing};
 impl Portal {
     /// Dataset `name_or_id`, if the actor may see it.
     pub async fn visible_dataset(&self, actor: &Actor, name_or_id: &str) -> Result<Dataset, Error> {
-        match self.catalog.dataset(name_or_id).await? {
+        match self.catalog().dataset(name_or_id).await? {
             Some(d) if actor.may_see(&d) => Ok(d),
             _ => Err(Error::NotFound(Thing::Dataset)),
         }
@@ -43,12 +43,12 @@ impl Portal {
         actor.signed_in()?;
         let not_found = || Error::NotFound(Thing::Resource);
         let r = self
-            .catalog
+            .catalog()
             .resource(resource_id)
             .await?
             .ok_or_else(not_found)?;
         let d = self
-            .catalog
+            .catalog()
             .dataset_by_id(r.dataset_id)
             .await?
             .filter(|d| actor.may_see(d) && d.state != DatasetState::Deleted)
@@ -67,9 +67,9 @@ impl Portal {
         actor.signed_in()?;
         let not_found = || Error::NotFound(Thing::View);
         let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
-        let v = self.catalog.view(id).await?.ok_or_else(not_found)?;
+        let v = self.catalog().view(id).await?.ok_or_else(not_found)?;
         let d = self
-            .catalog
+            .catalog()
             .dataset_by_id(v.dataset_id)
             .await?
             .filter(|d| actor.may_see(d) && d.state != DatasetState::Deleted)

@@ -67,11 +67,11 @@ impl Portal {
             view_type: input.view_type.unwrap_or_else(|| "ceiba_chart".into()),
             spec,
             featured: input.featured,
-            position: self.catalog.views_of_dataset(d.id).await?.len() as i64,
+            position: self.catalog().views_of_dataset(d.id).await?.len() as i64,
             created: t,
             modified: t,
         };
-        self.catalog.create_view(&view).await?;
+        self.catalog().create_view(&view).await?;
         Ok(view)
     }
 
@@ -95,7 +95,7 @@ impl Portal {
         }
         if let Some(params) = change.params {
             let r = self
-                .catalog
+                .catalog()
                 .resource(&v.resource_id.to_string())
                 .await?
                 .ok_or(Error::NotFound(crate::Thing::Resource))?;
@@ -105,14 +105,14 @@ impl Portal {
             v.featured = f;
         }
         v.modified = now();
-        self.catalog.update_view(&v).await?;
+        self.catalog().update_view(&v).await?;
         Ok(v)
     }
 
     /// Deletes saved view `id`; returns what it was.
     pub async fn delete_view(&self, actor: &Actor, id: &str) -> Result<SavedView, Error> {
         let (v, _) = self.editable_view(actor, id).await?;
-        self.catalog.delete_view(v.id).await?;
+        self.catalog().delete_view(v.id).await?;
         Ok(v)
     }
 
@@ -128,7 +128,7 @@ impl Portal {
         let version = r
             .current_version_id
             .ok_or_else(|| refuse(Reason::NoTable))?;
-        let tables = self.catalog.tables_of(version).await?;
+        let tables = self.catalog().tables_of(version).await?;
         let asked = params.iter().find(|(k, _)| k == "table").map(|(_, v)| v);
         let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
         let table = ceiba_query::table_index(params, &names)
