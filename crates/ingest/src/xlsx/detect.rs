@@ -2,6 +2,7 @@
 //! before a reader opens it (zip bombs, ODS spreads, calamine's panics).
 
 use super::*;
+use crate::workbook_guard::{attr, attr_number, Tags};
 
 pub(super) fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
@@ -103,9 +104,6 @@ pub(super) fn zip_format(
     }
 }
 
-/// Longest tag looked at in an ODS `content.xml`; longer ones are skipped.
-pub(super) const ODS_TAG_LIMIT: usize = 64 * 1024;
-
 /// ODS compresses repetition twice: a row can say it repeats a million times and a cell
 /// that it repeats 16,384 times, which calamine spreads out in memory. Before calamine
 /// reads `content.xml`, this scans its tags and refuses a file whose sheets would spread
@@ -120,41 +118,10 @@ pub(super) fn ods_guard(path: &Path, limits: &Limits) -> Result<(), IngestError>
     };
     let limit = limits.max_memory_bytes;
     let cell_bytes = std::mem::size_of::<Data>() as u64;
-    let mut reader = BufReader::with_capacity(1 << 16, entry);
     let mut spread = OdsSpread::default();
-    let mut tag = Vec::new();
-    loop {
-        // Up to the next '<'.
-        let found = {
-            let buf = reader.fill_buf().map_err(|e| damaged(&e))?;
-            if buf.is_empty() {
-                break;
-            }
-            let at = buf.iter().position(|&b| b == b'<');
-            let n = at.map_or(buf.len(), |i| i + 1);
-            reader.consume(n);
-            at.is_some()
-        };
-        if !found {
-            continue;
-        }
-        // The tag, up to its '>'.
-        tag.clear();
-        loop {
-            let buf = reader.fill_buf().map_err(|e| damaged(&e))?;
-            if buf.is_empty() {
-                break;
-            }
-            let at = buf.iter().position(|&b| b == b'>');
-            let n = at.unwrap_or(buf.len());
-            let room = ODS_TAG_LIMIT.saturating_sub(tag.len());
-            tag.extend_from_slice(&buf[..n.min(room)]);
-            reader.consume(n + usize::from(at.is_some()));
-            if at.is_some() {
-                break;
-            }
-        }
-        spread.tag(&tag);
+    let mut tags = Tags::new(BufReader::with_capacity(1 << 16, entry));
+    while let Some(tag) = tags.next_tag().map_err(|e| damaged(&e))? {
+        spread.tag(tag);
         let needed = spread
             .cells()
             .saturating_mul(cell_bytes)
@@ -227,7 +194,7 @@ impl OdsSpread {
                 self.open_annotations = self.open_annotations.saturating_sub(1)
             }
             b"text:s" => {
-                let count = attr_number(tag, b"text:c=").unwrap_or(1);
+                let count = attr_number(tag, b"c").unwrap_or(1);
                 self.spaces = self.spaces.saturating_add(count);
             }
             _ => {}
@@ -241,7 +208,7 @@ impl OdsSpread {
                 self.width = 0;
             }
             b"table:table-row" => {
-                self.row_repeat = attr_number(tag, b"table:number-rows-repeated=")
+                self.row_repeat = attr_number(tag, b"number-rows-repeated")
                     .unwrap_or(1)
                     .min(1_048_576);
                 self.col = 0;
@@ -252,11 +219,11 @@ impl OdsSpread {
             }
             b"/table:table-row" => self.end_row(),
             b"table:table-cell" | b"table:covered-table-cell" => {
-                let repeat = attr_number(tag, b"table:number-columns-repeated=")
+                let repeat = attr_number(tag, b"number-columns-repeated")
                     .unwrap_or(1)
                     .min(16_384);
                 self.col = self.col.saturating_add(repeat);
-                if find(tag, b"value-type=").is_some() {
+                if attr(tag, b"value-type").is_some() {
                     self.row_width = self.col;
                 }
             }
@@ -273,18 +240,6 @@ impl OdsSpread {
         self.rows = self.rows.saturating_add(self.row_repeat);
         self.row_width = 0;
     }
-}
-
-pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The number in `name="123"` within a tag.
-pub(super) fn attr_number(tag: &[u8], name: &[u8]) -> Option<u64> {
-    let at = find(tag, name)? + name.len();
-    let rest = tag.get(at + 1..)?;
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()
 }
 
 /// Runs calamine code, turning a panic on a hostile file into `Unreadable`.
