@@ -252,9 +252,26 @@ pub fn chart_query(
                 "limit".into(),
                 FETCH_GROUPS.min(limits.max_groups).to_string(),
             ));
-            Ok(ChartQuery::Groups(AggregateRequest::from_query(
-                &pairs, table, limits,
-            )?))
+            // The grouping is the chart's `x` (and `series`): errors name those, not the
+            // query's own `group_by` the person never wrote.
+            AggregateRequest::from_query(&pairs, table, limits)
+                .map(ChartQuery::Groups)
+                .map_err(|e| match e {
+                    QueryError::BadParameter {
+                        parameter,
+                        problem,
+                        detail,
+                    } if parameter == "group_by" => QueryError::BadParameter {
+                        parameter: if detail.contains(&format!("\u{201c}{}\u{201d}", spec.x)) {
+                            "x".into()
+                        } else {
+                            "series".into()
+                        },
+                        problem,
+                        detail,
+                    },
+                    e => e,
+                })
         }
     }
 }
