@@ -335,27 +335,45 @@ pub async fn user(catalog: &Catalog, args: UserArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn org(catalog: &Catalog, args: OrgArgs) -> anyhow::Result<()> {
+/// Who names what a command acts on: the organization, the user.
+fn not_found<'a>(
+    org: &'a str,
+    user: &'a str,
+) -> impl Fn(ceiba_portal::Error) -> anyhow::Error + 'a {
+    move |e| match e {
+        ceiba_portal::Error::NotFound(ceiba_portal::Thing::Organization) => {
+            anyhow!("no organization called '{org}'")
+        }
+        ceiba_portal::Error::NotFound(ceiba_portal::Thing::Account) => {
+            anyhow!("no user called '{user}'")
+        }
+        ceiba_portal::Error::Invalid { reason, .. } => {
+            anyhow!("user '{user}': {}", reason.message(ceiba_core::Lang::En))
+        }
+        e => anyhow!("{e}"),
+    }
+}
+
+pub async fn org(portal: &ceiba_portal::Portal, args: OrgArgs) -> anyhow::Result<()> {
+    let catalog = portal.catalog();
+    let operator = ceiba_portal::Actor::operator();
     match args.command {
         OrgCommand::AddMember { org, user, role } => {
-            let o = find_org(catalog, &org).await?;
-            let a = find_user(catalog, &user).await?;
-            catalog
-                .set_membership(a.id, o.id, role)
+            let (o, a) = portal
+                .set_member(&operator, &org, &user, role)
                 .await
-                .map_err(|e| match e {
-                    StoreError::Invalid { message, .. } => anyhow!("user '{user}': {message}"),
-                    e => e.into(),
-                })?;
+                .map_err(not_found(&org, &user))?;
             println!(
                 "User '{}' is now {role} of organization '{}'.",
                 a.name, o.name
             );
         }
         OrgCommand::RemoveMember { org, user } => {
-            let o = find_org(catalog, &org).await?;
-            let a = find_user(catalog, &user).await?;
-            if !catalog.remove_membership(a.id, o.id).await? {
+            let (o, a, was) = portal
+                .remove_member(&operator, &org, &user)
+                .await
+                .map_err(not_found(&org, &user))?;
+            if !was {
                 bail!(
                     "user '{}' is not a member of organization '{}'",
                     a.name,

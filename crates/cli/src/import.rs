@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context};
 use ceiba_core::{ColumnType, Dataset, DatasetState, Lang, Localized, Organization, Resource};
 use ceiba_ingest::{IngestOptions, Ingestor};
+use ceiba_portal::{Actor, MarkRequest, NewFile, Portal, ResourceInput};
 use ceiba_store::{now, Catalog};
 use clap::Args;
 use uuid::Uuid;
@@ -118,13 +119,24 @@ pub fn cli_lang() -> Lang {
     }
 }
 
-async fn organization_for(catalog: &Catalog, wanted: Option<&str>) -> anyhow::Result<Organization> {
+/// A use case's refusal, in the language of the command line.
+pub fn refused(e: ceiba_portal::Error) -> anyhow::Error {
+    match e {
+        ceiba_portal::Error::Invalid { field, reason } => {
+            anyhow::anyhow!("{field}: {}", reason.message(cli_lang()))
+        }
+        e => anyhow::anyhow!("{e}"),
+    }
+}
+
+async fn organization_for(portal: &Portal, wanted: Option<&str>) -> anyhow::Result<Organization> {
+    let catalog = portal.catalog();
     if let Some(name) = wanted {
         if let Some(org) = catalog.organization(name).await? {
             return Ok(org);
         }
         let org = Organization {
-            id: Uuid::new_v4(),
+            id: Uuid::nil(),
             name: name.to_owned(),
             title: Localized::es(name),
             description: Localized::default(),
@@ -133,11 +145,11 @@ async fn organization_for(catalog: &Catalog, wanted: Option<&str>) -> anyhow::Re
             website: None,
             created: now(),
         };
-        catalog
-            .create_organization(&org)
+        return portal
+            .create_organization(&Actor::operator(), org)
             .await
-            .with_context(|| format!("--organization: cannot create '{name}'"))?;
-        return Ok(org);
+            .map_err(refused)
+            .with_context(|| format!("--organization: cannot create '{name}'"));
     }
     let mut orgs = catalog.organizations().await?;
     match orgs.len() {
@@ -150,43 +162,30 @@ async fn organization_for(catalog: &Catalog, wanted: Option<&str>) -> anyhow::Re
     }
 }
 
-async fn dataset_for(catalog: &Catalog, args: &ImportArgs) -> anyhow::Result<Dataset> {
-    if let Some(d) = catalog.dataset(&args.dataset).await? {
+async fn dataset_for(portal: &Portal, args: &ImportArgs) -> anyhow::Result<Dataset> {
+    if let Some(d) = portal.catalog().dataset(&args.dataset).await? {
         return Ok(d);
     }
     ceiba_core::validate_name(&args.dataset)
         .map_err(|e| anyhow::anyhow!("--dataset '{}': {e}", args.dataset))?;
-    let org = organization_for(catalog, args.organization.as_deref()).await?;
-    let t = now();
+    let org = organization_for(portal, args.organization.as_deref()).await?;
     let d = Dataset {
-        id: Uuid::new_v4(),
         name: args.dataset.clone(),
         title: Localized::es(args.title.clone().unwrap_or_else(|| args.dataset.clone())),
-        description: Localized::default(),
         organization_id: org.id,
-        categories: Vec::new(),
-        tags: Vec::new(),
         licence_id: "notspecified".into(),
-        temporal: Default::default(),
-        spatial: Vec::new(),
-        frequency: None,
-        contact: Default::default(),
-        source_url: None,
-        version: None,
         state: DatasetState::Active,
-        private: false,
-        featured: false,
-        created: t,
-        modified: t,
-        extras: Default::default(),
+        ..Dataset::default()
     };
-    catalog.create_dataset(&d).await?;
-    Ok(d)
+    portal
+        .create_dataset(&Actor::operator(), d, Vec::new())
+        .await
+        .map_err(refused)
 }
 
 /// Imports the file, prints the report, and says whether ingestion succeeded.
-pub async fn run(ingestor: &Ingestor, args: ImportArgs) -> anyhow::Result<bool> {
-    let catalog = ingestor.catalog();
+pub async fn run(portal: &Portal, args: ImportArgs) -> anyhow::Result<bool> {
+    let catalog = portal.catalog();
     if !args.file.is_file() {
         bail!("{}: no such file", args.file.display());
     }
@@ -195,53 +194,69 @@ pub async fn run(ingestor: &Ingestor, args: ImportArgs) -> anyhow::Result<bool> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
-    let opts = args.reading.options(IngestOptions::default())?;
-    let dataset = dataset_for(catalog, &args).await?;
+    let file = NewFile {
+        path: &args.file,
+        filename: &filename,
+        options: args.reading.options(IngestOptions::default())?,
+    };
+    let dataset = dataset_for(portal, &args).await?;
     let resource_name = args.resource.clone().unwrap_or_else(|| filename.clone());
     let existing = catalog
         .resources_of(dataset.id)
         .await?
         .into_iter()
         .find(|r| r.name == resource_name && r.is_upload());
-    let (resource_id, version) = match existing {
-        Some(r) => {
-            let (v, _) = ingestor
-                .upload_version(&r, &args.file, &filename, &opts)
-                .await?;
-            (r.id, v)
-        }
+    let operator = Actor::operator();
+    let resource = match existing {
+        Some(r) => portal
+            .change_resource(&operator, r, Some(file), MarkRequest::Keep)
+            .await
+            .map_err(refused)?,
         None => {
-            let (r, v, _) = ingestor
-                .add_upload(&dataset, &resource_name, "", &args.file, &filename, &opts)
-                .await?;
-            (r.id, v)
+            let input = ResourceInput {
+                name: resource_name.clone(),
+                ..ResourceInput::default()
+            };
+            portal
+                .add_resource(
+                    &operator,
+                    &dataset.id.to_string(),
+                    input,
+                    Some(file),
+                    MarkRequest::Keep,
+                )
+                .await
+                .map_err(refused)?
         }
     };
     print_outcome(
-        ingestor,
+        portal.ingestor(),
         &dataset,
-        resource_id,
+        resource.id,
         &resource_name,
-        version.id,
+        None,
         args.json,
     )
     .await
 }
 
-/// Runs the queued job of `version` and prints its report; says whether it succeeded.
+/// Runs the queued job of `version` (`None`: the resource's newest) and prints its
+/// report; says whether it succeeded.
 async fn print_outcome(
     ingestor: &Ingestor,
     dataset: &Dataset,
     resource_id: Uuid,
     resource_name: &str,
-    version: Uuid,
+    version: Option<Uuid>,
     json: bool,
 ) -> anyhow::Result<bool> {
     let lang = cli_lang();
     let outcomes = ingestor.run_queue().await?;
     let outcome = outcomes
         .into_iter()
-        .find(|o| o.version.id == version)
+        .filter(|o| o.version.resource_id == resource_id)
+        .filter(|o| version.is_none_or(|v| o.version.id == v))
+        .max_by_key(|o| o.version.number)
         .context("the import job did not run (is a server ingesting the same queue?)")?;
     if json {
         let mut json = outcome.report.to_json(lang);
@@ -326,7 +341,7 @@ pub async fn rebuild(ingestor: &Ingestor, args: RebuildArgs) -> anyhow::Result<b
         &dataset,
         resource.id,
         &resource.name,
-        version.id,
+        Some(version.id),
         args.json,
     )
     .await

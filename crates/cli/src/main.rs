@@ -182,10 +182,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         dir.work_dir(),
         file.limits.unwrap_or_default(),
     );
+    // Built once: every door (the pages, both APIs, these commands) calls the same
+    // use cases, and every upload wakes this ingestor's worker.
+    let portal = ceiba_portal::Portal::new(ingestor.clone(), file.query.unwrap_or_default());
 
     match cli.command {
         Command::Import(args) => {
-            let ok = import::run(&ingestor, args).await?;
+            let ok = import::run(&portal, args).await?;
             catalog.close().await;
             if ok {
                 Ok(())
@@ -219,7 +222,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Org(args) => {
             let what = format!("{:?}", args.command);
-            let done = accounts::org(&catalog, args).await;
+            let done = accounts::org(&portal, args).await;
             audit_cli(&catalog, "cli_org", &what, &done).await;
             catalog.close().await;
             done
@@ -317,15 +320,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .or(file.site_name)
                     .unwrap_or_else(|| "Ceiba".into()),
                 theme: args.theme.or(file.theme),
-                query_limits: file.query.unwrap_or_default(),
+                query_limits: portal.query_limits(),
                 search_dir: Some(dir.search_dir()),
                 site_url: args.site_url.or(file.site_url),
                 datastore_sql: !file.disable_datastore_sql.unwrap_or(false),
                 client_address_header: file.client_address_header,
             };
             let _worker = ingestor.clone().start_worker().await?;
-            let state = ceiba_web::AppState::new(catalog.clone(), files, ingestor.clone(), config)
-                .map_err(|e| anyhow::anyhow!(e))?;
+            let state =
+                ceiba_web::AppState::new(portal.clone(), config).map_err(|e| anyhow::anyhow!(e))?;
             // The index follows the catalog: brought up to date (or rebuilt, when missing
             // or stale) before the first request, then every half second.
             let started = std::time::Instant::now();

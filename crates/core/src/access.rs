@@ -92,6 +92,18 @@ pub fn may_publish_in(perms: &Permissions, org: Uuid) -> bool {
     perms.can_edit(org)
 }
 
+/// Whether it may feature the dataset on the home page (or stop featuring it): a choice
+/// for the publisher's admins, not for every editor.
+pub fn may_feature(perms: &Permissions, d: &Dataset) -> bool {
+    may_edit(perms, d) && perms.can_admin(d.organization_id)
+}
+
+/// Whether it may create organizations and categories (CKAN's groups), and restore or
+/// purge deleted datasets.
+pub fn may_run_portal(perms: &Permissions) -> bool {
+    perms.is_sysadmin()
+}
+
 /// Whether it may manage organization `org`: its details and members.
 pub fn may_admin(perms: &Permissions, org: Uuid) -> bool {
     perms.can_admin(org)

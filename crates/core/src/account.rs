@@ -138,6 +138,15 @@ impl Permissions {
         Permissions::default()
     }
 
+    /// The permissions of whoever runs the command line on the portal's data folder: they
+    /// hold the files already, so they may do anything a sysadmin may.
+    pub fn operator() -> Permissions {
+        Permissions {
+            sysadmin: true,
+            roles: BTreeMap::new(),
+        }
+    }
+
     /// The permissions of `account` with its `memberships` (organization id, role).
     pub fn new(account: &Account, memberships: &[(Uuid, Role)]) -> Permissions {
         if !account.is_active() {

@@ -15,7 +15,7 @@ use ceiba_core::{
     format_from_filename, media_type_for_format, Dataset, IngestJob, IngestedTable, Resource,
     ResourceVersion, VersionStatus,
 };
-use ceiba_store::{now, Catalog, FileStore, StoreError};
+use ceiba_store::{now, Catalog, FileStore, MarkChange, StoreError};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
@@ -178,16 +178,7 @@ impl Ingestor {
         opts: &IngestOptions,
         mark: Option<&ceiba_store::BoundarySet>,
     ) -> Result<(Resource, ResourceVersion, IngestJob), RunError> {
-        let size = tokio::fs::metadata(local).await?.len();
-        if size > self.limits.max_file_bytes {
-            return Err(RunError::Other(
-                crate::Issue::error(crate::IssueKind::FileTooLarge {
-                    size,
-                    limit: self.limits.max_file_bytes,
-                })
-                .message(Lang::En),
-            ));
-        }
+        self.check_size(local).await?;
         let stored = self
             .files
             .put_copy(&FileStore::new_original_key(resource_id), local)
@@ -224,9 +215,7 @@ impl Ingestor {
         let (resource, version, job) = match written {
             Ok(w) => w,
             Err(e) => {
-                if let Err(gone) = self.files.delete(&stored.key).await {
-                    tracing::warn!(key = %stored.key, error = %gone, "could not remove an upload the catalog refused");
-                }
+                self.forget_upload(&stored.key).await;
                 return Err(e.into());
             }
         };
@@ -243,11 +232,61 @@ impl Ingestor {
         filename: &str,
         opts: &IngestOptions,
     ) -> Result<(ResourceVersion, IngestJob), RunError> {
+        self.replace_upload(resource, local, filename, opts, &MarkChange::Keep)
+            .await
+    }
+
+    /// Stores a new file for `resource` and, in one catalog write, records the resource as
+    /// given (its new name, description…), the new version with its job and `mark`. When
+    /// that write fails the stored file is removed: it is either referenced or gone.
+    pub async fn replace_upload(
+        &self,
+        resource: &Resource,
+        local: &Path,
+        filename: &str,
+        opts: &IngestOptions,
+        mark: &MarkChange,
+    ) -> Result<(ResourceVersion, IngestJob), RunError> {
+        self.check_size(local).await?;
         let stored = self
             .files
             .put_copy(&FileStore::new_original_key(resource.id), local)
             .await?;
-        self.queue_version(resource, &stored, filename, opts).await
+        let v = new_version(resource, &stored, filename, opts);
+        let written = self.catalog.change_resource(resource, Some(&v), mark).await;
+        match written {
+            Ok(Some(queued)) => {
+                self.wake.notify_one();
+                Ok(queued)
+            }
+            Ok(None) => Err(RunError::Other("the new version was not recorded".into())),
+            Err(e) => {
+                self.forget_upload(&stored.key).await;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Refuses a file over the size limit before it is stored.
+    async fn check_size(&self, local: &Path) -> Result<(), RunError> {
+        let size = tokio::fs::metadata(local).await?.len();
+        if size > self.limits.max_file_bytes {
+            return Err(RunError::Other(
+                crate::Issue::error(crate::IssueKind::FileTooLarge {
+                    size,
+                    limit: self.limits.max_file_bytes,
+                })
+                .message(Lang::En),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Removes a stored original the catalog refused to reference.
+    async fn forget_upload(&self, key: &str) {
+        if let Err(gone) = self.files.delete(key).await {
+            tracing::warn!(key = %key, error = %gone, "could not remove an upload the catalog refused");
+        }
     }
 
     /// Rebuilds the resource's current file with other options (types, header row…),

@@ -12,6 +12,9 @@ pub enum Thing {
     Dataset,
     Resource,
     View,
+    Organization,
+    Category,
+    Account,
 }
 
 impl Thing {
@@ -23,6 +26,12 @@ impl Thing {
             (Thing::Resource, Lang::En) => "resource",
             (Thing::View, Lang::Es) => "vista",
             (Thing::View, Lang::En) => "view",
+            (Thing::Organization, Lang::Es) => "organización",
+            (Thing::Organization, Lang::En) => "organization",
+            (Thing::Category, Lang::Es) => "categoría",
+            (Thing::Category, Lang::En) => "category",
+            (Thing::Account, Lang::Es) => "usuario",
+            (Thing::Account, Lang::En) => "user",
         }
     }
 }
@@ -38,6 +47,9 @@ pub enum Error {
     /// The actor sees it but may not change it.
     #[error("not allowed to change this {}", .0.name(Lang::En))]
     Forbidden(Thing),
+    /// Someone else changed it after the actor read it; nothing was written.
+    #[error("this {} was changed by someone else in the meantime", .0.name(Lang::En))]
+    Conflict(Thing),
     /// A field's value is refused; nothing was written.
     #[error("{field}: {}", .reason.message(Lang::En))]
     Invalid { field: &'static str, reason: Reason },
@@ -78,6 +90,18 @@ pub enum Reason {
     Chart { es: String, en: String },
     /// Nothing to save.
     Missing,
+    /// Another record of its kind has this URL name.
+    NameTaken,
+    /// No organization has this name or id.
+    UnknownOrganization(String),
+    /// No category has this name or id.
+    UnknownCategory(String),
+    /// A link that is not an `http(s)://` address.
+    NotHttp,
+    /// A resource needs an uploaded file or a link.
+    NoFileNorLink,
+    /// Refused by the catalog's own checks (a name, a length, a count), as it says it.
+    Refused(String),
 }
 
 impl Reason {
@@ -152,6 +176,17 @@ impl Reason {
             Reason::Chart { en, .. } => en.clone(),
             Reason::Missing if es => "Falta este valor.".into(),
             Reason::Missing => "Missing value".into(),
+            Reason::NameTaken if es => "Esa dirección (nombre URL) ya está en uso.".into(),
+            Reason::NameTaken => "That URL is already in use.".into(),
+            Reason::UnknownOrganization(o) if es => format!("No existe la organización «{o}»."),
+            Reason::UnknownOrganization(_) => "Organization does not exist".into(),
+            Reason::UnknownCategory(c) if es => format!("No existe la categoría «{c}»."),
+            Reason::UnknownCategory(c) => format!("That group name or ID does not exist: {c}"),
+            Reason::NotHttp if es => "Debe ser una dirección http(s)://.".into(),
+            Reason::NotHttp => "Must be an http(s) address".into(),
+            Reason::NoFileNorLink if es => "Suba un archivo o indique un enlace.".into(),
+            Reason::NoFileNorLink => "Missing value: give a url or an upload".into(),
+            Reason::Refused(m) => m.clone(),
         }
     }
 }

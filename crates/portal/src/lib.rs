@@ -8,6 +8,11 @@
 //! - [`Actor`]: who acts (an account and its permissions, or nobody).
 //! - `lookup.rs`: the dataset, resource or view an actor may see or change; what the actor
 //!   may not see is "not found", never "forbidden", so it tells nothing of its existence.
+//! - `datasets.rs`: create (with first links), update (refusing a stale form), delete,
+//!   file under a category.
+//! - `resources.rs`: add, change (a new file is a new version) and delete resources, each
+//!   with its boundary-set mark in one write; an upload is referenced or removed.
+//! - `organizations.rs`: organizations, categories and members.
 //! - `charts.rs`: what a chart asks of a table (its spec from URL parameters, and the
 //!   query it becomes), shared by drawing it and saving it.
 //! - `views.rs`: saved charts and maps (always checked against the table they draw).
@@ -17,8 +22,11 @@
 mod actor;
 mod boundaries;
 pub mod charts;
+mod datasets;
 mod error;
 mod lookup;
+mod organizations;
+mod resources;
 mod views;
 
 pub use actor::Actor;
@@ -27,6 +35,7 @@ pub use boundaries::{
     MAX_BOUNDARY_BYTES,
 };
 pub use error::{Error, Reason, Thing};
+pub use resources::{level_of, MarkRequest, NewFile, ResourceInput};
 pub use views::{ViewChange, ViewInput, MAX_VIEW_DESCRIPTION, MAX_VIEW_TITLE};
 
 use ceiba_ingest::Ingestor;
@@ -56,6 +65,11 @@ impl Portal {
             ingestor,
             query_limits,
         }
+    }
+
+    /// The bounds queries run under.
+    pub fn query_limits(&self) -> QueryLimits {
+        self.query_limits
     }
 
     pub fn catalog(&self) -> &Catalog {

@@ -2,6 +2,7 @@
 //! (and, for changes, a deleted dataset) is "not found", so that an answer tells nothing
 //! of what exists; what it sees but may not change is "forbidden".
 
+use ceiba_core::access::Audience;
 use ceiba_core::{Dataset, DatasetState, Resource};
 use ceiba_store::SavedView;
 use uuid::Uuid;
@@ -23,13 +24,30 @@ impl Portal {
         actor: &Actor,
         name_or_id: &str,
     ) -> Result<Dataset, Error> {
-        actor.signed_in()?;
+        actor.identified()?;
         let d = self.visible_dataset(actor, name_or_id).await?;
         if d.state == DatasetState::Deleted {
             return Err(Error::NotFound(Thing::Dataset));
         }
         actor.require_edit(&d, Thing::Dataset)?;
         Ok(d)
+    }
+
+    /// Resource `id` and its dataset, if `audience` sees the dataset.
+    pub async fn visible_resource(
+        &self,
+        audience: &Audience,
+        id: &str,
+    ) -> Result<(Resource, Dataset), Error> {
+        let not_found = || Error::NotFound(Thing::Resource);
+        let r = self.catalog().resource(id).await?.ok_or_else(not_found)?;
+        let d = self
+            .catalog()
+            .dataset_by_id(r.dataset_id)
+            .await?
+            .filter(|d| audience.may_see(d))
+            .ok_or_else(not_found)?;
+        Ok((r, d))
     }
 
     /// Resource `resource_id` and its dataset, if the actor may change them. With
@@ -40,7 +58,7 @@ impl Portal {
         dataset: Option<&str>,
         resource_id: &str,
     ) -> Result<(Resource, Dataset), Error> {
-        actor.signed_in()?;
+        actor.identified()?;
         let not_found = || Error::NotFound(Thing::Resource);
         let r = self
             .catalog()
@@ -64,7 +82,7 @@ impl Portal {
         actor: &Actor,
         id: &str,
     ) -> Result<(SavedView, Dataset), Error> {
-        actor.signed_in()?;
+        actor.identified()?;
         let not_found = || Error::NotFound(Thing::View);
         let id = Uuid::parse_str(id.trim()).map_err(|_| not_found())?;
         let v = self.catalog().view(id).await?.ok_or_else(not_found)?;

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use ceiba_core::{
     territory, validate_name, Contact, Dataset, DatasetState, Frequency, Licence, Localized,
-    Lookup, Temporal,
+    Lookup, Resource, Temporal,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -197,47 +197,38 @@ fn from_row(row: &AnyRow) -> Result<Dataset> {
 impl Catalog {
     /// Adds a dataset with its categories, tags, coverage and extras, all or nothing.
     pub async fn create_dataset(&self, d: &Dataset) -> Result<()> {
+        self.create_dataset_with(d, &[]).await
+    }
+
+    /// Adds a dataset and its first resources (links) in one write: a refused resource
+    /// leaves no dataset behind.
+    pub async fn create_dataset_with(&self, d: &Dataset, resources: &[Resource]) -> Result<()> {
         validate(d)?;
         let mut tx = self.begin_write().await?;
         self.ensure_organization(&mut tx, d.organization_id).await?;
-        sqlx::query(
-            "INSERT INTO dataset (id, name, title_es, title_en, description_es, description_en, \
-             organization_id, licence_id, temporal_start, temporal_end, frequency, contact_name, \
-             contact_email, source_url, version, state, private, featured, created, modified) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20)",
-        )
-        .bind(d.id.to_string())
-        .bind(&d.name)
-        .bind(&d.title.es)
-        .bind(d.title.en.as_deref())
-        .bind(&d.description.es)
-        .bind(d.description.en.as_deref())
-        .bind(d.organization_id.to_string())
-        .bind(&d.licence_id)
-        .bind(d.temporal.start.map(|t| t.to_string()))
-        .bind(d.temporal.end.map(|t| t.to_string()))
-        .bind(d.frequency.map(|f| f.code()))
-        .bind(d.contact.name.as_deref())
-        .bind(d.contact.email.as_deref())
-        .bind(d.source_url.as_deref())
-        .bind(d.version.as_deref())
-        .bind(d.state.as_str())
-        .bind(i64::from(d.private))
-        .bind(i64::from(d.featured))
-        .bind(to_db(d.created))
-        .bind(to_db(d.modified))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_insert("dataset", &d.name, e))?;
+        insert_dataset(&mut tx, d).await?;
         insert_children(&mut tx, d).await?;
         mark_changed(&mut tx, d.id).await?;
+        for r in resources {
+            crate::resources::insert_resource(&mut tx, r).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
     /// Replaces a dataset's fields and its categories, tags, coverage and extras.
     pub async fn update_dataset(&self, d: &Dataset) -> Result<()> {
+        self.update_dataset_since(d, None).await
+    }
+
+    /// As [`update_dataset`](Self::update_dataset), only if the stored dataset was last
+    /// changed at `since` (when given): an editor who saves a form opened before someone
+    /// else's change gets [`StoreError::Conflict`] instead of overwriting it silently.
+    pub async fn update_dataset_since(
+        &self,
+        d: &Dataset,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
         validate(d)?;
         let mut tx = self.begin_write().await?;
         self.ensure_organization(&mut tx, d.organization_id).await?;
@@ -246,7 +237,7 @@ impl Catalog {
              description_en = $6, organization_id = $7, licence_id = $8, temporal_start = $9, \
              temporal_end = $10, frequency = $11, contact_name = $12, contact_email = $13, \
              source_url = $14, version = $15, state = $16, private = $17, featured = $18, \
-             modified = $19 WHERE id = $1",
+             modified = $19 WHERE id = $1 AND ($20 = '' OR modified = $20)",
         )
         .bind(d.id.to_string())
         .bind(&d.name)
@@ -267,13 +258,27 @@ impl Catalog {
         .bind(i64::from(d.private))
         .bind(i64::from(d.featured))
         .bind(to_db(d.modified))
+        .bind(since.map(to_db).unwrap_or_default())
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_insert("dataset", &d.name, e))?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                kind: "dataset",
-                key: d.id.to_string(),
+            let exists = sqlx::query("SELECT 1 FROM dataset WHERE id = $1")
+                .bind(d.id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            let key = d.id.to_string();
+            return Err(if exists {
+                StoreError::Conflict {
+                    kind: "dataset",
+                    key,
+                }
+            } else {
+                StoreError::NotFound {
+                    kind: "dataset",
+                    key,
+                }
             });
         }
         for table in [
@@ -518,6 +523,41 @@ impl Catalog {
             .map(|r| Ok((r.try_get("tag")?, r.try_get("n")?)))
             .collect()
     }
+}
+
+/// The dataset's own row, in the caller's transaction.
+async fn insert_dataset(tx: &mut Transaction<'_, Any>, d: &Dataset) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO dataset (id, name, title_es, title_en, description_es, description_en, \
+             organization_id, licence_id, temporal_start, temporal_end, frequency, contact_name, \
+             contact_email, source_url, version, state, private, featured, created, modified) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20)",
+    )
+    .bind(d.id.to_string())
+    .bind(&d.name)
+    .bind(&d.title.es)
+    .bind(d.title.en.as_deref())
+    .bind(&d.description.es)
+    .bind(d.description.en.as_deref())
+    .bind(d.organization_id.to_string())
+    .bind(&d.licence_id)
+    .bind(d.temporal.start.map(|t| t.to_string()))
+    .bind(d.temporal.end.map(|t| t.to_string()))
+    .bind(d.frequency.map(|f| f.code()))
+    .bind(d.contact.name.as_deref())
+    .bind(d.contact.email.as_deref())
+    .bind(d.source_url.as_deref())
+    .bind(d.version.as_deref())
+    .bind(d.state.as_str())
+    .bind(i64::from(d.private))
+    .bind(i64::from(d.featured))
+    .bind(to_db(d.created))
+    .bind(to_db(d.modified))
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| StoreError::from_insert("dataset", &d.name, e))?;
+    Ok(())
 }
 
 async fn insert_children(tx: &mut Transaction<'_, Any>, d: &Dataset) -> Result<()> {

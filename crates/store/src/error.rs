@@ -5,6 +5,9 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("{kind} '{key}' not found")]
     NotFound { kind: &'static str, key: String },
+    /// Someone else changed the record since the caller read it; nothing was written.
+    #[error("{kind} '{key}' was changed by someone else in the meantime")]
+    Conflict { kind: &'static str, key: String },
     #[error("{kind} name '{name}' is already in use")]
     NameTaken { kind: &'static str, name: String },
     #[error("{field}: {message}")]

@@ -34,6 +34,7 @@ pub use datasets::{DatasetFilter, DatasetSort, Page};
 pub use error::StoreError;
 pub use files::{FileStore, StoredFile};
 pub use organizations::WithCount;
+pub use resources::MarkChange;
 pub use saved_views::SavedView;
 pub use sessions::WebSession;
 pub use time::now;

@@ -63,7 +63,17 @@ fn validate(org: &Organization) -> Result<()> {
 
 impl Catalog {
     pub async fn create_organization(&self, org: &Organization) -> Result<()> {
+        self.create_organization_with_admin(org, None).await
+    }
+
+    /// Adds an organization and, when given, makes `admin` its admin, in one write.
+    pub async fn create_organization_with_admin(
+        &self,
+        org: &Organization,
+        admin: Option<uuid::Uuid>,
+    ) -> Result<()> {
         validate(org)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO organization (id, name, title_es, title_en, description_es, description_en, \
              image_url, email, website, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -78,9 +88,20 @@ impl Catalog {
         .bind(org.email.as_deref())
         .bind(org.website.as_deref())
         .bind(to_db(org.created))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_insert("organization", &org.name, e))?;
+        if let Some(account) = admin {
+            sqlx::query(
+                "INSERT INTO membership (account_id, organization_id, role) VALUES ($1, $2, $3)",
+            )
+            .bind(account.to_string())
+            .bind(org.id.to_string())
+            .bind(ceiba_core::Role::Admin.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -58,7 +58,7 @@ fn validate(r: &Resource) -> Result<()> {
 }
 
 /// Inserts a resource at the end of its dataset's list, in the caller's transaction.
-async fn insert_resource(
+pub(crate) async fn insert_resource(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     r: &Resource,
 ) -> Result<Resource> {
@@ -117,6 +117,15 @@ async fn insert_resource(
     })
 }
 
+/// What a resource write does to its boundary-set mark.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarkChange {
+    Keep,
+    Unmark,
+    /// Sets the mark (its `resource_id` is the resource's, whatever it says).
+    Mark(crate::BoundarySet),
+}
+
 impl Catalog {
     /// Adds a resource at the end of its dataset's list (its `position` is assigned here).
     pub async fn create_resource(&self, r: &Resource) -> Result<Resource> {
@@ -153,6 +162,19 @@ impl Catalog {
     /// link URL and position (its `modified` time as given). Its file and versions change
     /// only through new versions; it cannot move to another dataset.
     pub async fn update_resource(&self, r: &Resource) -> Result<()> {
+        self.change_resource(r, None, &MarkChange::Keep).await?;
+        Ok(())
+    }
+
+    /// Changes a resource, and with it (when given) records a new version of its file
+    /// queued for ingestion and sets or removes its boundary-set mark (checked against the
+    /// file by the caller), all at once: a failure leaves the resource as it was.
+    pub async fn change_resource(
+        &self,
+        r: &Resource,
+        version: Option<&ceiba_core::ResourceVersion>,
+        mark: &MarkChange,
+    ) -> Result<Option<(ceiba_core::ResourceVersion, ceiba_core::IngestJob)>> {
         validate(r)?;
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT dataset_id, storage_key FROM resource WHERE id = $1")
@@ -172,7 +194,7 @@ impl Catalog {
             });
         }
         let storage_key: Option<String> = row.try_get("storage_key")?;
-        if r.url.is_none() && storage_key.is_none() {
+        if r.url.is_none() && storage_key.is_none() && version.is_none() {
             return Err(StoreError::Invalid {
                 field: "url",
                 message: "a resource needs an uploaded file or a URL".into(),
@@ -192,9 +214,29 @@ impl Catalog {
         .bind(to_db(r.modified))
         .execute(&mut *tx)
         .await?;
+        let queued = match version {
+            Some(v) => Some(crate::versions::insert_version(&mut tx, v).await?),
+            None => None,
+        };
+        match mark {
+            MarkChange::Keep => {}
+            MarkChange::Unmark => {
+                sqlx::query("DELETE FROM boundary_set WHERE resource_id = $1")
+                    .bind(r.id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            MarkChange::Mark(b) => {
+                let b = crate::BoundarySet {
+                    resource_id: r.id,
+                    ..b.clone()
+                };
+                crate::boundaries::upsert(&mut tx, &b).await?;
+            }
+        }
         mark_changed(&mut tx, r.dataset_id).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(queued)
     }
 
     /// Removes a resource with its versions, their tables, ingestion jobs and boundary-set

@@ -257,6 +257,7 @@ forbidden-signin = Sign in to do this.
 forbidden-csrf = The form has expired or did not come from this portal. Go back, reload the page and try again.
 forbidden-edit = Only staff of the institution that publishes this data may change it.
 forbidden-action = There is no such action.
+notfound-user = There is no user called “{ $name }”.
 notfound-view = There is no view “{ $name }”.
 views-manage = Manage views
 views-featured = featured

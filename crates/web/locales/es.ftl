@@ -257,6 +257,7 @@ forbidden-signin = Entre con su cuenta para hacer esto.
 forbidden-csrf = El formulario caducó o no vino de este portal. Vuelva a la página, recárguela e inténtelo de nuevo.
 forbidden-edit = Solo el personal de la institución que publica estos datos puede cambiarlos.
 forbidden-action = Esa acción no existe.
+notfound-user = No hay ningún usuario llamado «{ $name }».
 notfound-view = No hay ninguna vista «{ $name }».
 views-manage = Administrar las vistas
 views-featured = destacada

@@ -8,7 +8,7 @@
 //! tile grid.
 
 use ceiba_core::{IngestedTable, Lang};
-use ceiba_query::{Measure, MeasureFn};
+use ceiba_query::{Measure, MeasureFn, TableSpec};
 use ceiba_store::PublicBoundarySet;
 use ceiba_viz::groups::{self, Combine};
 use ceiba_viz::map::{join_values, render_tile_grid_joined, MapOptions};
@@ -20,7 +20,6 @@ use ceiba_portal::charts::{chart_query, ChartQuery};
 pub use ceiba_portal::charts::{spec_from, ChartSpec};
 use ceiba_portal::parse_level;
 
-use crate::tables::spec;
 use crate::SharedState;
 
 /// The territory level a column holds (codes only, when asked), from its name and its most
@@ -223,7 +222,7 @@ pub async fn draw(
     lang: Lang,
     source: &str,
 ) -> Drawn {
-    let tspec = spec(table);
+    let tspec = TableSpec::from(table);
     let m_label = measure_label(&spec_.measure, table, lang);
     let x_label = label_of(table, &spec_.x, lang);
     let title = spec_.title.clone().unwrap_or_else(|| {

@@ -55,11 +55,25 @@ impl PageError {
                     Thing::Dataset => "notfound-dataset",
                     Thing::Resource => "notfound-resource",
                     Thing::View => "notfound-view",
+                    Thing::Organization => "notfound-organization",
+                    Thing::Category => "notfound-group",
+                    Thing::Account => "notfound-user",
                 },
                 name,
             ),
             Error::SignInRequired => PageError::Forbidden("forbidden-signin"),
             Error::Forbidden(_) => PageError::Forbidden("forbidden-edit"),
+            Error::Conflict(_) => PageError::Invalid {
+                message: match lang {
+                    Lang::Es => "Otra persona cambió esto mientras usted lo editaba; nada se \
+                                 guardó. Vuelva a abrir el formulario para ver sus cambios."
+                        .into(),
+                    Lang::En => "Someone else changed this while you were editing it; nothing \
+                                 was saved. Open the form again to see their changes."
+                        .into(),
+                },
+                back: back.to_owned(),
+            },
             Error::Invalid { reason, .. } => PageError::Invalid {
                 message: reason.message(lang),
                 back: back.to_owned(),

@@ -109,15 +109,11 @@ impl std::fmt::Debug for AppState {
 pub type SharedState = Arc<AppState>;
 
 impl AppState {
-    /// The state of a portal over `catalog` and `files`. `ingestor` is the one whose
-    /// worker runs the uploads (built once by the caller, so that an upload through any
-    /// door wakes that worker).
-    pub fn new(
-        catalog: Catalog,
-        files: FileStore,
-        ingestor: ceiba_ingest::Ingestor,
-        config: WebConfig,
-    ) -> Result<SharedState, String> {
+    /// The web doors of `portal` (built once by the caller, with the ingestor whose worker
+    /// runs the uploads, so that an upload through any door wakes that worker).
+    pub fn new(portal: ceiba_portal::Portal, config: WebConfig) -> Result<SharedState, String> {
+        let catalog = portal.catalog().clone();
+        let files = portal.files().clone();
         let i18n = Arc::new(i18n::I18n::new()?);
         let theme_css = match &config.theme {
             Some(dir) => {
@@ -155,7 +151,7 @@ impl AppState {
         Ok(Arc::new(AppState {
             engine,
             indexer,
-            portal: ceiba_portal::Portal::new(ingestor, config.query_limits),
+            portal,
             maps: ceiba_viz::map::MapCache::new(16),
             logins: login_guard::LoginGuard::default(),
             packages: ckan::cache::PackageCache::default(),

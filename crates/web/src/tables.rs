@@ -1,7 +1,6 @@
 //! Finding the table behind a resource id, for the explorer, the API and downloads.
 
 use ceiba_core::{Dataset, IngestedTable, Resource};
-use ceiba_query::TableSpec;
 
 use crate::SharedState;
 
@@ -45,17 +44,15 @@ pub async fn locate_for(
     rid: &str,
     viewer: &ceiba_core::access::Audience,
 ) -> Result<Located, Missing> {
-    let resource = state
-        .catalog
-        .resource(rid)
-        .await?
-        .ok_or(Missing::Resource)?;
-    let dataset = state
-        .catalog
-        .dataset_by_id(resource.dataset_id)
-        .await?
-        .filter(|d| viewer.may_see(d))
-        .ok_or(Missing::Resource)?;
+    let (resource, dataset) =
+        state
+            .portal
+            .visible_resource(viewer, rid)
+            .await
+            .map_err(|e| match e {
+                ceiba_portal::Error::Store(e) => Missing::Store(e),
+                _ => Missing::Resource,
+            })?;
     let tables = match resource.current_version_id {
         Some(v) => state.catalog.tables_of(v).await?,
         None => Vec::new(),
@@ -65,12 +62,4 @@ pub async fn locate_for(
         resource,
         tables,
     })
-}
-
-pub fn spec(t: &IngestedTable) -> TableSpec {
-    TableSpec {
-        parquet_key: t.parquet_key.clone(),
-        columns: t.columns.clone(),
-        rows: t.rows,
-    }
 }

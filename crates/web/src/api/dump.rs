@@ -9,7 +9,7 @@ use ceiba_query::{ckan_request, ExportFormat, Problem, QueryError, RowsRequest};
 
 use super::{api_lang, missing, query_error, requested_table};
 use crate::http::query_pairs;
-use crate::tables::{spec, Missing};
+use crate::tables::Missing;
 use crate::SharedState;
 
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -80,7 +80,7 @@ pub async fn dump(
             }
         },
     };
-    let spec = spec(table);
+    let spec = ceiba_query::TableSpec::from(table);
     let req = (|| -> Result<RowsRequest, QueryError> {
         let mut req = ckan_request(
             get(&pairs, "q"),

@@ -13,7 +13,7 @@ use ceiba_query::{AggregateRequest, QueryError, RowsRequest, TableSpec};
 use serde_json::json;
 
 use crate::http::query_pairs;
-use crate::tables::{locate, spec, Missing};
+use crate::tables::{locate, Missing};
 use crate::SharedState;
 
 /// The OpenAPI document, written by hand and checked by a snapshot test.
@@ -297,7 +297,7 @@ async fn on_table(
     let Some(table) = located.table(index) else {
         return missing(Missing::Table, lang);
     };
-    match query(&spec(table), &pairs).await {
+    match query(&ceiba_query::TableSpec::from(table), &pairs).await {
         Ok(result) => Json(
             json!({ "resource_id": located.resource.id, "table": table.name, "result": result }),
         )

@@ -6,7 +6,7 @@ use ceiba_query::{AggregateRequest, Measure, MeasureFn, QueryError};
 use serde_json::{json, Map, Value};
 
 use super::{Call, CkanError};
-use crate::tables::{locate_for, spec, Missing};
+use crate::tables::{locate_for, Missing};
 
 /// Largest `limit` (CKAN's `ckan.datastore.search.rows_max`).
 pub const ROWS_MAX: i64 = 32_000;
@@ -56,7 +56,7 @@ pub async fn search(call: &Call<'_>) -> Result<Value, CkanError> {
         Err(Missing::Store(e)) => return Err(e.into()),
     };
     let table = located.table(0).ok_or_else(not_found)?;
-    let spec = spec(table);
+    let spec = ceiba_query::TableSpec::from(table);
     let limit = p.int("limit", 100, 0, ROWS_MAX)?;
     let offset = p.int("offset", 0, 0, i64::MAX)?;
     let include_total = p.bool("include_total", true)?;
@@ -277,7 +277,7 @@ pub async fn search_sql(call: &Call<'_>) -> Result<Value, CkanError> {
         match locate_for(call.state, &name, &call.viewer).await {
             Ok(l) => {
                 if let Some(t) = l.table(0) {
-                    tables.insert(name, spec(t));
+                    tables.insert(name, ceiba_query::TableSpec::from(t));
                 }
             }
             Err(Missing::Store(e)) => return Err(e.into()),

@@ -102,30 +102,57 @@ impl From<ceiba_store::StoreError> for CkanError {
 }
 
 impl CkanError {
-    /// A use case's refusal as CKAN says it. `prefix` turns the use case's field names
-    /// into this action's (`code_property` → `boundary_code_property`).
-    pub fn from_portal(e: ceiba_portal::Error, call: &Call<'_>, prefix: &str) -> CkanError {
+    /// A use case's refusal as CKAN says it, with the use case's field names turned into
+    /// CKAN's (`code_property` → `boundary_code_property`).
+    pub fn from_portal(e: ceiba_portal::Error, call: &Call<'_>) -> CkanError {
         use ceiba_portal::{Error, Thing};
+        let who = || {
+            call.caller
+                .account
+                .as_ref()
+                .map_or("(anonymous)", |a| a.name.as_str())
+                .to_owned()
+        };
         match e {
             Error::NotFound(Thing::Dataset) => CkanError::NotFound("Dataset not found".into()),
             Error::NotFound(Thing::Resource) => {
                 CkanError::NotFound("Resource was not found.".into())
             }
             Error::NotFound(Thing::View) => CkanError::NotFound("View not found".into()),
+            Error::NotFound(Thing::Organization) => {
+                CkanError::NotFound("Organization not found".into())
+            }
+            Error::NotFound(Thing::Category) => CkanError::NotFound("Group not found".into()),
+            Error::NotFound(Thing::Account) => CkanError::NotFound("User not found".into()),
             Error::SignInRequired => {
                 CkanError::Authorization("This action requires an authenticated user".into())
             }
+            Error::Forbidden(Thing::Organization | Thing::Category | Thing::Account) => {
+                CkanError::Authorization(format!(
+                    "User {} not authorized to {}",
+                    who(),
+                    call.action
+                ))
+            }
             Error::Forbidden(_) => CkanError::Authorization(format!(
                 "User {} not authorized to edit datasets of this organization",
-                call.caller
-                    .account
-                    .as_ref()
-                    .map_or("(anonymous)", |a| a.name.as_str())
+                who()
             )),
-            Error::Invalid { field, reason } => CkanError::validation(
-                &format!("{prefix}{field}"),
-                reason.message(ceiba_core::Lang::En),
+            Error::Conflict(thing) => CkanError::validation(
+                "modified",
+                format!(
+                    "This {} was changed by someone else in the meantime",
+                    thing.name(ceiba_core::Lang::En)
+                ),
             ),
+            Error::Invalid { field, reason } => {
+                let field = match field {
+                    "code_property" => "boundary_code_property",
+                    "level" => "boundary_level",
+                    f => f,
+                };
+                CkanError::validation(field, reason.message(ceiba_core::Lang::En))
+            }
             Error::Store(e) => e.into(),
             Error::Internal(detail) => CkanError::Internal(detail),
         }
@@ -147,6 +174,8 @@ pub struct Call<'a> {
     pub caller: auth::Caller,
     /// What the caller may see (from `caller`).
     pub viewer: ceiba_core::access::Audience,
+    /// The action's name (`package_create`…), for CKAN's messages.
+    pub action: String,
 }
 
 async fn action(
@@ -188,6 +217,7 @@ async fn action(
         site,
         viewer: caller.viewer(),
         caller,
+        action: name.clone(),
     };
     let result = match name.as_str() {
         "status_show" => reads::status_show(&call).await,

@@ -216,7 +216,7 @@ pub async fn resource(
         let mut table_views: Vec<TableView> =
             tables.iter().map(|t| TableView::new(ctx.lang, t)).collect();
         if let (Some(t), Some(view)) = (tables.get(shown), table_views.get_mut(shown)) {
-            let spec = crate::tables::spec(t);
+            let spec = ceiba_query::TableSpec::from(t);
             for (c, cv) in t.columns.iter().zip(view.columns.iter_mut()) {
                 if c.column_type.is_numeric() && c.stats.distinct > 1 {
                     if let Ok(bins) = state.engine.histogram(&spec, &c.name, 12).await {

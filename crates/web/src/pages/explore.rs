@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::format;
 use crate::http::percent_encode;
-use crate::tables::spec;
 use crate::SharedState;
 
 const PAGE_ROWS: u64 = 25;
@@ -109,7 +108,7 @@ pub async fn explorer(
     let Some(table) = tables.get(index) else {
         return Value::UNDEFINED;
     };
-    let spec = spec(table);
+    let spec = ceiba_query::TableSpec::from(table);
     let limits = *state.engine.limits();
     let mut error = None;
     let mut req = match RowsRequest::from_query(pairs, &spec, &limits) {

@@ -1,21 +1,27 @@
-//! `package_create`, `package_update`, `package_patch`, `package_delete`.
+//! `package_create`, `package_update`, `package_patch`, `package_delete`: CKAN's dicts
+//! translated into the portal's dataset use cases.
 
-use super::resources::link_resources;
+use super::resources::link_inputs;
 use super::*;
 
-/// Sets on `d` every package field present in `m` (CKAN's names).
+/// Sets on `d` every package field present in `m` (CKAN's names). Categories are kept
+/// by the names given: the use case checks that they exist.
 async fn apply(call: &Call<'_>, d: &mut Dataset, m: &Map<String, Value>) -> Result<(), CkanError> {
     for (key, v) in m {
         let s = || text(v).unwrap_or_default();
         match key.as_str() {
-            "name" => {
-                let name = s();
-                ceiba_core::validate_name(&name).map_err(|e| invalid("name", e.to_string()))?;
-                d.name = name;
-            }
+            "name" => d.name = s(),
             "title" => d.title.es = s(),
             "notes" => d.description.es = s(),
-            "owner_org" => d.organization_id = organization(call, &s(), "owner_org").await?.id,
+            "owner_org" => {
+                d.organization_id = call
+                    .state
+                    .portal
+                    .publisher("owner_org", &s())
+                    .await
+                    .map_err(refused(call))?
+                    .id
+            }
             "license_id" => {
                 let id = s();
                 d.licence_id = Licence::find(&id)
@@ -32,19 +38,7 @@ async fn apply(call: &Call<'_>, d: &mut Dataset, m: &Map<String, Value>) -> Resu
             }
             "tags" => d.tags = names("tags", v)?,
             "tag_string" => d.tags = names("tag_string", v)?,
-            "groups" => {
-                let mut cats = Vec::new();
-                for g in names("groups", v)? {
-                    let c = call.state.catalog.category(&g).await?.ok_or_else(|| {
-                        invalid(
-                            "groups",
-                            format!("That group name or ID does not exist: {g}"),
-                        )
-                    })?;
-                    cats.push(c.name);
-                }
-                d.categories = cats;
-            }
+            "groups" => d.categories = names("groups", v)?,
             "url" => d.source_url = Some(s()).filter(|u| !u.is_empty()),
             "version" => d.version = Some(s()).filter(|u| !u.is_empty()),
             "maintainer" => d.contact.name = Some(s()).filter(|u| !u.is_empty()),
@@ -106,29 +100,14 @@ fn apply_extra(d: &mut Dataset, key: &str, value: &str) -> Result<(), CkanError>
     Ok(())
 }
 
+/// A dataset with CKAN's defaults: what `package_update` returns unsent fields to.
 fn empty_dataset(id: Uuid, org: Uuid) -> Dataset {
-    let t = now();
     Dataset {
         id,
-        name: String::new(),
-        title: Localized::default(),
-        description: Localized::default(),
         organization_id: org,
-        categories: Vec::new(),
-        tags: Vec::new(),
         licence_id: "notspecified".into(),
-        temporal: Temporal::default(),
-        spatial: Vec::new(),
-        frequency: None,
-        contact: Contact::default(),
-        source_url: None,
-        version: None,
         state: DatasetState::Active,
-        private: false,
-        featured: false,
-        created: t,
-        modified: t,
-        extras: BTreeMap::new(),
+        ..Dataset::default()
     }
 }
 
@@ -146,72 +125,64 @@ async fn package_dict(call: &Call<'_>, id: Uuid) -> Result<Value, CkanError> {
 pub async fn package_create(call: &Call<'_>) -> Result<Value, CkanError> {
     call.caller.require("package_create")?;
     let m = call.params.map();
-    let owner = m
-        .get("owner_org")
+    if m.get("owner_org")
         .and_then(text)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| CkanError::missing("owner_org"))?;
-    let org = organization(call, &owner, "owner_org").await?;
-    may_edit(call, "package_create", org.id)?;
+        .is_none_or(|s| s.is_empty())
+    {
+        return Err(CkanError::missing("owner_org"));
+    }
     if m.get("name").and_then(text).is_none_or(|n| n.is_empty()) {
         return Err(CkanError::missing("name"));
     }
-    let mut d = empty_dataset(Uuid::new_v4(), org.id);
+    let mut d = empty_dataset(Uuid::nil(), Uuid::nil());
     apply(call, &mut d, m).await?;
-    if d.title.es.trim().is_empty() {
-        d.title.es = d.name.clone();
-    }
-    let links = link_resources(d.id, m.get("resources"))?;
-    call.state.catalog.create_dataset(&d).await.map_err(store)?;
-    for r in &links {
-        call.state.catalog.create_resource(r).await.map_err(store)?;
-    }
+    let links = link_inputs(m.get("resources"))?;
+    let d = call
+        .state
+        .portal
+        .create_dataset(&call.caller.actor(), d, links)
+        .await
+        .map_err(refused(call))?;
     package_dict(call, d.id).await
 }
 
 /// `package_update` replaces the fields (those not sent return to their defaults);
 /// `package_patch` changes only those sent. Resources are left as they are.
 pub async fn package_update(call: &Call<'_>, patch: bool) -> Result<Value, CkanError> {
-    let action = if patch {
-        "package_patch"
-    } else {
-        "package_update"
-    };
-    call.caller.require(action)?;
-    let old = existing(call).await?;
-    may_edit(call, action, old.organization_id)?;
-    let m = call.params.map();
+    call.caller.require(&call.action)?;
+    let actor = call.caller.actor();
+    let id = call.params.required("id")?;
+    let portal = &call.state.portal;
+    let old = portal
+        .editable_dataset(&actor, &id)
+        .await
+        .map_err(refused(call))?;
     let mut d = if patch {
         old.clone()
     } else {
-        let mut fresh = empty_dataset(old.id, old.organization_id);
-        fresh.name = old.name.clone();
-        fresh.created = old.created;
-        fresh.featured = old.featured;
-        fresh
+        Dataset {
+            name: old.name.clone(),
+            featured: old.featured,
+            ..empty_dataset(old.id, old.organization_id)
+        }
     };
-    let mut fields = m.clone();
+    let mut fields = call.params.map().clone();
     fields.remove("id");
     apply(call, &mut d, &fields).await?;
-    if d.organization_id != old.organization_id {
-        may_edit(call, action, d.organization_id)?;
-    }
-    if d.title.es.trim().is_empty() {
-        d.title.es = d.name.clone();
-    }
-    d.modified = now();
-    call.state.catalog.update_dataset(&d).await.map_err(store)?;
+    let d = portal
+        .update_dataset(&actor, d, None)
+        .await
+        .map_err(refused(call))?;
     package_dict(call, d.id).await
 }
 
 pub async fn package_delete(call: &Call<'_>) -> Result<Value, CkanError> {
     call.caller.require("package_delete")?;
-    let d = existing(call).await?;
-    may_edit(call, "package_delete", d.organization_id)?;
+    let id = call.params.required("id")?;
     call.state
-        .catalog
-        .delete_dataset(d.id)
+        .portal
+        .delete_dataset(&call.caller.actor(), &id)
         .await
-        .map_err(store)?;
+        .map_err(refused(call))?;
     Ok(Value::Null)
 }

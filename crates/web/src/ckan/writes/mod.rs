@@ -17,12 +17,9 @@ pub use views::{resource_view_create, resource_view_delete, resource_view_update
 use std::collections::BTreeMap;
 
 use ceiba_core::{
-    format_from_filename, media_type_for_format, Category, Contact, Dataset, DatasetState,
-    Frequency, Lang, Licence, Localized, Organization, Resource, Role, Temporal,
+    Category, Dataset, DatasetState, Frequency, Licence, Localized, Organization, Role,
 };
-use ceiba_portal::{BoundaryFile, ViewChange, ViewInput};
-use ceiba_store::now;
-use ceiba_viz::territory::Level;
+use ceiba_portal::{ViewChange, ViewInput};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -33,12 +30,9 @@ fn invalid(field: &str, message: impl Into<String>) -> CkanError {
     CkanError::validation(field, message)
 }
 
-/// Maps catalog errors to CKAN's, naming the field.
-fn store(e: ceiba_store::StoreError) -> CkanError {
-    match e {
-        ceiba_store::StoreError::NameTaken { .. } => invalid("name", "That URL is already in use."),
-        e => e.into(),
-    }
+/// A use case's refusal, as CKAN says it.
+fn refused<'a>(call: &'a Call<'a>) -> impl Fn(ceiba_portal::Error) -> CkanError + 'a {
+    move |e| CkanError::from_portal(e, call)
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -89,38 +83,4 @@ fn date(field: &str, s: &str) -> Result<Option<chrono::NaiveDate>, CkanError> {
     chrono::NaiveDate::parse_from_str(s.trim().get(..10).unwrap_or(s), "%Y-%m-%d")
         .map(Some)
         .map_err(|_| invalid(field, "Date format incorrect (YYYY-MM-DD)"))
-}
-
-async fn organization(call: &Call<'_>, id: &str, field: &str) -> Result<Organization, CkanError> {
-    call.state
-        .catalog
-        .organization(id)
-        .await?
-        .ok_or_else(|| invalid(field, "Organization does not exist"))
-}
-
-fn may_edit(call: &Call<'_>, action: &str, org: Uuid) -> Result<(), CkanError> {
-    let account = call.caller.require(action)?;
-    if ceiba_core::access::may_publish_in(&call.caller.perms, org) {
-        Ok(())
-    } else {
-        Err(CkanError::Authorization(format!(
-            "User {} not authorized to edit datasets of this organization",
-            account.name
-        )))
-    }
-}
-
-async fn existing(call: &Call<'_>) -> Result<Dataset, CkanError> {
-    let id = call.params.required("id")?;
-    match call.state.catalog.dataset(&id).await? {
-        Some(d) if d.state != DatasetState::Deleted && may_see(call, &d) => Ok(d),
-        _ => Err(CkanError::NotFound("Dataset not found".into())),
-    }
-}
-
-/// Whether the caller may see `d`: a write to a dataset the caller may not see answers
-/// "not found", as a read does, so that it tells nothing of its existence.
-fn may_see(call: &Call<'_>, d: &Dataset) -> bool {
-    call.viewer.may_see(d)
 }

@@ -1,28 +1,16 @@
 //! `organization_create`, `group_create` (categories), `organization_member_create`
-//! (roles) and `member_create` (a dataset filed under a category).
+//! (roles) and `member_create` (a dataset filed under a category): CKAN's parameters
+//! translated into the portal's use cases.
 
 use super::*;
-
-fn require_sysadmin(call: &Call<'_>, action: &str) -> Result<(), CkanError> {
-    let account = call.caller.require(action)?;
-    if call.caller.perms.is_sysadmin() {
-        Ok(())
-    } else {
-        Err(CkanError::Authorization(format!(
-            "User {} not authorized to {action}",
-            account.name
-        )))
-    }
-}
 
 fn name_and_titles(
     call: &Call<'_>,
 ) -> Result<(String, Localized, Localized, Option<String>), CkanError> {
     let p = &call.params;
     let name = p.required("name")?;
-    ceiba_core::validate_name(&name).map_err(|e| invalid("name", e.to_string()))?;
     let title = Localized::new(
-        p.str("title").unwrap_or_else(|| name.clone()),
+        p.str("title").unwrap_or_default(),
         p.str("title_en").unwrap_or_default(),
     );
     let description = Localized::new(
@@ -32,90 +20,82 @@ fn name_and_titles(
     Ok((name, title, description, p.str("image_url")))
 }
 
+/// A name in use, as CKAN says it for organizations and groups.
+fn group_refused<'a>(call: &'a Call<'a>) -> impl Fn(ceiba_portal::Error) -> CkanError + 'a {
+    move |e| match e {
+        ceiba_portal::Error::Invalid {
+            reason: ceiba_portal::Reason::NameTaken,
+            ..
+        } => invalid("name", "Group name already exists in database"),
+        e => CkanError::from_portal(e, call),
+    }
+}
+
 pub async fn organization_create(call: &Call<'_>) -> Result<Value, CkanError> {
-    require_sysadmin(call, "organization_create")?;
+    call.caller.require("organization_create")?;
     let (name, title, description, image_url) = name_and_titles(call)?;
     let org = Organization {
-        id: Uuid::new_v4(),
+        id: Uuid::nil(),
         name,
         title,
         description,
         image_url,
         email: call.params.str("email"),
         website: call.params.str("url"),
-        created: now(),
+        created: chrono::Utc::now(),
     };
-    let c = &call.state.catalog;
-    c.create_organization(&org).await.map_err(|e| match e {
-        ceiba_store::StoreError::NameTaken { .. } => {
-            invalid("name", "Group name already exists in database")
-        }
-        e => e.into(),
-    })?;
-    if let Some(account) = &call.caller.account {
-        c.set_membership(account.id, org.id, Role::Admin).await?;
-    }
+    let org = call
+        .state
+        .portal
+        .create_organization(&call.caller.actor(), org)
+        .await
+        .map_err(group_refused(call))?;
     let mut v = dicts::organization(&org, &call.site, "organization");
     v["package_count"] = json!(0);
     Ok(v)
 }
 
 pub async fn group_create(call: &Call<'_>) -> Result<Value, CkanError> {
-    require_sysadmin(call, "group_create")?;
+    call.caller.require("group_create")?;
     let (name, title, description, image_url) = name_and_titles(call)?;
     let cat = Category {
-        id: Uuid::new_v4(),
+        id: Uuid::nil(),
         name,
         title,
         description,
         icon: image_url,
-        created: now(),
+        created: chrono::Utc::now(),
     };
-    call.state
-        .catalog
-        .create_category(&cat)
+    let cat = call
+        .state
+        .portal
+        .create_category(&call.caller.actor(), cat)
         .await
-        .map_err(|e| match e {
-            ceiba_store::StoreError::NameTaken { .. } => {
-                invalid("name", "Group name already exists in database")
-            }
-            e => e.into(),
-        })?;
+        .map_err(group_refused(call))?;
     let mut v = dicts::group(&cat, &call.site);
     v["package_count"] = json!(0);
     Ok(v)
 }
 
 pub async fn organization_member_create(call: &Call<'_>) -> Result<Value, CkanError> {
-    let account = call.caller.require("organization_member_create")?;
+    call.caller.require("organization_member_create")?;
     let p = &call.params;
-    let org_id = p.required("id")?;
-    let org = call
-        .state
-        .catalog
-        .organization(&org_id)
-        .await?
-        .ok_or_else(|| CkanError::NotFound("Organization not found".into()))?;
-    if !ceiba_core::access::may_admin(&call.caller.perms, org.id) {
-        return Err(CkanError::Authorization(format!(
-            "User {} not authorized to edit organization {}",
-            account.name, org.name
-        )));
-    }
+    let org = p.required("id")?;
     let username = p.required("username")?;
     let role_name = p.required("role")?;
     let role = Role::parse(&role_name)
         .ok_or_else(|| invalid("role", format!("Role {role_name} does not exist")))?;
-    let user = call
+    let (org, user) = call
         .state
-        .catalog
-        .account(&username)
-        .await?
-        .ok_or_else(|| CkanError::NotFound(format!("User {username} not found")))?;
-    call.state
-        .catalog
-        .set_membership(user.id, org.id, role)
-        .await?;
+        .portal
+        .set_member(&call.caller.actor(), &org, &username, role)
+        .await
+        .map_err(|e| match e {
+            ceiba_portal::Error::NotFound(ceiba_portal::Thing::Account) => {
+                CkanError::NotFound(format!("User {username} not found"))
+            }
+            e => CkanError::from_portal(e, call),
+        })?;
     Ok(json!({
         "id": Uuid::new_v5(&org.id, user.id.as_bytes()),
         "table_name": "user",
@@ -140,22 +120,12 @@ pub async fn member_create(call: &Call<'_>) -> Result<Value, CkanError> {
             "Only datasets (object_type \"package\") can be added to groups here",
         ));
     }
-    let cat = call
+    let (cat, d) = call
         .state
-        .catalog
-        .category(&group)
-        .await?
-        .ok_or_else(|| CkanError::NotFound("Group not found".into()))?;
-    let mut d = match call.state.catalog.dataset(&object).await? {
-        Some(d) if d.state != DatasetState::Deleted && may_see(call, &d) => d,
-        _ => return Err(CkanError::NotFound("Dataset not found".into())),
-    };
-    may_edit(call, "member_create", d.organization_id)?;
-    if !d.categories.contains(&cat.name) {
-        d.categories.push(cat.name.clone());
-        d.modified = now();
-        call.state.catalog.update_dataset(&d).await.map_err(store)?;
-    }
+        .portal
+        .file_under(&call.caller.actor(), &object, &group)
+        .await
+        .map_err(refused(call))?;
     Ok(json!({
         "id": Uuid::new_v5(&cat.id, d.id.as_bytes()),
         "table_name": "package",

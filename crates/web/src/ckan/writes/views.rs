@@ -55,7 +55,7 @@ pub async fn resource_view_create(call: &Call<'_>) -> Result<Value, CkanError> {
         .portal
         .save_view(&call.caller.actor(), None, &resource, input)
         .await
-        .map_err(|e| CkanError::from_portal(e, call, ""))?;
+        .map_err(|e| CkanError::from_portal(e, call))?;
     Ok(view_dict(&v, &call.site))
 }
 
@@ -81,7 +81,7 @@ pub async fn resource_view_update(call: &Call<'_>) -> Result<Value, CkanError> {
         .portal
         .change_view(&call.caller.actor(), &id, change)
         .await
-        .map_err(|e| CkanError::from_portal(e, call, ""))?;
+        .map_err(|e| CkanError::from_portal(e, call))?;
     Ok(view_dict(&v, &call.site))
 }
 
@@ -92,6 +92,6 @@ pub async fn resource_view_delete(call: &Call<'_>) -> Result<Value, CkanError> {
         .portal
         .delete_view(&call.caller.actor(), &id)
         .await
-        .map_err(|e| CkanError::from_portal(e, call, ""))?;
+        .map_err(|e| CkanError::from_portal(e, call))?;
     Ok(Value::Null)
 }

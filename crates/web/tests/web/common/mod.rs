@@ -59,9 +59,8 @@ impl Portal {
             dir.path().join("tmp"),
             limits,
         );
-        let state =
-            ceiba_web::AppState::new(catalog.clone(), files.clone(), ingestor.clone(), config)
-                .unwrap();
+        let portal = ceiba_portal::Portal::new(ingestor.clone(), config.query_limits);
+        let state = ceiba_web::AppState::new(portal, config).unwrap();
         Portal {
             app: ceiba_web::router(state.clone()),
             state,

@@ -1,0 +1,117 @@
+//! Organizations (publishers), categories (CKAN's groups) and who belongs where.
+
+use ceiba_core::access;
+use ceiba_core::{Account, Category, Organization, Role};
+use ceiba_store::now;
+use uuid::Uuid;
+
+use crate::datasets::refused;
+use crate::{Actor, Error, Portal, Reason, Thing};
+
+impl Portal {
+    /// Fails unless the actor runs the portal (a sysadmin, or the command line).
+    fn require_portal_admin(&self, actor: &Actor, what: Thing) -> Result<(), Error> {
+        if access::may_run_portal(&actor.perms) {
+            return Ok(());
+        }
+        actor.identified()?;
+        Err(Error::Forbidden(what))
+    }
+
+    /// Creates organization `org` (a new id and creation time); a signed-in creator
+    /// becomes its admin in the same write.
+    pub async fn create_organization(
+        &self,
+        actor: &Actor,
+        mut org: Organization,
+    ) -> Result<Organization, Error> {
+        self.require_portal_admin(actor, Thing::Organization)?;
+        ceiba_core::validate_name(&org.name)
+            .map_err(|e| Error::invalid("name", Reason::Refused(e.to_string())))?;
+        if org.title.es.trim().is_empty() {
+            org.title.es = org.name.clone();
+        }
+        org.id = Uuid::new_v4();
+        org.created = now();
+        self.catalog()
+            .create_organization_with_admin(&org, actor.account.as_ref().map(|a| a.id))
+            .await
+            .map_err(|e| refused(e, Thing::Organization))?;
+        Ok(org)
+    }
+
+    /// Creates category `cat` (a new id and creation time).
+    pub async fn create_category(
+        &self,
+        actor: &Actor,
+        mut cat: Category,
+    ) -> Result<Category, Error> {
+        self.require_portal_admin(actor, Thing::Category)?;
+        ceiba_core::validate_name(&cat.name)
+            .map_err(|e| Error::invalid("name", Reason::Refused(e.to_string())))?;
+        if cat.title.es.trim().is_empty() {
+            cat.title.es = cat.name.clone();
+        }
+        cat.id = Uuid::new_v4();
+        cat.created = now();
+        self.catalog()
+            .create_category(&cat)
+            .await
+            .map_err(|e| refused(e, Thing::Category))?;
+        Ok(cat)
+    }
+
+    /// Organization `name_or_id` and account `username`, if the actor administers the
+    /// organization.
+    async fn membership_parties(
+        &self,
+        actor: &Actor,
+        org: &str,
+        username: &str,
+    ) -> Result<(Organization, Account), Error> {
+        let org = self
+            .catalog()
+            .organization(org.trim())
+            .await?
+            .ok_or(Error::NotFound(Thing::Organization))?;
+        if !access::may_admin(&actor.perms, org.id) {
+            actor.identified()?;
+            return Err(Error::Forbidden(Thing::Organization));
+        }
+        let account = self
+            .catalog()
+            .account(username.trim())
+            .await?
+            .ok_or(Error::NotFound(Thing::Account))?;
+        Ok((org, account))
+    }
+
+    /// Gives account `username` role `role` in organization `org` (replacing its role).
+    pub async fn set_member(
+        &self,
+        actor: &Actor,
+        org: &str,
+        username: &str,
+        role: Role,
+    ) -> Result<(Organization, Account), Error> {
+        let (org, account) = self.membership_parties(actor, org, username).await?;
+        self.catalog()
+            .set_membership(account.id, org.id, role)
+            .await
+            .map_err(|e| refused(e, Thing::Account))?;
+        Ok((org, account))
+    }
+
+    /// Takes account `username` out of organization `org`; `Ok(false)` when it was not a
+    /// member.
+    pub async fn remove_member(
+        &self,
+        actor: &Actor,
+        org: &str,
+        username: &str,
+    ) -> Result<(Organization, Account, bool), Error> {
+        let (org, account) = self.membership_parties(actor, org, username).await?;
+        let was = self.catalog().remove_membership(account.id, org.id).await?;
+        Ok((org, account, was))
+    }
+}
