@@ -22,7 +22,7 @@ pub use frequency::Frequency;
 pub use lang::{Lang, Localized};
 pub use licence::Licence;
 pub use model::*;
-pub use name::{validate_name, Lookup, NameError};
+pub use name::{name_from_title, validate_name, Lookup, NameError, RESERVED_NAMES};
 pub use schema::{Column, ColumnStats, ColumnType, TopValue};
 pub use version::{IngestJob, IngestedTable, JobState, ResourceVersion, VersionStatus};
 pub mod account;

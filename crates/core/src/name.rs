@@ -18,6 +18,58 @@ pub enum NameError {
     BadCharacter(char),
     #[error("must not have the shape of an id (a UUID)")]
     LooksLikeId,
+    #[error("is a word the portal's addresses use ({0:?})")]
+    Reserved(&'static str),
+}
+
+impl NameError {
+    /// Why, in the visitor's language.
+    pub fn message(&self, lang: crate::Lang) -> String {
+        match (self, lang) {
+            (NameError::TooShort, crate::Lang::Es) => "Debe tener al menos 2 caracteres.".into(),
+            (NameError::TooLong, crate::Lang::Es) => "Debe tener como máximo 100 caracteres.".into(),
+            (NameError::BadCharacter(c), crate::Lang::Es) => format!(
+                "Solo puede llevar letras minúsculas sin tilde (a–z), cifras, «-» y «_» (tiene «{c}»)."
+            ),
+            (NameError::LooksLikeId, crate::Lang::Es) => {
+                "No puede tener la forma de un identificador (UUID).".into()
+            }
+            (NameError::Reserved(w), crate::Lang::Es) => {
+                format!("«{w}» es una palabra reservada de las direcciones del portal.")
+            }
+            (e, crate::Lang::En) => {
+                let s = e.to_string();
+                let mut c = s.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// Words the portal's own addresses use after `/dataset/`, `/organization/`, `/group/`
+/// and `/user/`: a record with one of these names could not be reached.
+pub const RESERVED_NAMES: &[&str] = &[
+    "new", "edit", "delete", "activity", "members", "history", "changes", "trash", "login",
+    "logout", "register", "reset", "me",
+];
+
+/// A URL name proposed from a title: lowercase ASCII letters and digits joined by `-`
+/// (accents dropped, `ñ` → `n`), at most 80 characters. May still be refused by
+/// [`validate_name`] (too short, reserved).
+pub fn name_from_title(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let c = crate::text::fold_char(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out: String = out.chars().take(80).collect();
+    out.trim_end_matches('-').to_owned()
 }
 
 /// What a name-or-id refers to: an id when the text is a UUID, else a name.
@@ -57,6 +109,9 @@ pub fn validate_name(name: &str) -> Result<(), NameError> {
     if Uuid::try_parse(name).is_ok() {
         return Err(NameError::LooksLikeId);
     }
+    if let Some(w) = RESERVED_NAMES.iter().find(|w| **w == name) {
+        return Err(NameError::Reserved(w));
+    }
     match name.len() {
         0..=1 => Err(NameError::TooShort),
         2..=100 => Ok(()),
@@ -67,6 +122,24 @@ pub fn validate_name(name: &str) -> Result<(), NameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_proposed_from_titles() {
+        assert_eq!(
+            name_from_title("Necesidades básicas insatisfechas (NBI) — Petén, 2018"),
+            "necesidades-basicas-insatisfechas-nbi-peten-2018"
+        );
+        assert_eq!(name_from_title("  ÑANDÚ  "), "nandu");
+        assert_eq!(name_from_title("¡¿!"), "");
+        assert!(name_from_title(&"palabra ".repeat(40)).len() <= 80);
+        assert!(!name_from_title(&"palabra ".repeat(40)).ends_with('-'));
+        assert_eq!(validate_name("new"), Err(NameError::Reserved("new")));
+        assert!(validate_name("new-data").is_ok());
+        assert_eq!(
+            NameError::TooShort.message(crate::Lang::En),
+            "Must be at least 2 characters long"
+        );
+    }
 
     #[test]
     fn ckan_rules() {

@@ -5,6 +5,7 @@
 //! fixed, so two loads give the same catalog and byte-identical files. Every dataset says
 //! plainly, in both languages, that its figures are synthetic.
 
+pub mod bulk;
 mod datasets;
 mod ids;
 mod profile;

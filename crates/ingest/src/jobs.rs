@@ -36,8 +36,19 @@ pub enum RunError {
     Store(#[from] StoreError),
     #[error("working files: {0}")]
     Io(#[from] std::io::Error),
+    /// The file is over `Limits::max_file_bytes`; it was not stored.
+    #[error("{}", too_large(.size, .limit))]
+    TooLarge { size: u64, limit: u64 },
     #[error("{0}")]
     Other(String),
+}
+
+fn too_large(size: &u64, limit: &u64) -> String {
+    crate::Issue::error(crate::IssueKind::FileTooLarge {
+        size: *size,
+        limit: *limit,
+    })
+    .message(Lang::En)
 }
 
 /// Runs ingestion against a catalog and its file store.
@@ -271,13 +282,10 @@ impl Ingestor {
     async fn check_size(&self, local: &Path) -> Result<(), RunError> {
         let size = tokio::fs::metadata(local).await?.len();
         if size > self.limits.max_file_bytes {
-            return Err(RunError::Other(
-                crate::Issue::error(crate::IssueKind::FileTooLarge {
-                    size,
-                    limit: self.limits.max_file_bytes,
-                })
-                .message(Lang::En),
-            ));
+            return Err(RunError::TooLarge {
+                size,
+                limit: self.limits.max_file_bytes,
+            });
         }
         Ok(())
     }

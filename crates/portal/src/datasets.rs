@@ -54,7 +54,7 @@ impl Portal {
         }
         d.categories = names;
         ceiba_core::validate_name(&d.name)
-            .map_err(|e| Error::invalid("name", Reason::Refused(e.to_string())))?;
+            .map_err(|e| Error::invalid("name", Reason::BadName(e)))?;
         if d.title.es.trim().is_empty() {
             d.title.es = d.name.clone();
         }

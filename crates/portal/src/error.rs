@@ -100,6 +100,10 @@ pub enum Reason {
     NotHttp,
     /// A resource needs an uploaded file or a link.
     NoFileNorLink,
+    /// The file is over the portal's upload limit (bytes).
+    FileTooLarge { size: u64, limit: u64 },
+    /// A URL name that breaks the rules.
+    BadName(ceiba_core::NameError),
     /// Refused by the catalog's own checks (a name, a length, a count), as it says it.
     Refused(String),
 }
@@ -186,6 +190,23 @@ impl Reason {
             Reason::NotHttp => "Must be an http(s) address".into(),
             Reason::NoFileNorLink if es => "Suba un archivo o indique un enlace.".into(),
             Reason::NoFileNorLink => "Missing value: give a url or an upload".into(),
+            Reason::FileTooLarge { size, limit } => {
+                let mb = |b: &u64| format!("{:.1}", *b as f64 / (1024.0 * 1024.0));
+                if es {
+                    format!(
+                        "El archivo pesa {} MB; el límite del portal es {} MB.",
+                        mb(size),
+                        mb(limit)
+                    )
+                } else {
+                    format!(
+                        "The file is {} MB; the portal's limit is {} MB",
+                        mb(size),
+                        mb(limit)
+                    )
+                }
+            }
+            Reason::BadName(e) => e.message(lang),
             Reason::Refused(m) => m.clone(),
         }
     }

@@ -27,7 +27,7 @@ impl Portal {
     ) -> Result<Organization, Error> {
         self.require_portal_admin(actor, Thing::Organization)?;
         ceiba_core::validate_name(&org.name)
-            .map_err(|e| Error::invalid("name", Reason::Refused(e.to_string())))?;
+            .map_err(|e| Error::invalid("name", Reason::BadName(e)))?;
         if org.title.es.trim().is_empty() {
             org.title.es = org.name.clone();
         }
@@ -48,7 +48,7 @@ impl Portal {
     ) -> Result<Category, Error> {
         self.require_portal_admin(actor, Thing::Category)?;
         ceiba_core::validate_name(&cat.name)
-            .map_err(|e| Error::invalid("name", Reason::Refused(e.to_string())))?;
+            .map_err(|e| Error::invalid("name", Reason::BadName(e)))?;
         if cat.title.es.trim().is_empty() {
             cat.title.es = cat.name.clone();
         }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use ceiba_core::{format_from_filename, media_type_for_format, Dataset, Resource};
-use ceiba_ingest::IngestOptions;
+use ceiba_ingest::{IngestOptions, RunError};
 use ceiba_store::{now, BoundarySet, MarkChange};
 use ceiba_viz::territory::Level;
 use uuid::Uuid;
@@ -91,6 +91,19 @@ fn complete(r: &mut Resource) -> Result<(), Error> {
     Ok(())
 }
 
+/// An upload the ingestor refused: too large, or a write the catalog refused (the stored
+/// file is removed by then).
+fn upload_refused(e: RunError) -> Error {
+    match e {
+        RunError::Store(e) => refused(e, Thing::Resource),
+        RunError::TooLarge { size, limit } => {
+            Error::invalid("upload", Reason::FileTooLarge { size, limit })
+        }
+        RunError::Io(e) => Error::Internal(format!("upload: {e}")),
+        RunError::Other(e) => Error::Internal(e),
+    }
+}
+
 /// A link resource of `d` from a door's input, at `position`.
 pub(crate) fn new_link(
     d: &Dataset,
@@ -170,8 +183,7 @@ impl Portal {
                     .await
             }
         };
-        let (r, _, _) =
-            added.map_err(|e| Error::invalid("upload", Reason::Refused(e.to_string())))?;
+        let (r, _, _) = added.map_err(upload_refused)?;
         Ok(r)
     }
 
@@ -213,7 +225,7 @@ impl Portal {
                 self.ingestor()
                     .replace_upload(&r, file.path, file.filename, &file.options, &mark)
                     .await
-                    .map_err(|e| Error::invalid("upload", Reason::Refused(e.to_string())))?;
+                    .map_err(upload_refused)?;
             }
             None => {
                 self.catalog()

@@ -24,6 +24,10 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("embed.html", include_str!("../templates/embed.html")),
     ("login.html", include_str!("../templates/login.html")),
     (
+        "dataset_form.html",
+        include_str!("../templates/dataset_form.html"),
+    ),
+    (
         "organizations.html",
         include_str!("../templates/organizations.html"),
     ),

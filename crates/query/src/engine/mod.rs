@@ -283,6 +283,13 @@ impl Engine {
         work: impl std::future::Future<Output = Result<T, QueryError>>,
     ) -> Result<T, QueryError> {
         let ms = self.inner.limits.timeout_ms;
+        // Yield once first: tokio checks the limit only after the work has returned
+        // Pending, so work served in its first poll (a cached table) would otherwise pass
+        // any limit, and a limit of 0 ms would refuse only sometimes.
+        let work = async {
+            tokio::task::yield_now().await;
+            work.await
+        };
         match tokio::time::timeout(Duration::from_millis(ms), work).await {
             Ok(r) => r,
             Err(_) => Err(QueryError::Timeout(ms)),

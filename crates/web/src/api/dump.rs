@@ -31,24 +31,7 @@ fn number(pairs: &[(String, String)], key: &str) -> Result<Option<u64>, QueryErr
 
 /// A name for files: lowercase ASCII letters, digits and dashes.
 pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        let c = match c {
-            'á' | 'à' | 'ä' | 'Á' => 'a',
-            'é' | 'è' | 'ë' | 'É' => 'e',
-            'í' | 'ì' | 'ï' | 'Í' => 'i',
-            'ó' | 'ò' | 'ö' | 'Ó' => 'o',
-            'ú' | 'ù' | 'ü' | 'Ú' | 'Ü' => 'u',
-            'ñ' | 'Ñ' => 'n',
-            c => c.to_ascii_lowercase(),
-        };
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').chars().take(80).collect()
+    ceiba_core::name_from_title(s)
 }
 
 pub async fn dump(

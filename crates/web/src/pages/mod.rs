@@ -5,6 +5,7 @@ mod about;
 mod account;
 mod boundaries;
 pub(crate) mod chart;
+mod dataset_form;
 pub(crate) mod datasets;
 mod download;
 mod explore;
@@ -30,6 +31,15 @@ pub fn router() -> Router<SharedState> {
         .route("/", get(home::home))
         .route("/dataset", get(search::list))
         .route("/dataset/", get(search::list))
+        .route(
+            "/dataset/new",
+            get(dataset_form::new_form).post(dataset_form::create),
+        )
+        .route(
+            "/dataset/edit/{name}",
+            get(dataset_form::edit_form).post(dataset_form::update),
+        )
+        .route("/dataset/delete/{name}", post(dataset_form::delete))
         .route("/dataset/{name}", get(datasets::show))
         .route("/dataset/{name}/resource/{rid}", get(datasets::resource))
         .route("/dataset/{name}/resource/{rid}/chart", get(chart::page))
