@@ -108,6 +108,9 @@ fn form_field(field: &str) -> &str {
         "groups" => "categories",
         "license_id" => "licence",
         "temporal" => "temporal_end",
+        "url" => "source_url",
+        "maintainer" => "contact_name",
+        "maintainer_email" => "contact_email",
         f => f,
     }
 }

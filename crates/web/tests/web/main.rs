@@ -14,5 +14,6 @@ mod ckan_writes;
 mod demo_site;
 mod explore;
 mod pages;
+mod publish_forms;
 mod search;
 mod web_session;

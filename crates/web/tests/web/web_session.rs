@@ -3,91 +3,19 @@
 //! pages' own forms, with the session cookie and its CSRF token.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use crate::common::{fixture, person, upload_table, Got, Portal};
+use crate::common::{
+    account, csrf_of, encode, fixture, get_as, post, sign_in, upload_table, Got, Portal, ORIGIN,
+    PASSWORD,
+};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use ceiba_core::{Account, Organization, Role};
+use ceiba_core::{Organization, Role};
 use uuid::Uuid;
 
 const PROJECTS: &str = "snip,municipio,departamento,monto\n\
 000101,Mixco,Guatemala,1500000.50\n\
 000102,Huehuetenango,Huehuetenango,2500000\n\
 000103,Chiantla,Huehuetenango,800000\n";
-
-const PASSWORD: &str = "una contraseña larga";
-
-fn encode(pairs: &[(&str, &str)]) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-async fn account(p: &Portal, name: &str, org: Option<(Uuid, Role)>) -> Account {
-    let a = person(name, false);
-    p.catalog.create_account(&a, Some(PASSWORD)).await.unwrap();
-    if let Some((o, role)) = org {
-        p.catalog.set_membership(a.id, o, role).await.unwrap();
-    }
-    a
-}
-
-async fn post(p: &Portal, uri: &str, cookie: Option<&str>, origin: &str, body: &str) -> Got {
-    let mut req = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::HOST, "datos.example.gt");
-    if !origin.is_empty() {
-        req = req.header(header::ORIGIN, origin);
-    }
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    p.request(req.body(Body::from(body.to_owned())).unwrap())
-        .await
-}
-
-async fn get_as(p: &Portal, uri: &str, cookie: &str) -> Got {
-    p.request(
-        Request::get(uri)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-}
-
-const ORIGIN: &str = "http://datos.example.gt";
-
-/// Signs in; returns the cookie to send back (`ceiba_session=…`).
-async fn sign_in(p: &Portal, name: &str) -> String {
-    let got = post(
-        p,
-        "/user/login",
-        None,
-        ORIGIN,
-        &encode(&[("name", name), ("password", PASSWORD), ("came_from", "/")]),
-    )
-    .await;
-    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    let set = got.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
-    set.split(';').next().unwrap().to_owned()
-}
-
-fn csrf_of(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
-    html[at..at + 64].to_owned()
-}
 
 async fn org_of(p: &Portal) -> Organization {
     p.catalog.organization("segeplan").await.unwrap().unwrap()

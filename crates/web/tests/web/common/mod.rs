@@ -16,6 +16,9 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 use uuid::Uuid;
 
+mod browser;
+pub use browser::*;
+
 pub struct Portal {
     pub app: Router,
     pub state: ceiba_web::SharedState,

@@ -1,0 +1,125 @@
+//! A visitor of the pages, as a browser is: form posts from this site's origin, a session
+//! cookie, and the CSRF token the pages carry. `Portal::signed_in` gives one in a line.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use ceiba_core::{Account, Role};
+use uuid::Uuid;
+
+use super::{person, Got, Portal};
+
+/// Every test account's password.
+pub const PASSWORD: &str = "una contraseña larga";
+
+/// The site's own origin, as a browser sends it with a form.
+pub const ORIGIN: &str = "http://datos.example.gt";
+
+/// `application/x-www-form-urlencoded`, as a browser encodes a form.
+pub fn encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// An account with [`PASSWORD`], with a role in an organization when given.
+pub async fn account(p: &Portal, name: &str, org: Option<(Uuid, Role)>) -> Account {
+    let a = person(name, false);
+    p.catalog.create_account(&a, Some(PASSWORD)).await.unwrap();
+    if let Some((o, role)) = org {
+        p.catalog.set_membership(a.id, o, role).await.unwrap();
+    }
+    a
+}
+
+/// A form post to `uri` from `origin` (empty: none sent), with a cookie when given.
+pub async fn post(p: &Portal, uri: &str, cookie: Option<&str>, origin: &str, body: &str) -> Got {
+    let mut req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "datos.example.gt");
+    if !origin.is_empty() {
+        req = req.header(header::ORIGIN, origin);
+    }
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    p.request(req.body(Body::from(body.to_owned())).unwrap())
+        .await
+}
+
+pub async fn get_as(p: &Portal, uri: &str, cookie: &str) -> Got {
+    p.request(
+        Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// Signs in; returns the cookie to send back (`ceiba_session=…`).
+pub async fn sign_in(p: &Portal, name: &str) -> String {
+    let got = post(
+        p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", name), ("password", PASSWORD), ("came_from", "/")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let set = got.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    set.split(';').next().unwrap().to_owned()
+}
+
+/// The CSRF token of the first form of a page.
+pub fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a CSRF field") + 20;
+    html[at..at + 64].to_owned()
+}
+
+/// A signed-in visitor: its cookie and its session's CSRF token.
+pub struct Visitor {
+    pub account: Account,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Portal {
+    /// A new account `name` (with `role` in organization `org`, when given), signed in.
+    pub async fn signed_in(&self, name: &str, org: Option<(Uuid, Role)>) -> Visitor {
+        let account = account(self, name, org).await;
+        let cookie = sign_in(self, name).await;
+        let csrf = csrf_of(&get_as(self, "/", &cookie).await.text());
+        Visitor {
+            account,
+            cookie,
+            csrf,
+        }
+    }
+}
+
+impl Visitor {
+    pub async fn get(&self, p: &Portal, uri: &str) -> Got {
+        get_as(p, uri, &self.cookie).await
+    }
+
+    /// Submits a form of the site to `uri`, with the session's CSRF token.
+    pub async fn submit(&self, p: &Portal, uri: &str, fields: &[(&str, &str)]) -> Got {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        post(p, uri, Some(&self.cookie), ORIGIN, &encode(&all)).await
+    }
+}

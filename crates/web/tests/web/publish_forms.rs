@@ -1,0 +1,227 @@
+//! Publishing from the browser: the dataset form (`/dataset/new`, `/dataset/edit/{name}`,
+//! `/dataset/delete/{name}`) through the pages' own forms, with a session and its CSRF
+//! token; the same use cases as CKAN's `package_*` decide.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::http::{header, StatusCode};
+use ceiba_core::{DatasetState, Role};
+
+use crate::common::{encode, fixture, post, Portal, ORIGIN};
+
+const TITLE: &str = "Pobreza multidimensional — Petén, 2018";
+
+async fn segeplan(p: &Portal) -> ceiba_core::Organization {
+    p.catalog.organization("segeplan").await.unwrap().unwrap()
+}
+
+fn location(got: &crate::common::Got) -> String {
+    got.headers[header::LOCATION].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_editor_creates_edits_and_deletes_a_dataset_through_the_forms() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+
+    // Nobody signed in is sent to sign in first, and back.
+    let got = p.get("/dataset/new").await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&got), "/user/login?came_from=%2Fdataset%2Fnew");
+
+    // The form: the one organization Ana publishes in is chosen for her; every
+    // department and municipality can be picked for the coverage.
+    let form = ana.get(&p, "/dataset/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let html = form.text();
+    assert!(
+        html.contains(&format!("<option value=\"{}\" selected>", org.id)),
+        "{html}"
+    );
+    assert!(html.contains("<option value=\"1701\">"));
+    assert!(html.contains("name=\"_csrf\""));
+
+    // Created with no URL name: one is proposed from the title. Then on to its first file.
+    let fields = |name: &'static str, title: &'static str| {
+        vec![
+            ("title_es", title),
+            ("name", name),
+            ("description_es", "Índice por **municipio**."),
+            ("licence", "CC-BY-4.0"),
+            ("tags", "pobreza, censo 2018"),
+            ("spatial", "17"),
+            ("spatial", "1701"),
+            ("temporal_start", "2018-01-01"),
+            ("temporal_end", "2018-12-31"),
+            ("frequency", "ANNUAL"),
+            ("publish", "active"),
+        ]
+    };
+    let org_id = org.id.to_string();
+    let mut first = fields("", TITLE);
+    first.push(("owner_org", &org_id));
+    let got = ana.submit(&p, "/dataset/new", &first).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let name = "pobreza-multidimensional-peten-2018";
+    assert_eq!(location(&got), format!("/dataset/{name}/resource/new"));
+    let d = p.catalog.dataset(name).await.unwrap().unwrap();
+    assert_eq!(d.title.es, TITLE);
+    assert_eq!(d.tags, vec!["censo 2018", "pobreza"]);
+    assert_eq!(d.spatial, vec!["17", "1701"]);
+    assert_eq!(d.state, DatasetState::Active);
+    assert_eq!(d.organization_id, org.id);
+
+    // The same title again: the name is taken, said next to it, nothing written.
+    let got = ana.submit(&p, "/dataset/new", &first).await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = got.text();
+    assert!(html.contains("id=\"err-name\""), "{html}");
+    assert!(html.contains("ya está en uso"), "{html}");
+    assert!(html.contains(TITLE), "what was typed is kept");
+
+    // Markup and script links typed into fields are kept as text and shown as text.
+    let mut hostile = fields("texto-hostil", "<script>alert(1)</script>");
+    hostile.push(("owner_org", &org_id));
+    let got = ana.submit(&p, "/dataset/new", &hostile).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let page = p.get("/dataset/texto-hostil").await.text();
+    assert!(!page.contains("<script>alert(1)</script>"));
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let mut link = fields("enlace-hostil", "Enlace");
+    link.push(("owner_org", &org_id));
+    link.push(("source_url", "javascript:alert(1)"));
+    let got = ana.submit(&p, "/dataset/new", &link).await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("id=\"err-source_url\""));
+    assert!(p.catalog.dataset("enlace-hostil").await.unwrap().is_none());
+
+    // Editing: the form carries the time it was read.
+    let edit = ana.get(&p, &format!("/dataset/edit/{name}")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let html = edit.text();
+    let at = html.find("name=\"since\" value=\"").unwrap() + 20;
+    let since = html[at..].split('"').next().unwrap().to_owned();
+    let mut changed = fields(name, "Pobreza multidimensional, Petén");
+    changed.push(("since", &since));
+    let got = ana
+        .submit(&p, &format!("/dataset/edit/{name}"), &changed)
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(location(&got), format!("/dataset/{name}"));
+    let d = p.catalog.dataset(name).await.unwrap().unwrap();
+    assert_eq!(d.title.es, "Pobreza multidimensional, Petén");
+
+    // A second editor saving a form read before that change is told; nothing is
+    // overwritten.
+    let luis = p.signed_in("luis", Some((org.id, Role::Editor))).await;
+    let mut stale = fields(name, "Otro título");
+    stale.push(("since", &since));
+    let got = luis
+        .submit(&p, &format!("/dataset/edit/{name}"), &stale)
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("Otra persona guardó cambios"));
+    let d = p.catalog.dataset(name).await.unwrap().unwrap();
+    assert_eq!(d.title.es, "Pobreza multidimensional, Petén");
+
+    // Someone of another organization may not open the form; a post without the
+    // session's token changes nothing.
+    let other = p.signed_in("otra", None).await;
+    let got = other.get(&p, &format!("/dataset/edit/{name}")).await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    let got = post(
+        &p,
+        &format!("/dataset/edit/{name}"),
+        Some(&ana.cookie),
+        ORIGIN,
+        &encode(&[("title_es", "Sin token"), ("licence", "CC-BY-4.0")]),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert_ne!(
+        p.catalog.dataset(name).await.unwrap().unwrap().title.es,
+        "Sin token"
+    );
+
+    // Deleting sends it to the trash: gone from public pages.
+    let got = ana
+        .submit(&p, &format!("/dataset/delete/{name}"), &[])
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(location(&got), "/organization/segeplan");
+    let d = p.catalog.dataset(name).await.unwrap().unwrap();
+    assert_eq!(d.state, DatasetState::Deleted);
+    assert_eq!(
+        p.get(&format!("/dataset/{name}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_draft_is_seen_by_its_publisher_only_and_published_from_its_form() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let org_id = org.id.to_string();
+    let got = ana
+        .submit(
+            &p,
+            "/en/dataset/new",
+            &[
+                ("title_es", "Borrador"),
+                ("name", "borrador"),
+                ("owner_org", &org_id),
+                ("licence", "CC-BY-4.0"),
+                ("publish", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(location(&got), "/en/dataset/borrador/resource/new");
+    assert_eq!(
+        p.get("/dataset/borrador").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ana.get(&p, "/dataset/borrador").await.status,
+        StatusCode::OK
+    );
+    // In English, a refused date is said in English next to its field.
+    let got = ana
+        .submit(
+            &p,
+            "/en/dataset/edit/borrador",
+            &[
+                ("title_es", "Borrador"),
+                ("name", "borrador"),
+                ("licence", "CC-BY-4.0"),
+                ("temporal_start", "31/12/2018"),
+                ("publish", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("Write the date as YYYY-MM-DD."));
+    let got = ana
+        .submit(
+            &p,
+            "/en/dataset/edit/borrador",
+            &[
+                ("title_es", "Borrador"),
+                ("name", "borrador"),
+                ("licence", "CC-BY-4.0"),
+                ("publish", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(p.get("/dataset/borrador").await.status, StatusCode::OK);
+    // Only the organization's admins may feature it: an editor's form has no such box.
+    let html = ana.get(&p, "/dataset/edit/borrador").await.text();
+    assert!(!html.contains("name=\"featured\""));
+    let admin = p.signed_in("jefa", Some((org.id, Role::Admin))).await;
+    let html = admin.get(&p, "/dataset/edit/borrador").await.text();
+    assert!(html.contains("name=\"featured\""));
+}
