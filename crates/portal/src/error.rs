@@ -102,6 +102,10 @@ pub enum Reason {
     NoFileNorLink,
     /// The file is over the portal's upload limit (bytes).
     FileTooLarge { size: u64, limit: u64 },
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// The table has no column of this name.
+    UnknownColumn(String),
     /// A URL name that breaks the rules.
     BadName(ceiba_core::NameError),
     /// Refused by the catalog's own checks (a name, a length, a count), as it says it.
@@ -207,6 +211,10 @@ impl Reason {
                 }
             }
             Reason::BadName(e) => e.message(lang),
+            Reason::TooLong { max } if es => format!("Como máximo {max} caracteres."),
+            Reason::TooLong { max } => format!("At most {max} characters"),
+            Reason::UnknownColumn(c) if es => format!("La tabla no tiene la columna «{c}»."),
+            Reason::UnknownColumn(c) => format!("The table has no column \"{c}\""),
             Reason::Refused(m) => m.clone(),
         }
     }

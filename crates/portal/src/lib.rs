@@ -12,6 +12,8 @@
 //!   file under a category.
 //! - `resources.rs`: add, change (a new file is a new version) and delete resources, each
 //!   with its boundary-set mark in one write; an upload is referenced or removed.
+//! - `tables.rs`: reviewing an ingested table (labels, descriptions, units; a changed
+//!   type or header row rebuilds it from the stored original).
 //! - `organizations.rs`: organizations, categories and members.
 //! - `charts.rs`: what a chart asks of a table (its spec from URL parameters, and the
 //!   query it becomes), shared by drawing it and saving it.
@@ -27,6 +29,7 @@ mod error;
 mod lookup;
 mod organizations;
 mod resources;
+mod tables;
 mod views;
 
 pub use actor::Actor;
@@ -36,6 +39,7 @@ pub use boundaries::{
 };
 pub use error::{Error, Reason, Thing};
 pub use resources::{level_of, MarkRequest, NewFile, ResourceInput};
+pub use tables::{ColumnEdit, TableReview, MAX_COLUMN_DESCRIPTION, MAX_LABEL, MAX_UNIT};
 pub use views::{ViewChange, ViewInput, MAX_VIEW_DESCRIPTION, MAX_VIEW_TITLE};
 
 use ceiba_ingest::Ingestor;

@@ -17,6 +17,7 @@ mod pages;
 mod session;
 mod tables;
 mod templates;
+mod uploads;
 mod view_models;
 pub mod visits;
 

@@ -28,6 +28,11 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../templates/dataset_form.html"),
     ),
     (
+        "resource_form.html",
+        include_str!("../templates/resource_form.html"),
+    ),
+    ("review.html", include_str!("../templates/review.html")),
+    (
         "organizations.html",
         include_str!("../templates/organizations.html"),
     ),

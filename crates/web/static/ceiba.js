@@ -139,4 +139,87 @@
     });
     input.addEventListener("blur", function () { setTimeout(close, 200); });
   });
+  // The URL name follows the title until the publisher types one (new datasets only).
+  document.querySelectorAll("input[data-slug-from]").forEach(function (name) {
+    var title = document.getElementById(name.getAttribute("data-slug-from"));
+    if (!title || name.hasAttribute("data-slug-locked")) return;
+    var touched = name.value !== "";
+    name.addEventListener("input", function () { touched = name.value !== ""; });
+    title.addEventListener("input", function () {
+      if (touched) return;
+      name.value = title.value.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+        .replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 80).replace(/-+$/, "");
+    });
+  });
+  // Markdown previews, drawn by the server with the same rules as the published page.
+  document.querySelectorAll("textarea[data-preview]").forEach(function (area) {
+    var box = document.getElementById(area.getAttribute("data-preview"));
+    var form = area.form;
+    if (!box || !form || !window.fetch || !window.URLSearchParams) return;
+    var csrf = form.querySelector("input[name=_csrf]");
+    var base = document.documentElement.lang === "en" ? "/en" : "";
+    var timer = null, seq = 0;
+    function draw() {
+      var mine = ++seq;
+      var body = new URLSearchParams();
+      body.set("_csrf", csrf ? csrf.value : "");
+      body.set("text", area.value);
+      fetch(base + "/markdown/preview", { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) {
+          if (mine !== seq) return;
+          box.innerHTML = html;
+          box.hidden = html === "";
+        });
+    }
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(draw, 400);
+    });
+    if (area.value) draw();
+  });
+  // Uploads: too-large files are refused before sending, and a progress bar shows the
+  // upload; without this file the form posts as usual.
+  document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var bar = form.querySelector("progress.upload-progress");
+    var status = form.querySelector(".upload-status");
+    if (!input || !window.FormData || !window.XMLHttpRequest) return;
+    input.addEventListener("change", function () {
+      var max = Number(input.getAttribute("data-max-bytes"));
+      var file = input.files && input.files[0];
+      if (file && max && file.size > max) {
+        input.setCustomValidity(input.getAttribute("data-too-large"));
+        if (status) status.textContent = input.getAttribute("data-too-large");
+      } else {
+        input.setCustomValidity("");
+        if (status) status.textContent = "";
+      }
+    });
+    form.addEventListener("submit", function (ev) {
+      if (!input.files || !input.files[0]) return;
+      ev.preventDefault();
+      if (!input.checkValidity()) { input.reportValidity(); return; }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      if (bar) { bar.hidden = false; bar.value = 0; }
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) return;
+        var pct = Math.round(e.loaded * 100 / e.total);
+        if (bar) bar.value = pct;
+        if (status) status.textContent = pct + " %";
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.status < 300 && xhr.responseURL && xhr.responseURL !== form.action) {
+          window.location.assign(xhr.responseURL);
+        } else {
+          document.open();
+          document.write(xhr.responseText);
+          document.close();
+        }
+      });
+      xhr.addEventListener("error", function () { form.submit(); });
+      xhr.send(new FormData(form));
+    });
+  });
 })();

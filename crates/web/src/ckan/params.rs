@@ -16,9 +16,6 @@ const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// few thousand.
 const MAX_JSON_VALUES: usize = 50_000;
 
-/// Most fields a multipart form may have (CKAN's actions take a few dozen).
-const MAX_FORM_FIELDS: usize = 1000;
-
 #[derive(Debug, Default)]
 pub struct Params {
     map: Map<String, Value>,
@@ -27,19 +24,7 @@ pub struct Params {
     pub upload: Option<Upload>,
 }
 
-/// An uploaded file on disk; removed when dropped.
-#[derive(Debug)]
-pub struct Upload {
-    pub path: std::path::PathBuf,
-    /// The name the client gave it: metadata only, never part of a path.
-    pub filename: String,
-}
-
-impl Drop for Upload {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
+pub use crate::uploads::Upload;
 
 /// Adds a pair, turning repeated keys into lists.
 fn add(map: &mut Map<String, Value>, key: String, value: Value) {
@@ -203,107 +188,36 @@ impl Params {
 }
 
 /// A multipart form: text fields become parameters, the `upload` file goes to the scratch
-/// folder, streamed and bounded by the upload limit.
+/// folder (`crate::uploads`, shared with the resource form).
 async fn multipart(
     headers: &HeaderMap,
     body: Body,
     mut map: Map<String, Value>,
     state: &SharedState,
 ) -> Result<Params, CkanError> {
-    use tokio::io::AsyncWriteExt;
-    let bad = |e: String| CkanError::BadRequest(format!("multipart form: {e}"));
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let boundary = multer::parse_boundary(content_type).map_err(|e| bad(e.to_string()))?;
-    let limit = state.portal.ingestor().limits().max_file_bytes;
-    // The whole body may hold the file and the text fields, and no more; multer enforces it
-    // as the body streams in (axum's own extractor would stop at 2 MiB).
-    let whole = limit.saturating_add(MAX_BODY_BYTES as u64 + 64 * 1024);
-    let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new()
-            .whole_stream(whole)
-            .for_field("upload", limit.saturating_add(1)),
-    );
-    let mut form =
-        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-    let too_large = || {
-        CkanError::validation(
-            "upload",
-            format!("The file is larger than the portal accepts ({limit} bytes)."),
-        )
-    };
-    let form_error = |e: multer::Error| match e {
-        multer::Error::FieldSizeExceeded { .. } => too_large(),
-        multer::Error::StreamSizeExceeded { .. } => bad(format!(
-            "the request is larger than the portal accepts ({whole} bytes)"
-        )),
-        e => bad(e.to_string()),
-    };
-    let mut upload = None;
-    let mut text_bytes = 0usize;
-    let mut fields = 0usize;
-    while let Some(mut field) = form.next_field().await.map_err(form_error)? {
-        fields += 1;
-        if fields > MAX_FORM_FIELDS {
-            return Err(bad(format!("more than {MAX_FORM_FIELDS} fields")));
-        }
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "upload" && field.file_name().is_some() {
-            let filename = field
-                .file_name()
-                .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
-                .filter(|f| !f.trim().is_empty())
-                .unwrap_or_else(|| "upload".into());
-            let dir = state.portal.ingestor().scratch_file("");
-            tokio::fs::create_dir_all(&dir)
-                .await
-                .map_err(|e| CkanError::Internal(format!("scratch folder: {e}")))?;
-            let path = state
-                .portal
-                .ingestor()
-                .scratch_file(&format!("upload-{}", uuid::Uuid::new_v4()));
-            // Registered before writing, so a failure midway removes the partial file.
-            let file = Upload { path, filename };
-            let mut out = tokio::fs::File::create(&file.path)
-                .await
-                .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
-            let mut size = 0u64;
-            while let Some(chunk) = field.chunk().await.map_err(form_error)? {
-                size += chunk.len() as u64;
-                if size > limit {
-                    return Err(too_large());
-                }
-                out.write_all(&chunk)
-                    .await
-                    .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
-            }
-            out.flush()
-                .await
-                .map_err(|e| CkanError::Internal(format!("scratch file: {e}")))?;
-            upload = Some(file);
-        } else {
-            // Read chunk by chunk so a huge text field stops at the bound, not after it.
-            let mut raw = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(form_error)? {
-                text_bytes += chunk.len();
-                if text_bytes > MAX_BODY_BYTES {
-                    return Err(bad("too many or too large fields".into()));
-                }
-                raw.extend_from_slice(&chunk);
-            }
-            let text = String::from_utf8(raw)
-                .map_err(|_| bad(format!("field {name:?} is not UTF-8 text")))?;
-            // ckanapi sends structured values (tags, extras) as JSON text in multipart.
-            let value = match text.trim_start().chars().next() {
-                Some('[' | '{') => serde_json::from_str(&text).unwrap_or(Value::String(text)),
-                _ => Value::String(text),
-            };
-            map.insert(name, value);
-        }
+    use crate::uploads::FormError;
+    let read = crate::uploads::read_multipart(state, headers, body, "upload")
+        .await
+        .map_err(|e| match e {
+            FormError::FileTooLarge { limit } => CkanError::validation(
+                "upload",
+                format!("The file is larger than the portal accepts ({limit} bytes)."),
+            ),
+            FormError::Malformed(m) => CkanError::BadRequest(m),
+            FormError::Internal(m) => CkanError::Internal(m),
+        })?;
+    for (name, text) in read.fields {
+        // ckanapi sends structured values (tags, extras) as JSON text in multipart.
+        let value = match text.trim_start().chars().next() {
+            Some('[' | '{') => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            _ => Value::String(text),
+        };
+        map.insert(name, value);
     }
-    Ok(Params { map, upload })
+    Ok(Params {
+        map,
+        upload: read.upload,
+    })
 }
 
 /// About how many values a JSON text holds: the separators and openings outside strings,

@@ -23,7 +23,7 @@ use crate::context::PageCtx;
 use crate::{PageError, SharedState};
 
 /// A posted form, its fields in order (categories and coverage repeat).
-pub(crate) struct Posted(Vec<(String, String)>);
+pub(crate) struct Posted(pub(crate) Vec<(String, String)>);
 
 impl Posted {
     pub(crate) fn get(&self, key: &str) -> &str {
@@ -73,9 +73,7 @@ impl FieldError {
     pub(crate) fn from_portal(e: &Error, lang: Lang) -> Option<FieldError> {
         let es = lang == Lang::Es;
         match e {
-            Error::Invalid { field, reason } => {
-                Some(FieldError::new(form_field(field), reason.message(lang)))
-            }
+            Error::Invalid { field, reason } => Some(FieldError::new(field, reason.message(lang))),
             Error::Conflict(_) => Some(FieldError::new(
                 "form",
                 if es {
@@ -99,8 +97,16 @@ impl FieldError {
     }
 }
 
-/// The form's input for a field a use case names.
-fn form_field(field: &str) -> &str {
+impl FieldError {
+    /// The same error, named by the dataset form's input.
+    fn on_dataset_form(mut self) -> FieldError {
+        self.field = dataset_field(&self.field).to_owned();
+        self
+    }
+}
+
+/// The dataset form's input for a field a use case names.
+fn dataset_field(field: &str) -> &str {
     match field {
         "title" => "title_es",
         "notes" => "description_es",
@@ -357,7 +363,7 @@ async fn form_page(
 }
 
 /// Sends a visitor who is not signed in to the sign-in page, back here afterwards.
-fn sign_in_first(ctx: &PageCtx) -> Option<Response> {
+pub(crate) fn sign_in_first(ctx: &PageCtx) -> Option<Response> {
     if ctx.visitor.account().is_some() {
         return None;
     }
@@ -427,7 +433,7 @@ pub async fn create(
             Redirect::to(&format!("{}/dataset/{}/resource/new", ctx.base(), d.name)).into_response()
         }
         Err(e) => match FieldError::from_portal(&e, ctx.lang) {
-            Some(fe) => form_page(&state, &ctx, &d, Mode::New, Some(fe)).await,
+            Some(fe) => form_page(&state, &ctx, &d, Mode::New, Some(fe.on_dataset_form())).await,
             None => PageError::from_portal(e, ctx.lang, &d.name, ctx.base()).render(&state, &ctx),
         },
     }
@@ -512,7 +518,9 @@ pub async fn update(
     {
         Ok(d) => Redirect::to(&format!("{}/dataset/{}", ctx.base(), d.name)).into_response(),
         Err(e) => match FieldError::from_portal(&e, ctx.lang) {
-            Some(fe) => form_page(&state, &ctx, &d, mode(read_at), Some(fe)).await,
+            Some(fe) => {
+                form_page(&state, &ctx, &d, mode(read_at), Some(fe.on_dataset_form())).await
+            }
             None => PageError::from_portal(e, ctx.lang, &name, ctx.base()).render(&state, &ctx),
         },
     }
@@ -547,4 +555,27 @@ pub async fn delete(
         }
         Err(e) => PageError::from_portal(e, ctx.lang, &name, ctx.base()).render(&state, &ctx),
     }
+}
+
+/// `POST /markdown/preview`: a description as its page will show it (the same Markdown
+/// rules), for the form's preview. Signed-in staff only, with the session's token.
+pub async fn preview(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let text = form.get("text");
+    if text.len() > ceiba_core::bounds::MAX_DESCRIPTION_BYTES {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    (
+        [(axum::http::header::CACHE_CONTROL, "private, no-store")],
+        axum::response::Html(crate::markdown::to_html(text)),
+    )
+        .into_response()
 }

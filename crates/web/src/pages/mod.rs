@@ -11,6 +11,8 @@ mod download;
 mod explore;
 mod home;
 mod publishers;
+mod resource_form;
+mod review;
 mod saved_views;
 pub(crate) mod search;
 
@@ -40,8 +42,25 @@ pub fn router() -> Router<SharedState> {
             get(dataset_form::edit_form).post(dataset_form::update),
         )
         .route("/dataset/delete/{name}", post(dataset_form::delete))
+        .route("/markdown/preview", post(dataset_form::preview))
         .route("/dataset/{name}", get(datasets::show))
+        .route(
+            "/dataset/{name}/resource/new",
+            get(resource_form::new_form).post(resource_form::create),
+        )
         .route("/dataset/{name}/resource/{rid}", get(datasets::resource))
+        .route(
+            "/dataset/{name}/resource/{rid}/edit",
+            get(resource_form::edit_form).post(resource_form::update),
+        )
+        .route(
+            "/dataset/{name}/resource/{rid}/delete",
+            post(resource_form::delete),
+        )
+        .route(
+            "/dataset/{name}/resource/{rid}/review",
+            get(review::page).post(review::save),
+        )
         .route("/dataset/{name}/resource/{rid}/chart", get(chart::page))
         .route("/dataset/{name}/resource/{rid}/{file}", get(chart::file))
         .route(

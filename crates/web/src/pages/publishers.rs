@@ -39,9 +39,13 @@ pub async fn organization(
         let base_url = format!("{}/organization/{}", ctx.base(), org.name);
         let listing = listing(&state, &ctx, filter, &params, &base_url).await?;
         let total = listing.get_attr("total").ok();
+        let may_publish = ceiba_core::access::may_publish_in(&ctx.visitor.actor().perms, org.id);
         Ok(context! {
             ..listing,
-            ..context! { organization => OrgView::new(ctx.lang, &org, total.and_then(|t| i64::try_from(t).ok()).unwrap_or(0)) }
+            ..context! {
+                organization => OrgView::new(ctx.lang, &org, total.and_then(|t| i64::try_from(t).ok()).unwrap_or(0)),
+                new_dataset_url => may_publish.then(|| format!("{}/dataset/new?organization={}", ctx.base(), org.name)),
+            }
         })
     }
     .await;

@@ -224,4 +224,216 @@ async fn a_draft_is_seen_by_its_publisher_only_and_published_from_its_form() {
     let admin = p.signed_in("jefa", Some((org.id, Role::Admin))).await;
     let html = admin.get(&p, "/dataset/edit/borrador").await.text();
     assert!(html.contains("name=\"featured\""));
+    // The description's preview follows the published page's rules: raw HTML is text.
+    let got = ana
+        .submit(
+            &p,
+            "/markdown/preview",
+            &[("text", "**Pobreza** <img src=x onerror=alert(1)>")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.text().contains("<strong>Pobreza</strong>"));
+    assert!(got.text().contains("&lt;img"), "{}", got.text());
+    let got = post(&p, "/markdown/preview", None, ORIGIN, "text=hola").await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+}
+
+async fn resource_ids(p: &Portal, dataset: &str) -> Vec<uuid::Uuid> {
+    let d = p.catalog.dataset(dataset).await.unwrap().unwrap();
+    let rs = p.catalog.resources_of(d.id).await.unwrap();
+    rs.into_iter().map(|r| r.id).collect()
+}
+
+/// A file as it comes out of Excel: a title row, a blank row, Windows-1252 accents.
+fn messy_csv() -> Vec<u8> {
+    let text = "Proyectos de inversión 2024;;;\n;;;\ncodigo;municipio;anio;monto\n0101;Guatemala;2024;1500.5\n1701;Flores, Petén;2023;800\n1301;Huehuetenango;2024;\n";
+    // Every character here is in Latin-1, where Windows-1252 agrees with Unicode.
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_editor_uploads_reviews_fixes_a_type_and_replaces_the_file() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let new = "/dataset/nbi-municipal/resource/new";
+
+    let form = ana.get(&p, new).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text().contains("enctype=\"multipart/form-data\""));
+    assert!(
+        form.text().contains("MB"),
+        "the limit is shown before uploading"
+    );
+
+    // Without the session's token nothing is created.
+    let before = resource_ids(&p, "nbi-municipal").await;
+    let (content_type, body) =
+        crate::common::form_data(&[("_csrf", "nope")], Some(("x.csv", b"a,b\n1,2\n")));
+    let got = p
+        .request(
+            axum::http::Request::post(new)
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::HOST, "datos.example.gt")
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::COOKIE, &ana.cookie)
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert_eq!(resource_ids(&p, "nbi-municipal").await, before);
+
+    // The upload, then the review.
+    let csv = messy_csv();
+    let got = ana
+        .submit_file(&p, new, &[("name", "")], Some(("proyectos.csv", &csv)))
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let review = location(&got);
+    assert!(review.ends_with("/review"), "{review}");
+    let pending = ana.get(&p, &review).await.text();
+    assert!(
+        pending.contains("http-equiv=\"refresh\""),
+        "it refreshes itself while pending"
+    );
+    p.ingestor.run_queue().await.unwrap();
+    let html = ana.get(&p, &review).await.text();
+    assert!(!html.contains("http-equiv=\"refresh\""));
+    assert!(
+        html.contains("Flores, Petén"),
+        "first rows, accents read: {html}"
+    );
+    assert!(html.contains("name=\"c2.name\" value=\"anio\""), "{html}");
+    assert!(html.contains("<option value=\"integer\" selected>"));
+
+    // The year read as a number becomes text; the amount gets a label and a unit.
+    let got = ana
+        .submit(
+            &p,
+            &review,
+            &[
+                ("table", "0"),
+                ("c0.name", "codigo"),
+                ("c0.type", "text"),
+                ("c1.name", "municipio"),
+                ("c1.type", "text"),
+                ("c2.name", "anio"),
+                ("c2.type", "text"),
+                ("c3.name", "monto"),
+                ("c3.type", "decimal"),
+                ("c3.label", "Monto (Q)"),
+                ("c3.unit", "Q"),
+                ("c3.description", "Monto aprobado"),
+                ("header_row", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    p.ingestor.run_queue().await.unwrap();
+    let rid = review.split('/').nth(4).unwrap().to_owned();
+    let r = p.catalog.resource(&rid).await.unwrap().unwrap();
+    let versions = p.catalog.versions_of(r.id).await.unwrap();
+    assert_eq!(versions.len(), 2, "rebuilt from the stored original");
+    let tables = p
+        .catalog
+        .tables_of(r.current_version_id.unwrap())
+        .await
+        .unwrap();
+    let col = |n: &str| {
+        tables[0]
+            .columns
+            .iter()
+            .find(|c| c.name == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(col("anio").column_type, ceiba_core::ColumnType::Text);
+    assert_eq!(col("monto").label, "Monto (Q)");
+    assert_eq!(col("monto").unit, "Q");
+
+    // Replacing the file: a new version; the first stays downloadable.
+    let edit = format!("/dataset/nbi-municipal/resource/{rid}/edit");
+    assert_eq!(ana.get(&p, &edit).await.status, StatusCode::OK);
+    let got = ana
+        .submit_file(
+            &p,
+            &edit,
+            &[("name", "Proyectos 2024"), ("description", "")],
+            Some(("proyectos-v2.csv", b"codigo,anio,monto\n0101,2024,10\n")),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    p.ingestor.run_queue().await.unwrap();
+    let r = p.catalog.resource(&rid).await.unwrap().unwrap();
+    assert_eq!(r.name, "Proyectos 2024");
+    assert_eq!(p.catalog.versions_of(r.id).await.unwrap().len(), 3);
+    let first = p
+        .get(&format!(
+            "/dataset/nbi-municipal/resource/{rid}/version/1/download/proyectos.csv"
+        ))
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body, csv, "the original, byte for byte");
+
+    // A link instead of a file; a script link is refused next to its field.
+    let got = ana
+        .submit_file(
+            &p,
+            new,
+            &[("url", "https://example.gt/datos/anexo.csv")],
+            None,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let got = ana
+        .submit_file(&p, new, &[("url", "javascript:alert(1)")], None)
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("id=\"err-url\""));
+
+    // Deleting the resource from its form.
+    let got = ana
+        .submit(
+            &p,
+            &format!("/dataset/nbi-municipal/resource/{rid}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert!(p.catalog.resource(&rid).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_next_to_the_file_field() {
+    let limits = ceiba_ingest::Limits {
+        max_file_bytes: 64,
+        ..ceiba_ingest::Limits::default()
+    };
+    let p = Portal::with(ceiba_web::WebConfig::default(), limits).await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let big = vec![b'x'; 1000];
+    let got = ana
+        .submit_file(
+            &p,
+            "/dataset/nbi-municipal/resource/new",
+            &[],
+            Some(("grande.csv", &big)),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = got.text();
+    assert!(html.contains("id=\"err-upload\""), "{html}");
+    assert!(html.contains("más grande de lo que el portal acepta"));
+    let scratch = p.dir.path().join("tmp");
+    let left = std::fs::read_dir(&scratch)
+        .map(|d| d.flatten().filter(|e| e.path().is_file()).count())
+        .unwrap_or(0);
+    assert_eq!(left, 0, "no partial upload is left behind");
 }

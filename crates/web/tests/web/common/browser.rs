@@ -123,3 +123,51 @@ impl Visitor {
         post(p, uri, Some(&self.cookie), ORIGIN, &encode(&all)).await
     }
 }
+
+/// A `multipart/form-data` body as a browser sends a form with a file input named
+/// `upload` (an empty part when no file is chosen), and its content type.
+pub fn form_data(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----ceiba-form-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    let (name, bytes) = file.unwrap_or(("", b""));
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl Visitor {
+    /// Submits a form with a file input (`upload`), with the session's CSRF token.
+    pub async fn submit_file(
+        &self,
+        p: &Portal,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Got {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let (content_type, body) = form_data(&all, file);
+        p.request(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::HOST, "datos.example.gt")
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::COOKIE, &self.cookie)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+}

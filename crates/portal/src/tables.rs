@@ -1,0 +1,121 @@
+//! Reviewing an ingested table: its columns' labels, descriptions and units are changed in
+//! place; a changed type or header row rebuilds the table from the stored original (a new
+//! version, without uploading again). The ingest review page and `ceiba rebuild|column`
+//! call these.
+
+use ceiba_core::{ColumnType, ResourceVersion};
+use ceiba_ingest::IngestOptions;
+
+use crate::{Actor, Error, Portal, Reason};
+
+/// Longest label, description and unit kept, in characters.
+pub const MAX_LABEL: usize = 200;
+pub const MAX_COLUMN_DESCRIPTION: usize = 2_000;
+pub const MAX_UNIT: usize = 50;
+
+/// What to change of one column; `None` keeps it.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnEdit {
+    /// The column's name (as in queries and APIs).
+    pub name: String,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub unit: Option<String>,
+    /// A type to force: the table is rebuilt with it.
+    pub column_type: Option<ColumnType>,
+}
+
+/// What a review asks of a table.
+#[derive(Debug, Clone, Default)]
+pub struct TableReview {
+    /// The table's index among the resource's tables (a workbook's sheets).
+    pub table: usize,
+    pub columns: Vec<ColumnEdit>,
+    /// The header's 1-based row, when it is not the one found: the table is rebuilt.
+    pub header_row: Option<u64>,
+}
+
+fn bounded(field: &'static str, text: &str, max: usize) -> Result<String, Error> {
+    let text = text.trim();
+    if text.chars().nth(max).is_some() {
+        return Err(Error::invalid(field, Reason::TooLong { max }));
+    }
+    Ok(text.to_owned())
+}
+
+impl Portal {
+    /// Applies `review` to a table of resource `rid` (of `dataset`, when given) in service.
+    /// Returns the queued version when the table is rebuilt (a type or header row changed).
+    pub async fn review_table(
+        &self,
+        actor: &Actor,
+        dataset: Option<&str>,
+        rid: &str,
+        review: TableReview,
+    ) -> Result<Option<ResourceVersion>, Error> {
+        let (r, _) = self.editable_resource(actor, dataset, rid).await?;
+        let version_id = r
+            .current_version_id
+            .ok_or_else(|| Error::invalid("table", Reason::NoTable))?;
+        let tables = self.catalog().tables_of(version_id).await?;
+        let table = tables.get(review.table).ok_or_else(|| {
+            Error::invalid("table", Reason::UnknownTable(review.table.to_string()))
+        })?;
+        let mut columns = table.columns.clone();
+        let mut types = Vec::new();
+        for edit in &review.columns {
+            let c = columns
+                .iter_mut()
+                .find(|c| c.name == edit.name)
+                .ok_or_else(|| {
+                    Error::invalid("columns", Reason::UnknownColumn(edit.name.clone()))
+                })?;
+            if let Some(l) = &edit.label {
+                let l = bounded("label", l, MAX_LABEL)?;
+                c.label = if l.is_empty() { c.name.clone() } else { l };
+            }
+            if let Some(d) = &edit.description {
+                c.description = bounded("description", d, MAX_COLUMN_DESCRIPTION)?;
+            }
+            if let Some(u) = &edit.unit {
+                c.unit = bounded("unit", u, MAX_UNIT)?;
+            }
+            if let Some(t) = edit.column_type.filter(|t| *t != c.column_type) {
+                types.push((c.name.clone(), t));
+            }
+        }
+        if columns != table.columns {
+            self.catalog()
+                .update_table_columns(version_id, table.position, &columns)
+                .await?;
+        }
+        let version = self
+            .catalog()
+            .version(version_id)
+            .await?
+            .ok_or_else(|| Error::invalid("table", Reason::NoTable))?;
+        let mut opts: IngestOptions = serde_json::from_value(version.options).unwrap_or_default();
+        let header_changed = review
+            .header_row
+            .is_some_and(|h| opts.header_row != Some(h));
+        if types.is_empty() && !header_changed {
+            return Ok(None);
+        }
+        if let Some(h) = review.header_row {
+            if h == 0 {
+                return Err(Error::invalid("header_row", Reason::Missing));
+            }
+            opts.header_row = Some(h);
+        }
+        let forced = opts.column_types.entry(table.name.clone()).or_default();
+        for (name, t) in types {
+            forced.insert(name, t);
+        }
+        let (queued, _) = self
+            .ingestor()
+            .rebuild(&r, &opts)
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Some(queued))
+    }
+}
