@@ -8,6 +8,9 @@ use ceiba_store::{now, StoreError};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use serde_json::json;
+
+use crate::activity::{dataset_changes, on_dataset};
 use crate::{Actor, Error, Portal, Reason, Thing};
 
 /// A catalog refusal of a write, in the portal's terms: the field it names, a name in use,
@@ -109,6 +112,9 @@ impl Portal {
             .create_dataset_with(&d, &resources)
             .await
             .map_err(|e| refused(e, Thing::Dataset))?;
+        let detail = json!({ "name": d.name, "title": d.title.es, "resources": resources.len() });
+        self.record(on_dataset(actor, "dataset_create", &d, detail))
+            .await;
         Ok(d)
     }
 
@@ -139,6 +145,12 @@ impl Portal {
             .update_dataset_since(&d, since)
             .await
             .map_err(|e| refused(e, Thing::Dataset))?;
+        let changes = dataset_changes(&old, &d);
+        if !changes.is_empty() {
+            let detail = json!({ "changes": changes });
+            self.record(on_dataset(actor, "dataset_update", &d, detail))
+                .await;
+        }
         Ok(d)
     }
 
@@ -147,6 +159,9 @@ impl Portal {
     pub async fn delete_dataset(&self, actor: &Actor, name_or_id: &str) -> Result<Dataset, Error> {
         let d = self.editable_dataset(actor, name_or_id).await?;
         self.catalog().delete_dataset(d.id).await?;
+        let detail = json!({ "name": d.name, "title": d.title.es });
+        self.record(on_dataset(actor, "dataset_delete", &d, detail))
+            .await;
         Ok(d)
     }
 
@@ -165,12 +180,16 @@ impl Portal {
             .ok_or(Error::NotFound(Thing::Category))?;
         let mut d = self.editable_dataset(actor, dataset).await?;
         if !d.categories.contains(&cat.name) {
+            let old = d.clone();
             d.categories.push(cat.name.clone());
             d.modified = now().max(d.modified);
             self.catalog()
                 .update_dataset(&d)
                 .await
                 .map_err(|e| refused(e, Thing::Dataset))?;
+            let detail = json!({ "changes": dataset_changes(&old, &d) });
+            self.record(on_dataset(actor, "dataset_update", &d, detail))
+                .await;
         }
         Ok((cat, d))
     }

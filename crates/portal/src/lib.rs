@@ -12,6 +12,8 @@
 //!   file under a category.
 //! - `resources.rs`: add, change (a new file is a new version) and delete resources, each
 //!   with its boundary-set mark in one write; an upload is referenced or removed.
+//! - `activity.rs`: the history every change above records, and the streams read back
+//!   for those who may see them.
 //! - `tables.rs`: reviewing an ingested table (labels, descriptions, units; a changed
 //!   type or header row rebuilds it from the stored original).
 //! - `organizations.rs`: organizations, categories and members.
@@ -21,6 +23,7 @@
 //! - `boundaries.rs`: marking a GeoJSON/TopoJSON resource as a boundary set (always
 //!   checked against its file).
 
+mod activity;
 mod actor;
 mod boundaries;
 pub mod charts;
@@ -32,6 +35,7 @@ mod resources;
 mod tables;
 mod views;
 
+pub use activity::{dataset_changes, MAX_ACTIVITY};
 pub use actor::Actor;
 pub use boundaries::{
     level_name, may_be_boundaries, may_be_boundary_file, parse_level, BoundaryFile, BoundaryMark,

@@ -5,6 +5,9 @@ use ceiba_core::{Account, Category, Organization, Role};
 use ceiba_store::now;
 use uuid::Uuid;
 
+use serde_json::json;
+
+use crate::activity::by;
 use crate::datasets::refused;
 use crate::{Actor, Error, Portal, Reason, Thing};
 
@@ -37,6 +40,10 @@ impl Portal {
             .create_organization_with_admin(&org, actor.account.as_ref().map(|a| a.id))
             .await
             .map_err(|e| refused(e, Thing::Organization))?;
+        let mut a = by(actor, "organization_create");
+        a.organization_id = Some(org.id);
+        a.detail = json!({ "name": org.name, "title": org.title.es });
+        self.record(a).await;
         Ok(org)
     }
 
@@ -99,6 +106,8 @@ impl Portal {
             .set_membership(account.id, org.id, role)
             .await
             .map_err(|e| refused(e, Thing::Account))?;
+        self.record_member(actor, "member_set", &org, &account, Some(role))
+            .await;
         Ok((org, account))
     }
 
@@ -112,6 +121,25 @@ impl Portal {
     ) -> Result<(Organization, Account, bool), Error> {
         let (org, account) = self.membership_parties(actor, org, username).await?;
         let was = self.catalog().remove_membership(account.id, org.id).await?;
+        if was {
+            self.record_member(actor, "member_remove", &org, &account, None)
+                .await;
+        }
         Ok((org, account, was))
+    }
+
+    async fn record_member(
+        &self,
+        actor: &Actor,
+        action: &str,
+        org: &Organization,
+        account: &Account,
+        role: Option<Role>,
+    ) {
+        let mut a = by(actor, action);
+        a.organization_id = Some(org.id);
+        a.account_id = Some(account.id);
+        a.detail = json!({ "user": account.name, "role": role.map(Role::as_str) });
+        self.record(a).await;
     }
 }

@@ -10,6 +10,9 @@ use ceiba_store::{now, BoundarySet, MarkChange};
 use ceiba_viz::territory::Level;
 use uuid::Uuid;
 
+use serde_json::json;
+
+use crate::activity::{on_dataset, resource_changes};
 use crate::boundaries::{level_name, parse_level};
 use crate::datasets::refused;
 use crate::{Actor, BoundaryFile, Error, Portal, Reason, Thing};
@@ -157,6 +160,14 @@ impl Portal {
                 .create_resource(&r)
                 .await
                 .map_err(|e| refused(e, Thing::Resource))?;
+            self.record_resource(
+                actor,
+                "resource_create",
+                &d,
+                &created,
+                json!({ "name": created.name, "url": created.url }),
+            )
+            .await;
             return Ok(created);
         };
         let name = match input.name.trim() {
@@ -183,7 +194,10 @@ impl Portal {
                     .await
             }
         };
-        let (r, _, _) = added.map_err(upload_refused)?;
+        let (r, v, _) = added.map_err(upload_refused)?;
+        let detail = json!({ "name": r.name, "file": file.filename, "version": v.number });
+        self.record_resource(actor, "resource_create", &d, &r, detail)
+            .await;
         Ok(r)
     }
 
@@ -198,7 +212,7 @@ impl Portal {
         file: Option<NewFile<'_>>,
         mark: MarkRequest,
     ) -> Result<Resource, Error> {
-        let (old, _) = self
+        let (old, d) = self
             .editable_resource(actor, None, &changed.id.to_string())
             .await?;
         let mut r = Resource {
@@ -220,12 +234,16 @@ impl Portal {
         }
         complete(&mut r)?;
         let mark = self.settle_mark(Some(&old), file.as_ref(), mark).await?;
-        match file {
+        let mut detail = json!({ "name": r.name, "changes": resource_changes(&old, &r) });
+        match &file {
             Some(file) => {
-                self.ingestor()
+                let (v, _) = self
+                    .ingestor()
                     .replace_upload(&r, file.path, file.filename, &file.options, &mark)
                     .await
                     .map_err(upload_refused)?;
+                detail["version"] = json!(v.number);
+                detail["file"] = json!(file.filename);
             }
             None => {
                 self.catalog()
@@ -234,10 +252,14 @@ impl Portal {
                     .map_err(|e| refused(e, Thing::Resource))?;
             }
         }
-        self.catalog()
+        let r = self
+            .catalog()
             .resource(&r.id.to_string())
             .await?
-            .ok_or(Error::NotFound(Thing::Resource))
+            .ok_or(Error::NotFound(Thing::Resource))?;
+        self.record_resource(actor, "resource_update", &d, &r, detail)
+            .await;
+        Ok(r)
     }
 
     /// Deletes resource `id` (of `dataset`, when given) with its versions, tables and mark.
@@ -247,8 +269,30 @@ impl Portal {
         dataset: Option<&str>,
         id: &str,
     ) -> Result<Resource, Error> {
-        let (r, _) = self.editable_resource(actor, dataset, id).await?;
-        Ok(self.catalog().delete_resource(r.id).await?)
+        let (r, d) = self.editable_resource(actor, dataset, id).await?;
+        let gone = self.catalog().delete_resource(r.id).await?;
+        self.record_resource(
+            actor,
+            "resource_delete",
+            &d,
+            &gone,
+            json!({ "name": gone.name }),
+        )
+        .await;
+        Ok(gone)
+    }
+
+    async fn record_resource(
+        &self,
+        actor: &Actor,
+        action: &str,
+        d: &Dataset,
+        r: &Resource,
+        detail: serde_json::Value,
+    ) {
+        let mut a = on_dataset(actor, action, d, detail);
+        a.object_id = Some(r.id);
+        self.record(a).await;
     }
 
     /// The mark a write leaves, checked against the file it will have (`file`, else the

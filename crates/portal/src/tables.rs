@@ -6,6 +6,9 @@
 use ceiba_core::{ColumnType, ResourceVersion};
 use ceiba_ingest::IngestOptions;
 
+use serde_json::json;
+
+use crate::activity::on_dataset;
 use crate::{Actor, Error, Portal, Reason};
 
 /// Longest label, description and unit kept, in characters.
@@ -53,7 +56,7 @@ impl Portal {
         rid: &str,
         review: TableReview,
     ) -> Result<Option<ResourceVersion>, Error> {
-        let (r, _) = self.editable_resource(actor, dataset, rid).await?;
+        let (r, d) = self.editable_resource(actor, dataset, rid).await?;
         let version_id = r
             .current_version_id
             .ok_or_else(|| Error::invalid("table", Reason::NoTable))?;
@@ -84,7 +87,8 @@ impl Portal {
                 types.push((c.name.clone(), t));
             }
         }
-        if columns != table.columns {
+        let described = columns != table.columns;
+        if described {
             self.catalog()
                 .update_table_columns(version_id, table.position, &columns)
                 .await?;
@@ -98,9 +102,24 @@ impl Portal {
         let header_changed = review
             .header_row
             .is_some_and(|h| opts.header_row != Some(h));
+        let mut entry = on_dataset(
+            actor,
+            "table_review",
+            &d,
+            json!({ "name": r.name, "table": table.name, "described": described }),
+        );
+        entry.object_id = Some(r.id);
         if types.is_empty() && !header_changed {
+            if described {
+                self.record(entry).await;
+            }
             return Ok(None);
         }
+        entry.detail["types"] = json!(types
+            .iter()
+            .map(|(n, t)| (n.clone(), t.as_str()))
+            .collect::<std::collections::BTreeMap<_, _>>());
+        entry.detail["header_row"] = json!(review.header_row);
         if let Some(h) = review.header_row {
             if h == 0 {
                 return Err(Error::invalid("header_row", Reason::Missing));
@@ -116,6 +135,8 @@ impl Portal {
             .rebuild(&r, &opts)
             .await
             .map_err(|e| Error::Internal(e.to_string()))?;
+        entry.detail["version"] = json!(queued.number);
+        self.record(entry).await;
         Ok(Some(queued))
     }
 }

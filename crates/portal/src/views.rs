@@ -8,6 +8,9 @@ use ceiba_query::TableSpec;
 use ceiba_store::{now, SavedView};
 use uuid::Uuid;
 
+use serde_json::json;
+
+use crate::activity::on_dataset;
 use crate::charts::{chart_query, spec_from};
 use crate::{Actor, Error, Portal, Reason};
 
@@ -72,6 +75,9 @@ impl Portal {
             modified: t,
         };
         self.catalog().create_view(&view).await?;
+        let mut a = on_dataset(actor, "view_create", &d, json!({ "title": view.title }));
+        a.object_id = Some(view.id);
+        self.record(a).await;
         Ok(view)
     }
 
@@ -111,8 +117,11 @@ impl Portal {
 
     /// Deletes saved view `id`; returns what it was.
     pub async fn delete_view(&self, actor: &Actor, id: &str) -> Result<SavedView, Error> {
-        let (v, _) = self.editable_view(actor, id).await?;
+        let (v, d) = self.editable_view(actor, id).await?;
         self.catalog().delete_view(v.id).await?;
+        let mut a = on_dataset(actor, "view_delete", &d, json!({ "title": v.title }));
+        a.object_id = Some(v.id);
+        self.record(a).await;
         Ok(v)
     }
 

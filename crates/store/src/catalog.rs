@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0007_boundary_sets.sql"),
     ),
     (8, "audit", include_str!("../migrations/0008_audit.sql")),
+    (
+        9,
+        "activity",
+        include_str!("../migrations/0009_activity.sql"),
+    ),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

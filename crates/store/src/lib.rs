@@ -7,6 +7,7 @@
 
 mod access;
 mod accounts;
+mod activity;
 mod audit;
 mod backup;
 mod boundaries;
@@ -26,6 +27,7 @@ mod time;
 mod versions;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
+pub use activity::{Activity, Stream};
 pub use audit::AuditEvent;
 pub use backup::{BackupError, Manifest, ObjectEntry, MANIFEST};
 pub use boundaries::{BoundarySet, PublicBoundarySet, BOUNDARY_LEVELS};
