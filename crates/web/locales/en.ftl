@@ -384,3 +384,36 @@ review-header-row = Header row
 review-header-row-hint = The number of the file's row that holds the column names (title rows above it are skipped).
 review-save = Save the review
 review-back = Back to the dataset
+
+## History
+activity-title = Activity
+activity-of-dataset = History of “{ $name }”
+activity-of-organization = Activity of “{ $name }”
+activity-of-user = Activity of { $name }
+activity-none = No changes recorded yet.
+activity-operator = The portal's administration
+activity-changes = { $count ->
+    [one] 1 field changed
+   *[other] { $count } fields changed
+}
+activity-field = Field
+activity-before = Before
+activity-after = After
+activity-dataset_create = created the dataset
+activity-dataset_update = changed the dataset
+activity-dataset_delete = deleted the dataset
+activity-resource_create = added the resource
+activity-resource_update = changed the resource
+activity-resource_delete = deleted the resource
+activity-table_review = reviewed the columns of
+activity-view_create = saved the view
+activity-view_delete = deleted the view
+activity-organization_create = created the organization
+activity-member_set = gave a role to
+activity-member_remove = removed from the organization
+user-sysadmin = site administration
+user-organizations = Organizations
+role-member = member
+role-editor = editor
+role-admin = admin
+history-link = Change history

@@ -384,3 +384,36 @@ review-header-row = Fila de encabezado
 review-header-row-hint = El número de la fila del archivo que tiene los nombres de las columnas (las filas de título de arriba se omiten).
 review-save = Guardar la revisión
 review-back = Volver al conjunto de datos
+
+## History
+activity-title = Actividad
+activity-of-dataset = Historial de «{ $name }»
+activity-of-organization = Actividad de «{ $name }»
+activity-of-user = Actividad de { $name }
+activity-none = Todavía no hay cambios registrados.
+activity-operator = La administración del portal
+activity-changes = { $count ->
+    [one] 1 campo cambiado
+   *[other] { $count } campos cambiados
+}
+activity-field = Campo
+activity-before = Antes
+activity-after = Después
+activity-dataset_create = creó el conjunto de datos
+activity-dataset_update = cambió el conjunto de datos
+activity-dataset_delete = eliminó el conjunto de datos
+activity-resource_create = añadió el recurso
+activity-resource_update = cambió el recurso
+activity-resource_delete = eliminó el recurso
+activity-table_review = revisó las columnas de
+activity-view_create = guardó la vista
+activity-view_delete = eliminó la vista
+activity-organization_create = creó la organización
+activity-member_set = dio un rol a
+activity-member_remove = quitó de la organización a
+user-sysadmin = administración del sitio
+user-organizations = Organizaciones
+role-member = miembro
+role-editor = editor
+role-admin = administrador
+history-link = Historial de cambios

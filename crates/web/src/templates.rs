@@ -32,6 +32,7 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../templates/resource_form.html"),
     ),
     ("review.html", include_str!("../templates/review.html")),
+    ("activity.html", include_str!("../templates/activity.html")),
     (
         "organizations.html",
         include_str!("../templates/organizations.html"),

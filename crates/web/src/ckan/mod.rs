@@ -5,6 +5,7 @@
 //! error object with its `__type` and HTTP status, the bare JSON string of an unknown
 //! action, parameters by query string, JSON, form or multipart, dates without a zone.
 
+mod activity;
 mod auth;
 pub(crate) mod cache;
 mod datastore;
@@ -228,6 +229,12 @@ async fn action(
         }
         "package_search" => reads::package_search(&call).await,
         "package_show" => reads::package_show(&call).await,
+        "package_activity_list" => activity::package_activity_list(&call).await,
+        "organization_activity_list" => activity::organization_activity_list(&call).await,
+        "user_activity_list" => activity::user_activity_list(&call).await,
+        "recently_changed_packages_activity_stream" => {
+            activity::recently_changed_packages_activity_stream(&call).await
+        }
         "resource_show" => reads::resource_show(&call).await,
         "organization_list" => reads::group_list(&call, reads::Kind::Organization).await,
         "organization_show" => reads::group_show(&call, reads::Kind::Organization).await,

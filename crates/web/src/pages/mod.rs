@@ -3,6 +3,7 @@
 
 mod about;
 mod account;
+mod activity;
 mod boundaries;
 pub(crate) mod chart;
 mod dataset_form;
@@ -42,6 +43,9 @@ pub fn router() -> Router<SharedState> {
             get(dataset_form::edit_form).post(dataset_form::update),
         )
         .route("/dataset/delete/{name}", post(dataset_form::delete))
+        .route("/dataset/activity/{name}", get(activity::dataset))
+        .route("/organization/activity/{name}", get(activity::organization))
+        .route("/user/activity/{name}", get(activity::user))
         .route("/markdown/preview", post(dataset_form::preview))
         .route("/dataset/{name}", get(datasets::show))
         .route(
@@ -93,6 +97,7 @@ pub fn router() -> Router<SharedState> {
         .route("/view/{id}/manage", post(saved_views::manage))
         .route("/user/login", get(account::form).post(account::login))
         .route("/user/logout", post(account::logout))
+        .route("/user/{name}", get(activity::user))
         .route("/about", get(about::about))
         .route("/api", get(about::api))
 }

@@ -13,6 +13,7 @@ mod ckan;
 mod ckan_writes;
 mod demo_site;
 mod explore;
+mod history;
 mod pages;
 mod publish_forms;
 mod search;
