@@ -102,6 +102,10 @@ pub enum Reason {
     NoFileNorLink,
     /// The file is over the portal's upload limit (bytes).
     FileTooLarge { size: u64, limit: u64 },
+    /// The current password given is not the account's.
+    WrongPassword,
+    /// A new password under the minimum length.
+    ShortPassword { min: usize },
     /// Longer than `max` characters.
     TooLong { max: usize },
     /// The table has no column of this name.
@@ -211,6 +215,14 @@ impl Reason {
                 }
             }
             Reason::BadName(e) => e.message(lang),
+            Reason::WrongPassword if es => "La contraseña actual no es correcta.".into(),
+            Reason::WrongPassword => "The current password is not correct".into(),
+            Reason::ShortPassword { min } if es => {
+                format!("La contraseña nueva debe tener al menos {min} caracteres.")
+            }
+            Reason::ShortPassword { min } => {
+                format!("The new password must be at least {min} characters long")
+            }
             Reason::TooLong { max } if es => format!("Como máximo {max} caracteres."),
             Reason::TooLong { max } => format!("At most {max} characters"),
             Reason::UnknownColumn(c) if es => format!("La tabla no tiene la columna «{c}»."),

@@ -16,6 +16,7 @@
 //!   for those who may see them.
 //! - `tables.rs`: reviewing an ingested table (labels, descriptions, units; a changed
 //!   type or header row rebuilds it from the stored original).
+//! - `people.rs`: accounts, one's password and API tokens (audited).
 //! - `organizations.rs`: organizations, categories and members.
 //! - `charts.rs`: what a chart asks of a table (its spec from URL parameters, and the
 //!   query it becomes), shared by drawing it and saving it.
@@ -31,6 +32,7 @@ mod datasets;
 mod error;
 mod lookup;
 mod organizations;
+mod people;
 mod resources;
 mod tables;
 mod views;
@@ -42,6 +44,7 @@ pub use boundaries::{
     MAX_BOUNDARY_BYTES,
 };
 pub use error::{Error, Reason, Thing};
+pub use people::AccountInput;
 pub use resources::{level_of, MarkRequest, NewFile, ResourceInput};
 pub use tables::{ColumnEdit, TableReview, MAX_COLUMN_DESCRIPTION, MAX_LABEL, MAX_UNIT};
 pub use views::{ViewChange, ViewInput, MAX_VIEW_DESCRIPTION, MAX_VIEW_TITLE};

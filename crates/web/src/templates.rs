@@ -34,6 +34,15 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("review.html", include_str!("../templates/review.html")),
     ("activity.html", include_str!("../templates/activity.html")),
     (
+        "user_account.html",
+        include_str!("../templates/user_account.html"),
+    ),
+    ("members.html", include_str!("../templates/members.html")),
+    (
+        "admin_new.html",
+        include_str!("../templates/admin_new.html"),
+    ),
+    (
         "organizations.html",
         include_str!("../templates/organizations.html"),
     ),

@@ -46,6 +46,7 @@ fn form_page(
     name: &str,
     came_from: &str,
     error: Option<&'static str>,
+    notice: Option<&'static str>,
 ) -> Response {
     let mut response = render(
         state,
@@ -55,6 +56,7 @@ fn form_page(
             name => name,
             came_from => came_from,
             error => error,
+            notice => notice,
             action => format!("{}/user/login", ctx.base()),
         }),
     );
@@ -69,7 +71,8 @@ pub async fn form(State(state): State<SharedState>, ctx: PageCtx, params: Params
     if ctx.visitor.account().is_some() {
         return Redirect::to(&came_from).into_response();
     }
-    form_page(&state, &ctx, StatusCode::OK, "", &came_from, None)
+    let notice = (param(&params, "changed") == Some("1")).then_some("account-password-changed");
+    form_page(&state, &ctx, StatusCode::OK, "", &came_from, None, notice)
 }
 
 /// `POST /user/login`: checks the password; on success opens a session and goes back to
@@ -93,6 +96,7 @@ pub async fn login(
             &name,
             &came_from,
             Some("login-error-origin"),
+            None,
         );
     }
     if name.is_empty() || password.is_empty() {
@@ -103,6 +107,7 @@ pub async fn login(
             &name,
             &came_from,
             Some("login-error-missing"),
+            None,
         );
     }
     let browser = cookie(&headers, BROWSER_COOKIE);
@@ -138,6 +143,7 @@ pub async fn login(
                 Refusal::Address => "login-error-blocked-address",
                 Refusal::Account => "login-error-blocked",
             }),
+            None,
         );
     }
     let account = match state.catalog.verify_password(&name, password).await {
@@ -154,6 +160,7 @@ pub async fn login(
                 &name,
                 &came_from,
                 Some("login-error-wrong"),
+                None,
             );
         }
         Err(StoreError::Busy) => {
@@ -164,6 +171,7 @@ pub async fn login(
                 &name,
                 &came_from,
                 Some("login-error-busy"),
+                None,
             )
         }
         Err(e) => return crate::PageError::from(e).render(&state, &ctx),

@@ -11,6 +11,7 @@ pub(crate) mod datasets;
 mod download;
 mod explore;
 mod home;
+mod people;
 mod publishers;
 mod resource_form;
 mod review;
@@ -89,14 +90,34 @@ pub fn router() -> Router<SharedState> {
         )
         .route("/organization", get(publishers::organizations))
         .route("/organization/", get(publishers::organizations))
+        .route(
+            "/organization/new",
+            get(people::new_organization).post(people::create_organization),
+        )
+        .route(
+            "/organization/members/{name}",
+            get(people::members).post(people::change_member),
+        )
         .route("/organization/{name}", get(publishers::organization))
         .route("/group", get(publishers::groups))
         .route("/group/", get(publishers::groups))
+        .route(
+            "/group/new",
+            get(people::new_group).post(people::create_group),
+        )
         .route("/group/{name}", get(publishers::group))
         .route("/view/{id}", get(chart::embed))
         .route("/view/{id}/manage", post(saved_views::manage))
         .route("/user/login", get(account::form).post(account::login))
         .route("/user/logout", post(account::logout))
+        .route("/user/new", get(people::new_user).post(people::create_user))
+        .route("/user/edit/{name}", get(people::account))
+        .route("/user/edit/{name}/password", post(people::password))
+        .route("/user/edit/{name}/tokens", post(people::create_token))
+        .route(
+            "/user/edit/{name}/tokens/{id}/revoke",
+            post(people::revoke_token),
+        )
         .route("/user/{name}", get(activity::user))
         .route("/about", get(about::about))
         .route("/api", get(about::api))

@@ -45,6 +45,9 @@ pub async fn organization(
             ..context! {
                 organization => OrgView::new(ctx.lang, &org, total.and_then(|t| i64::try_from(t).ok()).unwrap_or(0)),
                 new_dataset_url => may_publish.then(|| format!("{}/dataset/new?organization={}", ctx.base(), org.name)),
+                members_url => ceiba_core::access::may_admin(&ctx.visitor.actor().perms, org.id)
+                    .then(|| format!("{}/organization/members/{}", ctx.base(), org.name)),
+                activity_url => format!("{}/organization/activity/{}", ctx.base(), org.name),
             }
         })
     }

@@ -101,7 +101,22 @@ impl Portal {
     /// A new account `name` (with `role` in organization `org`, when given), signed in.
     pub async fn signed_in(&self, name: &str, org: Option<(Uuid, Role)>) -> Visitor {
         let account = account(self, name, org).await;
-        let cookie = sign_in(self, name).await;
+        self.sign_in_as(account).await
+    }
+
+    /// A new sysadmin account `name`, signed in.
+    pub async fn signed_in_sysadmin(&self, name: &str) -> Visitor {
+        let a = person(name, true);
+        self.catalog
+            .create_account(&a, Some(PASSWORD))
+            .await
+            .unwrap();
+        self.sign_in_as(a).await
+    }
+
+    async fn sign_in_as(&self, account: Account) -> Visitor {
+        let name = account.name.clone();
+        let cookie = sign_in(self, &name).await;
         let csrf = csrf_of(&get_as(self, "/", &cookie).await.text());
         Visitor {
             account,

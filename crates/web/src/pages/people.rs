@@ -1,0 +1,481 @@
+//! People in the browser: one's account (`/user/edit/{name}`: password and API tokens),
+//! an organization's members (`/organization/members/{name}`, for its admins), and what
+//! sysadmins create (`/organization/new`, `/group/new`, `/user/new`). Every form calls the
+//! portal's use cases, as CKAN's actions and the command line do.
+
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use ceiba_core::{Category, Lang, Localized, Organization, Role};
+use ceiba_portal::{AccountInput, Actor};
+use minijinja::context;
+use minijinja::value::Value;
+use uuid::Uuid;
+
+use super::dataset_form::{sign_in_first, FieldError, Posted};
+use super::render;
+use super::saved_views::form_ok;
+use crate::context::PageCtx;
+use crate::{PageError, SharedState};
+
+fn with_status(mut r: Response, error: bool) -> Response {
+    if error && r.status() == StatusCode::OK {
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
+fn refused(e: ceiba_portal::Error, ctx: &PageCtx, name: &str) -> Result<FieldError, PageError> {
+    FieldError::from_portal(&e, ctx.lang)
+        .filter(|_| !matches!(e, ceiba_portal::Error::Forbidden(_)))
+        .ok_or_else(|| PageError::from_portal(e, ctx.lang, name, ctx.base()))
+}
+
+// ---- One's account ----------------------------------------------------------------
+
+async fn account_page(
+    state: &SharedState,
+    ctx: &PageCtx,
+    name: &str,
+    new_token: Option<String>,
+    error: Option<FieldError>,
+) -> Response {
+    let page = async {
+        let actor = ctx.visitor.actor();
+        let portal = &state.portal;
+        let account = portal
+            .manageable_account(&actor, name)
+            .await
+            .map_err(|e| PageError::from_portal(e, ctx.lang, name, ctx.base()))?;
+        let own = ctx.visitor.account().is_some_and(|a| a.id == account.id);
+        let now = chrono::Utc::now();
+        let tokens: Vec<Value> = portal
+            .tokens(&actor, name)
+            .await
+            .map_err(|e| PageError::from_portal(e, ctx.lang, name, ctx.base()))?
+            .into_iter()
+            .filter(|t| t.is_usable(now))
+            .map(|t| {
+                context! {
+                    id => t.id.to_string(),
+                    name => t.name,
+                    created => crate::format::datetime(ctx.lang, t.created),
+                    last_used => t.last_used.map(|u| crate::format::datetime(ctx.lang, u)),
+                }
+            })
+            .collect();
+        Ok(context! {
+            person => context! { name => &account.name, fullname => &account.fullname, email => &account.email },
+            own,
+            tokens,
+            new_token,
+            base_url => format!("{}/user/edit/{}", ctx.base(), account.name),
+            error_field => error.as_ref().map(|e| e.field.clone()),
+            error_message => error.as_ref().map(|e| e.message.clone()),
+        })
+    }
+    .await;
+    with_status(
+        render(state, ctx, "user_account.html", page),
+        error.is_some(),
+    )
+}
+
+/// `GET /user/edit/{name}`: one's account (or, for a sysadmin, anyone's).
+pub async fn account(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(to) = sign_in_first(&ctx) {
+        return to;
+    }
+    account_page(&state, &ctx, &name, None, None).await
+}
+
+/// `POST /user/edit/{name}/password`.
+pub async fn password(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    if form.get("password") != form.get("password_again") {
+        let fe = FieldError {
+            field: "password_again".into(),
+            message: match ctx.lang {
+                Lang::Es => "Las dos contraseñas nuevas no coinciden.".into(),
+                Lang::En => "The two new passwords differ.".into(),
+            },
+        };
+        return account_page(&state, &ctx, &name, None, Some(fe)).await;
+    }
+    let done = state
+        .portal
+        .change_password(
+            &ctx.visitor.actor(),
+            &name,
+            form.get("current"),
+            form.get("password"),
+        )
+        .await;
+    match done {
+        // A new password signs the account out everywhere, this browser too: it signs in
+        // again with the new one.
+        Ok(()) => Redirect::to(&format!(
+            "{}/user/login?changed=1&came_from={}",
+            ctx.base(),
+            crate::http::percent_encode(&format!("{}/user/edit/{name}", ctx.base()))
+        ))
+        .into_response(),
+        Err(e) => match refused(e, &ctx, &name) {
+            Ok(fe) => account_page(&state, &ctx, &name, None, Some(fe)).await,
+            Err(pe) => pe.render(&state, &ctx),
+        },
+    }
+}
+
+/// `POST /user/edit/{name}/tokens`: a new token, shown on the answer this once.
+pub async fn create_token(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let made = state
+        .portal
+        .create_token(&ctx.visitor.actor(), &name, form.get("token_name"), None)
+        .await;
+    match made {
+        Ok((_, secret)) => {
+            let mut r = account_page(&state, &ctx, &name, Some(secret), None).await;
+            // The secret is on this page only: never stored by a cache or the browser.
+            r.headers_mut().insert(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+            r
+        }
+        Err(e) => match refused(e, &ctx, &name) {
+            Ok(mut fe) => {
+                fe.field = "token_name".into();
+                account_page(&state, &ctx, &name, None, Some(fe)).await
+            }
+            Err(pe) => pe.render(&state, &ctx),
+        },
+    }
+}
+
+/// `POST /user/edit/{name}/tokens/{id}/revoke`.
+pub async fn revoke_token(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path((name, id)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    match state
+        .portal
+        .revoke_token(&ctx.visitor.actor(), &name, &id)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("{}/user/edit/{name}", ctx.base())).into_response(),
+        Err(e) => PageError::from_portal(e, ctx.lang, &id, ctx.base()).render(&state, &ctx),
+    }
+}
+
+// ---- An organization's members ---------------------------------------------------------
+
+async fn members_page(
+    state: &SharedState,
+    ctx: &PageCtx,
+    name: &str,
+    error: Option<FieldError>,
+) -> Response {
+    let page = async {
+        let Some(org) = state.catalog.organization(name).await? else {
+            return Err(PageError::not_found(
+                "notfound-organization",
+                name.to_owned(),
+            ));
+        };
+        let actor = ctx.visitor.actor();
+        if !ceiba_core::access::may_admin(&actor.perms, org.id) {
+            return Err(PageError::Forbidden("forbidden-edit"));
+        }
+        let members: Vec<Value> = state
+            .catalog
+            .members_of(org.id)
+            .await?
+            .into_iter()
+            .map(|(a, role)| {
+                context! {
+                    name => a.name,
+                    fullname => a.fullname,
+                    role => role.as_str(),
+                    url => format!("{}/user/{}", ctx.base(), a.name),
+                }
+            })
+            .collect();
+        Ok(context! {
+            organization => context! { name => &org.name, title => org.title.get(ctx.lang) },
+            members,
+            roles => ["member", "editor", "admin"],
+            action => format!("{}/organization/members/{}", ctx.base(), org.name),
+            error_field => error.as_ref().map(|e| e.field.clone()),
+            error_message => error.as_ref().map(|e| e.message.clone()),
+        })
+    }
+    .await;
+    with_status(render(state, ctx, "members.html", page), error.is_some())
+}
+
+/// `GET /organization/members/{name}`: the members and their roles, for the
+/// organization's admins.
+pub async fn members(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(to) = sign_in_first(&ctx) {
+        return to;
+    }
+    members_page(&state, &ctx, &name, None).await
+}
+
+/// `POST /organization/members/{name}`: `action` = `set` (a `username` and a `role`) or
+/// `remove` (a `username`).
+pub async fn change_member(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let actor = ctx.visitor.actor();
+    let user = form.get("username").trim().to_owned();
+    let done = match form.get("action") {
+        "remove" => state
+            .portal
+            .remove_member(&actor, &name, &user)
+            .await
+            .map(|_| ()),
+        _ => match Role::parse(form.get("role")) {
+            Some(role) => state
+                .portal
+                .set_member(&actor, &name, &user, role)
+                .await
+                .map(|_| ()),
+            None => Err(ceiba_portal::Error::Invalid {
+                field: "role",
+                reason: ceiba_portal::Reason::Missing,
+            }),
+        },
+    };
+    match done {
+        Ok(()) => {
+            Redirect::to(&format!("{}/organization/members/{name}", ctx.base())).into_response()
+        }
+        Err(ceiba_portal::Error::NotFound(ceiba_portal::Thing::Account)) => {
+            let fe = FieldError {
+                field: "username".into(),
+                message: match ctx.lang {
+                    Lang::Es => format!("No hay ningún usuario llamado «{user}»."),
+                    Lang::En => format!("There is no user called “{user}”."),
+                },
+            };
+            members_page(&state, &ctx, &name, Some(fe)).await
+        }
+        Err(e) => match refused(e, &ctx, &name) {
+            Ok(fe) => members_page(&state, &ctx, &name, Some(fe)).await,
+            Err(pe) => pe.render(&state, &ctx),
+        },
+    }
+}
+
+// ---- What sysadmins create -------------------------------------------------------------
+
+/// Which record a creation form makes.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Organization,
+    Category,
+    Account,
+}
+
+impl Kind {
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Organization => "/organization/new",
+            Kind::Category => "/group/new",
+            Kind::Account => "/user/new",
+        }
+    }
+
+    fn title_key(self) -> &'static str {
+        match self {
+            Kind::Organization => "new-organization",
+            Kind::Category => "new-group",
+            Kind::Account => "new-user",
+        }
+    }
+}
+
+fn creation_page(
+    state: &SharedState,
+    ctx: &PageCtx,
+    kind: Kind,
+    form: Option<&Posted>,
+    error: Option<FieldError>,
+) -> Response {
+    let value = |k: &str| form.map(|f| f.get(k).to_owned()).unwrap_or_default();
+    let page = Ok(context! {
+        kind => match kind { Kind::Organization => "organization", Kind::Category => "group", Kind::Account => "user" },
+        title_key => kind.title_key(),
+        action => format!("{}{}", ctx.base(), kind.path()),
+        v => context! {
+            name => value("name"), title => value("title"), title_en => value("title_en"),
+            description => value("description"), email => value("email"), fullname => value("fullname"),
+            website => value("website"),
+        },
+        error_field => error.as_ref().map(|e| e.field.clone()),
+        error_message => error.as_ref().map(|e| e.message.clone()),
+    });
+    with_status(render(state, ctx, "admin_new.html", page), error.is_some())
+}
+
+fn may_create(actor: &Actor) -> Result<(), PageError> {
+    if ceiba_core::access::may_run_portal(&actor.perms) {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden("forbidden-sysadmin"))
+    }
+}
+
+macro_rules! creation_routes {
+    ($($get:ident, $post:ident => $kind:expr;)*) => {$(
+        pub async fn $get(state: State<SharedState>, ctx: PageCtx) -> Response {
+            new_form(state, ctx, $kind).await
+        }
+        pub async fn $post(
+            state: State<SharedState>,
+            ctx: PageCtx,
+            headers: HeaderMap,
+            form: Form<Vec<(String, String)>>,
+        ) -> Response {
+            create(state, ctx, headers, $kind, form).await
+        }
+    )*};
+}
+
+creation_routes! {
+    new_organization, create_organization => Kind::Organization;
+    new_group, create_group => Kind::Category;
+    new_user, create_user => Kind::Account;
+}
+
+/// `GET /organization/new`, `/group/new`, `/user/new`.
+async fn new_form(state: State<SharedState>, ctx: PageCtx, kind: Kind) -> Response {
+    if let Some(to) = sign_in_first(&ctx) {
+        return to;
+    }
+    if let Err(e) = may_create(&ctx.visitor.actor()) {
+        return e.render(&state, &ctx);
+    }
+    creation_page(&state, &ctx, kind, None, None)
+}
+
+/// `POST /organization/new`, `/group/new`, `/user/new`.
+async fn create(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    kind: Kind,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let actor = ctx.visitor.actor();
+    let some = |k: &str| Some(form.get(k).trim().to_owned()).filter(|s| !s.is_empty());
+    let titles = || {
+        (
+            Localized::new(form.get("title").trim(), form.get("title_en").trim()),
+            Localized::new(form.get("description").trim(), ""),
+        )
+    };
+    let portal = &state.portal;
+    let made = match kind {
+        Kind::Organization => {
+            let (title, description) = titles();
+            let org = Organization {
+                id: Uuid::nil(),
+                name: form.get("name").trim().to_owned(),
+                title,
+                description,
+                image_url: None,
+                email: some("email"),
+                website: some("website"),
+                created: chrono::Utc::now(),
+            };
+            portal
+                .create_organization(&actor, org)
+                .await
+                .map(|o| format!("/organization/{}", o.name))
+        }
+        Kind::Category => {
+            let (title, description) = titles();
+            let cat = Category {
+                id: Uuid::nil(),
+                name: form.get("name").trim().to_owned(),
+                title,
+                description,
+                icon: None,
+                created: chrono::Utc::now(),
+            };
+            portal
+                .create_category(&actor, cat)
+                .await
+                .map(|c| format!("/group/{}", c.name))
+        }
+        Kind::Account => {
+            let input = AccountInput {
+                name: form.get("name").to_owned(),
+                email: form.get("email").to_owned(),
+                fullname: form.get("fullname").to_owned(),
+                password: some("password"),
+                sysadmin: false,
+            };
+            portal
+                .create_account(&actor, input)
+                .await
+                .map(|a| format!("/user/{}", a.name))
+        }
+    };
+    match made {
+        Ok(to) => Redirect::to(&format!("{}{to}", ctx.base())).into_response(),
+        Err(e) => match refused(e, &ctx, "") {
+            Ok(fe) => creation_page(&state, &ctx, kind, Some(&form), Some(fe)),
+            Err(pe) => pe.render(&state, &ctx),
+        },
+    }
+}

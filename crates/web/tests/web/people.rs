@@ -1,0 +1,270 @@
+//! People in the browser: an organization's admin manages its members; one's account
+//! (password, API tokens shown once); sysadmins create organizations, categories and
+//! accounts. The forms call the same use cases as CKAN's actions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::http::{header, StatusCode};
+use ceiba_core::Role;
+
+use crate::common::{action, encode, fixture, post, Portal, ORIGIN, PASSWORD};
+
+#[tokio::test]
+async fn an_organization_admin_adds_changes_and_removes_members() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    let jefa = p.signed_in("jefa", Some((org.id, Role::Admin))).await;
+    let luis = p.signed_in("luis", None).await;
+    let page = "/organization/members/segeplan";
+
+    // An editor may not manage members; an admin sees the page from the organization's.
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    assert_eq!(ana.get(&p, page).await.status, StatusCode::FORBIDDEN);
+    assert!(jefa
+        .get(&p, "/organization/segeplan")
+        .await
+        .text()
+        .contains(page));
+    let html = jefa.get(&p, page).await.text();
+    assert!(html.contains("@ana"), "{html}");
+
+    let got = jefa
+        .submit(
+            &p,
+            page,
+            &[("action", "set"), ("username", "luis"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(
+        p.catalog.memberships_of(luis.account.id).await.unwrap(),
+        vec![(org.id, Role::Editor)]
+    );
+    // Luis may now open the new-dataset form for the organization.
+    assert_eq!(luis.get(&p, "/dataset/new").await.status, StatusCode::OK);
+    // An unknown name is said next to the field.
+    let got = jefa
+        .submit(
+            &p,
+            page,
+            &[("action", "set"), ("username", "nadie"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("No hay ningún usuario llamado «nadie»"));
+    // Removed, and the change is in the organization's history.
+    let got = jefa
+        .submit(&p, page, &[("action", "remove"), ("username", "luis")])
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert!(p
+        .catalog
+        .memberships_of(luis.account.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let history = p.get("/organization/activity/segeplan").await.text();
+    assert!(history.contains("dio un rol a"), "{history}");
+    assert!(history.contains("quitó de la organización a"));
+}
+
+#[tokio::test]
+async fn one_changes_ones_password_and_makes_and_revokes_api_keys() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let page = "/user/edit/ana";
+    assert!(ana
+        .get(&p, "/")
+        .await
+        .text()
+        .contains("href=\"/user/edit/ana\""));
+    assert_eq!(ana.get(&p, page).await.status, StatusCode::OK);
+    // Someone else's account is not for another user to manage.
+    let luis = p.signed_in("luis", None).await;
+    assert_eq!(luis.get(&p, page).await.status, StatusCode::FORBIDDEN);
+
+    let change = |current: &'static str, new: &'static str, again: &'static str| {
+        vec![
+            ("current", current),
+            ("password", new),
+            ("password_again", again),
+        ]
+    };
+    let got = ana
+        .submit(
+            &p,
+            "/user/edit/ana/password",
+            &change("otra", "una clave nueva larga", "una clave nueva larga"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("La contraseña actual no es correcta."));
+    let got = ana
+        .submit(
+            &p,
+            "/user/edit/ana/password",
+            &change(PASSWORD, "una clave nueva larga", "otra distinta"),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("no coinciden"));
+    let got = ana
+        .submit(
+            &p,
+            "/user/edit/ana/password",
+            &change(PASSWORD, "una clave nueva larga", "una clave nueva larga"),
+        )
+        .await;
+    // This browser is signed out with every other: it signs in again with the new one.
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let to = got.headers[header::LOCATION].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/user/login?changed=1"), "{to}");
+    assert!(p.get(&to).await.text().contains("La contraseña se cambió."));
+    assert_eq!(ana.get(&p, page).await.status, StatusCode::SEE_OTHER);
+    let old = post(
+        &p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", "ana"), ("password", PASSWORD)]),
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = post(
+        &p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", "ana"), ("password", "una clave nueva larga")]),
+    )
+    .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+    let cookie = new.headers[header::SET_COOKIE].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let csrf = crate::common::csrf_of(&crate::common::get_as(&p, "/", &cookie).await.text());
+    let ana = crate::common::Visitor {
+        account: ana.account,
+        cookie,
+        csrf,
+    };
+
+    // A key, shown once on a page no cache keeps; it publishes through CKAN's API.
+    let got = ana
+        .submit(
+            &p,
+            "/user/edit/ana/tokens",
+            &[("token_name", "carga mensual")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers[header::CACHE_CONTROL], "no-store");
+    let html = got.text();
+    let marker = "id=\"new-token\">";
+    let at = html.find(marker).unwrap() + marker.len();
+    let secret = html[at..].split('<').next().unwrap().to_owned();
+    let (status, v) = action(
+        &p,
+        "package_create",
+        Some(&secret),
+        serde_json::json!({ "name": "por-api", "owner_org": "segeplan" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let again = ana.get(&p, page).await.text();
+    assert!(again.contains("carga mensual"));
+    assert!(!again.contains(&secret), "the secret is never shown again");
+    // Revoked, it is refused.
+    let token = p.catalog.tokens_of(ana.account.id).await.unwrap().remove(0);
+    let got = ana
+        .submit(
+            &p,
+            &format!("/user/edit/ana/tokens/{}/revoke", token.id),
+            &[],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    let (status, _) = action(
+        &p,
+        "package_create",
+        Some(&secret),
+        serde_json::json!({ "name": "por-api-2", "owner_org": "segeplan" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn sysadmins_create_organizations_categories_and_accounts() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    let jefa = p.signed_in("jefa", Some((org.id, Role::Admin))).await;
+    assert_eq!(
+        jefa.get(&p, "/organization/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let got = jefa
+        .submit(
+            &p,
+            "/organization/new",
+            &[("name", "ine"), ("title", "INE")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::FORBIDDEN);
+    assert!(p.catalog.organization("ine").await.unwrap().is_none());
+
+    let root = p.signed_in_sysadmin("root").await;
+    assert_eq!(
+        root.get(&p, "/organization/new").await.status,
+        StatusCode::OK
+    );
+    let got = root
+        .submit(
+            &p,
+            "/organization/new",
+            &[
+                ("name", "ine"),
+                ("title", "Instituto Nacional de Estadística"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(got.headers[header::LOCATION], "/organization/ine");
+    let got = root
+        .submit(
+            &p,
+            "/group/new",
+            &[("name", "Salud Pública"), ("title", "Salud")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(got.text().contains("id=\"err-name\""));
+    let got = root
+        .submit(&p, "/group/new", &[("name", "salud"), ("title", "Salud")])
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    let got = root
+        .submit(
+            &p,
+            "/user/new",
+            &[
+                ("name", "marta"),
+                ("email", "marta@segeplan.gob.gt"),
+                ("fullname", "Marta López"),
+                ("password", "primera clave larga"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let marta = post(
+        &p,
+        "/user/login",
+        None,
+        ORIGIN,
+        &encode(&[("name", "marta"), ("password", "primera clave larga")]),
+    )
+    .await;
+    assert_eq!(marta.status, StatusCode::SEE_OTHER);
+}
