@@ -1,0 +1,175 @@
+// Publishing in a real browser, as agency staff do it: an editor creates a dataset,
+// uploads a messy CSV, fixes a column's type in the review, publishes, finds it in search
+// and on its public page, replaces the file and sees the change in the history; an
+// organization admin adds a member. Every page on the way is checked with axe-core
+// (WCAG 2 A/AA) at 1280 and 390 px and kept as a screenshot. (CSP is bypassed only so that
+// axe, injected by the test, may run: the pages themselves load no inline script.)
+import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import assert from "node:assert/strict";
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const BASE = process.env.CEIBA_URL;
+const PASSWORD = process.env.CEIBA_PASSWORD;
+const SHOTS = process.env.SHOTS;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM,
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+const failures = [];
+let checked = 0;
+
+/** Runs axe on the page at both widths and keeps a screenshot of each. */
+async function audit(page, name) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.addScriptTag({ content: AXE });
+    const result = await page.evaluate(async () =>
+      // eslint-disable-next-line no-undef
+      axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+    );
+    for (const v of result.violations) {
+      failures.push(`${name} @${width}px: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+    }
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    checked += 1;
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function signIn(context, name) {
+  const page = await context.newPage();
+  await page.goto(`${BASE}/user/login`);
+  await page.fill("#l-name", name);
+  await page.fill("#l-password", PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click("form.login button[type=submit]")]);
+  assert.ok(!page.url().includes("/user/login"), `${name} is signed in`);
+  return page;
+}
+
+/** Waits until the review page no longer says the file is being read. */
+async function waitForReview(page) {
+  for (let i = 0; i < 120; i += 1) {
+    if (!(await page.locator('meta[http-equiv="refresh"]').count())) return;
+    await page.waitForTimeout(1000);
+    await page.reload();
+  }
+  throw new Error("the ingestion did not finish in 2 minutes");
+}
+
+// A file as it comes out of Excel: a title row, a blank row, Windows-1252 accents.
+const MESSY = Buffer.from(
+  "Proyectos de inversión municipal 2024;;;\n;;;\ncodigo;municipio;anio;monto\n" +
+    "0101;Guatemala;2024;1500,5\n1701;Flores, Petén;2023;800\n1301;Huehuetenango;2024;\n",
+  "latin1",
+);
+const NEWER = Buffer.from(
+  "codigo;municipio;anio;monto\n0101;Guatemala;2024;1600\n1701;Flores, Petén;2023;800\n0301;Antigua Guatemala;2024;250\n",
+  "latin1",
+);
+
+try {
+  // ---- The editor ------------------------------------------------------------------
+  const editor = await browser.newContext({ locale: "es-GT", bypassCSP: true });
+  const page = await signIn(editor, "ana");
+
+  await page.goto(`${BASE}/dataset/new`);
+  await audit(page, "dataset-new");
+  await page.fill("#f-title_es", "Proyectos de inversión municipal 2024");
+  // The URL name follows the title (the page's script), until it is typed.
+  assert.equal(await page.inputValue("#f-name"), "proyectos-de-inversion-municipal-2024");
+  await page.fill("#f-description_es", "Proyectos **aprobados** por municipio.");
+  await page.fill("#f-tags", "inversión, municipios");
+  await page.selectOption("#f-spatial", ["17", "1701"]);
+  await Promise.all([page.waitForNavigation(), page.click('button[name=publish][value=draft]')]);
+  assert.match(page.url(), /\/dataset\/proyectos-de-inversion-municipal-2024\/resource\/new$/);
+  await audit(page, "resource-new");
+
+  // The upload, with the progress bar's script, then the review.
+  await page.setInputFiles("#f-upload", { name: "proyectos.csv", mimeType: "text/csv", buffer: MESSY });
+  await Promise.all([page.waitForURL(/\/review$/), page.click("form[data-upload-progress] button[type=submit]")]);
+  await waitForReview(page);
+  await audit(page, "review");
+  assert.ok((await page.content()).includes("Flores, Petén"), "accents read from Windows-1252");
+  // The year was read as a number: it becomes text; the amount gets a unit.
+  const anio = page.locator('tr:has(input[value="anio"]) select');
+  assert.equal(await anio.inputValue(), "integer");
+  await anio.selectOption("text");
+  await page.fill('tr:has(input[value="monto"]) input[name$=".unit"]', "Q");
+  await Promise.all([page.waitForURL(/\/review$/), page.click(".review-form button[type=submit]")]);
+  // The table is rebuilt from the stored original: a new version, read by the worker.
+  let retyped = "";
+  for (let i = 0; i < 60 && retyped !== "text"; i += 1) {
+    await waitForReview(page);
+    retyped = await page.locator('tr:has(input[value="anio"]) select').inputValue();
+    if (retyped !== "text") {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+  }
+  assert.equal(retyped, "text", `the year column is text after the rebuild: ${await page.locator(".notice").allTextContents()}`);
+
+  // Publish it.
+  await page.goto(`${BASE}/dataset/edit/proyectos-de-inversion-municipal-2024`);
+  await audit(page, "dataset-edit");
+  await Promise.all([page.waitForNavigation(), page.click('button[name=publish][value=active]')]);
+  assert.match(page.url(), /\/dataset\/proyectos-de-inversion-municipal-2024$/);
+
+  // Anyone finds it in search and sees its public page.
+  const visitor = await browser.newContext({ locale: "es-GT", bypassCSP: true });
+  const pub = await visitor.newPage();
+  let found = false;
+  for (let i = 0; i < 20 && !found; i += 1) {
+    await pub.goto(`${BASE}/dataset?q=inversion+municipal`);
+    found = (await pub.locator('a[href="/dataset/proyectos-de-inversion-municipal-2024"]').count()) > 0;
+    if (!found) await pub.waitForTimeout(500);
+  }
+  assert.ok(found, "the dataset is found in search");
+  await pub.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);
+  assert.ok((await pub.content()).includes("Proyectos de inversión municipal 2024"));
+
+  // Replacing the file: a new version, seen in the history.
+  await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);
+  const resourceUrl = await page.locator('a[href*="/resource/"]:not([href$="/resource/new"])').first().getAttribute("href");
+  const rid = resourceUrl.split("/resource/")[1].split(/[/?#]/)[0];
+  await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024/resource/${rid}/edit`);
+  await audit(page, "resource-edit");
+  await page.setInputFiles("#f-upload", { name: "proyectos-v2.csv", mimeType: "text/csv", buffer: NEWER });
+  await Promise.all([page.waitForURL(/\/review$/), page.click("form[data-upload-progress] button[type=submit]")]);
+  await waitForReview(page);
+  await page.goto(`${BASE}/dataset/activity/proyectos-de-inversion-municipal-2024`);
+  await audit(page, "history");
+  const history = await page.content();
+  assert.ok(history.includes("cambió el recurso"), "the replacement is in the history");
+  assert.ok(history.includes("Versión 3"), "as the resource's third version");
+
+  await page.goto(`${BASE}/user/edit/ana`);
+  await audit(page, "account");
+
+  // ---- The organization's admin adds a member ------------------------------------------
+  const admin = await browser.newContext({ locale: "es-GT", bypassCSP: true });
+  const adminPage = await signIn(admin, "jefa");
+  await adminPage.goto(`${BASE}/organization/members/segeplan`);
+  await audit(adminPage, "members");
+  await adminPage.fill("#f-username", "luis");
+  await adminPage.selectOption("#f-role", "editor");
+  await Promise.all([adminPage.waitForNavigation(), adminPage.click("form.publish-form button[type=submit]")]);
+  assert.ok((await adminPage.content()).includes("@luis"), "luis is a member");
+  await adminPage.goto(`${BASE}/user/luis`);
+  assert.ok((await adminPage.content()).includes("editor"));
+} catch (e) {
+  failures.push(`scenario: ${e.stack || e}`);
+} finally {
+  await browser.close();
+}
+
+if (failures.length) {
+  console.error(`browser tests: ${failures.length} failure(s)`);
+  for (const f of failures) console.error(`  - ${f}`);
+  process.exit(1);
+}
+console.log(`browser tests: the publishing scenario passed; axe found no WCAG 2 A/AA violation on ${checked} page views (screenshots in ${SHOTS})`);
