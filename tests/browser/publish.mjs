@@ -68,7 +68,7 @@ const MESSY = Buffer.from(
   "latin1",
 );
 const NEWER = Buffer.from(
-  "codigo;municipio;anio;monto\n0101;Guatemala;2024;1600\n1701;Flores, Petén;2023;800\n0301;Antigua Guatemala;2024;250\n",
+  "codigo;municipio;anio;monto\n0101;Guatemala;2024;1600,5\n1701;Flores, Petén;2023;800\n0301;Antigua Guatemala;2024;250,25\n",
   "latin1",
 );
 
@@ -146,6 +146,14 @@ try {
   const history = await page.content();
   assert.ok(history.includes("cambió el recurso"), "the replacement is in the history");
   assert.ok(history.includes("Versión 3"), "as the resource's third version");
+  // What changed in the data: rows matched by their code.
+  await Promise.all([page.waitForNavigation(), page.click("text=ver qué cambió en los datos")]);
+  await audit(page, "changes");
+  const changes = await page.content();
+  assert.ok(changes.includes("por la columna «codigo»"), "rows matched by the code column");
+  assert.ok(/<strong>1<\/strong> fila añadida/.test(changes), "Antigua Guatemala was added");
+  assert.ok(/<strong>1<\/strong> fila quitada/.test(changes), "Huehuetenango was removed");
+  assert.ok(/<strong>1<\/strong> fila modificada/.test(changes), "Guatemala's amount changed");
 
   await page.goto(`${BASE}/user/edit/ana`);
   await audit(page, "account");

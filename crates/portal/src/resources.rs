@@ -234,6 +234,10 @@ impl Portal {
         }
         complete(&mut r)?;
         let mark = self.settle_mark(Some(&old), file.as_ref(), mark).await?;
+        let file = match file {
+            Some(f) => Some(self.keeping_forced_types(&old, f).await?),
+            None => None,
+        };
         let mut detail = json!({ "name": r.name, "changes": resource_changes(&old, &r) });
         match &file {
             Some(file) => {
@@ -260,6 +264,35 @@ impl Portal {
         self.record_resource(actor, "resource_update", &d, &r, detail)
             .await;
         Ok(r)
+    }
+
+    /// `file` read with the column types the publisher forced on the version in service
+    /// (a type fixed in the review stays fixed for next month's file), unless the call
+    /// forces its own. The file's table may be named otherwise (a CSV's is named for its
+    /// file), so they apply to every table with the column.
+    async fn keeping_forced_types<'a>(
+        &self,
+        r: &Resource,
+        mut file: NewFile<'a>,
+    ) -> Result<NewFile<'a>, Error> {
+        if !file.options.column_types.is_empty() {
+            return Ok(file);
+        }
+        let Some(current) = r.current_version_id else {
+            return Ok(file);
+        };
+        let Some(version) = self.catalog().version(current).await? else {
+            return Ok(file);
+        };
+        let before: IngestOptions = serde_json::from_value(version.options).unwrap_or_default();
+        let all = file.options.column_types.entry("*".into()).or_default();
+        for (column, t) in before.column_types.into_values().flatten() {
+            all.insert(column, t);
+        }
+        if all.is_empty() {
+            file.options.column_types.clear();
+        }
+        Ok(file)
     }
 
     /// Deletes resource `id` (of `dataset`, when given) with its versions, tables and mark.

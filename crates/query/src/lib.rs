@@ -17,7 +17,7 @@ pub mod plan;
 pub mod text;
 
 pub use datafusion::physical_plan::SendableRecordBatchStream;
-pub use engine::Engine;
+pub use engine::{Engine, RowChanges, TableDiff, MAX_DIFF_SAMPLE};
 pub use model::*;
 pub use params::{ckan_request, table_index, to_query};
 pub mod sql;

@@ -465,3 +465,30 @@ admin-website = Website
 admin-create = Create
 my-account = My account
 manage-members = Members
+
+## What changed in the data
+changes-title = Changes in the data of version { $number }
+changes-first = This is the first version of the data: there is no earlier one to compare it with.
+changes-lead = Compared with version { $older }, which was published before.
+changes-by-key = Rows were matched by the column “{ $key }”, which identifies each row.
+changes-by-content = Without a column that identifies each row, whole rows were compared: a changed row counts as one removed and one added.
+changes-rows-added = { $count ->
+    [one] row added
+   *[other] rows added
+}
+changes-rows-removed = { $count ->
+    [one] row removed
+   *[other] rows removed
+}
+changes-rows-changed = { $count ->
+    [one] row changed
+   *[other] rows changed
+}
+changes-rows-added-title = Rows added
+changes-rows-removed-title = Rows removed
+changes-rows-changed-title = Rows changed
+changes-columns-added = New columns
+changes-columns-removed = Columns removed
+changes-retyped = The column “{ $column }” went from { $before } to { $after }.
+changes-first-n = The first { $n } are shown; the CSV has them all.
+changes-link = see what changed in the data

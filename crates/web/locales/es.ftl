@@ -465,3 +465,30 @@ admin-website = Sitio web
 admin-create = Crear
 my-account = Mi cuenta
 manage-members = Miembros
+
+## What changed in the data
+changes-title = Cambios en los datos de la versión { $number }
+changes-first = Es la primera versión de estos datos: no hay una anterior con la cual compararla.
+changes-lead = Comparada con la versión { $older }, que estaba publicada antes.
+changes-by-key = Las filas se compararon por la columna «{ $key }», que identifica cada fila.
+changes-by-content = Sin una columna que identifique cada fila, se compararon las filas completas: una fila modificada cuenta como una quitada y una añadida.
+changes-rows-added = { $count ->
+    [one] fila añadida
+   *[other] filas añadidas
+}
+changes-rows-removed = { $count ->
+    [one] fila quitada
+   *[other] filas quitadas
+}
+changes-rows-changed = { $count ->
+    [one] fila modificada
+   *[other] filas modificadas
+}
+changes-rows-added-title = Filas añadidas
+changes-rows-removed-title = Filas quitadas
+changes-rows-changed-title = Filas modificadas
+changes-columns-added = Columnas nuevas
+changes-columns-removed = Columnas quitadas
+changes-retyped = La columna «{ $column }» pasó de { $before } a { $after }.
+changes-first-n = Se muestran las primeras { $n }; el CSV las tiene todas.
+changes-link = ver qué cambió en los datos

@@ -37,12 +37,14 @@ use futures::StreamExt;
 
 mod aggregate;
 mod cells;
+mod diff;
 mod histogram;
 mod rows;
 mod stream;
 
 use aggregate::*;
 pub use cells::cell;
+pub use diff::{RowChanges, TableDiff, MAX_DIFF_SAMPLE};
 use rows::*;
 
 use crate::cache::{Lru, TableCache};

@@ -4,6 +4,7 @@
 
 mod export_support;
 
+mod diff;
 mod engine_query;
 mod export_csv;
 mod export_json;

@@ -87,6 +87,10 @@ pub(crate) async fn entries(
                 }),
                 name => detail("name").or_else(|| detail("title")).or_else(|| detail("user")),
                 version => a.detail.get("version").and_then(serde_json::Value::as_i64),
+                changes_url => match (dataset, a.object_id, a.detail.get("version").and_then(serde_json::Value::as_i64)) {
+                    (Some((name, _)), Some(rid), Some(v)) if v > 1 => Some(format!("{base}/dataset/{name}/resource/{rid}/changes/{v}")),
+                    _ => None,
+                },
                 role => detail("role"),
                 changes,
             }

@@ -5,6 +5,7 @@ mod about;
 mod account;
 mod activity;
 mod boundaries;
+mod changes;
 pub(crate) mod chart;
 mod dataset_form;
 pub(crate) mod datasets;
@@ -61,6 +62,10 @@ pub fn router() -> Router<SharedState> {
         .route(
             "/dataset/{name}/resource/{rid}/delete",
             post(resource_form::delete),
+        )
+        .route(
+            "/dataset/{name}/resource/{rid}/changes/{number}",
+            get(changes::page),
         )
         .route(
             "/dataset/{name}/resource/{rid}/review",

@@ -380,6 +380,24 @@ async fn an_editor_uploads_reviews_fixes_a_type_and_replaces_the_file() {
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.body, csv, "the original, byte for byte");
 
+    // What changed in the data, from the history: matched by the code column.
+    let history = p.get("/dataset/activity/nbi-municipal").await.text();
+    let changes = format!("/dataset/nbi-municipal/resource/{rid}/changes/3");
+    assert!(history.contains(&changes), "{history}");
+    let page = p.get(&changes).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(html.contains("por la columna «codigo»"), "{html}");
+    assert!(html.contains("<strong>2</strong> filas quitadas"), "{html}");
+    assert!(html.contains("<code>municipio</code>"), "a column removed");
+    let removed = p
+        .get(&format!("{changes}?table=proyectos-v2&download=removed"))
+        .await;
+    assert_eq!(removed.status, StatusCode::OK);
+    let text = removed.text();
+    assert!(text.starts_with("codigo"), "{text}");
+    assert!(text.contains("1701") && text.contains("1301"));
+
     // A link instead of a file; a script link is refused next to its field.
     let got = ana
         .submit_file(
