@@ -14,6 +14,7 @@
 //!   with its boundary-set mark in one write; an upload is referenced or removed.
 //! - `activity.rs`: the history every change above records, and the streams read back
 //!   for those who may see them.
+//! - `trash.rs`: deleted datasets, restored or purged (sysadmins).
 //! - `tables.rs`: reviewing an ingested table (labels, descriptions, units; a changed
 //!   type or header row rebuilds it from the stored original).
 //! - `people.rs`: accounts, one's password and API tokens (audited).
@@ -35,6 +36,7 @@ mod organizations;
 mod people;
 mod resources;
 mod tables;
+mod trash;
 mod views;
 
 pub use activity::{dataset_changes, MAX_ACTIVITY};

@@ -24,6 +24,7 @@ mod saved_views;
 mod sessions;
 mod sql;
 mod time;
+mod trash;
 mod versions;
 
 pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};

@@ -492,3 +492,15 @@ changes-columns-removed = Columns removed
 changes-retyped = The column “{ $column }” went from { $before } to { $after }.
 changes-first-n = The first { $n } are shown; the CSV has them all.
 changes-link = see what changed in the data
+
+## The trash
+trash-title = Trash
+trash-lead = Deleted datasets wait here. Restoring brings them back to the portal; purging removes them for good, with the files only they used.
+trash-deleted-on = deleted { $date }
+trash-restore = Restore
+trash-purge = Purge for good
+trash-empty = The trash is empty.
+trash-restored = “{ $name }” was restored.
+trash-purged = The dataset was purged.
+activity-dataset_restore = restored the dataset
+activity-dataset_purge = purged the dataset

@@ -492,3 +492,15 @@ changes-columns-removed = Columnas quitadas
 changes-retyped = La columna «{ $column }» pasó de { $before } a { $after }.
 changes-first-n = Se muestran las primeras { $n }; el CSV las tiene todas.
 changes-link = ver qué cambió en los datos
+
+## The trash
+trash-title = Papelera
+trash-lead = Los conjuntos de datos eliminados esperan aquí. Restaurar los devuelve al portal; purgar los borra para siempre junto con los archivos que solo ellos usaban.
+trash-deleted-on = eliminado el { $date }
+trash-restore = Restaurar
+trash-purge = Purgar para siempre
+trash-empty = La papelera está vacía.
+trash-restored = «{ $name }» se restauró.
+trash-purged = El conjunto de datos se purgó.
+activity-dataset_restore = restauró el conjunto de datos
+activity-dataset_purge = purgó el conjunto de datos

@@ -34,6 +34,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("review.html", include_str!("../templates/review.html")),
     ("activity.html", include_str!("../templates/activity.html")),
     ("changes.html", include_str!("../templates/changes.html")),
+    ("trash.html", include_str!("../templates/trash.html")),
     (
         "user_account.html",
         include_str!("../templates/user_account.html"),

@@ -38,7 +38,7 @@ pub fn router() -> Router<SharedState> {
 }
 
 /// Actions that change the catalog: POST only.
-const WRITES: [&str; 15] = [
+const WRITES: [&str; 16] = [
     "resource_view_create",
     "resource_view_update",
     "resource_view_delete",
@@ -46,6 +46,7 @@ const WRITES: [&str; 15] = [
     "package_update",
     "package_patch",
     "package_delete",
+    "dataset_purge",
     "resource_create",
     "resource_update",
     "resource_patch",
@@ -248,6 +249,7 @@ async fn action(
         "package_update" => writes::package_update(&call, false).await,
         "package_patch" => writes::package_update(&call, true).await,
         "package_delete" => writes::package_delete(&call).await,
+        "dataset_purge" => writes::dataset_purge(&call).await,
         "resource_create" => writes::resource_create(&call).await,
         "resource_update" => writes::resource_update(&call, false).await,
         "resource_patch" => writes::resource_update(&call, true).await,

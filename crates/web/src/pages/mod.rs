@@ -124,6 +124,10 @@ pub fn router() -> Router<SharedState> {
             post(people::revoke_token),
         )
         .route("/user/{name}", get(activity::user))
+        .route(
+            "/ckan-admin/trash",
+            get(people::trash).post(people::trash_action),
+        )
         .route("/about", get(about::about))
         .route("/api", get(about::api))
 }

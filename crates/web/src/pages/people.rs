@@ -479,3 +479,86 @@ async fn create(
         },
     }
 }
+
+// ---- The trash ---------------------------------------------------------------------
+
+fn trash_page(
+    state: &SharedState,
+    ctx: &PageCtx,
+    list: &[ceiba_core::Dataset],
+    done: Option<(&'static str, String)>,
+) -> Response {
+    let items: Vec<Value> = list
+        .iter()
+        .map(|d| {
+            context! {
+                id => d.id.to_string(),
+                name => &d.name,
+                title => d.title.get(ctx.lang),
+                deleted => crate::format::datetime(ctx.lang, d.modified),
+            }
+        })
+        .collect();
+    render(
+        state,
+        ctx,
+        "trash.html",
+        Ok(context! {
+            items,
+            action => format!("{}/ckan-admin/trash", ctx.base()),
+            done => done.as_ref().map(|(k, n)| context! { key => k, name => n }),
+        }),
+    )
+}
+
+/// `GET /ckan-admin/trash`: deleted datasets, for sysadmins.
+pub async fn trash(State(state): State<SharedState>, ctx: PageCtx) -> Response {
+    if let Some(to) = sign_in_first(&ctx) {
+        return to;
+    }
+    match state.portal.trash(&ctx.visitor.actor()).await {
+        Ok(list) => trash_page(&state, &ctx, &list, None),
+        Err(ceiba_portal::Error::Forbidden(_)) => {
+            PageError::Forbidden("forbidden-sysadmin").render(&state, &ctx)
+        }
+        Err(e) => PageError::from_portal(e, ctx.lang, "", ctx.base()).render(&state, &ctx),
+    }
+}
+
+/// `POST /ckan-admin/trash`: `action` = `restore` or `purge`, `id` the dataset.
+pub async fn trash_action(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let actor = ctx.visitor.actor();
+    let id = form.get("id").to_owned();
+    let done = match form.get("action") {
+        "restore" => state
+            .portal
+            .restore_dataset(&actor, &id)
+            .await
+            .map(|d| ("trash-restored", d.name)),
+        "purge" => state
+            .portal
+            .purge_dataset(&actor, &id)
+            .await
+            .map(|_| ("trash-purged", id.clone())),
+        _ => return PageError::Forbidden("forbidden-action").render(&state, &ctx),
+    };
+    match done {
+        Ok(done) => match state.portal.trash(&actor).await {
+            Ok(list) => trash_page(&state, &ctx, &list, Some(done)),
+            Err(e) => PageError::from_portal(e, ctx.lang, "", ctx.base()).render(&state, &ctx),
+        },
+        Err(ceiba_portal::Error::Forbidden(_)) => {
+            PageError::Forbidden("forbidden-sysadmin").render(&state, &ctx)
+        }
+        Err(e) => PageError::from_portal(e, ctx.lang, &id, ctx.base()).render(&state, &ctx),
+    }
+}

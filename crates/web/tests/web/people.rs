@@ -268,3 +268,97 @@ async fn sysadmins_create_organizations_categories_and_accounts() {
     .await;
     assert_eq!(marta.status, StatusCode::SEE_OTHER);
 }
+
+fn files_on_disk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    files_on_disk(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+#[tokio::test]
+async fn a_sysadmin_restores_or_purges_deleted_datasets_from_the_trash() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let got = ana
+        .submit_file(
+            &p,
+            "/dataset/nbi-municipal/resource/new",
+            &[],
+            Some(("extra.csv", b"codigo,monto\n0101,1\n")),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    p.ingestor.run_queue().await.unwrap();
+    let got = ana.submit(&p, "/dataset/delete/nbi-municipal", &[]).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        p.get("/dataset/nbi-municipal").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ana.get(&p, "/ckan-admin/trash").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let root = p.signed_in_sysadmin("root").await;
+    let html = root.get(&p, "/ckan-admin/trash").await.text();
+    assert!(html.contains("/dataset/nbi-municipal"), "{html}");
+    let id = p
+        .catalog
+        .dataset("nbi-municipal")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let got = root
+        .submit(
+            &p,
+            "/ckan-admin/trash",
+            &[("action", "restore"), ("id", &id)],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.text().contains("se restauró"));
+    assert_eq!(p.get("/dataset/nbi-municipal").await.status, StatusCode::OK);
+
+    // Deleted again and purged: the dataset and the files only it used are gone.
+    ana.submit(&p, "/dataset/delete/nbi-municipal", &[]).await;
+    let files = p.dir.path().join("files");
+    let before = files_on_disk(&files);
+    let (status, _) = action(
+        &p,
+        "dataset_purge",
+        None,
+        serde_json::json!({ "id": "nbi-municipal" }),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "CKAN's dataset_purge needs a sysadmin"
+    );
+    let got = root
+        .submit(&p, "/ckan-admin/trash", &[("action", "purge"), ("id", &id)])
+        .await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    assert!(p.catalog.dataset("nbi-municipal").await.unwrap().is_none());
+    let after = files_on_disk(&files);
+    assert!(after < before, "files removed: {before} → {after}");
+    assert!(root
+        .get(&p, "/ckan-admin/trash")
+        .await
+        .text()
+        .contains("La papelera está vacía."));
+}

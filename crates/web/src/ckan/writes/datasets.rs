@@ -186,3 +186,16 @@ pub async fn package_delete(call: &Call<'_>) -> Result<Value, CkanError> {
         .map_err(refused(call))?;
     Ok(Value::Null)
 }
+
+/// `dataset_purge` (sysadmins): a deleted dataset removed for good with the files only it
+/// used.
+pub async fn dataset_purge(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("dataset_purge")?;
+    let id = call.params.required("id")?;
+    call.state
+        .portal
+        .purge_dataset(&call.caller.actor(), &id)
+        .await
+        .map_err(refused(call))?;
+    Ok(Value::Null)
+}

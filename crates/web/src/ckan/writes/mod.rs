@@ -7,7 +7,7 @@ mod organizations;
 mod resources;
 mod views;
 
-pub use datasets::{package_create, package_delete, package_update};
+pub use datasets::{dataset_purge, package_create, package_delete, package_update};
 pub use organizations::{
     group_create, member_create, organization_create, organization_member_create,
 };
