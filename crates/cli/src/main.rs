@@ -350,6 +350,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let bound = listener.local_addr().unwrap_or(addr);
             // Tests and scripts read this line to find the port when asked for port 0.
             eprintln!("Ceiba is serving {} on http://{bound}/", data.display());
+            if catalog.accounts().await?.is_empty() {
+                eprintln!("{}", first_sysadmin_hint(&data));
+            }
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -363,6 +366,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             catalog.close().await;
             Ok(())
         }
+    }
+}
+
+/// What to run first on a portal without accounts: the exact command that makes the first
+/// sysadmin (who then creates the organizations and accounts from the pages).
+fn first_sysadmin_hint(data: &std::path::Path) -> String {
+    let data = data.display().to_string();
+    let quoted = if data
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        data
+    } else {
+        format!("'{}'", data.replace('\'', "'\\''"))
+    };
+    match import::cli_lang() {
+        ceiba_core::Lang::Es => format!(
+            "Todavía no hay usuarios. Cree el primer administrador del sitio (la contraseña se lee de la entrada):\n  \
+             ceiba --data {quoted} user add admin --email usted@institucion.gob.gt --sysadmin --password-stdin\n\
+             Luego entre en /user/login: la página de inicio le dice qué hacer después."
+        ),
+        ceiba_core::Lang::En => format!(
+            "There are no users yet. Make the first site administrator (the password is read from standard input):\n  \
+             ceiba --data {quoted} user add admin --email you@agency.gov --sysadmin --password-stdin\n\
+             Then sign in at /user/login: the home page tells you what to do next."
+        ),
     }
 }
 

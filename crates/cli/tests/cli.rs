@@ -39,6 +39,43 @@ fn serve_with_demo_answers_health_and_pages() {
 }
 
 #[test]
+fn a_portal_without_users_says_how_to_make_the_first_sysadmin() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("datos");
+    let server = serve_args(&["--data", data.to_str().unwrap()]);
+    let started = std::time::Instant::now();
+    let said = loop {
+        let said = server.later.lock().unwrap().clone();
+        if said.contains("--sysadmin") || started.elapsed() > std::time::Duration::from_secs(10) {
+            break said;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let command = format!("ceiba --data {} user add admin", data.display());
+    assert!(said.contains(&command), "{said}");
+    assert!(said.contains("--sysadmin --password-stdin"), "{said}");
+    drop(server);
+    // The command as printed makes the first sysadmin.
+    let (ok, _, err) = run_with_input(
+        &data,
+        &[
+            "user",
+            "add",
+            "admin",
+            "--email",
+            "admin@example.gt",
+            "--sysadmin",
+            "--password-stdin",
+        ],
+        "una contraseña larga\n",
+    );
+    assert!(ok, "{err}");
+    let server = serve_args(&["--data", data.to_str().unwrap()]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(!server.later.lock().unwrap().contains("--sysadmin"));
+}
+
+#[test]
 fn demo_loads_once_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d");

@@ -504,3 +504,12 @@ trash-restored = “{ $name }” was restored.
 trash-purged = The dataset was purged.
 activity-dataset_restore = restored the dataset
 activity-dataset_purge = purged the dataset
+
+## First steps for staff
+next-title = What you can do now
+next-first-organization = Create the first organization (the institution that publishes)
+next-new-dataset = Publish a new dataset
+next-members = Manage the members of { $name }
+next-new-user = Create an account for someone
+next-new-group = Create a category
+next-account = My account: password and API keys

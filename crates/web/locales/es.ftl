@@ -504,3 +504,12 @@ trash-restored = «{ $name }» se restauró.
 trash-purged = El conjunto de datos se purgó.
 activity-dataset_restore = restauró el conjunto de datos
 activity-dataset_purge = purgó el conjunto de datos
+
+## First steps for staff
+next-title = Qué puede hacer ahora
+next-first-organization = Crear la primera organización (la institución que publica)
+next-new-dataset = Publicar un conjunto de datos nuevo
+next-members = Gestionar los miembros de { $name }
+next-new-user = Crear una cuenta para una persona
+next-new-group = Crear una categoría
+next-account = Mi cuenta: contraseña y claves de la API

@@ -88,6 +88,8 @@ pub fn admin_token(data: &Path) -> String {
 pub struct Server {
     pub child: Child,
     pub addr: String,
+    /// What the server printed after its address line.
+    pub later: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -124,6 +126,7 @@ pub fn serve_args(args: &[&str]) -> Server {
     let mut server = Server {
         child,
         addr: String::new(),
+        later: Default::default(),
     };
     let mut lines = BufReader::new(stderr).lines();
     let started = Instant::now();
@@ -135,7 +138,15 @@ pub fn serve_args(args: &[&str]) -> Server {
         let line = line.unwrap();
         if let Some(rest) = line.split("http://").nth(1) {
             server.addr = rest.trim_end_matches('/').to_owned();
-            std::thread::spawn(move || for _ in lines {});
+            let later = server.later.clone();
+            std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    if let Ok(mut l) = later.lock() {
+                        l.push_str(&line);
+                        l.push('\n');
+                    }
+                }
+            });
             return server;
         }
         seen.push_str(&line);

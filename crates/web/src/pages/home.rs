@@ -39,7 +39,32 @@ pub async fn home(State(state): State<SharedState>, ctx: PageCtx) -> Response {
                 .map(|d| DatasetCard::new(lang, d, &org_map, &formats))
                 .collect()
         };
+        // Signed-in staff see what they can do next.
+        let staff = match ctx.visitor.account() {
+            None => None,
+            Some(a) => {
+                let perms = ctx.visitor.actor().perms;
+                let publishes_in: Vec<_> = orgs
+                    .iter()
+                    .filter(|o| ceiba_core::access::may_publish_in(&perms, o.item.id))
+                    .map(|o| context! { name => &o.item.name, title => o.item.title.get(lang) })
+                    .collect();
+                let admin_of: Vec<_> = orgs
+                    .iter()
+                    .filter(|o| ceiba_core::access::may_admin(&perms, o.item.id))
+                    .map(|o| context! { name => &o.item.name, title => o.item.title.get(lang) })
+                    .collect();
+                Some(context! {
+                    name => &a.name,
+                    sysadmin => perms.is_sysadmin(),
+                    no_organization => orgs.is_empty(),
+                    publishes_in,
+                    admin_of,
+                })
+            }
+        };
         Ok::<_, PageError>(context! {
+            staff,
             title => state.i18n.t(lang, "home-title", &[]),
             dataset_total => newest.total,
             categories => categories.iter().map(|c| CategoryView::new(lang, &c.item, c.dataset_count)).collect::<Vec<_>>(),

@@ -27,6 +27,14 @@ async fn an_organization_admin_adds_changes_and_removes_members() {
         .contains(page));
     let html = jefa.get(&p, page).await.text();
     assert!(html.contains("@ana"), "{html}");
+    // Their home page says what each can do next.
+    let home = jefa.get(&p, "/").await.text();
+    assert!(home.contains("Qué puede hacer ahora"));
+    assert!(home.contains("href=\"/organization/members/segeplan\""));
+    let home = ana.get(&p, "/").await.text();
+    assert!(home.contains("href=\"/dataset/new\""));
+    assert!(!home.contains("/organization/members/"));
+    assert!(!p.get("/").await.text().contains("Qué puede hacer ahora"));
 
     let got = jefa
         .submit(
