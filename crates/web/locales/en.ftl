@@ -513,3 +513,5 @@ next-members = Manage the members of { $name }
 next-new-user = Create an account for someone
 next-new-group = Create a category
 next-account = My account: password and API keys
+
+login-error-csrf = The form expired or did not come from this portal. Please try again.

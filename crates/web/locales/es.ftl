@@ -513,3 +513,5 @@ next-members = Gestionar los miembros de { $name }
 next-new-user = Crear una cuenta para una persona
 next-new-group = Crear una categoría
 next-account = Mi cuenta: contraseña y claves de la API
+
+login-error-csrf = El formulario caducó o no vino de este portal. Vuelva a intentarlo.

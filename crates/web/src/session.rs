@@ -225,6 +225,36 @@ pub fn browser_cookie(state: &SharedState, secret: &str) -> Option<HeaderValue> 
     .ok()
 }
 
+/// The sign-in form's token before there is a session: the form carries it and a cookie
+/// holds it, and a post must bring both, equal (a page on another site can make a browser
+/// post the form, but can neither read nor set this site's cookie).
+pub const LOGIN_COOKIE: &str = "ceiba_login";
+
+/// The browser's sign-in token, or a new one (122 random bits).
+pub fn login_token(headers: &HeaderMap) -> (String, bool) {
+    match cookie(headers, LOGIN_COOKIE)
+        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        Some(t) => (t, false),
+        None => (uuid::Uuid::new_v4().simple().to_string(), true),
+    }
+}
+
+/// `Set-Cookie` for the sign-in token: an hour, same attributes as the session's.
+pub fn login_cookie(state: &SharedState, token: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{LOGIN_COOKIE}={token}; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax{}",
+        secure(state)
+    ))
+    .ok()
+}
+
+/// Whether a sign-in post brings the token its cookie holds.
+pub fn login_token_ok(headers: &HeaderMap, sent: &str) -> bool {
+    cookie(headers, LOGIN_COOKIE)
+        .is_some_and(|t| !t.is_empty() && constant_time_eq(t.as_bytes(), sent.trim().as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

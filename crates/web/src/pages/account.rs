@@ -14,8 +14,8 @@ use ceiba_store::{AuditEvent, StoreError};
 
 use crate::login_guard::{Attempt, Refusal};
 use crate::session::{
-    browser_cookie, clear_cookie, client_address, cookie, same_origin, set_cookie, BROWSER_COOKIE,
-    LIFETIME,
+    browser_cookie, clear_cookie, client_address, cookie, login_cookie, login_token,
+    login_token_ok, same_origin, set_cookie, BROWSER_COOKIE, LIFETIME,
 };
 use crate::SharedState;
 
@@ -39,20 +39,34 @@ fn local_path(ctx: &PageCtx, came_from: Option<&str>) -> String {
     }
 }
 
+/// What the sign-in form says above its fields (a message key).
+enum Say {
+    Nothing,
+    Error(&'static str),
+    Notice(&'static str),
+}
+
 fn form_page(
     state: &SharedState,
     ctx: &PageCtx,
+    headers: &HeaderMap,
     status: StatusCode,
     name: &str,
     came_from: &str,
-    error: Option<&'static str>,
-    notice: Option<&'static str>,
+    say: Say,
 ) -> Response {
+    let (error, notice) = match say {
+        Say::Nothing => (None, None),
+        Say::Error(k) => (Some(k), None),
+        Say::Notice(k) => (None, Some(k)),
+    };
+    let (token, new) = login_token(headers);
     let mut response = render(
         state,
         ctx,
         "login.html",
         Ok(context! {
+            login_token => &token,
             name => name,
             came_from => came_from,
             error => error,
@@ -61,18 +75,32 @@ fn form_page(
         }),
     );
     *response.status_mut() = status;
+    if new {
+        if let Some(c) = login_cookie(state, &token) {
+            response.headers_mut().append(header::SET_COOKIE, c);
+        }
+    }
     response
 }
 
 /// `GET /user/login`: the sign-in form (or, when signed in already, onward).
-pub async fn form(State(state): State<SharedState>, ctx: PageCtx, params: Params) -> Response {
+pub async fn form(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    params: Params,
+) -> Response {
     let params = params.map(|q| q.0).unwrap_or_default();
     let came_from = local_path(&ctx, param(&params, "came_from"));
     if ctx.visitor.account().is_some() {
         return Redirect::to(&came_from).into_response();
     }
-    let notice = (param(&params, "changed") == Some("1")).then_some("account-password-changed");
-    form_page(&state, &ctx, StatusCode::OK, "", &came_from, None, notice)
+    let say = if param(&params, "changed") == Some("1") {
+        Say::Notice("account-password-changed")
+    } else {
+        Say::Nothing
+    };
+    form_page(&state, &ctx, &headers, StatusCode::OK, "", &came_from, say)
 }
 
 /// `POST /user/login`: checks the password; on success opens a session and goes back to
@@ -92,22 +120,36 @@ pub async fn login(
         return form_page(
             &state,
             &ctx,
+            &headers,
             StatusCode::FORBIDDEN,
             &name,
             &came_from,
-            Some("login-error-origin"),
-            None,
+            Say::Error("login-error-origin"),
+        );
+    }
+    if !login_token_ok(
+        &headers,
+        form.get("_csrf").map(String::as_str).unwrap_or_default(),
+    ) {
+        return form_page(
+            &state,
+            &ctx,
+            &headers,
+            StatusCode::FORBIDDEN,
+            &name,
+            &came_from,
+            Say::Error("login-error-csrf"),
         );
     }
     if name.is_empty() || password.is_empty() {
         return form_page(
             &state,
             &ctx,
+            &headers,
             StatusCode::UNPROCESSABLE_ENTITY,
             &name,
             &came_from,
-            Some("login-error-missing"),
-            None,
+            Say::Error("login-error-missing"),
         );
     }
     let browser = cookie(&headers, BROWSER_COOKIE);
@@ -136,14 +178,14 @@ pub async fn login(
         return form_page(
             &state,
             &ctx,
+            &headers,
             StatusCode::TOO_MANY_REQUESTS,
             &name,
             &came_from,
-            Some(match refusal {
+            Say::Error(match refusal {
                 Refusal::Address => "login-error-blocked-address",
                 Refusal::Account => "login-error-blocked",
             }),
-            None,
         );
     }
     let account = match state.catalog.verify_password(&name, password).await {
@@ -156,22 +198,22 @@ pub async fn login(
             return form_page(
                 &state,
                 &ctx,
+                &headers,
                 StatusCode::UNAUTHORIZED,
                 &name,
                 &came_from,
-                Some("login-error-wrong"),
-                None,
+                Say::Error("login-error-wrong"),
             );
         }
         Err(StoreError::Busy) => {
             return form_page(
                 &state,
                 &ctx,
+                &headers,
                 StatusCode::SERVICE_UNAVAILABLE,
                 &name,
                 &came_from,
-                Some("login-error-busy"),
-                None,
+                Say::Error("login-error-busy"),
             )
         }
         Err(e) => return crate::PageError::from(e).render(&state, &ctx),

@@ -6,7 +6,7 @@
 use axum::http::{header, StatusCode};
 use ceiba_core::Role;
 
-use crate::common::{action, encode, fixture, post, Portal, ORIGIN, PASSWORD};
+use crate::common::{action, fixture, post_login, Portal, ORIGIN, PASSWORD};
 
 #[tokio::test]
 async fn an_organization_admin_adds_changes_and_removes_members() {
@@ -131,21 +131,13 @@ async fn one_changes_ones_password_and_makes_and_revokes_api_keys() {
     assert!(to.starts_with("/user/login?changed=1"), "{to}");
     assert!(p.get(&to).await.text().contains("La contraseña se cambió."));
     assert_eq!(ana.get(&p, page).await.status, StatusCode::SEE_OTHER);
-    let old = post(
-        &p,
-        "/user/login",
-        None,
-        ORIGIN,
-        &encode(&[("name", "ana"), ("password", PASSWORD)]),
-    )
-    .await;
+    let old = post_login(&p, &[("name", "ana"), ("password", PASSWORD)], ORIGIN, None).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
-    let new = post(
+    let new = post_login(
         &p,
-        "/user/login",
-        None,
+        &[("name", "ana"), ("password", "una clave nueva larga")],
         ORIGIN,
-        &encode(&[("name", "ana"), ("password", "una clave nueva larga")]),
+        None,
     )
     .await;
     assert_eq!(new.status, StatusCode::SEE_OTHER);
@@ -266,12 +258,11 @@ async fn sysadmins_create_organizations_categories_and_accounts() {
         )
         .await;
     assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
-    let marta = post(
+    let marta = post_login(
         &p,
-        "/user/login",
-        None,
+        &[("name", "marta"), ("password", "primera clave larga")],
         ORIGIN,
-        &encode(&[("name", "marta"), ("password", "primera clave larga")]),
+        None,
     )
     .await;
     assert_eq!(marta.status, StatusCode::SEE_OTHER);

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::{
-    account, csrf_of, encode, fixture, get_as, post, sign_in, upload_table, Got, Portal, ORIGIN,
-    PASSWORD,
+    account, csrf_of, encode, fixture, get_as, login_token, post, post_login, sign_in,
+    upload_table, Got, Portal, ORIGIN, PASSWORD,
 };
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -35,44 +35,69 @@ async fn signing_in_and_out() {
     assert!(form.text().contains("autocomplete=\"current-password\""));
     assert!(form.text().contains("Sign in"));
 
-    // A wrong password: said plainly, no cookie.
-    let got = post(
+    // A wrong password: said plainly, no session.
+    let got = post_login(
         &p,
-        "/user/login",
-        None,
+        &[("name", "ana"), ("password", "otra cosa del todo")],
         ORIGIN,
-        &encode(&[("name", "ana"), ("password", "otra cosa del todo")]),
+        None,
     )
     .await;
     assert_eq!(got.status, StatusCode::UNAUTHORIZED);
     assert!(got.text().contains("no son correctos"), "{}", got.text());
     assert!(!got.headers.contains_key(header::SET_COOKIE));
     // Nothing typed.
-    let got = post(&p, "/user/login", None, ORIGIN, "name=ana").await;
+    let got = post_login(&p, &[("name", "ana")], ORIGIN, None).await;
     assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
     // A form on another site.
-    let got = post(
+    let got = post_login(
         &p,
-        "/user/login",
-        None,
+        &[("name", "ana"), ("password", PASSWORD)],
         "https://evil.example",
-        &encode(&[("name", "ana"), ("password", PASSWORD)]),
+        None,
     )
     .await;
     assert_eq!(got.status, StatusCode::FORBIDDEN);
     assert!(!got.headers.contains_key(header::SET_COOKIE));
+    // The right password, but not from the form: without the form's token (and the
+    // cookie that holds it) nobody is signed in.
+    let (login_cookie, token) = login_token(&p).await;
+    assert!(login_cookie.starts_with("ceiba_login="));
+    for (cookie, sent) in [
+        (None, token.as_str()),
+        (Some(login_cookie.as_str()), ""),
+        (
+            Some(login_cookie.as_str()),
+            "0123456789abcdef0123456789abcdef",
+        ),
+    ] {
+        let got = post(
+            &p,
+            "/user/login",
+            cookie,
+            ORIGIN,
+            &encode(&[("_csrf", sent), ("name", "ana"), ("password", PASSWORD)]),
+        )
+        .await;
+        assert_eq!(got.status, StatusCode::FORBIDDEN);
+        assert!(got.text().contains("El formulario caducó"));
+        assert!(!got
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|c| c.to_str().unwrap().starts_with("ceiba_session=")));
+    }
 
     // Right: back where the visitor was, with a session cookie only scripts cannot read.
-    let got = post(
+    let got = post_login(
         &p,
-        "/user/login",
-        None,
-        ORIGIN,
-        &encode(&[
+        &[
             ("name", "ana"),
             ("password", PASSWORD),
             ("came_from", "/dataset?q=pobreza"),
-        ]),
+        ],
+        ORIGIN,
+        None,
     )
     .await;
     assert_eq!(got.status, StatusCode::SEE_OTHER);
@@ -100,12 +125,11 @@ async fn signing_in_and_out() {
         "https://evil.example",
         "/\\evil.example",
     ] {
-        let got = post(
+        let got = post_login(
             &p,
-            "/user/login",
-            None,
+            &[("name", "ana"), ("password", PASSWORD), ("came_from", bad)],
             ORIGIN,
-            &encode(&[("name", "ana"), ("password", PASSWORD), ("came_from", bad)]),
+            None,
         )
         .await;
         assert_eq!(got.headers[header::LOCATION], "/", "{bad}");
@@ -143,15 +167,18 @@ async fn login_from(
     from: &str,
     cookie: Option<&str>,
 ) -> Got {
-    let mut req = Request::post("/user/login")
+    let (login_cookie, token) = login_token(p).await;
+    let cookies = match cookie {
+        Some(c) => format!("{c}; {login_cookie}"),
+        None => login_cookie,
+    };
+    let req = Request::post("/user/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::HOST, "datos.example.gt")
         .header(header::ORIGIN, ORIGIN)
-        .header("x-forwarded-for", format!("10.9.9.9, {from}"));
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    let body = encode(&[("name", name), ("password", password)]);
+        .header("x-forwarded-for", format!("10.9.9.9, {from}"))
+        .header(header::COOKIE, cookies);
+    let body = encode(&[("_csrf", &token), ("name", name), ("password", password)]);
     p.request(req.body(Body::from(body)).unwrap()).await
 }
 

@@ -69,14 +69,47 @@ pub async fn get_as(p: &Portal, uri: &str, cookie: &str) -> Got {
     .await
 }
 
+/// The sign-in form's token and the cookie that holds it (`ceiba_login=…`), as a browser
+/// gets them by opening the form.
+pub async fn login_token(p: &Portal) -> (String, String) {
+    let form = p.get("/user/login").await;
+    let set = form.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let html = form.text();
+    let marker = "name=\"_csrf\" value=\"";
+    let at = html.find(marker).expect("a token in the sign-in form") + marker.len();
+    let token = html[at..].split('"').next().unwrap().to_owned();
+    (cookie, token)
+}
+
+/// Posts the sign-in form with `fields`, as a browser that opened it does (its token and
+/// cookie), from `origin`, with `cookie` (others the browser holds) when given.
+pub async fn post_login(
+    p: &Portal,
+    fields: &[(&str, &str)],
+    origin: &str,
+    cookie: Option<&str>,
+) -> Got {
+    let (login_cookie, token) = login_token(p).await;
+    let mut all = vec![("_csrf", token.as_str())];
+    all.extend_from_slice(fields);
+    let cookies = match cookie {
+        Some(c) => format!("{c}; {login_cookie}"),
+        None => login_cookie,
+    };
+    post(p, "/user/login", Some(&cookies), origin, &encode(&all)).await
+}
+
 /// Signs in; returns the cookie to send back (`ceiba_session=…`).
 pub async fn sign_in(p: &Portal, name: &str) -> String {
-    let got = post(
+    let got = post_login(
         p,
-        "/user/login",
-        None,
+        &[("name", name), ("password", PASSWORD), ("came_from", "/")],
         ORIGIN,
-        &encode(&[("name", name), ("password", PASSWORD), ("came_from", "/")]),
+        None,
     )
     .await;
     assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
