@@ -295,6 +295,31 @@ impl Portal {
         Ok(file)
     }
 
+    /// Puts dataset `dataset`'s resources in `order` (resource ids; those left out follow
+    /// in their current order).
+    pub async fn reorder_resources(
+        &self,
+        actor: &Actor,
+        dataset: &str,
+        order: &[Uuid],
+    ) -> Result<Vec<Resource>, Error> {
+        let d = self.editable_dataset(actor, dataset).await?;
+        self.catalog()
+            .reorder_resources(d.id, order)
+            .await
+            .map_err(|e| refused(e, Thing::Resource))?;
+        let list = self.catalog().resources_of(d.id).await?;
+        let names: Vec<&str> = list.iter().map(|r| r.name.as_str()).collect();
+        self.record(on_dataset(
+            actor,
+            "resources_reorder",
+            &d,
+            json!({ "order": names }),
+        ))
+        .await;
+        Ok(list)
+    }
+
     /// Deletes resource `id` (of `dataset`, when given) with its versions, tables and mark.
     pub async fn delete_resource(
         &self,

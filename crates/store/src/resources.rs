@@ -239,6 +239,45 @@ impl Catalog {
         Ok(queued)
     }
 
+    /// Puts a dataset's resources in `order` (ids of its resources; those left out follow,
+    /// in their current order), at once.
+    pub async fn reorder_resources(
+        &self,
+        dataset_id: uuid::Uuid,
+        order: &[uuid::Uuid],
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let rows =
+            sqlx::query("SELECT id FROM resource WHERE dataset_id = $1 ORDER BY position, created")
+                .bind(dataset_id.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+        let current: Vec<uuid::Uuid> = rows.iter().map(|r| uuid(r, "id")).collect::<Result<_>>()?;
+        if let Some(stranger) = order.iter().find(|id| !current.contains(id)) {
+            return Err(StoreError::Invalid {
+                field: "order",
+                message: format!("resource {stranger} is not one of the dataset's"),
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        let listed = order.iter().filter(|id| seen.insert(**id));
+        let rest: Vec<uuid::Uuid> = current
+            .iter()
+            .filter(|id| !order.contains(id))
+            .copied()
+            .collect();
+        for (position, id) in listed.chain(rest.iter()).enumerate() {
+            sqlx::query("UPDATE resource SET position = $2 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(position as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        mark_changed(&mut tx, dataset_id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Removes a resource with its versions, their tables, ingestion jobs and boundary-set
     /// mark, all at once, and returns what it was. The files in the object store are left
     /// where they are.

@@ -515,3 +515,8 @@ next-new-group = Create a category
 next-account = My account: password and API keys
 
 login-error-csrf = The form expired or did not come from this portal. Please try again.
+
+resource-edit = Edit
+resource-move-up = Move “{ $name }” up
+resource-move-down = Move “{ $name }” down
+activity-resources_reorder = reordered the resources of

@@ -515,3 +515,8 @@ next-new-group = Crear una categoría
 next-account = Mi cuenta: contraseña y claves de la API
 
 login-error-csrf = El formulario caducó o no vino de este portal. Vuelva a intentarlo.
+
+resource-edit = Editar
+resource-move-up = Subir «{ $name }»
+resource-move-down = Bajar «{ $name }»
+activity-resources_reorder = reordenó los recursos de

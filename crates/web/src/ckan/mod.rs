@@ -38,7 +38,7 @@ pub fn router() -> Router<SharedState> {
 }
 
 /// Actions that change the catalog: POST only.
-const WRITES: [&str; 16] = [
+const WRITES: [&str; 17] = [
     "resource_view_create",
     "resource_view_update",
     "resource_view_delete",
@@ -47,6 +47,7 @@ const WRITES: [&str; 16] = [
     "package_patch",
     "package_delete",
     "dataset_purge",
+    "package_resource_reorder",
     "resource_create",
     "resource_update",
     "resource_patch",
@@ -250,6 +251,7 @@ async fn action(
         "package_patch" => writes::package_update(&call, true).await,
         "package_delete" => writes::package_delete(&call).await,
         "dataset_purge" => writes::dataset_purge(&call).await,
+        "package_resource_reorder" => writes::package_resource_reorder(&call).await,
         "resource_create" => writes::resource_create(&call).await,
         "resource_update" => writes::resource_update(&call, false).await,
         "resource_patch" => writes::resource_update(&call, true).await,

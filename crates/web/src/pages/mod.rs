@@ -51,6 +51,10 @@ pub fn router() -> Router<SharedState> {
         .route("/markdown/preview", post(dataset_form::preview))
         .route("/dataset/{name}", get(datasets::show))
         .route(
+            "/dataset/{name}/resource_reorder",
+            post(resource_form::reorder),
+        )
+        .route(
             "/dataset/{name}/resource/new",
             get(resource_form::new_form).post(resource_form::create),
         )

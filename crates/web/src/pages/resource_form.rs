@@ -312,3 +312,56 @@ pub async fn delete(
         Err(e) => PageError::from_portal(e, ctx.lang, &rid, ctx.base()).render(&state, &ctx),
     }
 }
+
+/// `POST /dataset/{name}/resource_reorder`: moves resource `move` one place `up` or
+/// `down` in the dataset's list (the page's buttons; CKAN's `package_resource_reorder`
+/// takes the whole order).
+pub async fn reorder(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let actor = ctx.visitor.actor();
+    let done = async {
+        let d = state
+            .portal
+            .editable_dataset(&actor, &name)
+            .await
+            .map_err(|e| PageError::from_portal(e, ctx.lang, &name, ctx.base()))?;
+        let mut order: Vec<uuid::Uuid> = state
+            .catalog
+            .resources_of(d.id)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let moved = uuid::Uuid::parse_str(form.get("move").trim())
+            .ok()
+            .and_then(|id| order.iter().position(|r| *r == id))
+            .ok_or_else(|| {
+                PageError::not_found("notfound-resource", form.get("move").to_owned())
+            })?;
+        match form.get("direction") {
+            "up" if moved > 0 => order.swap(moved, moved - 1),
+            "down" if moved + 1 < order.len() => order.swap(moved, moved + 1),
+            _ => {}
+        }
+        state
+            .portal
+            .reorder_resources(&actor, &name, &order)
+            .await
+            .map_err(|e| PageError::from_portal(e, ctx.lang, &name, ctx.base()))?;
+        Ok::<_, PageError>(format!("{}/dataset/{}#resources", ctx.base(), d.name))
+    }
+    .await;
+    match done {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e) => e.render(&state, &ctx),
+    }
+}

@@ -455,3 +455,74 @@ async fn an_upload_over_the_limit_is_refused_next_to_the_file_field() {
         .unwrap_or(0);
     assert_eq!(left, 0, "no partial upload is left behind");
 }
+
+#[tokio::test]
+async fn resources_are_reordered_from_the_dataset_page_and_through_ckan() {
+    let (p, tokens) = crate::common::publishing().await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let order = || async {
+        let d = p.catalog.dataset("nbi-municipal").await.unwrap().unwrap();
+        p.catalog
+            .resources_of(d.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    let got = ana
+        .submit_file(
+            &p,
+            "/dataset/nbi-municipal/resource/new",
+            &[("url", "https://example.gt/anexo.pdf")],
+            None,
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    let before = order().await;
+    assert_eq!(before.len(), 2);
+    let page = ana.get(&p, "/dataset/nbi-municipal").await.text();
+    assert!(page.contains("value=\"down\""), "{page}");
+    assert!(!p
+        .get("/dataset/nbi-municipal")
+        .await
+        .text()
+        .contains("resource_reorder"));
+    let second = before[1].to_string();
+    let got = ana
+        .submit(
+            &p,
+            "/dataset/nbi-municipal/resource_reorder",
+            &[("move", &second), ("direction", "up")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(order().await, vec![before[1], before[0]]);
+    // CKAN's action puts them back; a resource of another dataset is refused.
+    let (status, v) = crate::common::action(
+        &p,
+        "package_resource_reorder",
+        Some(&tokens.editor),
+        serde_json::json!({ "id": "nbi-municipal", "order": [before[0].to_string()] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(order().await, before);
+    let (status, _) = crate::common::action(
+        &p,
+        "package_resource_reorder",
+        Some(&tokens.editor),
+        serde_json::json!({ "id": "nbi-municipal", "order": [uuid::Uuid::new_v4().to_string()] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = crate::common::action(
+        &p,
+        "package_resource_reorder",
+        Some(&tokens.outsider),
+        serde_json::json!({ "id": "nbi-municipal", "order": [before[1].to_string()] }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

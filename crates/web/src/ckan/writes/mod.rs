@@ -11,7 +11,7 @@ pub use datasets::{dataset_purge, package_create, package_delete, package_update
 pub use organizations::{
     group_create, member_create, organization_create, organization_member_create,
 };
-pub use resources::{resource_create, resource_delete, resource_update};
+pub use resources::{package_resource_reorder, resource_create, resource_delete, resource_update};
 pub use views::{resource_view_create, resource_view_delete, resource_view_update, view_dict};
 
 use std::collections::BTreeMap;

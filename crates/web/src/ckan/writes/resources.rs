@@ -191,3 +191,27 @@ pub async fn resource_delete(call: &Call<'_>) -> Result<Value, CkanError> {
         .map_err(refused(call))?;
     Ok(Value::Null)
 }
+
+/// `package_resource_reorder`: `id` (the dataset) and `order` (resource ids; those left
+/// out follow in their current order).
+pub async fn package_resource_reorder(call: &Call<'_>) -> Result<Value, CkanError> {
+    call.caller.require("package_resource_reorder")?;
+    let id = call.params.required("id")?;
+    let order = call
+        .params
+        .list("order")?
+        .ok_or_else(|| CkanError::missing("order"))?
+        .iter()
+        .map(|s| {
+            Uuid::parse_str(s.trim())
+                .map_err(|_| invalid("order", format!("Not a resource id: {s}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let list = call
+        .state
+        .portal
+        .reorder_resources(&call.caller.actor(), &id, &order)
+        .await
+        .map_err(refused(call))?;
+    Ok(json!({ "id": id, "order": list.iter().map(|r| r.id).collect::<Vec<_>>() }))
+}
