@@ -526,3 +526,38 @@ async fn resources_are_reordered_from_the_dataset_page_and_through_ckan() {
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_upload_cut_off_midway_leaves_nothing_behind() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let before = resource_ids(&p, "nbi-municipal").await;
+    let big: Vec<u8> = b"codigo,monto\n"
+        .iter()
+        .copied()
+        .chain((0..20_000).flat_map(|i| format!("{i:05},{i}\n").into_bytes()))
+        .collect();
+    let (content_type, mut body) =
+        crate::common::form_data(&[("_csrf", &ana.csrf)], Some(("cortado.csv", &big)));
+    body.truncate(body.len() / 2);
+    let got = p
+        .request(
+            axum::http::Request::post("/dataset/nbi-municipal/resource/new")
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::HOST, "datos.example.gt")
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::COOKIE, &ana.cookie)
+                .body(axum::body::Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert!(got.status.is_client_error(), "{}", got.status);
+    assert_eq!(resource_ids(&p, "nbi-municipal").await, before);
+    let scratch = p.dir.path().join("tmp");
+    let left = std::fs::read_dir(&scratch)
+        .map(|d| d.flatten().filter(|e| e.path().is_file()).count())
+        .unwrap_or(0);
+    assert_eq!(left, 0, "the partial upload is removed");
+}
