@@ -29,6 +29,8 @@ pub struct FileConfig {
     /// Behind a reverse proxy: the header it writes the client's address in
     /// (`X-Forwarded-For`); used to slow password guessing per client and in the audit log.
     pub client_address_header: Option<String>,
+    /// `[mail]`: the SMTP server for password resets and invitations.
+    pub mail: Option<ceiba_web::mail::MailConfig>,
 }
 
 impl FileConfig {

@@ -325,6 +325,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 site_url: args.site_url.or(file.site_url),
                 datastore_sql: !file.disable_datastore_sql.unwrap_or(false),
                 client_address_header: file.client_address_header,
+                mail: file.mail,
             };
             let _worker = ingestor.clone().start_worker().await?;
             let state =

@@ -102,6 +102,8 @@ pub enum Reason {
     NoFileNorLink,
     /// The file is over the portal's upload limit (bytes).
     FileTooLarge { size: u64, limit: u64 },
+    /// A one-time password link that is unknown, used or expired.
+    LinkExpired,
     /// The current password given is not the account's.
     WrongPassword,
     /// A new password under the minimum length.
@@ -215,6 +217,8 @@ impl Reason {
                 }
             }
             Reason::BadName(e) => e.message(lang),
+            Reason::LinkExpired if es => "El enlace ya se usó o caducó. Pida uno nuevo.".into(),
+            Reason::LinkExpired => "The link was used or has expired. Ask for a new one".into(),
             Reason::WrongPassword if es => "La contraseña actual no es correcta.".into(),
             Reason::WrongPassword => "The current password is not correct".into(),
             Reason::ShortPassword { min } if es => {

@@ -46,7 +46,7 @@ pub use boundaries::{
     MAX_BOUNDARY_BYTES,
 };
 pub use error::{Error, Reason, Thing};
-pub use people::AccountInput;
+pub use people::{AccountInput, INVITE_LINK_DAYS, RESET_LINK_HOURS};
 pub use resources::{level_of, MarkRequest, NewFile, ResourceInput};
 pub use tables::{ColumnEdit, TableReview, MAX_COLUMN_DESCRIPTION, MAX_LABEL, MAX_UNIT};
 pub use views::{ViewChange, ViewInput, MAX_VIEW_DESCRIPTION, MAX_VIEW_TITLE};

@@ -3,7 +3,7 @@
 
 use ceiba_core::access;
 use ceiba_core::{Account, AccountState, ApiToken};
-use ceiba_store::{now, AuditEvent, MIN_PASSWORD_CHARS};
+use ceiba_store::{now, AuditEvent, LinkPurpose, MIN_PASSWORD_CHARS};
 use uuid::Uuid;
 
 use crate::datasets::refused;
@@ -21,7 +21,97 @@ pub struct AccountInput {
     pub sysadmin: bool,
 }
 
+/// How long a reset link asked for by e-mail works.
+pub const RESET_LINK_HOURS: i64 = 2;
+/// How long an invitation works.
+pub const INVITE_LINK_DAYS: i64 = 7;
+
 impl Portal {
+    /// A one-time link secret for the account named or e-mailed `who`, to send to its
+    /// owner; `None` when there is no such active account (the door says the same either
+    /// way, so that the answer tells nothing of who has an account).
+    pub async fn request_password_reset(
+        &self,
+        who: &str,
+    ) -> Result<Option<(Account, String)>, Error> {
+        let who = who.trim();
+        if who.is_empty() || who.len() > 254 {
+            return Ok(None);
+        }
+        let found = if who.contains('@') {
+            self.catalog().account_by_email(who).await?
+        } else {
+            self.catalog()
+                .account(who)
+                .await?
+                .filter(Account::is_active)
+        };
+        let Some(account) = found else {
+            return Ok(None);
+        };
+        let expires = now() + chrono::Duration::hours(RESET_LINK_HOURS);
+        let secret = self
+            .catalog()
+            .create_password_link(account.id, LinkPurpose::Reset, expires)
+            .await?;
+        self.audit(&Actor::anonymous(), "password_reset_request", &account.name)
+            .await;
+        Ok(Some((account, secret)))
+    }
+
+    /// An invitation for account `name` (which sets its own password through it), made by
+    /// a sysadmin; the secret is shown or sent once.
+    pub async fn invitation(&self, actor: &Actor, name: &str) -> Result<(Account, String), Error> {
+        if !access::may_run_portal(&actor.perms) {
+            actor.signed_in()?;
+            return Err(Error::Forbidden(Thing::Account));
+        }
+        let account = self
+            .catalog()
+            .account(name.trim())
+            .await?
+            .filter(Account::is_active)
+            .ok_or(Error::NotFound(Thing::Account))?;
+        let expires = now() + chrono::Duration::days(INVITE_LINK_DAYS);
+        let secret = self
+            .catalog()
+            .create_password_link(account.id, LinkPurpose::Invite, expires)
+            .await?;
+        self.audit(actor, "invitation_create", &account.name).await;
+        Ok((account, secret))
+    }
+
+    /// The account a password link opens, if it still works.
+    pub async fn password_link(&self, secret: &str) -> Result<Account, Error> {
+        self.catalog()
+            .password_link_account(secret)
+            .await?
+            .ok_or_else(|| Error::invalid("link", Reason::LinkExpired))
+    }
+
+    /// Sets a password through a link, once; every session and other link of the account
+    /// ends.
+    pub async fn set_password_with_link(&self, secret: &str, new: &str) -> Result<Account, Error> {
+        if new.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(Error::invalid(
+                "password",
+                Reason::ShortPassword {
+                    min: MIN_PASSWORD_CHARS,
+                },
+            ));
+        }
+        let account = self
+            .catalog()
+            .use_password_link(secret, new)
+            .await
+            .map_err(|e| refused(e, Thing::Account))?
+            .ok_or_else(|| Error::invalid("link", Reason::LinkExpired))?;
+        let who = Actor::account(account.clone(), Default::default());
+        self.audit(&who, "password_set_by_link", &account.name)
+            .await;
+        Ok(account)
+    }
+
     async fn audit(&self, actor: &Actor, action: &str, target: &str) {
         let e = AuditEvent::new(action)
             .by(

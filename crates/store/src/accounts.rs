@@ -183,7 +183,114 @@ pub(crate) fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// Why a one-time password link is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Asked for by the account's owner ("forgot my password").
+    Reset,
+    /// Made for a new account by whoever created it.
+    Invite,
+}
+
+impl LinkPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Reset => "reset",
+            LinkPurpose::Invite => "invite",
+        }
+    }
+}
+
 impl Catalog {
+    /// Makes a one-time link secret that sets account `account_id`'s password until
+    /// `expires`; only its SHA-256 is kept, so this is the one time it is known.
+    pub async fn create_password_link(
+        &self,
+        account_id: Uuid,
+        purpose: LinkPurpose,
+        expires: DateTime<Utc>,
+    ) -> Result<String> {
+        let secret = hex::encode(random_bytes::<32>()?);
+        sqlx::query(
+            "INSERT INTO password_link (secret_hash, account_id, purpose, created, expires) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash(&secret))
+        .bind(account_id.to_string())
+        .bind(purpose.as_str())
+        .bind(to_db(crate::now()))
+        .bind(to_db(expires))
+        .execute(&self.pool)
+        .await?;
+        Ok(secret)
+    }
+
+    /// The active account with this e-mail address (compared without case), if any.
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account a WHERE LOWER(a.email) = LOWER($1) \
+             AND a.state = $2 ORDER BY a.created LIMIT 1"
+        ))
+        .bind(email.trim())
+        .bind(AccountState::Active.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    /// The active account a password link opens, if the link is unused and unexpired.
+    pub async fn password_link_account(&self, secret: &str) -> Result<Option<Account>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM password_link l JOIN account a ON a.id = l.account_id \
+             WHERE l.secret_hash = $1 AND l.used IS NULL AND l.expires > $2"
+        ))
+        .bind(token_hash(secret.trim()))
+        .bind(to_db(crate::now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row
+            .as_ref()
+            .map(account_from_row)
+            .transpose()?
+            .filter(Account::is_active))
+    }
+
+    /// Sets the password through a link, once: the link is used up, and every other link
+    /// and session of the account ends. `None` when the link is unknown, used or expired.
+    pub async fn use_password_link(&self, secret: &str, password: &str) -> Result<Option<Account>> {
+        validate_password(password)?;
+        let Some(account) = self.password_link_account(secret).await? else {
+            return Ok(None);
+        };
+        let p = password.to_owned();
+        let hash = hashing::run(move || hash_password(&p)).await?;
+        let mut tx = self.begin_write().await?;
+        let taken = sqlx::query(
+            "UPDATE password_link SET used = $2 WHERE secret_hash = $1 AND used IS NULL",
+        )
+        .bind(token_hash(secret.trim()))
+        .bind(to_db(crate::now()))
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let id = account.id.to_string();
+        sqlx::query("UPDATE account SET password_hash = $2 WHERE id = $1")
+            .bind(&id)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
+        for sql in [
+            "DELETE FROM web_session WHERE account_id = $1",
+            "DELETE FROM password_link WHERE account_id = $1 AND used IS NULL",
+        ] {
+            sqlx::query(sql).bind(&id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(account))
+    }
+
     /// Adds an account, with a password or without one (an account without a password
     /// cannot sign in with one, but may use API tokens). The name follows CKAN's rule and
     /// must be free; the email must look like an address.

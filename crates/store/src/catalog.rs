@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "activity",
         include_str!("../migrations/0009_activity.sql"),
     ),
+    (
+        10,
+        "password links",
+        include_str!("../migrations/0010_password_links.sql"),
+    ),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

@@ -27,7 +27,7 @@ mod time;
 mod trash;
 mod versions;
 
-pub use accounts::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
+pub use accounts::{LinkPurpose, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, TOKEN_PREFIX};
 pub use activity::{Activity, Stream};
 pub use audit::AuditEvent;
 pub use backup::{BackupError, Manifest, ObjectEntry, MANIFEST};

@@ -520,3 +520,19 @@ resource-edit = Edit
 resource-move-up = Move “{ $name }” up
 resource-move-down = Move “{ $name }” down
 activity-resources_reorder = reordered the resources of
+
+## Password links
+reset-title = Choose a new password
+reset-lead = Type your user name or your e-mail address. We will send you a link to choose a new password.
+reset-who = User name or e-mail
+reset-send = Send the link
+reset-no-mail = This portal does not send e-mail. Ask the site's administration for a link to choose your password.
+reset-sent = If an account has that name or address, we sent it a link that works for { $hours } hours. Check the spam folder too.
+reset-expired = The link was used or has expired.
+reset-ask-again = Ask for a new link
+reset-set-lead = Choose the new password of the account “{ $name }”.
+reset-save = Save the password
+login-forgot = Forgot your password?
+invite-mailed = A link to choose a password was sent to { $name } ({ $email }).
+invite-hand-over = Give { $name } this link over a safe channel: with it they choose their password. It works once, for { $days } days.
+invite-see-account = See the account

@@ -520,3 +520,19 @@ resource-edit = Editar
 resource-move-up = Subir «{ $name }»
 resource-move-down = Bajar «{ $name }»
 activity-resources_reorder = reordenó los recursos de
+
+## Password links
+reset-title = Elegir una contraseña nueva
+reset-lead = Escriba su nombre de usuario o su correo. Le enviaremos un enlace para elegir una contraseña nueva.
+reset-who = Nombre de usuario o correo
+reset-send = Enviar el enlace
+reset-no-mail = Este portal no envía correos. Pida a la administración del sitio un enlace para elegir su contraseña.
+reset-sent = Si hay una cuenta con ese nombre o correo, le enviamos un enlace que sirve { $hours } horas. Revise también el correo no deseado.
+reset-expired = El enlace ya se usó o caducó.
+reset-ask-again = Pedir un enlace nuevo
+reset-set-lead = Elija la contraseña nueva de la cuenta «{ $name }».
+reset-save = Guardar la contraseña
+login-forgot = ¿Olvidó su contraseña?
+invite-mailed = Se envió a { $name } ({ $email }) un enlace para elegir su contraseña.
+invite-hand-over = Entregue a { $name } este enlace por un canal seguro: con él elige su contraseña. Sirve una sola vez, durante { $days } días.
+invite-see-account = Ver la cuenta

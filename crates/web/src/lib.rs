@@ -12,6 +12,7 @@ mod format;
 mod http;
 pub mod i18n;
 mod login_guard;
+pub mod mail;
 mod markdown;
 mod pages;
 mod session;
@@ -59,6 +60,8 @@ pub struct WebConfig {
     /// client's. Only set it behind a proxy that overwrites the header: otherwise any
     /// client could claim any address.
     pub client_address_header: Option<String>,
+    /// The SMTP server for password resets and invitations; without one, none is sent.
+    pub mail: Option<mail::MailConfig>,
 }
 
 impl Default for WebConfig {
@@ -71,6 +74,7 @@ impl Default for WebConfig {
             site_url: None,
             datastore_sql: true,
             client_address_header: None,
+            mail: None,
         }
     }
 }
@@ -81,6 +85,8 @@ pub struct AppState {
     pub files: FileStore,
     pub config: WebConfig,
     pub engine: ceiba_query::Engine,
+    /// Sends mail, when the configuration names an SMTP server.
+    pub mailer: Option<mail::Mailer>,
     /// The search index and what keeps it in step with the catalog.
     pub indexer: ceiba_search::Indexer,
     /// Dataset page views not yet written to the catalog.
@@ -149,8 +155,10 @@ impl AppState {
         }
         .map_err(|e| e.to_string())?;
         let indexer = ceiba_search::Indexer::new(catalog.clone(), Arc::new(index));
+        let mailer = config.mail.as_ref().map(mail::Mailer::new).transpose()?;
         Ok(Arc::new(AppState {
             engine,
+            mailer,
             indexer,
             portal,
             maps: ceiba_viz::map::MapCache::new(16),

@@ -14,6 +14,7 @@ mod explore;
 mod home;
 mod people;
 mod publishers;
+mod reset;
 mod resource_form;
 mod review;
 mod saved_views;
@@ -120,6 +121,11 @@ pub fn router() -> Router<SharedState> {
         .route("/user/login", get(account::form).post(account::login))
         .route("/user/logout", post(account::logout))
         .route("/user/new", get(people::new_user).post(people::create_user))
+        .route("/user/reset", get(reset::request_form).post(reset::request))
+        .route(
+            "/user/reset/{secret}",
+            get(reset::set_form).post(reset::set),
+        )
         .route("/user/edit/{name}", get(people::account))
         .route("/user/edit/{name}/password", post(people::password))
         .route("/user/edit/{name}/tokens", post(people::create_token))

@@ -370,6 +370,59 @@ fn may_create(actor: &Actor) -> Result<(), PageError> {
     }
 }
 
+/// An account made without a password gets an invitation: mailed when the portal sends
+/// mail, else shown once for the sysadmin to hand over.
+async fn invite(
+    state: &SharedState,
+    ctx: &PageCtx,
+    headers: &HeaderMap,
+    actor: &Actor,
+    name: &str,
+) -> Response {
+    let (account, secret) = match state.portal.invitation(actor, name).await {
+        Ok(made) => made,
+        Err(e) => return PageError::from_portal(e, ctx.lang, name, ctx.base()).render(state, ctx),
+    };
+    let link = super::reset::link_url(state, headers, ctx, &secret);
+    let mailed = match &state.mailer {
+        Some(m) => {
+            let (subject, body) = super::reset::link_mail(
+                ctx.lang,
+                &state.config.site_name,
+                &account.name,
+                &link,
+                true,
+            );
+            match m.send(&account.email, &subject, body).await {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not send an invitation; showing the link");
+                    false
+                }
+            }
+        }
+        None => false,
+    };
+    let mut r = render(
+        state,
+        ctx,
+        "reset.html",
+        Ok(context! {
+            mode => "link",
+            mailed,
+            name => &account.name,
+            email => &account.email,
+            link => (!mailed).then_some(link),
+            days => ceiba_portal::INVITE_LINK_DAYS,
+        }),
+    );
+    r.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
 macro_rules! creation_routes {
     ($($get:ident, $post:ident => $kind:expr;)*) => {$(
         pub async fn $get(state: State<SharedState>, ctx: PageCtx) -> Response {
@@ -465,10 +518,12 @@ async fn create(
                 password: some("password"),
                 sysadmin: false,
             };
-            portal
-                .create_account(&actor, input)
-                .await
-                .map(|a| format!("/user/{}", a.name))
+            match portal.create_account(&actor, input).await {
+                Ok(a) if some("password").is_none() => {
+                    return invite(&state, &ctx, &headers, &actor, &a.name).await;
+                }
+                made => made.map(|a| format!("/user/{}", a.name)),
+            }
         }
     };
     match made {

@@ -15,6 +15,7 @@ mod demo_site;
 mod explore;
 mod history;
 mod pages;
+mod passwords;
 mod people;
 mod publish_forms;
 mod search;

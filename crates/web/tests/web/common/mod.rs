@@ -17,7 +17,9 @@ use tower::ServiceExt;
 use uuid::Uuid;
 
 mod browser;
+mod smtp;
 pub use browser::*;
+pub use smtp::*;
 
 pub struct Portal {
     pub app: Router,
