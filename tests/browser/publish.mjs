@@ -169,6 +169,40 @@ try {
   assert.ok((await adminPage.content()).includes("@luis"), "luis is a member");
   await adminPage.goto(`${BASE}/user/luis`);
   assert.ok((await adminPage.content()).includes("editor"));
+  await audit(adminPage, "user-page");
+  await adminPage.goto(`${BASE}/organization/activity/segeplan`);
+  await audit(adminPage, "organization-activity");
+
+  // ---- A sysadmin: what only the site's administration does ---------------------------
+  const root = await browser.newContext({ locale: "es-GT", bypassCSP: true });
+  const rootPage = await signIn(root, "root");
+  await audit(rootPage, "home-staff");
+  for (const [address, name] of [
+    ["/organization/new", "organization-new"],
+    ["/group/new", "group-new"],
+    ["/user/new", "user-new"],
+    ["/ckan-admin/trash", "trash"],
+  ]) {
+    await rootPage.goto(`${BASE}${address}`);
+    await audit(rootPage, name);
+  }
+  // An account without a password: the one-time link to hand over, and its page.
+  await rootPage.goto(`${BASE}/user/new`);
+  await rootPage.fill("#f-name", "marta");
+  await rootPage.fill("#f-email", "marta@example.gt");
+  await Promise.all([rootPage.waitForNavigation(), rootPage.click("form.publish-form button[type=submit]")]);
+  await audit(rootPage, "invitation");
+  const link = await rootPage.locator("code.token").textContent();
+  const newcomer = await browser.newContext({ locale: "es-GT", bypassCSP: true });
+  const marta = await newcomer.newPage();
+  await marta.goto(link.trim());
+  await audit(marta, "password-link");
+  await marta.fill("#r-password", "la clave de marta");
+  await marta.fill("#r-again", "la clave de marta");
+  await Promise.all([marta.waitForNavigation(), marta.click("form.login button[type=submit]")]);
+  assert.match(marta.url(), /\/user\/login\?changed=1/);
+  await marta.goto(`${BASE}/user/reset`);
+  await audit(marta, "password-reset");
 } catch (e) {
   failures.push(`scenario: ${e.stack || e}`);
 } finally {

@@ -45,9 +45,12 @@ fn page(
         header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
     );
+    // Its address is not sent to other sites (`same-origin`, not `no-referrer`: with no
+    // referrer at all, browsers send `Origin: null` with the form, which reads as another
+    // site's).
     r.headers_mut().insert(
         header::REFERRER_POLICY,
-        axum::http::HeaderValue::from_static("no-referrer"),
+        axum::http::HeaderValue::from_static("same-origin"),
     );
     r
 }
