@@ -182,6 +182,9 @@ try {
     ["/group/new", "group-new"],
     ["/user/new", "user-new"],
     ["/ckan-admin/trash", "trash"],
+    ["/organization/edit/segeplan", "organization-edit"],
+    ["/group/edit/desarrollo-territorial", "group-edit"],
+    ["/user/edit/ana", "account-of-another"],
   ]) {
     await rootPage.goto(`${BASE}${address}`);
     await audit(rootPage, name);

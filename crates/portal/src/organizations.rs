@@ -68,6 +68,64 @@ impl Portal {
         Ok(cat)
     }
 
+    /// Changes organization `org.id`'s name, titles, descriptions, image, e-mail and
+    /// website (its admins and sysadmins).
+    pub async fn update_organization(
+        &self,
+        actor: &Actor,
+        mut org: Organization,
+    ) -> Result<Organization, Error> {
+        let old = self
+            .catalog()
+            .organization(&org.id.to_string())
+            .await?
+            .ok_or(Error::NotFound(Thing::Organization))?;
+        if !access::may_admin(&actor.perms, old.id) {
+            actor.signed_in()?;
+            return Err(Error::Forbidden(Thing::Organization));
+        }
+        ceiba_core::validate_name(&org.name)
+            .map_err(|e| Error::invalid("name", Reason::BadName(e)))?;
+        if org.title.es.trim().is_empty() {
+            org.title.es = org.name.clone();
+        }
+        org.created = old.created;
+        self.catalog()
+            .update_organization(&org)
+            .await
+            .map_err(|e| refused(e, Thing::Organization))?;
+        let mut a = by(actor, "organization_update");
+        a.organization_id = Some(org.id);
+        a.detail = json!({ "name": org.name, "title": org.title.es });
+        self.record(a).await;
+        Ok(org)
+    }
+
+    /// Changes category `cat.id` (sysadmins).
+    pub async fn update_category(
+        &self,
+        actor: &Actor,
+        mut cat: Category,
+    ) -> Result<Category, Error> {
+        self.require_portal_admin(actor, Thing::Category)?;
+        let old = self
+            .catalog()
+            .category(&cat.id.to_string())
+            .await?
+            .ok_or(Error::NotFound(Thing::Category))?;
+        ceiba_core::validate_name(&cat.name)
+            .map_err(|e| Error::invalid("name", Reason::BadName(e)))?;
+        if cat.title.es.trim().is_empty() {
+            cat.title.es = cat.name.clone();
+        }
+        cat.created = old.created;
+        self.catalog()
+            .update_category(&cat)
+            .await
+            .map_err(|e| refused(e, Thing::Category))?;
+        Ok(cat)
+    }
+
     /// Organization `name_or_id` and account `username`, if the actor administers the
     /// organization.
     async fn membership_parties(

@@ -177,6 +177,34 @@ impl Portal {
         Ok(account)
     }
 
+    /// Changes account `name`'s full name and e-mail (its owner, or a sysadmin) and, for a
+    /// sysadmin changing someone else's, whether it is a sysadmin.
+    pub async fn update_profile(
+        &self,
+        actor: &Actor,
+        name: &str,
+        fullname: &str,
+        email: &str,
+        sysadmin: Option<bool>,
+    ) -> Result<Account, Error> {
+        let mut account = self.manageable_account(actor, name).await?;
+        let own = actor.account.as_ref().is_some_and(|a| a.id == account.id);
+        account.fullname = fullname.trim().to_owned();
+        account.email = email.trim().to_owned();
+        if let Some(s) = sysadmin {
+            // Nobody raises or lowers their own rights.
+            if !own && access::may_run_portal(&actor.perms) {
+                account.sysadmin = s;
+            }
+        }
+        self.catalog()
+            .update_account(&account)
+            .await
+            .map_err(|e| refused(e, Thing::Account))?;
+        self.audit(actor, "user_update", &account.name).await;
+        Ok(account)
+    }
+
     /// Changes account `name`'s password: its owner gives the current one; a sysadmin
     /// setting another's does not.
     pub async fn change_password(

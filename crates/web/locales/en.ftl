@@ -536,3 +536,9 @@ login-forgot = Forgot your password?
 invite-mailed = A link to choose a password was sent to { $name } ({ $email }).
 invite-hand-over = Give { $name } this link over a safe channel: with it they choose their password. It works once, for { $days } days.
 invite-see-account = See the account
+
+edit-organization = Edit the organization
+edit-group = Edit the category
+account-profile = Account details
+account-sysadmin = Administers the site (may do anything)
+activity-organization_update = changed the organization

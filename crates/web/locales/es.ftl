@@ -536,3 +536,9 @@ login-forgot = ¿Olvidó su contraseña?
 invite-mailed = Se envió a { $name } ({ $email }) un enlace para elegir su contraseña.
 invite-hand-over = Entregue a { $name } este enlace por un canal seguro: con él elige su contraseña. Sirve una sola vez, durante { $days } días.
 invite-see-account = Ver la cuenta
+
+edit-organization = Editar la organización
+edit-group = Editar la categoría
+account-profile = Datos de la cuenta
+account-sysadmin = Administra el sitio (puede hacer todo)
+activity-organization_update = cambió la organización

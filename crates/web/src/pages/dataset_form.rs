@@ -45,6 +45,11 @@ impl Posted {
         !self.get(key).is_empty()
     }
 
+    /// Whether a checkbox `key` was ticked.
+    pub(crate) fn checked_field(&self, key: &str) -> bool {
+        self.checked(key)
+    }
+
     /// The fields as a map, for the checks every form passes (`form_ok`).
     pub(crate) fn map(&self) -> std::collections::HashMap<String, String> {
         self.0

@@ -105,6 +105,10 @@ pub fn router() -> Router<SharedState> {
             get(people::new_organization).post(people::create_organization),
         )
         .route(
+            "/organization/edit/{name}",
+            get(people::edit_organization).post(people::update_organization),
+        )
+        .route(
             "/organization/members/{name}",
             get(people::members).post(people::change_member),
         )
@@ -114,6 +118,10 @@ pub fn router() -> Router<SharedState> {
         .route(
             "/group/new",
             get(people::new_group).post(people::create_group),
+        )
+        .route(
+            "/group/edit/{name}",
+            get(people::edit_group).post(people::update_group),
         )
         .route("/group/{name}", get(publishers::group))
         .route("/view/{id}", get(chart::embed))
@@ -128,6 +136,7 @@ pub fn router() -> Router<SharedState> {
         )
         .route("/user/edit/{name}", get(people::account))
         .route("/user/edit/{name}/password", post(people::password))
+        .route("/user/edit/{name}/profile", post(people::profile))
         .route("/user/edit/{name}/tokens", post(people::create_token))
         .route(
             "/user/edit/{name}/tokens/{id}/revoke",

@@ -65,8 +65,9 @@ async fn account_page(
             })
             .collect();
         Ok(context! {
-            person => context! { name => &account.name, fullname => &account.fullname, email => &account.email },
+            person => context! { name => &account.name, fullname => &account.fullname, email => &account.email, sysadmin => account.sysadmin },
             own,
+            may_grant => !own && ceiba_core::access::may_run_portal(&actor.perms),
             tokens,
             new_token,
             base_url => format!("{}/user/edit/{}", ctx.base(), account.name),
@@ -347,10 +348,31 @@ fn creation_page(
     error: Option<FieldError>,
 ) -> Response {
     let value = |k: &str| form.map(|f| f.get(k).to_owned()).unwrap_or_default();
+    record_page(state, ctx, kind, None, &value, error)
+}
+
+/// The form of a new record, or of record `editing` (its values from `value`).
+fn record_page(
+    state: &SharedState,
+    ctx: &PageCtx,
+    kind: Kind,
+    editing: Option<&str>,
+    value: &dyn Fn(&str) -> String,
+    error: Option<FieldError>,
+) -> Response {
+    let (action, title_key) = match (editing, kind) {
+        (Some(name), Kind::Organization) => (
+            format!("{}/organization/edit/{name}", ctx.base()),
+            "edit-organization",
+        ),
+        (Some(name), Kind::Category) => (format!("{}/group/edit/{name}", ctx.base()), "edit-group"),
+        _ => (format!("{}{}", ctx.base(), kind.path()), kind.title_key()),
+    };
     let page = Ok(context! {
         kind => match kind { Kind::Organization => "organization", Kind::Category => "group", Kind::Account => "user" },
-        title_key => kind.title_key(),
-        action => format!("{}{}", ctx.base(), kind.path()),
+        title_key,
+        editing,
+        action,
         v => context! {
             name => value("name"), title => value("title"), title_en => value("title_en"),
             description => value("description"), email => value("email"), fullname => value("fullname"),
@@ -615,5 +637,220 @@ pub async fn trash_action(
             PageError::Forbidden("forbidden-sysadmin").render(&state, &ctx)
         }
         Err(e) => PageError::from_portal(e, ctx.lang, &id, ctx.base()).render(&state, &ctx),
+    }
+}
+
+// ---- Editing organizations and categories ------------------------------------------------
+
+fn org_value(o: &Organization) -> impl Fn(&str) -> String + '_ {
+    move |k| match k {
+        "name" => o.name.clone(),
+        "title" => o.title.es.clone(),
+        "title_en" => o.title.en.clone().unwrap_or_default(),
+        "description" => o.description.es.clone(),
+        "email" => o.email.clone().unwrap_or_default(),
+        "website" => o.website.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn cat_value(c: &Category) -> impl Fn(&str) -> String + '_ {
+    move |k| match k {
+        "name" => c.name.clone(),
+        "title" => c.title.es.clone(),
+        "title_en" => c.title.en.clone().unwrap_or_default(),
+        "description" => c.description.es.clone(),
+        _ => String::new(),
+    }
+}
+
+/// `GET /organization/edit/{name}`: its admins and sysadmins.
+pub async fn edit_organization(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(to) = sign_in_first(&ctx) {
+        return to;
+    }
+    let org = match state.catalog.organization(&name).await {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            return PageError::not_found("notfound-organization", name).render(&state, &ctx)
+        }
+        Err(e) => return PageError::from(e).render(&state, &ctx),
+    };
+    if !ceiba_core::access::may_admin(&ctx.visitor.actor().perms, org.id) {
+        return PageError::Forbidden("forbidden-edit").render(&state, &ctx);
+    }
+    let value = org_value(&org);
+    record_page(
+        &state,
+        &ctx,
+        Kind::Organization,
+        Some(&org.name),
+        &value,
+        None,
+    )
+}
+
+/// `POST /organization/edit/{name}`.
+pub async fn update_organization(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let old = match state.catalog.organization(&name).await {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            return PageError::not_found("notfound-organization", name).render(&state, &ctx)
+        }
+        Err(e) => return PageError::from(e).render(&state, &ctx),
+    };
+    let some = |k: &str| Some(form.get(k).trim().to_owned()).filter(|s| !s.is_empty());
+    let org = Organization {
+        name: form.get("name").trim().to_owned(),
+        title: Localized::new(form.get("title").trim(), form.get("title_en").trim()),
+        description: Localized {
+            es: form.get("description").trim().to_owned(),
+            en: old.description.en.clone(),
+        },
+        email: some("email"),
+        website: some("website"),
+        ..old.clone()
+    };
+    match state
+        .portal
+        .update_organization(&ctx.visitor.actor(), org)
+        .await
+    {
+        Ok(o) => Redirect::to(&format!("{}/organization/{}", ctx.base(), o.name)).into_response(),
+        Err(e) => match refused(e, &ctx, &name) {
+            Ok(fe) => record_page(
+                &state,
+                &ctx,
+                Kind::Organization,
+                Some(&old.name),
+                &|k| form.get(k).to_owned(),
+                Some(fe),
+            ),
+            Err(pe) => pe.render(&state, &ctx),
+        },
+    }
+}
+
+/// `GET /group/edit/{name}`: sysadmins.
+pub async fn edit_group(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    Path(name): Path<String>,
+) -> Response {
+    if let Some(to) = sign_in_first(&ctx) {
+        return to;
+    }
+    if let Err(e) = may_create(&ctx.visitor.actor()) {
+        return e.render(&state, &ctx);
+    }
+    match state.catalog.category(&name).await {
+        Ok(Some(c)) => record_page(
+            &state,
+            &ctx,
+            Kind::Category,
+            Some(&c.name),
+            &cat_value(&c),
+            None,
+        ),
+        Ok(None) => PageError::not_found("notfound-group", name).render(&state, &ctx),
+        Err(e) => PageError::from(e).render(&state, &ctx),
+    }
+}
+
+/// `POST /group/edit/{name}`.
+pub async fn update_group(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let old = match state.catalog.category(&name).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return PageError::not_found("notfound-group", name).render(&state, &ctx),
+        Err(e) => return PageError::from(e).render(&state, &ctx),
+    };
+    let cat = Category {
+        name: form.get("name").trim().to_owned(),
+        title: Localized::new(form.get("title").trim(), form.get("title_en").trim()),
+        description: Localized {
+            es: form.get("description").trim().to_owned(),
+            en: old.description.en.clone(),
+        },
+        ..old.clone()
+    };
+    match state
+        .portal
+        .update_category(&ctx.visitor.actor(), cat)
+        .await
+    {
+        Ok(c) => Redirect::to(&format!("{}/group/{}", ctx.base(), c.name)).into_response(),
+        Err(ceiba_portal::Error::Forbidden(_)) => {
+            PageError::Forbidden("forbidden-sysadmin").render(&state, &ctx)
+        }
+        Err(e) => match refused(e, &ctx, &name) {
+            Ok(fe) => record_page(
+                &state,
+                &ctx,
+                Kind::Category,
+                Some(&old.name),
+                &|k| form.get(k).to_owned(),
+                Some(fe),
+            ),
+            Err(pe) => pe.render(&state, &ctx),
+        },
+    }
+}
+
+/// `POST /user/edit/{name}/profile`: full name and e-mail (and, for a sysadmin editing
+/// someone else, whether they are a sysadmin).
+pub async fn profile(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(form);
+    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
+        return e.render(&state, &ctx);
+    }
+    let sysadmin = form
+        .checked_field("sysadmin_shown")
+        .then(|| form.checked_field("sysadmin"));
+    match state
+        .portal
+        .update_profile(
+            &ctx.visitor.actor(),
+            &name,
+            form.get("fullname"),
+            form.get("email"),
+            sysadmin,
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{}/user/edit/{name}", ctx.base())).into_response(),
+        Err(e) => match refused(e, &ctx, &name) {
+            Ok(fe) => account_page(&state, &ctx, &name, None, Some(fe)).await,
+            Err(pe) => pe.render(&state, &ctx),
+        },
     }
 }

@@ -47,6 +47,8 @@ pub async fn organization(
                 new_dataset_url => may_publish.then(|| format!("{}/dataset/new?organization={}", ctx.base(), org.name)),
                 members_url => ceiba_core::access::may_admin(&ctx.visitor.actor().perms, org.id)
                     .then(|| format!("{}/organization/members/{}", ctx.base(), org.name)),
+                edit_url => ceiba_core::access::may_admin(&ctx.visitor.actor().perms, org.id)
+                    .then(|| format!("{}/organization/edit/{}", ctx.base(), org.name)),
                 activity_url => format!("{}/organization/activity/{}", ctx.base(), org.name),
             }
         })
@@ -87,7 +89,11 @@ pub async fn group(
         let total = listing.get_attr("total").ok();
         Ok(context! {
             ..listing,
-            ..context! { category => CategoryView::new(ctx.lang, &cat, total.and_then(|t| i64::try_from(t).ok()).unwrap_or(0)) }
+            ..context! {
+                category => CategoryView::new(ctx.lang, &cat, total.and_then(|t| i64::try_from(t).ok()).unwrap_or(0)),
+                edit_url => ceiba_core::access::may_run_portal(&ctx.visitor.actor().perms)
+                    .then(|| format!("{}/group/edit/{}", ctx.base(), cat.name)),
+            }
         })
     }
     .await;

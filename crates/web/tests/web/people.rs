@@ -258,6 +258,80 @@ async fn sysadmins_create_organizations_categories_and_accounts() {
         )
         .await;
     assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    // Editing what was made: the organization (also by its admins), the category, an
+    // account's details (a sysadmin may make another a sysadmin, nobody themselves).
+    let got = root
+        .submit(
+            &p,
+            "/organization/edit/ine",
+            &[
+                ("name", "ine"),
+                ("title", "INE Guatemala"),
+                ("website", "https://www.ine.gob.gt"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let ine = p.catalog.organization("ine").await.unwrap().unwrap();
+    assert_eq!(ine.title.es, "INE Guatemala");
+    assert_eq!(
+        jefa.get(&p, "/organization/edit/ine").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        jefa.get(&p, "/organization/edit/segeplan").await.status,
+        StatusCode::OK
+    );
+    let got = root
+        .submit(
+            &p,
+            "/group/edit/salud",
+            &[("name", "salud"), ("title", "Salud pública")],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    assert_eq!(
+        p.catalog.category("salud").await.unwrap().unwrap().title.es,
+        "Salud pública"
+    );
+    let got = root
+        .submit(
+            &p,
+            "/user/edit/jefa/profile",
+            &[
+                ("fullname", "Jefa de datos"),
+                ("email", "jefa@segeplan.gob.gt"),
+                ("sysadmin_shown", "1"),
+                ("sysadmin", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let j = p.catalog.account("jefa").await.unwrap().unwrap();
+    assert!(j.sysadmin);
+    assert_eq!(j.fullname, "Jefa de datos");
+    let got = jefa
+        .submit(
+            &p,
+            "/user/edit/jefa/profile",
+            &[
+                ("fullname", "Jefa"),
+                ("email", "no es un correo"),
+                ("sysadmin_shown", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        got.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        got.text()
+    );
+    assert!(
+        p.catalog.account("jefa").await.unwrap().unwrap().sysadmin,
+        "nobody lowers their own rights"
+    );
+
     let marta = post_login(
         &p,
         &[("name", "marta"), ("password", "primera clave larga")],
