@@ -542,3 +542,5 @@ edit-group = Edit the category
 account-profile = Account details
 account-sysadmin = Administers the site (may do anything)
 activity-organization_update = changed the organization
+
+review-not-table = This file is not a table (format { $format }): it is published for download as it is, without explorer, charts or data API. For those, upload CSV, Excel (XLSX, XLS), ODS, JSON or GeoJSON.

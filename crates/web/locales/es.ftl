@@ -542,3 +542,5 @@ edit-group = Editar la categoría
 account-profile = Datos de la cuenta
 account-sysadmin = Administra el sitio (puede hacer todo)
 activity-organization_update = cambió la organización
+
+review-not-table = Este archivo no es una tabla (formato { $format }): se publica para descargarlo tal cual, sin explorador, gráficos ni API de datos. Para eso, suba CSV, Excel (XLSX, XLS), ODS, JSON o GeoJSON.

@@ -157,6 +157,8 @@ async fn build(
         failed,
         progress,
         errors,
+        not_table => !pending && !failed && table_views.is_empty(),
+        format => newest.map(|v| v.format.clone()).filter(|f| !f.is_empty()),
         tables => table_views,
         types => type_choices,
         action => format!("{page_url}/review"),

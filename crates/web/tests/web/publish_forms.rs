@@ -414,6 +414,17 @@ async fn an_editor_uploads_reviews_fixes_a_type_and_replaces_the_file() {
     assert_eq!(got.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(got.text().contains("id=\"err-url\""));
 
+    // A file that is not a table is published for download as it is, and the review says
+    // so plainly.
+    let got = ana
+        .submit_file(&p, new, &[], Some(("informe.pdf", b"%PDF-1.4 informe")))
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let pdf_review = location(&got);
+    p.ingestor.run_queue().await.unwrap();
+    let html = ana.get(&p, &pdf_review).await.text();
+    assert!(html.contains("no es una tabla (formato PDF)"), "{html}");
+
     // Deleting the resource from its form.
     let got = ana
         .submit(
