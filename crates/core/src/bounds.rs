@@ -65,9 +65,86 @@ pub fn check_count(count: usize, max: usize) -> Result<(), String> {
     }
 }
 
+/// A refusal of the catalog's checks (these bounds, and the store's other field checks,
+/// written in English) in the visitor's language. The shapes are the ones written here and
+/// in the store; anything else is returned as it is.
+pub fn refusal_in(lang: crate::Lang, english: &str) -> String {
+    if lang == crate::Lang::En {
+        let mut c = english.chars();
+        return c
+            .next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default();
+    }
+    let number = |prefix: &str, suffix: &str| -> Option<String> {
+        english
+            .strip_prefix(prefix)?
+            .strip_suffix(suffix)
+            .map(str::to_owned)
+    };
+    let quoted = |prefix: &str, suffix: &str| number(prefix, suffix);
+    if let Some(n) = number("must be at most ", " characters long") {
+        return format!("Como máximo {n} caracteres.");
+    }
+    if let Some(n) = number("must be at most ", " bytes long") {
+        return format!("Como máximo {n} bytes.");
+    }
+    if let Some(rest) = english.strip_prefix("may hold at most ") {
+        let n = rest.split(' ').next().unwrap_or("");
+        return format!("Como máximo {n} elementos.");
+    }
+    if let Some(e) = quoted("'", "' is not an email address") {
+        return format!("«{e}» no es una dirección de correo.");
+    }
+    if let Some(c) = quoted("'", "' is not a country, department or municipality code") {
+        return format!("«{c}» no es un código de país, departamento o municipio.");
+    }
+    if let Some(t) = quoted("tag ", " must be 1–100 characters") {
+        return format!("La etiqueta {t} debe tener de 1 a 100 caracteres.");
+    }
+    match english {
+        "must start with http:// or https://" => "Debe empezar por http:// o https://.".into(),
+        "must not contain spaces or control characters" => {
+            "No puede contener espacios ni caracteres de control.".into()
+        }
+        "must name a host after the scheme" => "Falta el sitio después de http(s)://.".into(),
+        "must not be empty" => "No puede quedar vacío.".into(),
+        "the end comes before the start" => "La fecha final es anterior a la inicial.".into(),
+        "a resource needs an uploaded file or a URL" => {
+            "Suba un archivo o indique un enlace.".into()
+        }
+        "must be in the future" => "Debe ser una fecha futura.".into(),
+        "must be 1–200 characters long" => "Debe tener de 1 a 200 caracteres.".into(),
+        other => other.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_are_said_in_spanish_too() {
+        use crate::Lang;
+        let e = check_chars(&"x".repeat(501), MAX_TITLE_CHARS).unwrap_err();
+        assert_eq!(refusal_in(Lang::Es, &e), "Como máximo 500 caracteres.");
+        assert_eq!(
+            refusal_in(Lang::En, &e),
+            "Must be at most 500 characters long"
+        );
+        let e = check_link("javascript:alert(1)").unwrap_err();
+        assert_eq!(
+            refusal_in(Lang::Es, &e),
+            "Debe empezar por http:// o https://."
+        );
+        let e = check_count(101, MAX_TAGS).unwrap_err();
+        assert_eq!(refusal_in(Lang::Es, &e), "Como máximo 100 elementos.");
+        assert_eq!(
+            refusal_in(Lang::Es, "'x@' is not an email address"),
+            "«x@» no es una dirección de correo."
+        );
+        assert_eq!(refusal_in(Lang::Es, "otra cosa"), "otra cosa");
+    }
 
     #[test]
     fn only_web_links_with_a_host_are_accepted() {

@@ -231,7 +231,7 @@ impl Reason {
             Reason::TooLong { max } => format!("At most {max} characters"),
             Reason::UnknownColumn(c) if es => format!("La tabla no tiene la columna «{c}»."),
             Reason::UnknownColumn(c) => format!("The table has no column \"{c}\""),
-            Reason::Refused(m) => m.clone(),
+            Reason::Refused(m) => ceiba_core::bounds::refusal_in(lang, m),
         }
     }
 }
