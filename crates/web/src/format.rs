@@ -45,6 +45,12 @@ pub fn datetime(lang: Lang, t: DateTime<Utc>) -> String {
     date(lang, t.date_naive())
 }
 
+/// A moment to the minute, in UTC and saying so (the portal has no time-zone setting
+/// yet): what a history entry says.
+pub fn moment(lang: Lang, t: DateTime<Utc>) -> String {
+    format!("{}, {} UTC", date(lang, t.date_naive()), t.format("%H:%M"))
+}
+
 /// Thousands grouped: `14 901 286` in Spanish (the RAE's thin space rule, written as a
 /// no-break space), `14,901,286` in English.
 pub fn integer(lang: Lang, n: i64) -> String {

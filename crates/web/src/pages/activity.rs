@@ -77,7 +77,7 @@ pub(crate) async fn entries(
             let detail = |k: &str| a.detail.get(k).map(shown).filter(|s| !s.is_empty());
             context! {
                 action => &a.action,
-                at => crate::format::datetime(lang, a.at),
+                at => crate::format::moment(lang, a.at),
                 at_iso => a.at.to_rfc3339(),
                 who => a.actor.as_deref(),
                 who_url => a.actor.as_ref().map(|n| format!("{base}/user/{n}")),
@@ -85,7 +85,7 @@ pub(crate) async fn entries(
                     title => title,
                     url => format!("{base}/dataset/{name}"),
                 }),
-                name => detail("name").or_else(|| detail("title")).or_else(|| detail("user")),
+                name => detail("title").or_else(|| detail("name")).or_else(|| detail("user")),
                 version => a.detail.get("version").and_then(serde_json::Value::as_i64),
                 changes_url => match (dataset, a.object_id, a.detail.get("version").and_then(serde_json::Value::as_i64)) {
                     (Some((name, _)), Some(rid), Some(v)) if v > 1 => Some(format!("{base}/dataset/{name}/resource/{rid}/changes/{v}")),
