@@ -6,6 +6,7 @@ mod assets;
 mod charts;
 mod ckan;
 mod context;
+mod crawl;
 mod error;
 mod export;
 mod format;
@@ -16,6 +17,7 @@ pub mod mail;
 mod markdown;
 mod pages;
 mod session;
+mod structured;
 mod tables;
 mod templates;
 mod uploads;
@@ -179,6 +181,8 @@ impl AppState {
 pub fn router(state: SharedState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/robots.txt", get(crawl::robots))
+        .route("/sitemap.xml", get(crawl::sitemap))
         .route("/static/{name}", get(static_file))
         .route("/datastore/dump/{id}", get(api::dump::dump))
         .merge(api::router())

@@ -118,12 +118,30 @@ pub async fn listing(
 pub async fn show(
     State(state): State<SharedState>,
     ctx: PageCtx,
+    headers: axum::http::HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
     let page = async {
         let d = dataset_for(&state, &ctx.visitor, &name).await?;
         state.visits.count(d.id);
         let view = dataset_view(&state, &ctx, &d).await?;
+        // What search engines read: for public datasets only.
+        let jsonld = if crate::structured::describable(&d) {
+            let org = state
+                .catalog
+                .organization(&d.organization_id.to_string())
+                .await?;
+            let resources = state.catalog.resources_of(d.id).await?;
+            let site = crate::http::site_url(&state, &headers);
+            Some(crate::structured::script(&crate::structured::dataset(
+                &site,
+                &d,
+                org.as_ref(),
+                &resources,
+            )))
+        } else {
+            None
+        };
         let may_edit = ctx.visitor.may_edit(&d);
         let mut featured = Vec::new();
         let mut managed = Vec::new();
@@ -150,6 +168,7 @@ pub async fn show(
             }
         }
         Ok::<_, PageError>(context! {
+            jsonld,
             dataset => view,
             featured_views => featured,
             managed_views => managed,

@@ -10,7 +10,11 @@ use crate::context::PageCtx;
 use crate::view_models::{CategoryView, DatasetCard, OrgView};
 use crate::{PageError, SharedState};
 
-pub async fn home(State(state): State<SharedState>, ctx: PageCtx) -> Response {
+pub async fn home(
+    State(state): State<SharedState>,
+    ctx: PageCtx,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let page = async {
         let lang = ctx.lang;
         let c = &state.catalog;
@@ -63,7 +67,13 @@ pub async fn home(State(state): State<SharedState>, ctx: PageCtx) -> Response {
                 })
             }
         };
+        let jsonld = crate::structured::script(&crate::structured::catalog(
+            &crate::http::site_url(&state, &headers),
+            &state.config.site_name,
+            &state.i18n.t(lang, "footer-about", &[]),
+        ));
         Ok::<_, PageError>(context! {
+            jsonld,
             staff,
             title => state.i18n.t(lang, "home-title", &[]),
             dataset_total => newest.total,

@@ -11,6 +11,7 @@ mod chart_labels;
 mod charts;
 mod ckan;
 mod ckan_writes;
+mod crawlers;
 mod demo_site;
 mod explore;
 mod history;

@@ -1,0 +1,96 @@
+//! What search engines and crawlers read: schema.org JSON-LD on public dataset pages and
+//! the home page, robots.txt and the sitemap. Private and draft datasets appear nowhere.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::http::{header, StatusCode};
+use ceiba_core::Role;
+
+use crate::common::{fixture, Portal};
+
+fn jsonld(html: &str) -> serde_json::Value {
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("a JSON-LD block")
+        + 35;
+    let end = html[start..].find("</script>").unwrap() + start;
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[tokio::test]
+async fn public_datasets_are_described_for_search_engines_and_listed_in_the_sitemap() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = p.catalog.organization("segeplan").await.unwrap().unwrap();
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let org_id = org.id.to_string();
+    // A public dataset with a title that tries to end the block, and a private one.
+    for (name, private) in [("gasto-publico", ""), ("gasto-interno", "1")] {
+        let got = ana
+            .submit(
+                &p,
+                "/dataset/new",
+                &[
+                    ("title_es", "Gasto </script><script>alert(1)</script>"),
+                    ("name", name),
+                    ("owner_org", &org_id),
+                    ("licence", "CC-BY-4.0"),
+                    ("tags", "gasto, municipios"),
+                    ("spatial", "1701"),
+                    ("temporal_start", "2024-01-01"),
+                    ("temporal_end", "2024-12-31"),
+                    ("private", private),
+                    ("publish", "active"),
+                ],
+            )
+            .await;
+        assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    }
+    let page = p.get("/dataset/gasto-publico").await.text();
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "the title cannot end the block"
+    );
+    let d = jsonld(&page);
+    assert_eq!(d["@type"], "Dataset");
+    assert_eq!(d["name"], "Gasto </script><script>alert(1)</script>");
+    assert_eq!(d["keywords"], serde_json::json!(["gasto", "municipios"]));
+    assert_eq!(d["temporalCoverage"], "2024-01-01/2024-12-31");
+    assert_eq!(d["spatialCoverage"][0]["name"], "Flores, Petén, Guatemala");
+    assert_eq!(d["license"], "https://creativecommons.org/licenses/by/4.0/");
+    assert_eq!(d["publisher"]["@type"], "Organization");
+    assert_eq!(d["isAccessibleForFree"], true);
+    assert!(d["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/dataset/gasto-publico"));
+    // Its members see the private one, without a description for search engines.
+    let private = ana.get(&p, "/dataset/gasto-interno").await.text();
+    assert!(!private.contains("application/ld+json"));
+    let home = jsonld(&p.get("/").await.text());
+    assert_eq!(home["@type"], "DataCatalog");
+
+    let robots = p.get("/robots.txt").await;
+    assert_eq!(robots.status, StatusCode::OK);
+    let text = robots.text();
+    assert!(text.contains("Disallow: /user/"));
+    assert!(
+        text.contains("Sitemap: http://localhost/sitemap.xml"),
+        "{text}"
+    );
+    let sitemap = p.get("/sitemap.xml").await;
+    assert_eq!(sitemap.status, StatusCode::OK);
+    assert!(sitemap.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let xml = sitemap.text();
+    assert!(
+        xml.contains("<loc>http://localhost/dataset/gasto-publico</loc><lastmod>"),
+        "{xml}"
+    );
+    assert!(xml.contains("<loc>http://localhost/organization/segeplan</loc>"));
+    assert!(
+        !xml.contains("gasto-interno"),
+        "private datasets are not listed"
+    );
+}
