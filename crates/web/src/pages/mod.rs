@@ -7,6 +7,7 @@ mod activity;
 mod boundaries;
 mod changes;
 pub(crate) mod chart;
+mod datapackage;
 mod dataset_form;
 pub(crate) mod datasets;
 mod download;
@@ -51,6 +52,10 @@ pub fn router() -> Router<SharedState> {
         .route("/user/activity/{name}", get(activity::user))
         .route("/markdown/preview", post(dataset_form::preview))
         .route("/dataset/{name}", get(datasets::show))
+        .route(
+            "/dataset/{name}/datapackage.json",
+            get(datapackage::datapackage),
+        )
         .route(
             "/dataset/{name}/resource_reorder",
             post(resource_form::reorder),

@@ -94,3 +94,61 @@ async fn public_datasets_are_described_for_search_engines_and_listed_in_the_site
         "private datasets are not listed"
     );
 }
+
+#[tokio::test]
+async fn each_dataset_is_a_data_package_whose_schema_matches_its_csv() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    crate::common::upload_table(
+        &p,
+        &d,
+        "Proyectos",
+        "proyectos.csv",
+        "codigo,municipio,monto,fecha,activo\n0101,Mixco,10.5,2024-01-31,true\n0102,Villa Nueva,3,2024-02-29,false\n",
+    )
+    .await;
+    let got = p
+        .get(&format!("/dataset/{}/datapackage.json", d.name))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let package: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(package["name"], d.name.as_str());
+    assert_eq!(package["licenses"][0]["name"], d.licence_id.as_str());
+    let table = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Proyectos")
+        .expect("the table as a tabular resource")
+        .clone();
+    assert_eq!(table["profile"], "tabular-data-resource");
+    let fields = table["schema"]["fields"].as_array().unwrap();
+    let types: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap(), f["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        types,
+        vec![
+            ("codigo", "string"),
+            ("municipio", "string"),
+            ("monto", "number"),
+            ("fecha", "date"),
+            ("activo", "boolean")
+        ]
+    );
+    // The resource's path is the full CSV, and its header is the schema's fields.
+    let path = table["path"]
+        .as_str()
+        .unwrap()
+        .replace("http://localhost", "");
+    let csv = p.get(&path).await.text();
+    let header_line = csv.lines().next().unwrap().trim_start_matches('\u{feff}');
+    let names: Vec<&str> = types.iter().map(|(n, _)| *n).collect();
+    assert_eq!(header_line.split(',').collect::<Vec<_>>(), names, "{csv}");
+    // A dataset nobody may see has none.
+    assert_eq!(
+        p.get("/dataset/no-existe/datapackage.json").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
