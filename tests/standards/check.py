@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The demo catalog's open-data outputs, read by independent tools against a running
-portal: every dataset's datapackage.json validated by `frictionless` (descriptor and data),
-and the schema.org JSON-LD of every dataset page and of the home page read back by
-`extruct`, as Google Dataset Search would. Exits non-zero naming each problem.
+portal: the DCAT-AP 3 catalog (Turtle, JSON-LD, RDF/XML) and every dataset's Turtle
+validated by `pyshacl` against the official shapes (this folder), every dataset's
+datapackage.json validated by `frictionless` (descriptor and data), and the schema.org
+JSON-LD of every dataset page and of the home page read back by `extruct`, as Google
+Dataset Search would. Exits non-zero naming each problem.
 
     python3 tests/standards/check.py http://127.0.0.1:8080
 """
@@ -10,8 +12,12 @@ import json
 import sys
 import urllib.request
 
+import os
+
 import extruct
 from frictionless import Package
+from pyshacl import validate as shacl_validate
+from rdflib import Graph
 
 BASE = sys.argv[1].rstrip("/")
 problems = []
@@ -62,12 +68,30 @@ for name in names:
                 problems.append(f"/dataset/{name}: schema.org Dataset without {field}")
 jsonld("/", "DataCatalog")
 
+# DCAT-AP 3: no violation of the official shapes, in every serialisation.
+HERE = os.path.dirname(os.path.abspath(__file__))
+shapes = Graph()
+for f in ("dcat-ap-3.0.0-SHACL.ttl", "dcat-ap-3.0.0-range.ttl"):
+    shapes.parse(os.path.join(HERE, f), format="turtle")
+documents = [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld"), ("/catalog.rdf", "xml")]
+documents += [(f"/dataset/{n}.ttl", "turtle") for n in names]
+for path, fmt in documents:
+    data = Graph()
+    data.parse(data=get(path), format=fmt, publicID=BASE + path)
+    conforms, _, text = shacl_validate(data, shacl_graph=shapes)
+    if not conforms:
+        problems.append(f"{path}: DCAT-AP 3 violations:\n{text[:3000]}")
+    if path == "/catalog.ttl" and len(list(data.subjects(None, None))) == 0:
+        problems.append(f"{path}: empty")
+
 if problems:
     print(f"standards: {len(problems)} problem(s)")
     for p in problems:
         print(f"  - {p}")
     sys.exit(1)
 print(
-    f"standards: {packages} data packages ({resources} resources) valid for frictionless; "
-    f"schema.org JSON-LD read by extruct on {len(names)} dataset pages and the home page"
+    f"standards: DCAT-AP 3 conforms (pyshacl, official shapes) for the catalog in Turtle, "
+    f"JSON-LD and RDF/XML and {len(names)} datasets; {packages} data packages ({resources} "
+    f"resources) valid for frictionless; schema.org JSON-LD read by extruct on {len(names)} "
+    f"dataset pages and the home page"
 )

@@ -122,3 +122,15 @@ impl PageError {
         }
     }
 }
+
+/// The answer when the catalog cannot be read, for machine-readable outputs (feeds,
+/// sitemaps, RDF): logged, and a plain 503.
+pub(crate) fn store_unavailable(e: ceiba_store::StoreError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    tracing::error!(error = %e, "catalog unavailable");
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "catalog unavailable\n",
+    )
+        .into_response()
+}

@@ -7,6 +7,7 @@ mod charts;
 mod ckan;
 mod context;
 mod crawl;
+mod dcat;
 mod error;
 mod export;
 mod format;
@@ -183,6 +184,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/healthz", get(healthz))
         .route("/robots.txt", get(crawl::robots))
         .route("/sitemap.xml", get(crawl::sitemap))
+        .route("/catalog.ttl", get(dcat::catalog))
+        .route("/catalog.jsonld", get(dcat::catalog))
+        .route("/catalog.rdf", get(dcat::catalog))
         .route("/feeds/dataset.atom", get(crawl::all_datasets))
         .route("/feeds/organization/{file}", get(crawl::organization))
         .route("/feeds/group/{file}", get(crawl::group))

@@ -121,6 +121,12 @@ pub async fn show(
     headers: axum::http::HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
+    // `/dataset/{name}.ttl|.jsonld|.rdf`: its DCAT-AP description.
+    if let Some((base, ext)) = name.rsplit_once('.') {
+        if matches!(ext, "ttl" | "jsonld" | "rdf") {
+            return crate::dcat::dataset_file(&state, &headers, base, ext).await;
+        }
+    }
     let page = async {
         let d = dataset_for(&state, &ctx.visitor, &name).await?;
         state.visits.count(d.id);
