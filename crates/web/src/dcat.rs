@@ -332,6 +332,27 @@ fn format_of(ext: &str) -> Option<(RdfFormat, &'static str)> {
     }
 }
 
+/// The RDF serialisation an `Accept` header asks for, when it does not also take HTML
+/// (a browser's does): `ttl`, `jsonld` or `rdf`.
+pub fn negotiated(headers: &HeaderMap) -> Option<&'static str> {
+    let accept = headers
+        .get(header::ACCEPT)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
+    if accept.contains("text/html") {
+        return None;
+    }
+    [
+        ("text/turtle", "ttl"),
+        ("application/ld+json", "jsonld"),
+        ("application/rdf+xml", "rdf"),
+    ]
+    .into_iter()
+    .find(|(media, _)| accept.contains(media))
+    .map(|(_, ext)| ext)
+}
+
 fn answer(g: Graph, format: RdfFormat, media: &'static str) -> Response {
     match g.serialize(format) {
         Ok(bytes) => ([(header::CONTENT_TYPE, media)], bytes).into_response(),

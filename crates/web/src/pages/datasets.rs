@@ -121,11 +121,23 @@ pub async fn show(
     headers: axum::http::HeaderMap,
     Path(name): Path<String>,
 ) -> Response {
-    // `/dataset/{name}.ttl|.jsonld|.rdf`: its DCAT-AP description.
+    // `/dataset/{name}.ttl|.jsonld|.rdf`, or an RDF type asked for by content
+    // negotiation (and no HTML): its DCAT-AP description.
     if let Some((base, ext)) = name.rsplit_once('.') {
         if matches!(ext, "ttl" | "jsonld" | "rdf") {
             return crate::dcat::dataset_file(&state, &headers, base, ext).await;
         }
+    }
+    // The same address answers HTML or RDF by `Accept`: caches must keep them apart.
+    let vary = |mut r: Response| {
+        r.headers_mut().append(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("Accept"),
+        );
+        r
+    };
+    if let Some(ext) = crate::dcat::negotiated(&headers) {
+        return vary(crate::dcat::dataset_file(&state, &headers, &name, ext).await);
     }
     let page = async {
         let d = dataset_for(&state, &ctx.visitor, &name).await?;
@@ -182,7 +194,7 @@ pub async fn show(
         })
     }
     .await;
-    render(&state, &ctx, "dataset.html", page)
+    vary(render(&state, &ctx, "dataset.html", page))
 }
 
 async fn dataset_view(
