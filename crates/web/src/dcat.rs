@@ -410,7 +410,8 @@ pub async fn dataset_file(
 }
 
 /// `/catalog.ttl|.jsonld|.rdf`: the catalog, its API as a `dcat:DataService`, and one page
-/// of public datasets (`page`, 1-based; `modified_since`, an ISO date) with Hydra paging.
+/// of public datasets (`page`, 1-based; `modified_since`, an ISO date; `q`, words in the
+/// title or name) with Hydra paging.
 pub async fn catalog(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -443,6 +444,8 @@ pub async fn catalog(
                 sort: DatasetSort::Modified,
                 limit: PAGE,
                 offset: (page - 1) * PAGE,
+                // Words in the title or name.
+                text: param("q").filter(|q| !q.is_empty() && q.chars().count() <= 200),
                 ..Default::default()
             })
             .await?;

@@ -7,6 +7,7 @@ mod charts;
 mod ckan;
 mod context;
 mod crawl;
+mod datajson;
 mod dcat;
 mod error;
 mod export;
@@ -184,6 +185,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/healthz", get(healthz))
         .route("/robots.txt", get(crawl::robots))
         .route("/sitemap.xml", get(crawl::sitemap))
+        .route("/data.json", get(datajson::data_json))
         .route("/catalog.ttl", get(dcat::catalog))
         .route("/catalog.jsonld", get(dcat::catalog))
         .route("/catalog.rdf", get(dcat::catalog))
