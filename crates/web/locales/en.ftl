@@ -544,3 +544,17 @@ account-sysadmin = Administers the site (may do anything)
 activity-organization_update = changed the organization
 
 review-not-table = This file is not a table (format { $format }): it is published for download as it is, without explorer, charts or data API. For those, upload CSV, Excel (XLSX, XLS), ODS, JSON or GeoJSON.
+
+## Metadata quality
+quality-badge = Quality { $met }/{ $total }
+quality-explained = How many of the metadata quality criteria this dataset meets (licence, description, coverage, frequency, formats, dictionary).
+quality-raise = Metadata quality: { $met } of { $total }. To raise it:
+quality-licence = Use an open licence (for example CC-BY-4.0).
+quality-description = Write a description of at least 100 characters: what it holds, where it comes from, how to use it.
+quality-temporal = Give the period the data covers.
+quality-spatial = Give the territory it covers (country, departments or municipalities).
+quality-frequency = Say how often it is updated.
+quality-up-to-date = The data is late for its update frequency: publish the new version or correct the frequency.
+quality-open-format = Publish at least one file in an open format (CSV, JSON, GeoJSON, ODS).
+quality-dictionary = Describe every column of your tables in the upload's review.
+quality-resources = Add at least one file or link with the data.

@@ -544,3 +544,17 @@ account-sysadmin = Administra el sitio (puede hacer todo)
 activity-organization_update = cambió la organización
 
 review-not-table = Este archivo no es una tabla (formato { $format }): se publica para descargarlo tal cual, sin explorador, gráficos ni API de datos. Para eso, suba CSV, Excel (XLSX, XLS), ODS, JSON o GeoJSON.
+
+## Metadata quality
+quality-badge = Calidad { $met }/{ $total }
+quality-explained = Cuántos de los criterios de calidad de los metadatos cumple este conjunto de datos (licencia, descripción, cobertura, frecuencia, formatos, diccionario).
+quality-raise = Calidad de los metadatos: { $met } de { $total }. Para mejorarla:
+quality-licence = Use una licencia abierta (por ejemplo CC-BY-4.0).
+quality-description = Escriba una descripción de al menos 100 caracteres: qué contiene, de dónde viene, cómo se usa.
+quality-temporal = Indique el periodo que cubren los datos.
+quality-spatial = Indique el territorio que cubren (país, departamentos o municipios).
+quality-frequency = Indique cada cuánto se actualiza.
+quality-up-to-date = Los datos están atrasados para su frecuencia de actualización: publique la versión nueva o corrija la frecuencia.
+quality-open-format = Publique al menos un archivo en un formato abierto (CSV, JSON, GeoJSON, ODS).
+quality-dictionary = Describa cada columna de sus tablas en la revisión de la carga.
+quality-resources = Añada al menos un archivo o enlace con los datos.

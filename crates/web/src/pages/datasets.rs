@@ -185,7 +185,24 @@ pub async fn show(
                 });
             }
         }
+        // The metadata's quality: a badge for everyone, what to do next for its editors.
+        let resources = state.catalog.resources_of(d.id).await?;
+        let versions: Vec<_> = resources.iter().filter_map(|r| r.current_version_id).collect();
+        let columns: Vec<ceiba_core::Column> = state
+            .catalog
+            .tables_of_versions(&versions)
+            .await?
+            .into_iter()
+            .flat_map(|t| t.columns)
+            .collect();
+        let quality = ceiba_core::quality::score(&d, &resources, &columns, chrono::Utc::now());
         Ok::<_, PageError>(context! {
+            quality => context! {
+                met => quality.met(),
+                total => quality.total(),
+                percent => quality.percent(),
+                missing => quality.checks.iter().filter(|c| !c.met).map(|c| c.key).collect::<Vec<_>>(),
+            },
             jsonld,
             dataset => view,
             featured_views => featured,

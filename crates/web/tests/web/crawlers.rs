@@ -50,6 +50,20 @@ async fn public_datasets_are_described_for_search_engines_and_listed_in_the_site
         !page.contains("<script>alert(1)"),
         "the title cannot end the block"
     );
+    // The quality badge for everyone (an open licence, the period, the territory: 3 of 9);
+    // the advice to raise it for its editors only.
+    assert!(page.contains("Calidad 3/9"), "{page}");
+    assert!(!page.contains("Para mejorarla"));
+    let staff = ana.get(&p, "/dataset/gasto-publico").await.text();
+    assert!(staff.contains("Para mejorarla"));
+    let advice = staff
+        .split("quality-advice")
+        .nth(1)
+        .and_then(|a| a.split("</details>").next())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(advice.matches("<li>").count(), 6, "{advice}");
+    assert!(advice.contains("Escriba una descripción de al menos 100 caracteres"));
     let d = jsonld(&page);
     assert_eq!(d["@type"], "Dataset");
     assert_eq!(d["name"], "Gasto </script><script>alert(1)</script>");
