@@ -12,6 +12,7 @@ pub mod lang;
 pub mod licence;
 pub mod model;
 pub mod name;
+pub mod outbound;
 pub mod quality;
 pub mod schema;
 pub mod territory;
