@@ -131,9 +131,11 @@ try {
   assert.ok(found, "the dataset is found in search");
   await pub.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);
   assert.ok((await pub.content()).includes("Proyectos de inversión municipal 2024"));
+  await audit(pub, "dataset-public");
 
   // Replacing the file: a new version, seen in the history.
   await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);
+  await audit(page, "dataset-staff");
   const resourceUrl = await page.locator('a[href*="/resource/"]:not([href$="/resource/new"])').first().getAttribute("href");
   const rid = resourceUrl.split("/resource/")[1].split(/[/?#]/)[0];
   await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024/resource/${rid}/edit`);

@@ -333,6 +333,19 @@ impl Catalog {
     }
 
     /// The resources of all these datasets, ordered by dataset id, then position.
+    /// The resources of each of these datasets, in one read per chunk of ids (feeds and
+    /// catalogs list many datasets at once).
+    pub async fn resources_by_dataset(
+        &self,
+        ids: &[uuid::Uuid],
+    ) -> Result<std::collections::HashMap<uuid::Uuid, Vec<Resource>>> {
+        let mut out: std::collections::HashMap<uuid::Uuid, Vec<Resource>> = Default::default();
+        for r in self.resources_of_datasets(ids).await? {
+            out.entry(r.dataset_id).or_default().push(r);
+        }
+        Ok(out)
+    }
+
     pub async fn resources_of_datasets(&self, ids: &[uuid::Uuid]) -> Result<Vec<Resource>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(IN_CHUNK) {

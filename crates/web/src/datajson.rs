@@ -58,10 +58,12 @@ pub async fn data_json(State(state): State<SharedState>, headers: HeaderMap) -> 
                 break;
             }
             offset += page.items.len() as i64;
+            let ids: Vec<_> = page.items.iter().map(|d| d.id).collect();
+            let all_resources = state.catalog.resources_by_dataset(&ids).await?;
             for d in page.items.iter().filter(|d| crate::structured::describable(d)) {
                 let url = format!("{site}/dataset/{}", d.name);
                 let org = orgs.iter().find(|o| o.item.id == d.organization_id);
-                let resources = state.catalog.resources_of(d.id).await?;
+                let resources = all_resources.get(&d.id).map_or(&[][..], Vec::as_slice);
                 let distribution: Vec<Value> = resources
                     .iter()
                     .map(|r| {

@@ -516,6 +516,8 @@ pub async fn catalog(
                 xsd::DATE_TIME,
             );
         }
+        let ids: Vec<_> = listing.items.iter().map(|d| d.id).collect();
+        let all_resources = state.catalog.resources_by_dataset(&ids).await?;
         for d in listing
             .items
             .iter()
@@ -528,8 +530,8 @@ pub async fn catalog(
                 .iter()
                 .find(|o| o.item.id == d.organization_id)
                 .map(|o| &o.item);
-            let resources = state.catalog.resources_of(d.id).await?;
-            let node = g.dataset(d, org, &categories, &resources);
+            let resources = all_resources.get(&d.id).map_or(&[][..], Vec::as_slice);
+            let node = g.dataset(d, org, &categories, resources);
             g.add(cat.clone(), term(DCAT, "dataset"), node);
         }
         // Hydra paging.

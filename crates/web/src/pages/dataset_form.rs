@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use ceiba_core::access;
 use ceiba_core::territory::{municipalities_of, DEPARTMENTS};
@@ -57,6 +57,32 @@ impl Posted {
             .rev()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
+    }
+}
+
+/// A form of the staff pages, checked as every one is before it is read further (a
+/// signed-in visitor, a post from this site with the session's CSRF token); refused, the
+/// answer is the error page.
+pub(crate) struct StaffForm(pub(crate) Posted);
+
+impl axum::extract::FromRequest<SharedState> for StaffForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &SharedState,
+    ) -> Result<Self, Response> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let Ok(ctx) = PageCtx::from_request_parts(&mut parts, state).await;
+        let headers = parts.headers.clone();
+        let req = axum::extract::Request::from_parts(parts, body);
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = Posted(fields);
+        form_ok(state, &ctx, &headers, &form.map()).map_err(|e| e.render(state, &ctx))?;
+        Ok(StaffForm(form))
     }
 }
 
@@ -418,13 +444,8 @@ pub async fn new_form(State(state): State<SharedState>, ctx: PageCtx) -> Respons
 pub async fn create(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let mut d = Dataset::default();
     if let Err(e) = read(&form, &mut d, ctx.lang) {
         return form_page(&state, &ctx, &d, Mode::New, Some(e)).await;
@@ -481,14 +502,9 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let actor = ctx.visitor.actor();
     let old = match state.portal.editable_dataset(&actor, &name).await {
         Ok(d) => d,
@@ -535,14 +551,9 @@ pub async fn update(
 pub async fn delete(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     match state
         .portal
         .delete_dataset(&ctx.visitor.actor(), &name)
@@ -564,16 +575,7 @@ pub async fn delete(
 
 /// `POST /markdown/preview`: a description as its page will show it (the same Markdown
 /// rules), for the form's preview. Signed-in staff only, with the session's token.
-pub async fn preview(
-    State(state): State<SharedState>,
-    ctx: PageCtx,
-    headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
+pub async fn preview(StaffForm(form): StaffForm) -> Response {
     let text = form.get("text");
     if text.len() > ceiba_core::bounds::MAX_DESCRIPTION_BYTES {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();

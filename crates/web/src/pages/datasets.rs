@@ -142,24 +142,21 @@ pub async fn show(
     let page = async {
         let d = dataset_for(&state, &ctx.visitor, &name).await?;
         state.visits.count(d.id);
-        let view = dataset_view(&state, &ctx, &d).await?;
+        let Loaded {
+            view,
+            org,
+            resources,
+        } = dataset_view(&state, &ctx, &d).await?;
         // What search engines read: for public datasets only.
-        let jsonld = if crate::structured::describable(&d) {
-            let org = state
-                .catalog
-                .organization(&d.organization_id.to_string())
-                .await?;
-            let resources = state.catalog.resources_of(d.id).await?;
+        let jsonld = crate::structured::describable(&d).then(|| {
             let site = crate::http::site_url(&state, &headers);
-            Some(crate::structured::script(&crate::structured::dataset(
+            crate::structured::script(&crate::structured::dataset(
                 &site,
                 &d,
                 org.as_ref(),
                 &resources,
-            )))
-        } else {
-            None
-        };
+            ))
+        });
         let may_edit = ctx.visitor.may_edit(&d);
         let mut featured = Vec::new();
         let mut managed = Vec::new();
@@ -186,7 +183,6 @@ pub async fn show(
             }
         }
         // The metadata's quality: a badge for everyone, what to do next for its editors.
-        let resources = state.catalog.resources_of(d.id).await?;
         let versions: Vec<_> = resources.iter().filter_map(|r| r.current_version_id).collect();
         let columns: Vec<ceiba_core::Column> = state
             .catalog
@@ -214,22 +210,28 @@ pub async fn show(
     vary(render(&state, &ctx, "dataset.html", page))
 }
 
+/// What a dataset's pages show of it, and the records it was built from (read once).
+struct Loaded {
+    view: DatasetView,
+    org: Option<ceiba_core::Organization>,
+    resources: Vec<ceiba_core::Resource>,
+}
+
 async fn dataset_view(
     state: &SharedState,
     ctx: &PageCtx,
     d: &Dataset,
-) -> Result<DatasetView, PageError> {
+) -> Result<Loaded, PageError> {
     let c = &state.catalog;
     let org = c.organization(&d.organization_id.to_string()).await?;
     let categories: Vec<_> = c.categories().await?.into_iter().map(|c| c.item).collect();
     let resources = c.resources_of(d.id).await?;
-    Ok(DatasetView::new(
-        ctx.lang,
-        d,
-        org.as_ref(),
-        &categories,
-        &resources,
-    ))
+    let view = DatasetView::new(ctx.lang, d, org.as_ref(), &categories, &resources);
+    Ok(Loaded {
+        view,
+        org,
+        resources,
+    })
 }
 
 pub async fn resource(
@@ -240,7 +242,7 @@ pub async fn resource(
 ) -> Response {
     let page = async {
         let d = dataset_for(&state, &ctx.visitor, &name).await?;
-        let view = dataset_view(&state, &ctx, &d).await?;
+        let view = dataset_view(&state, &ctx, &d).await?.view;
         let Some(pos) = view.resources.iter().position(|r| r.id == rid) else {
             return Err(PageError::not_found("notfound-resource", rid.clone()));
         };

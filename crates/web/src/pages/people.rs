@@ -3,7 +3,7 @@
 //! sysadmins create (`/organization/new`, `/group/new`, `/user/new`). Every form calls the
 //! portal's use cases, as CKAN's actions and the command line do.
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ceiba_core::{Category, Lang, Localized, Organization, Role};
@@ -12,9 +12,8 @@ use minijinja::context;
 use minijinja::value::Value;
 use uuid::Uuid;
 
-use super::dataset_form::{sign_in_first, FieldError, Posted};
+use super::dataset_form::{sign_in_first, FieldError, Posted, StaffForm};
 use super::render;
-use super::saved_views::form_ok;
 use crate::context::PageCtx;
 use crate::{PageError, SharedState};
 
@@ -98,14 +97,9 @@ pub async fn account(
 pub async fn password(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     if form.get("password") != form.get("password_again") {
         let fe = FieldError {
             field: "password_again".into(),
@@ -145,14 +139,9 @@ pub async fn password(
 pub async fn create_token(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let made = state
         .portal
         .create_token(&ctx.visitor.actor(), &name, form.get("token_name"), None)
@@ -181,14 +170,9 @@ pub async fn create_token(
 pub async fn revoke_token(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path((name, id)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     match state
         .portal
         .revoke_token(&ctx.visitor.actor(), &name, &id)
@@ -263,14 +247,9 @@ pub async fn members(
 pub async fn change_member(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let actor = ctx.visitor.actor();
     let user = form.get("username").trim().to_owned();
     let done = match form.get("action") {
@@ -454,7 +433,7 @@ macro_rules! creation_routes {
             state: State<SharedState>,
             ctx: PageCtx,
             headers: HeaderMap,
-            form: Form<Vec<(String, String)>>,
+            form: StaffForm,
         ) -> Response {
             create(state, ctx, headers, $kind, form).await
         }
@@ -484,12 +463,8 @@ async fn create(
     ctx: PageCtx,
     headers: HeaderMap,
     kind: Kind,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let actor = ctx.visitor.actor();
     let some = |k: &str| Some(form.get(k).trim().to_owned()).filter(|s| !s.is_empty());
     let titles = || {
@@ -606,13 +581,8 @@ pub async fn trash(State(state): State<SharedState>, ctx: PageCtx) -> Response {
 pub async fn trash_action(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let actor = ctx.visitor.actor();
     let id = form.get("id").to_owned();
     let done = match form.get("action") {
@@ -698,14 +668,9 @@ pub async fn edit_organization(
 pub async fn update_organization(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let old = match state.catalog.organization(&name).await {
         Ok(Some(o)) => o,
         Ok(None) => {
@@ -775,14 +740,9 @@ pub async fn edit_group(
 pub async fn update_group(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let old = match state.catalog.category(&name).await {
         Ok(Some(c)) => c,
         Ok(None) => return PageError::not_found("notfound-group", name).render(&state, &ctx),
@@ -825,14 +785,9 @@ pub async fn update_group(
 pub async fn profile(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let sysadmin = form
         .checked_field("sysadmin_shown")
         .then(|| form.checked_field("sysadmin"));

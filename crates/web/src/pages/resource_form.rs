@@ -4,14 +4,14 @@
 //! `resource_create` does) and the portal's resource use cases decide the rest.
 
 use axum::body::Body;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use ceiba_core::{Dataset, Lang, Resource};
 use ceiba_portal::{MarkRequest, NewFile, ResourceInput};
 use minijinja::context;
 
-use super::dataset_form::{FieldError, Posted};
+use super::dataset_form::{FieldError, Posted, StaffForm};
 use super::render;
 use super::saved_views::form_ok;
 use crate::context::PageCtx;
@@ -295,14 +295,9 @@ pub async fn update(
 pub async fn delete(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path((name, rid)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    _: StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     match state
         .portal
         .delete_resource(&ctx.visitor.actor(), Some(&name), &rid)
@@ -319,14 +314,9 @@ pub async fn delete(
 pub async fn reorder(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path(name): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let actor = ctx.visitor.actor();
     let done = async {
         let d = state

@@ -4,8 +4,7 @@
 //! change there. A changed type or header row rebuilds the table from the stored original
 //! (`Portal::review_table`, as `ceiba rebuild` and `ceiba column` do).
 
-use axum::extract::{Form, Path, State};
-use axum::http::HeaderMap;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use ceiba_core::{ColumnType, JobState, VersionStatus};
 use ceiba_ingest::FileReport;
@@ -13,9 +12,8 @@ use ceiba_portal::{ColumnEdit, TableReview};
 use minijinja::context;
 use minijinja::value::Value;
 
-use super::dataset_form::{FieldError, Posted};
+use super::dataset_form::{FieldError, StaffForm};
 use super::render;
-use super::saved_views::form_ok;
 use crate::context::PageCtx;
 use crate::{PageError, SharedState};
 
@@ -172,14 +170,9 @@ async fn build(
 pub async fn save(
     State(state): State<SharedState>,
     ctx: PageCtx,
-    headers: HeaderMap,
     Path((name, rid)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    StaffForm(form): StaffForm,
 ) -> Response {
-    let form = Posted(form);
-    if let Err(e) = form_ok(&state, &ctx, &headers, &form.map()) {
-        return e.render(&state, &ctx);
-    }
     let table = form.get("table").trim().parse::<usize>().unwrap_or(0);
     let header_row = form.get("header_row").trim().parse::<u64>().ok();
     let mut columns = Vec::new();
