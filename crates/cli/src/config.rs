@@ -31,6 +31,9 @@ pub struct FileConfig {
     pub client_address_header: Option<String>,
     /// `[mail]`: the SMTP server for password resets and invitations.
     pub mail: Option<ceiba_web::mail::MailConfig>,
+    /// `[harvest]`: whether harvests and migrations may reach private addresses, and
+    /// their time and size bounds.
+    pub harvest: Option<crate::harvesting::HarvestConfig>,
 }
 
 impl FileConfig {

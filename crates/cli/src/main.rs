@@ -5,6 +5,7 @@ mod arenas;
 mod backup;
 mod config;
 mod data_dir;
+mod harvesting;
 mod import;
 
 use std::path::PathBuf;
@@ -82,6 +83,14 @@ enum Command {
     /// Copy the catalog and every file it references into a new folder, consistently,
     /// while the portal keeps serving.
     Backup(backup::BackupArgs),
+    /// Harvest other catalogs: add a CKAN or DCAT source, list sources, run them.
+    Harvest(harvesting::HarvestArgs),
+    /// Bring a whole CKAN portal over: organizations, groups, users (with a sysadmin's
+    /// key), datasets with every field and extra, and their files, under the same ids
+    /// and names so that old addresses keep working. Run it again to resume or to bring
+    /// what changed; a second run of an unchanged source writes nothing.
+    #[command(name = "migrate-from-ckan")]
+    MigrateFromCkan(harvesting::MigrateArgs),
     /// Bring a backup back into an empty data folder (or database), after checking every
     /// file against the backup's manifest.
     Restore(backup::RestoreArgs),
@@ -250,6 +259,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             catalog.close().await;
             Ok(())
         }
+        Command::Harvest(args) => {
+            let config = file.harvest.clone().unwrap_or_default();
+            let done =
+                harvesting::harvest(&portal, &config, dir.work_dir().join("harvest"), args).await;
+            catalog.close().await;
+            done
+        }
+        Command::MigrateFromCkan(args) => {
+            let config = file.harvest.clone().unwrap_or_default();
+            let done =
+                harvesting::migrate(&portal, &config, dir.work_dir().join("migrate"), args).await;
+            catalog.close().await;
+            done
+        }
         Command::Backup(args) => {
             let done = backup::backup(&catalog, &files, &data, args).await;
             catalog.close().await;
@@ -342,6 +365,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let _indexer = state.indexer.clone().spawn(Duration::from_millis(500));
+            let _harvests = harvesting::spawn_scheduler(
+                portal.clone(),
+                file.harvest.clone().unwrap_or_default(),
+                dir.work_dir().join("harvest"),
+            );
             let _visits =
                 ceiba_web::visits::Visits::spawn_flush(state.clone(), Duration::from_secs(30));
             let app = ceiba_web::router(state.clone());

@@ -47,7 +47,7 @@ impl Portal {
 
     /// What every written dataset holds: categories by their names, a title (the URL name
     /// when none is given).
-    async fn settle(&self, d: &mut Dataset) -> Result<(), Error> {
+    pub(crate) async fn settle(&self, d: &mut Dataset) -> Result<(), Error> {
         let mut names = Vec::with_capacity(d.categories.len());
         for c in &d.categories {
             let name = self.category("groups", c).await?.name;

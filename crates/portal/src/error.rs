@@ -15,6 +15,7 @@ pub enum Thing {
     Organization,
     Category,
     Account,
+    HarvestSource,
 }
 
 impl Thing {
@@ -32,6 +33,8 @@ impl Thing {
             (Thing::Category, Lang::En) => "category",
             (Thing::Account, Lang::Es) => "usuario",
             (Thing::Account, Lang::En) => "user",
+            (Thing::HarvestSource, Lang::Es) => "fuente de cosecha",
+            (Thing::HarvestSource, Lang::En) => "harvest source",
         }
     }
 }
@@ -114,6 +117,8 @@ pub enum Reason {
     UnknownColumn(String),
     /// A URL name that breaks the rules.
     BadName(ceiba_core::NameError),
+    /// Not one of the values allowed here.
+    OneOf(&'static [&'static str]),
     /// Refused by the catalog's own checks (a name, a length, a count), as it says it.
     Refused(String),
 }
@@ -231,6 +236,8 @@ impl Reason {
             Reason::TooLong { max } => format!("At most {max} characters"),
             Reason::UnknownColumn(c) if es => format!("La tabla no tiene la columna «{c}»."),
             Reason::UnknownColumn(c) => format!("The table has no column \"{c}\""),
+            Reason::OneOf(allowed) if es => format!("Debe ser uno de: {}.", allowed.join(", ")),
+            Reason::OneOf(allowed) => format!("Must be one of: {}", allowed.join(", ")),
             Reason::Refused(m) => ceiba_core::bounds::refusal_in(lang, m),
         }
     }

@@ -22,6 +22,9 @@
 //! - `charts.rs`: what a chart asks of a table (its spec from URL parameters, and the
 //!   query it becomes), shared by drawing it and saving it.
 //! - `views.rs`: saved charts and maps (always checked against the table they draw).
+//! - `imports.rs`: records brought from another catalog (harvests, migrations) with their
+//!   own ids, names and times; what is already here unchanged is not written again.
+//! - `harvests.rs`: harvest sources (added, listed with their runs, a run asked for).
 //! - `boundaries.rs`: marking a GeoJSON/TopoJSON resource as a boundary set (always
 //!   checked against its file).
 
@@ -31,6 +34,8 @@ mod boundaries;
 pub mod charts;
 mod datasets;
 mod error;
+mod harvests;
+mod imports;
 mod lookup;
 mod organizations;
 mod people;
@@ -46,6 +51,8 @@ pub use boundaries::{
     MAX_BOUNDARY_BYTES,
 };
 pub use error::{Error, Reason, Thing};
+pub use harvests::{SourceInput, RUNS_SHOWN, SOURCE_KINDS, SOURCE_SCHEDULES};
+pub use imports::{ImportedContent, ImportedResource, Outcome};
 pub use people::{AccountInput, INVITE_LINK_DAYS, RESET_LINK_HOURS};
 pub use resources::{level_of, MarkRequest, NewFile, ResourceInput};
 pub use tables::{ColumnEdit, TableReview, MAX_COLUMN_DESCRIPTION, MAX_LABEL, MAX_UNIT};

@@ -13,7 +13,7 @@ use crate::{Actor, Error, Portal, Reason, Thing};
 
 impl Portal {
     /// Fails unless the actor runs the portal (a sysadmin, or the command line).
-    fn require_portal_admin(&self, actor: &Actor, what: Thing) -> Result<(), Error> {
+    pub(crate) fn require_portal_admin(&self, actor: &Actor, what: Thing) -> Result<(), Error> {
         if access::may_run_portal(&actor.perms) {
             return Ok(());
         }
@@ -199,5 +199,32 @@ impl Portal {
         a.account_id = Some(account.id);
         a.detail = json!({ "user": account.name, "role": role.map(Role::as_str) });
         self.record(a).await;
+    }
+}
+
+impl Portal {
+    /// Organization `org`'s members with their roles, for its admins and sysadmins.
+    pub async fn members(
+        &self,
+        actor: &Actor,
+        org: &str,
+    ) -> Result<(Organization, Vec<(Account, Role)>), Error> {
+        let org = self
+            .catalog()
+            .organization(org.trim())
+            .await?
+            .ok_or(Error::NotFound(Thing::Organization))?;
+        actor.identified()?;
+        if !access::may_admin(&actor.perms, org.id) {
+            return Err(Error::Forbidden(Thing::Organization));
+        }
+        let members = self.catalog().members_of(org.id).await?;
+        Ok((org, members))
+    }
+
+    /// Every account, for sysadmins (CKAN's `user_list`; moving a portal elsewhere).
+    pub async fn accounts(&self, actor: &Actor) -> Result<Vec<Account>, Error> {
+        self.require_portal_admin(actor, Thing::Account)?;
+        Ok(self.catalog().accounts().await?)
     }
 }

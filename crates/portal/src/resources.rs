@@ -96,7 +96,7 @@ fn complete(r: &mut Resource) -> Result<(), Error> {
 
 /// An upload the ingestor refused: too large, or a write the catalog refused (the stored
 /// file is removed by then).
-fn upload_refused(e: RunError) -> Error {
+pub(crate) fn upload_refused(e: RunError) -> Error {
     match e {
         RunError::Store(e) => refused(e, Thing::Resource),
         RunError::TooLarge { size, limit } => {

@@ -58,6 +58,7 @@ impl PageError {
                     Thing::Organization => "notfound-organization",
                     Thing::Category => "notfound-group",
                     Thing::Account => "notfound-user",
+                    Thing::HarvestSource => "notfound-harvest-source",
                 },
                 name,
             ),

@@ -284,3 +284,18 @@ pub fn package(d: &Dataset, rel: &Related, site: &str) -> Value {
         "relationships_as_subject": [],
     })
 }
+
+/// A user's dict as CKAN writes it; the e-mail only when `with_email` (a sysadmin asks).
+pub fn user(a: &ceiba_core::Account, with_email: bool) -> Value {
+    json!({
+        "id": a.id,
+        "name": a.name,
+        "fullname": a.fullname,
+        "display_name": if a.fullname.is_empty() { &a.name } else { &a.fullname },
+        "email": if with_email { Some(&a.email) } else { None },
+        "sysadmin": a.sysadmin,
+        "state": a.state.as_str(),
+        "created": time(a.created),
+        "about": null,
+    })
+}

@@ -127,10 +127,15 @@ impl CkanError {
             }
             Error::NotFound(Thing::Category) => CkanError::NotFound("Group not found".into()),
             Error::NotFound(Thing::Account) => CkanError::NotFound("User not found".into()),
+            Error::NotFound(Thing::HarvestSource) => {
+                CkanError::NotFound("Harvest source not found".into())
+            }
             Error::SignInRequired => {
                 CkanError::Authorization("This action requires an authenticated user".into())
             }
-            Error::Forbidden(Thing::Organization | Thing::Category | Thing::Account) => {
+            Error::Forbidden(
+                Thing::Organization | Thing::Category | Thing::Account | Thing::HarvestSource,
+            ) => {
                 CkanError::Authorization(format!(
                     "User {} not authorized to {}",
                     who(),
@@ -243,6 +248,7 @@ async fn action(
         "group_list" => reads::group_list(&call, reads::Kind::Group).await,
         "group_show" => reads::group_show(&call, reads::Kind::Group).await,
         "tag_list" => reads::tag_list(&call).await,
+        "user_list" => reads::user_list(&call).await,
         "license_list" => Ok(reads::license_list()),
         "datastore_search" => datastore::search(&call).await,
         "datastore_search_sql" => datastore::search_sql(&call).await,

@@ -275,7 +275,7 @@ pub async fn group_show(call: &Call<'_>, kind: Kind) -> Result<Value, CkanError>
     };
     let name = value["name"].as_str().unwrap_or_default().to_owned();
     let found = call.state.indexer.index().search(&SearchRequest {
-        filters: vec![(kind.facet(), name)],
+        filters: vec![(kind.facet(), name.clone())],
         limit: if call.params.bool("include_datasets", false)? {
             ROWS_MAX as usize
         } else {
@@ -297,7 +297,22 @@ pub async fn group_show(call: &Call<'_>, kind: Kind) -> Result<Value, CkanError>
                 .collect(),
         );
     }
+    // Members only for those who manage the organization (CKAN shows them to anyone;
+    // who belongs where is not public here).
     value["users"] = json!([]);
+    if kind == Kind::Organization && call.params.bool("include_users", false)? {
+        let actor = call.caller.actor();
+        if let Ok((_, members)) = call.state.portal.members(&actor, &name).await {
+            value["users"] = members
+                .iter()
+                .map(|(a, role)| {
+                    let mut u = dicts::user(a, true);
+                    u["capacity"] = json!(role.as_str());
+                    u
+                })
+                .collect();
+        }
+    }
     value["extras"] = json!([]);
     value["tags"] = json!([]);
     value["groups"] = json!([]);
@@ -550,4 +565,17 @@ pub async fn resource_view_show(call: &Call<'_>) -> Result<Value, CkanError> {
     .ok_or_else(|| CkanError::NotFound("View not found".into()))?;
     visible(call, &v.dataset_id.to_string()).await?;
     Ok(super::writes::view_dict(&v, &call.site))
+}
+
+/// `user_list`: every account, for sysadmins (e-mails included).
+pub async fn user_list(call: &Call<'_>) -> Result<Value, CkanError> {
+    let accounts = call
+        .state
+        .portal
+        .accounts(&call.caller.actor())
+        .await
+        .map_err(|e| CkanError::from_portal(e, call))?;
+    Ok(Value::Array(
+        accounts.iter().map(|a| dicts::user(a, true)).collect(),
+    ))
 }

@@ -12,6 +12,7 @@ mod dataset_form;
 pub(crate) mod datasets;
 mod download;
 mod explore;
+mod harvest;
 mod home;
 mod people;
 mod publishers;
@@ -151,6 +152,10 @@ pub fn router() -> Router<SharedState> {
         .route(
             "/ckan-admin/trash",
             get(people::trash).post(people::trash_action),
+        )
+        .route(
+            "/ckan-admin/harvest",
+            get(harvest::list).post(harvest::act),
         )
         .route("/about", get(about::about))
         .route("/api", get(about::api))
