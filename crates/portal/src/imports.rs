@@ -306,6 +306,12 @@ impl Portal {
                     .map_err(|e| refused(e, Thing::Resource))?;
                 Ok(true)
             }
+            (ImportedContent::File { .. }, Some(old)) if !old.is_upload() => {
+                // Was a link (a file that could not be fetched last time): it becomes
+                // the upload, under the same id.
+                self.catalog().delete_resource(old.id).await?;
+                Box::pin(self.import_resource(d, None, input, position)).await
+            }
             (ImportedContent::File { path, filename }, None) => {
                 self.ingestor()
                     .add_upload_with_id(
@@ -331,8 +337,7 @@ impl Portal {
                 }
                 r.media_type = input.media_type.clone().or(r.media_type);
                 r.modified = input.modified;
-                let bytes_differ = !old.is_upload()
-                    || old.sha256.as_deref() != Some(sha256_of(path).await?.as_str());
+                let bytes_differ = old.sha256.as_deref() != Some(sha256_of(path).await?.as_str());
                 if bytes_differ {
                     r.url = None;
                     self.ingestor()

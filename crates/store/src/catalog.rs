@@ -47,6 +47,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "password links",
         include_str!("../migrations/0010_password_links.sql"),
     ),
+    (11, "harvest", include_str!("../migrations/0011_harvest.sql")),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.
