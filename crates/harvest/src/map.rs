@@ -67,11 +67,17 @@ pub fn organization(v: &Value) -> Organization {
     Organization {
         id: id_of(&text(v, "id")),
         name: text(v, "name"),
-        title: Localized::es(or_name(text(v, "title"), v)),
-        description: Localized::es(text(v, "description")),
+        title: Localized {
+            es: or_name(text(v, "title"), v),
+            en: opt_text(v, "title_en"),
+        },
+        description: Localized {
+            es: text(v, "description"),
+            en: opt_text(v, "description_en"),
+        },
         image_url: image.filter(|u| u.starts_with("http://") || u.starts_with("https://")),
-        email: None,
-        website: None,
+        email: opt_text(v, "email").filter(|e| e.contains('@')),
+        website: opt_text(v, "url").filter(|u| u.starts_with("http://") || u.starts_with("https://")),
         created: time(v, "created").unwrap_or_else(ceiba_store::now),
     }
 }
@@ -82,9 +88,17 @@ pub fn category(v: &Value) -> Category {
     Category {
         id: id_of(&text(v, "id")),
         name: text(v, "name"),
-        title: Localized::es(or_name(text(v, "title"), v)),
-        description: Localized::es(text(v, "description")),
-        icon: image.filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+        title: Localized {
+            es: or_name(text(v, "title"), v),
+            en: opt_text(v, "title_en"),
+        },
+        description: Localized {
+            es: text(v, "description"),
+            en: opt_text(v, "description_en"),
+        },
+        icon: opt_text(v, "icon")
+            .filter(|i| i.len() <= 200)
+            .or_else(|| image.filter(|u| u.starts_with("http://") || u.starts_with("https://"))),
         created: time(v, "created").unwrap_or_else(ceiba_store::now),
     }
 }

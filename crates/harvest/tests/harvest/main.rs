@@ -5,4 +5,5 @@
 
 mod common;
 
+mod ceiba_to_ceiba;
 mod recorded;

@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 
-use crate::common::{serve, Side};
+use crate::common::Side;
 
 const ORIGIN: &str = "https://www.envidat.ch";
 

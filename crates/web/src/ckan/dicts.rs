@@ -86,6 +86,11 @@ pub fn organization(o: &Organization, site: &str, kind: &str) -> Value {
         "type": kind,
         "approval_status": "approved",
         "state": "active",
+        // Ceiba's own fields, so that another Ceiba migrating from this one brings them.
+        "title_en": o.title.en,
+        "description_en": o.description.en,
+        "email": o.email,
+        "url": o.website,
     })
 }
 
@@ -109,6 +114,10 @@ pub fn group(c: &Category, site: &str) -> Value {
         "type": "group",
         "approval_status": "approved",
         "state": "active",
+        "title_en": c.title.en,
+        "description_en": c.description.en,
+        // A built-in icon's name (an image's address is `image_url`).
+        "icon": c.icon,
     })
 }
 
