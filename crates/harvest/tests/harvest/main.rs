@@ -6,4 +6,5 @@
 mod common;
 
 mod ceiba_to_ceiba;
+mod hostile;
 mod recorded;
