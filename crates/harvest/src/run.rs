@@ -180,9 +180,16 @@ impl Run {
                 );
                 continue;
             }
+            // Every resource here has a name: the source's, else its file's.
+            let name = match r.name.trim() {
+                "" => url::Url::parse(&r.url)
+                    .map(|u| file_name(&u, "recurso"))
+                    .unwrap_or_else(|_| "recurso".into()),
+                n => n.to_owned(),
+            };
             inputs.push(ImportedResource {
                 id: r.id,
-                name: r.name.clone(),
+                name,
                 description: r.description.clone(),
                 format: r.format.clone(),
                 media_type: r.media_type.clone(),

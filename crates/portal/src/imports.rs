@@ -336,7 +336,9 @@ impl Portal {
                     r.format = input.format.trim().to_uppercase();
                 }
                 r.media_type = input.media_type.clone().or(r.media_type);
-                r.modified = input.modified;
+                // A file's time here is its own (ingesting it sets it): it follows the
+                // source's only when the source changed something.
+                r.modified = old.modified;
                 let bytes_differ = old.sha256.as_deref() != Some(sha256_of(path).await?.as_str());
                 if bytes_differ {
                     r.url = None;
@@ -355,6 +357,7 @@ impl Portal {
                 if r == *old {
                     return Ok(false);
                 }
+                r.modified = input.modified.max(old.modified);
                 self.catalog()
                     .update_resource(&r)
                     .await

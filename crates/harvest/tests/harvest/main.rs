@@ -6,5 +6,6 @@
 mod common;
 
 mod ceiba_to_ceiba;
+mod harvesting;
 mod hostile;
 mod recorded;
