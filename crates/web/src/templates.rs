@@ -35,6 +35,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("activity.html", include_str!("../templates/activity.html")),
     ("changes.html", include_str!("../templates/changes.html")),
     ("trash.html", include_str!("../templates/trash.html")),
+    ("harvest.html", include_str!("../templates/harvest.html")),
     ("reset.html", include_str!("../templates/reset.html")),
     (
         "user_account.html",

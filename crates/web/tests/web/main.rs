@@ -14,6 +14,7 @@ mod ckan_writes;
 mod crawlers;
 mod demo_site;
 mod explore;
+mod harvest_page;
 mod history;
 mod pages;
 mod passwords;
