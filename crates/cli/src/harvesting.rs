@@ -211,10 +211,15 @@ async fn finish(portal: &Portal, report: &Report) -> anyhow::Result<()> {
 
 /// A portal refusal in the operator's language.
 fn explain(e: &ceiba_portal::Error) -> String {
+    let lang = crate::import::cli_lang();
     match e {
         ceiba_portal::Error::Invalid { field, reason } => {
-            format!("{field}: {}", reason.message(crate::import::cli_lang()))
+            format!("{field}: {}", reason.message(lang))
         }
+        ceiba_portal::Error::NotFound(thing) => match lang {
+            ceiba_core::Lang::Es => format!("no existe esa {} (not found)", thing.name(lang)),
+            ceiba_core::Lang::En => format!("{} not found", thing.name(lang)),
+        },
         e => e.to_string(),
     }
 }

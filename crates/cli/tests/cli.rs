@@ -765,3 +765,59 @@ fn account_changes_from_the_command_line_are_in_the_audit_log() {
     // The token itself is never written down.
     assert!(!log.contains(token.trim()), "{log}");
 }
+
+/// `ceiba migrate-from-ckan` and `ceiba harvest` against a running Ceiba, as an
+/// administrator types them.
+#[test]
+fn a_portal_migrates_from_another_and_harvests_it_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let there = dir.path().join("origen");
+    run_ok(&there, &["demo"]);
+    let key = common::admin_token(&there);
+    let server = common::serve(&there, &[]);
+    let url = format!("http://{}", server.addr);
+
+    let here = dir.path().join("destino");
+    // Loopback is refused unless the administrator allows it.
+    let err = run_err(&here, &["migrate-from-ckan", &url, "--api-key", &key]);
+    assert!(err.contains("not public"), "{err}");
+    let out = run_ok(
+        &here,
+        &["migrate-from-ckan", &url, "--api-key", &key, "--allow-private"],
+    );
+    assert!(out.contains("CKAN 2.10"), "{out}");
+    let created = |out: &str| -> u64 {
+        let line = out.lines().find(|l| l.starts_with("datasets")).unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let at = words.iter().position(|w| *w == "created").unwrap();
+        words[at + 1].parse().unwrap()
+    };
+    assert!(created(&out) >= 8, "{out}");
+    assert!(out.contains("tables ingested"), "{out}");
+    assert!(out.contains("users"), "{out}");
+    // The same address answers on both.
+    let again = run_ok(
+        &here,
+        &["migrate-from-ckan", &url, "--api-key", &key, "--allow-private"],
+    );
+    assert_eq!(created(&again), 0, "{again}");
+    assert!(again.contains("updated      0"), "{again}");
+
+    let other = dir.path().join("cosecha");
+    let out = run_ok(
+        &other,
+        &["harvest", "add", "--type", "ckan", &url, "--name", "origen", "--schedule", "daily"],
+    );
+    assert!(out.contains("ceiba harvest run origen"), "{out}");
+    let list = run_ok(&other, &["harvest", "list"]);
+    assert!(list.starts_with("origen\tckan\tdaily\t"), "{list}");
+    assert!(list.contains("never run"), "{list}");
+    let out = run_ok(&other, &["harvest", "run", "origen", "--allow-private"]);
+    assert!(created(&out) >= 8, "{out}");
+    let list = run_ok(&other, &["harvest", "list"]);
+    assert!(list.contains("\tdone "), "{list}");
+    let err = run_err(&other, &["harvest", "add", "--type", "oai", &url, "--name", "otra"]);
+    assert!(err.contains("type"), "{err}");
+    let err = run_err(&other, &["harvest", "run", "nadie"]);
+    assert!(err.contains("not found"), "{err}");
+}
