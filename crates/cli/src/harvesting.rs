@@ -224,6 +224,9 @@ fn explain(e: &ceiba_portal::Error) -> String {
     }
 }
 
+/// Links a running server checks each minute (20 a minute: 200,000 a week).
+const LINKS_PER_MINUTE: i64 = 20;
+
 /// Runs the sources that are due (and those an administrator asked for) once a minute,
 /// for as long as the server runs.
 pub fn spawn_scheduler(
@@ -242,6 +245,47 @@ pub fn spawn_scheduler(
         loop {
             tick.tick().await;
             ceiba_harvest::run_due(&portal, &opts).await;
+            // A few links a minute: every link within its week, without a burst.
+            if let Err(e) = ceiba_harvest::check_links(
+                &portal,
+                opts.limits,
+                opts.allow_private,
+                LINKS_PER_MINUTE,
+            )
+            .await
+            {
+                tracing::warn!(error = %e, "link checks");
+            }
         }
     })
+}
+
+#[derive(Args, Debug)]
+pub struct CheckLinksArgs {
+    /// Most links to check in this run (those never checked, or checked longest ago).
+    #[arg(long, default_value_t = 1000)]
+    pub limit: i64,
+    /// Reach loopback and private addresses too (or `[harvest] allow_private`).
+    #[arg(long)]
+    pub allow_private: bool,
+}
+
+/// `ceiba check-links`: checks the link resources that are due and says how many failed.
+pub async fn check_links(
+    portal: &Portal,
+    config: &HarvestConfig,
+    args: CheckLinksArgs,
+) -> anyhow::Result<()> {
+    let report = ceiba_harvest::check_links(
+        portal,
+        config.limits(portal.ingestor().limits().max_file_bytes),
+        args.allow_private || config.allow_private,
+        args.limit.clamp(1, 1_000_000),
+    )
+    .await?;
+    println!(
+        "links checked: {}, not answering: {}",
+        report.checked, report.broken
+    );
+    Ok(())
 }

@@ -91,6 +91,10 @@ enum Command {
     /// what changed; a second run of an unchanged source writes nothing.
     #[command(name = "migrate-from-ckan")]
     MigrateFromCkan(harvesting::MigrateArgs),
+    /// Check whether link resources answer (those never checked or checked over a week
+    /// ago); a running portal does this by itself, a few a minute. Broken links lower a
+    /// dataset's quality score and are listed for its editors.
+    CheckLinks(harvesting::CheckLinksArgs),
     /// Bring a backup back into an empty data folder (or database), after checking every
     /// file against the backup's manifest.
     Restore(backup::RestoreArgs),
@@ -270,6 +274,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = file.harvest.clone().unwrap_or_default();
             let done =
                 harvesting::migrate(&portal, &config, dir.work_dir().join("migrate"), args).await;
+            catalog.close().await;
+            done
+        }
+        Command::CheckLinks(args) => {
+            let config = file.harvest.clone().unwrap_or_default();
+            let done = harvesting::check_links(&portal, &config, args).await;
             catalog.close().await;
             done
         }

@@ -60,11 +60,13 @@ fn allowed(f: Frequency) -> Option<Duration> {
     Some(Duration::days(days))
 }
 
-/// Scores `d` with its resources and the columns of their tables in service, at `now`.
+/// Scores `d` with its resources, the columns of their tables in service and how many of
+/// its links did not answer when last checked, at `now`.
 pub fn score(
     d: &Dataset,
     resources: &[Resource],
     columns: &[Column],
+    broken_links: usize,
     now: DateTime<Utc>,
 ) -> Quality {
     let open_licence = Licence::find(&d.licence_id).is_some_and(|l| l.open);
@@ -121,6 +123,10 @@ pub fn score(
             key: "quality-resources",
             met: !resources.is_empty(),
         },
+        Check {
+            key: "quality-reachable",
+            met: !resources.is_empty() && broken_links == 0,
+        },
     ];
     Quality { checks }
 }
@@ -158,8 +164,8 @@ mod tests {
             modified: now,
             ..Dataset::default()
         };
-        let q = score(&bare, &[], &[], now);
-        assert_eq!((q.met(), q.total()), (0, 9));
+        let q = score(&bare, &[], &[], 0, now);
+        assert_eq!((q.met(), q.total()), (0, 10));
         let full = Dataset {
             licence_id: "CC-BY-4.0".into(),
             description: Localized::es("x".repeat(120)),
@@ -181,22 +187,23 @@ mod tests {
             unit: String::new(),
             stats: Default::default(),
         };
-        let q = score(&full, &[resource("CSV")], &[column], now);
-        assert_eq!(q.met(), 9, "{q:?}");
+        let q = score(&full, &[resource("CSV")], &[column], 0, now);
+        assert_eq!(q.met(), 10, "{q:?}");
         assert_eq!(q.percent(), 100);
         // A monthly dataset untouched for three months is late.
         let late = Dataset {
             modified: now - Duration::days(90),
             ..full
         };
-        let q = score(&late, &[resource("XLSX")], &[], now);
+        let q = score(&late, &[resource("XLSX")], &[], 1, now);
         let missing: Vec<&str> = q.checks.iter().filter(|c| !c.met).map(|c| c.key).collect();
         assert_eq!(
             missing,
             vec![
                 "quality-up-to-date",
                 "quality-open-format",
-                "quality-dictionary"
+                "quality-dictionary",
+                "quality-reachable"
             ]
         );
     }

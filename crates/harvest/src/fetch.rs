@@ -303,6 +303,33 @@ impl Fetcher {
         done
     }
 
+    /// Whether `url` answers: its final status (after redirects) to a HEAD request, or to
+    /// a GET of its first byte when the server refuses HEAD. The body is never read.
+    pub async fn probe(&self, url: &Url) -> Result<u16, FetchError> {
+        check(url, self.allow_private)?;
+        self.retrying(|| async {
+            let head = self
+                .client
+                .head(url.clone())
+                .send()
+                .await
+                .map_err(|e| self.failed(url, e))?;
+            let status = head.status().as_u16();
+            if status != 405 && status != 501 && status != 403 {
+                return Ok(status);
+            }
+            let get = self
+                .client
+                .get(url.clone())
+                .header("Range", "bytes=0-0")
+                .send()
+                .await
+                .map_err(|e| self.failed(url, e))?;
+            Ok(get.status().as_u16())
+        })
+        .await
+    }
+
     fn too_large(&self, url: &Url) -> FetchError {
         FetchError::TooLarge {
             url: url.to_string(),

@@ -73,6 +73,7 @@ pub(crate) async fn settle(
     d: &mut Dataset,
     resources: &mut [RemoteResource],
     publisher: Option<Organization>,
+    original: Option<String>,
 ) -> bool {
     let source = run.source.id;
     d.id = Uuid::new_v5(&source, format!("dataset {remote_id}").as_bytes());
@@ -111,6 +112,9 @@ pub(crate) async fn settle(
         .insert("harvest_source".into(), run.source.url.clone());
     d.extras
         .insert("harvest_identifier".into(), remote_id.to_owned());
+    if let Some(url) = original.filter(|u| u.starts_with("http://") || u.starts_with("https://")) {
+        d.extras.insert("harvest_url".into(), url);
+    }
     // A name another dataset holds gets the source's name after it.
     if d.name.len() < 2 {
         d.name = format!("dataset-{}", &d.id.simple().to_string()[..8]);
@@ -254,7 +258,12 @@ async fn bring_dcat(run: &mut Run, item: DcatDataset, copy: Copy) {
         website: None,
         created: ceiba_store::now(),
     });
-    if settle(run, &remote_id, &mut dataset, &mut resources, publisher).await {
+    // The original: its landing page, else its IRI.
+    let original = dataset
+        .source_url
+        .clone()
+        .or_else(|| dataset.extras.get("dcat_uri").cloned());
+    if settle(run, &remote_id, &mut dataset, &mut resources, publisher, original).await {
         run.bring(&remote_id, &fp, dataset, &resources, copy).await;
     } else {
         run.seen.insert(remote_id);
@@ -284,13 +293,17 @@ fn fingerprint_of(
 }
 
 /// The CKAN package of a harvest (not a migration): its own ids here.
-pub(crate) async fn settle_package(run: &mut Run, remote_id: &str, p: &mut map::Package) -> bool {
+pub(crate) async fn settle_package(
+    run: &mut Run,
+    remote_id: &str,
+    p: &mut map::Package,
+    base: &str,
+) -> bool {
     let publisher = p.organization.as_ref().map(map::organization);
-    settle(run, remote_id, &mut p.dataset, &mut p.resources, publisher).await
+    let original = Some(format!("{base}/dataset/{}", p.dataset.name));
+    settle(run, remote_id, &mut p.dataset, &mut p.resources, publisher, original).await
 }
 
-/// Same times and fields as the source: the dataset a harvest of it writes (for the
-/// report's tests).
 #[cfg(test)]
 mod tests {
     use super::*;

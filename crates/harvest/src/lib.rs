@@ -9,6 +9,7 @@
 //! - `run.rs`: one run: files downloaded before a dataset is written, unchanged records
 //!   skipped by fingerprint, what left the source withdrawn.
 //! - `migrate.rs`: `ceiba migrate-from-ckan`; `harvest.rs`: harvest sources' runs.
+//! - `links.rs`: whether link resources answer (for the quality score).
 //! - `report.rs`: what a run did and what it could not bring.
 //!
 //! Writes go through `ceiba_portal`'s import use cases, as the operator.
@@ -17,6 +18,7 @@ mod ckan;
 mod dcat;
 mod fetch;
 mod harvest;
+mod links;
 mod map;
 mod migrate;
 mod report;
@@ -25,6 +27,7 @@ mod schedule;
 
 pub use fetch::{parse_url, FetchError, FetchLimits, Fetcher};
 pub use harvest::{run_source, RunOptions};
+pub use links::{check_links, LinkReport, RECHECK_DAYS};
 pub use migrate::{migrate, MigrateOptions};
 pub use report::{Counts, Problem, Report};
 pub use schedule::{due, run_due, SCHEDULES};

@@ -245,7 +245,8 @@ pub(crate) async fn datasets(api: &CkanApi, run: &mut Run, copy: Copy) {
             }
             if run.source.kind == "ckan-migration" {
                 needed_records(run, &package).await;
-            } else if !crate::harvest::settle_package(run, &remote, &mut package).await {
+            } else if !crate::harvest::settle_package(run, &remote, &mut package, &api.base()).await
+            {
                 run.seen.insert(remote);
                 continue;
             }

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0010_password_links.sql"),
     ),
     (11, "harvest", include_str!("../migrations/0011_harvest.sql")),
+    (
+        12,
+        "link checks",
+        include_str!("../migrations/0012_link_checks.sql"),
+    ),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

@@ -548,7 +548,7 @@ review-not-table = This file is not a table (format { $format }): it is publishe
 
 ## Metadata quality
 quality-badge = Quality { $met }/{ $total }
-quality-explained = How many of the metadata quality criteria this dataset meets (licence, description, coverage, frequency, formats, dictionary).
+quality-explained = How many of the metadata quality criteria this dataset meets (licence, description, coverage, frequency, formats, dictionary, links that answer).
 quality-raise = Metadata quality: { $met } of { $total }. To raise it:
 quality-licence = Use an open licence (for example CC-BY-4.0).
 quality-description = Write a description of at least 100 characters: what it holds, where it comes from, how to use it.
@@ -559,6 +559,10 @@ quality-up-to-date = The data is late for its update frequency: publish the new 
 quality-open-format = Publish at least one file in an open format (CSV, JSON, GeoJSON, ODS).
 quality-dictionary = Describe every column of your tables in the upload's review.
 quality-resources = Add at least one file or link with the data.
+quality-reachable = Some links did not answer when last checked: fix or remove them.
+quality-broken-links = Links that did not answer:
+harvested-from = This dataset was harvested from { $host }.
+harvested-original = See the original
 
 harvest-title = Harvesting other catalogs
 harvest-lead = Harvest sources bring datasets from other CKAN portals or DCAT catalogs, linked back to where they came from. Each run updates what changed and moves to the trash what left the source.

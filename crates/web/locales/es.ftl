@@ -548,7 +548,7 @@ review-not-table = Este archivo no es una tabla (formato { $format }): se public
 
 ## Metadata quality
 quality-badge = Calidad { $met }/{ $total }
-quality-explained = Cuántos de los criterios de calidad de los metadatos cumple este conjunto de datos (licencia, descripción, cobertura, frecuencia, formatos, diccionario).
+quality-explained = Cuántos de los criterios de calidad de los metadatos cumple este conjunto de datos (licencia, descripción, cobertura, frecuencia, formatos, diccionario, enlaces que responden).
 quality-raise = Calidad de los metadatos: { $met } de { $total }. Para mejorarla:
 quality-licence = Use una licencia abierta (por ejemplo CC-BY-4.0).
 quality-description = Escriba una descripción de al menos 100 caracteres: qué contiene, de dónde viene, cómo se usa.
@@ -559,6 +559,10 @@ quality-up-to-date = Los datos están atrasados para su frecuencia de actualizac
 quality-open-format = Publique al menos un archivo en un formato abierto (CSV, JSON, GeoJSON, ODS).
 quality-dictionary = Describa cada columna de sus tablas en la revisión de la carga.
 quality-resources = Añada al menos un archivo o enlace con los datos.
+quality-reachable = Algunos enlaces no respondieron en la última revisión: corríjalos o quítelos.
+quality-broken-links = Enlaces que no respondieron:
+harvested-from = Este conjunto de datos se cosechó de { $host }.
+harvested-original = Ver el original
 
 harvest-title = Cosecha de otros catálogos
 harvest-lead = Las fuentes de cosecha traen conjuntos de datos de otros portales CKAN o catálogos DCAT, con un enlace a su origen. Cada ejecución actualiza lo que cambió y manda a la papelera lo que desapareció de la fuente.

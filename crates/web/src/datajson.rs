@@ -70,9 +70,13 @@ pub async fn data_json(State(state): State<SharedState>, headers: HeaderMap) -> 
                         let mut dist = json!({ "@type": "dcat:Distribution", "title": r.name });
                         if r.is_upload() {
                             dist["downloadURL"] = json!(format!("{url}/resource/{}/download", r.id));
-                            if let Some(mt) = &r.media_type {
-                                dist["mediaType"] = json!(mt);
-                            }
+                            // DCAT-US requires a media type beside every downloadURL.
+                            let mt = r
+                                .media_type
+                                .clone()
+                                .or_else(|| ceiba_core::media_type_for_format(&r.format).map(str::to_owned))
+                                .unwrap_or_else(|| "application/octet-stream".into());
+                            dist["mediaType"] = json!(mt);
                         } else if let Some(link) = &r.url {
                             dist["accessURL"] = json!(link);
                         }
@@ -100,8 +104,9 @@ pub async fn data_json(State(state): State<SharedState>, headers: HeaderMap) -> 
                     },
                     "contactPoint": {
                         "@type": "vcard:Contact",
-                        "fn": d.contact.name.clone().or_else(|| org.map(|o| o.item.title.es.clone())).unwrap_or_default(),
-                        "hasEmail": format!("mailto:{}", d.contact.email.clone().or_else(|| org.and_then(|o| o.item.email.clone())).unwrap_or_default()),
+                        "fn": d.contact.name.clone().filter(|n| !n.trim().is_empty())
+                            .or_else(|| org.map(|o| o.item.title.es.clone()))
+                            .unwrap_or_else(|| state.config.site_name.clone()),
                     },
                     "identifier": url,
                     "accessLevel": "public",
@@ -116,9 +121,23 @@ pub async fn data_json(State(state): State<SharedState>, headers: HeaderMap) -> 
                 if let Some(p) = d.frequency.and_then(periodicity) {
                     entry["accrualPeriodicity"] = json!(p);
                 }
+                // Only a real address: DCAT-US refuses an empty `mailto:`.
+                if let Some(email) = d
+                    .contact
+                    .email
+                    .clone()
+                    .or_else(|| org.and_then(|o| o.item.email.clone()))
+                    .filter(|e| e.contains('@'))
+                {
+                    entry["contactPoint"]["hasEmail"] = json!(format!("mailto:{email}"));
+                }
+                // An ISO 8601 interval with both ends (DCAT-US has no open end): a period
+                // still running ends, for now, at the last update.
                 match (d.temporal.start, d.temporal.end) {
                     (Some(s), Some(e)) => entry["temporal"] = json!(format!("{s}/{e}")),
-                    (Some(s), None) => entry["temporal"] = json!(format!("{s}/..")),
+                    (Some(s), None) if s <= d.modified.date_naive() => {
+                        entry["temporal"] = json!(format!("{s}/{}", d.modified.date_naive()))
+                    }
                     _ => {}
                 }
                 let places: Vec<String> = d

@@ -94,6 +94,13 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
         .find(|h| h["dataset"]["extras"]["harvest_identifier"] == first["id"])
         .unwrap();
     assert_eq!(clash["dataset"]["name"], format!("{taken}-demo-ckan").as_str());
+    // Its page links back to the original.
+    here.index().await;
+    let (_, page) = here.get(&format!("/dataset/{taken}-demo-ckan")).await;
+    let page = String::from_utf8(page).unwrap();
+    let host = url.trim_start_matches("http://");
+    assert!(page.contains(&format!("se cosechó de {host}")), "{page}");
+    assert!(page.contains(&format!("href=\"{url}/dataset/{taken}\"")), "{page}");
     // Files were copied: their tables are explorable here.
     let outcomes = here.portal.ingestor().run_queue().await.unwrap();
     assert!(!outcomes.is_empty());

@@ -8,4 +8,5 @@ mod common;
 mod ceiba_to_ceiba;
 mod harvesting;
 mod hostile;
+mod links;
 mod recorded;

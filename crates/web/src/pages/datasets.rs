@@ -191,7 +191,21 @@ pub async fn show(
             .into_iter()
             .flat_map(|t| t.columns)
             .collect();
-        let quality = ceiba_core::quality::score(&d, &resources, &columns, chrono::Utc::now());
+        let ids: Vec<uuid::Uuid> = resources.iter().map(|r| r.id).collect();
+        let broken: Vec<ceiba_store::LinkCheck> = state
+            .catalog
+            .link_checks(&ids)
+            .await?
+            .into_iter()
+            .filter(|c| !c.ok)
+            .collect();
+        let quality = ceiba_core::quality::score(
+            &d,
+            &resources,
+            &columns,
+            broken.len(),
+            chrono::Utc::now(),
+        );
         Ok::<_, PageError>(context! {
             quality => context! {
                 met => quality.met(),
@@ -199,6 +213,16 @@ pub async fn show(
                 percent => quality.percent(),
                 missing => quality.checks.iter().filter(|c| !c.met).map(|c| c.key).collect::<Vec<_>>(),
             },
+            broken_links => broken.iter().filter_map(|c| {
+                resources.iter().find(|r| r.id == c.resource_id).map(|r| context! {
+                    name => &r.name, message => &c.message,
+                })
+            }).collect::<Vec<_>>(),
+            // Harvested from another catalog: a link back to the original.
+            harvested => d.extras.get("harvest_url").filter(|u| u.starts_with("http")).map(|u| context! {
+                url => u,
+                host => url_host(u),
+            }),
             jsonld,
             dataset => view,
             featured_views => featured,
@@ -333,4 +357,12 @@ pub async fn resource(
     }
     .await;
     render(&state, &ctx, "resource.html", page)
+}
+
+/// The host of an address, for "harvested from …".
+fn url_host(url: &str) -> &str {
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(url)
 }

@@ -50,9 +50,9 @@ async fn public_datasets_are_described_for_search_engines_and_listed_in_the_site
         !page.contains("<script>alert(1)"),
         "the title cannot end the block"
     );
-    // The quality badge for everyone (an open licence, the period, the territory: 3 of 9);
+    // The quality badge for everyone (an open licence, the period, the territory: 3 of 10);
     // the advice to raise it for its editors only.
-    assert!(page.contains("Calidad 3/9"), "{page}");
+    assert!(page.contains("Calidad 3/10"), "{page}");
     assert!(!page.contains("Para mejorarla"));
     let staff = ana.get(&p, "/dataset/gasto-publico").await.text();
     assert!(staff.contains("Para mejorarla"));
@@ -62,8 +62,42 @@ async fn public_datasets_are_described_for_search_engines_and_listed_in_the_site
         .and_then(|a| a.split("</details>").next())
         .unwrap_or("")
         .to_owned();
-    assert_eq!(advice.matches("<li>").count(), 6, "{advice}");
+    assert_eq!(advice.matches("<li>").count(), 7, "{advice}");
     assert!(advice.contains("Escriba una descripción de al menos 100 caracteres"));
+    // A link that did not answer when checked: named, with its reason, for the editors.
+    let op = ceiba_portal::Actor::operator();
+    let link = p
+        .state
+        .portal
+        .add_resource(
+            &op,
+            "gasto-publico",
+            ceiba_portal::ResourceInput {
+                name: "Informe anual".into(),
+                url: Some("https://gasto.example/informe.csv".into()),
+                ..Default::default()
+            },
+            None,
+            ceiba_portal::MarkRequest::Keep,
+        )
+        .await
+        .unwrap();
+    p.catalog
+        .record_link_check(&ceiba_store::LinkCheck {
+            resource_id: link.id,
+            url: link.url.clone().unwrap(),
+            checked: ceiba_store::now(),
+            status: Some(404),
+            ok: false,
+            message: "HTTP 404".into(),
+        })
+        .await
+        .unwrap();
+    let staff = ana.get(&p, "/dataset/gasto-publico").await.text();
+    assert!(staff.contains("Enlaces que no respondieron"), "{staff}");
+    assert!(staff.contains("<strong>Informe anual</strong>: HTTP 404"), "{staff}");
+    assert!(staff.contains("Calidad 5/10"), "a resource, in an open format; a broken link");
+    assert!(!p.get("/dataset/gasto-publico").await.text().contains("HTTP 404"));
     let d = jsonld(&page);
     assert_eq!(d["@type"], "Dataset");
     assert_eq!(d["name"], "Gasto </script><script>alert(1)</script>");
