@@ -40,6 +40,26 @@ fn term(ns: &str, local: &str) -> NamedNode {
 struct Graph {
     triples: Vec<Triple>,
     site: String,
+    /// The tables of the versions in service, by version: their columns are the
+    /// distributions' data dictionaries.
+    tables: std::collections::HashMap<uuid::Uuid, Vec<ceiba_core::IngestedTable>>,
+}
+
+/// Columns a distribution's dictionary lists (a wider table is summarised).
+const DICTIONARY_COLUMNS: usize = 300;
+
+/// The tables of `resources`' versions in service, by version.
+async fn tables_of(
+    catalog: &ceiba_store::Catalog,
+    resources: &[&Resource],
+) -> Result<std::collections::HashMap<uuid::Uuid, Vec<ceiba_core::IngestedTable>>, ceiba_store::StoreError> {
+    let versions: Vec<uuid::Uuid> = resources.iter().filter_map(|r| r.current_version_id).collect();
+    let mut by_version: std::collections::HashMap<uuid::Uuid, Vec<ceiba_core::IngestedTable>> =
+        std::collections::HashMap::new();
+    for t in catalog.tables_of_versions(&versions).await? {
+        by_version.entry(t.version_id).or_default().push(t);
+    }
+    Ok(by_version)
 }
 
 impl Graph {
@@ -256,6 +276,7 @@ impl Graph {
             self.add(node.clone(), term(DCT, "format"), format.clone());
             self.add(format, ty.clone(), term(DCT, "MediaTypeOrExtent"));
         }
+        self.dictionary(node.clone(), page, r);
         if let Some(size) = r.size.filter(|s| *s >= 0) {
             self.typed(
                 node.clone(),
@@ -295,6 +316,51 @@ impl Graph {
             xsd::DATE_TIME,
         );
         node
+    }
+
+    /// The data dictionary of an ingested table: the distribution conforms to its Table
+    /// Schema (in the dataset's data package), described column by column.
+    fn dictionary(&mut self, node: NamedNode, page: &str, r: &Resource) {
+        let Some(tables) = r.current_version_id.and_then(|v| self.tables.get(&v)) else {
+            return;
+        };
+        let mut lines = Vec::new();
+        let mut count = 0;
+        for t in tables {
+            for c in &t.columns {
+                count += 1;
+                if lines.len() < DICTIONARY_COLUMNS {
+                    let mut line = format!("{} ({})", c.name, c.column_type.as_str());
+                    if !c.label.is_empty() && c.label != c.name {
+                        line.push_str(&format!(" «{}»", c.label));
+                    }
+                    if !c.description.trim().is_empty() {
+                        line.push_str(&format!(": {}", c.description.trim()));
+                    }
+                    if !c.unit.trim().is_empty() {
+                        line.push_str(&format!(" [{}]", c.unit.trim()));
+                    }
+                    lines.push(line);
+                }
+            }
+        }
+        if count > lines.len() {
+            lines.push(format!("… {} columnas más", count - lines.len()));
+        }
+        let schema = iri(&format!("{page}/datapackage.json#{}", r.id));
+        self.add(node, term(DCT, "conformsTo"), schema.clone());
+        self.add(
+            schema.clone(),
+            rdf::TYPE.into_owned(),
+            term(DCT, "Standard"),
+        );
+        self.text(
+            schema.clone(),
+            term(DCT, "title"),
+            &format!("Table Schema: {}", r.name),
+            "es",
+        );
+        self.text(schema, term(DCT, "description"), &lines.join("\n"), "es");
     }
 
     fn serialize(self, format: RdfFormat) -> std::io::Result<Vec<u8>> {
@@ -397,6 +463,7 @@ pub async fn dataset_file(
         let mut g = Graph {
             triples: Vec::new(),
             site: crate::http::site_url(state, headers),
+            tables: tables_of(&state.catalog, &resources.iter().collect::<Vec<_>>()).await?,
         };
         g.dataset(&d, org.as_ref(), &categories, &resources);
         Ok::<_, ceiba_store::StoreError>(Some(g))
@@ -460,6 +527,7 @@ pub async fn catalog(
         let mut g = Graph {
             triples: Vec::new(),
             site: site.clone(),
+            tables: Default::default(),
         };
         let ty = rdf::TYPE.into_owned();
         let cat = iri(&format!("{site}/catalog"));
@@ -518,6 +586,11 @@ pub async fn catalog(
         }
         let ids: Vec<_> = listing.items.iter().map(|d| d.id).collect();
         let all_resources = state.catalog.resources_by_dataset(&ids).await?;
+        g.tables = tables_of(
+            &state.catalog,
+            &all_resources.values().flatten().collect::<Vec<_>>(),
+        )
+        .await?;
         for d in listing
             .items
             .iter()

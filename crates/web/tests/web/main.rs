@@ -12,6 +12,7 @@ mod charts;
 mod ckan;
 mod ckan_writes;
 mod crawlers;
+mod dcat;
 mod demo_site;
 mod explore;
 mod harvest_page;
