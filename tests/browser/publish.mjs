@@ -191,6 +191,16 @@ try {
     await rootPage.goto(`${BASE}${address}`);
     await audit(rootPage, name);
   }
+  // Harvesting: the sources page, a source added from its form, a run asked for.
+  await rootPage.goto(`${BASE}/ckan-admin/harvest`);
+  await audit(rootPage, "harvest-empty");
+  await rootPage.fill("#h-name", "portal-municipal");
+  await rootPage.selectOption("#h-type", "dcat");
+  await rootPage.fill("#h-url", "https://datos.muni.example/catalog.ttl");
+  await Promise.all([rootPage.waitForNavigation(), rootPage.click("button[name=action][value=add]")]);
+  if (!(await rootPage.content()).includes("portal-municipal")) failures.push("harvest: the source added is not listed");
+  await Promise.all([rootPage.waitForNavigation(), rootPage.click("button[name=action][value=run]")]);
+  await audit(rootPage, "harvest");
   // An account without a password: the one-time link to hand over, and its page.
   await rootPage.goto(`${BASE}/user/new`);
   await rootPage.fill("#f-name", "marta");

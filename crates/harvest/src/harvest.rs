@@ -40,15 +40,24 @@ pub async fn run_source(
     let fetch = Fetcher::new(opts.limits, opts.allow_private, None)?;
     match source.kind.as_str() {
         "ckan" => {
-            let api = CkanApi::new(fetch.clone(), &source.url)?;
             let copy = if source.copy_files {
                 Copy::Everything
             } else {
                 Copy::Nothing
             };
-            let mut run = Run::start(portal, source, fetch, opts.scratch.clone()).await?;
-            run.report.ckan_version = api.version().await;
-            migrate::datasets(&api, &mut run, copy).await;
+            let url = source.url.clone();
+            let mut run = Run::start(portal, source, fetch.clone(), opts.scratch.clone()).await?;
+            // A refused address is the run's report, for the administration page.
+            match CkanApi::new(fetch, &url) {
+                Ok(api) => {
+                    run.report.ckan_version = api.version().await;
+                    migrate::datasets(&api, &mut run, copy).await;
+                }
+                Err(e) => {
+                    run.report.problem("catalog", &e);
+                    run.report.stopped = Some(e.to_string());
+                }
+            }
             run.finish().await
         }
         "dcat" => {

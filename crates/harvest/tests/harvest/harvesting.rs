@@ -222,6 +222,27 @@ async fn dcat_pages_are_followed_and_never_read_twice() {
 }
 
 #[tokio::test]
+async fn a_source_at_a_refused_address_ends_in_a_failed_run_that_says_why() {
+    let here = Side::new().await;
+    add(&here, "interna", "ckan", "http://10.0.0.7/", "", false).await;
+    let source = here
+        .portal
+        .harvest_source(&Actor::operator(), "interna")
+        .await
+        .unwrap();
+    let report = ceiba_harvest::run_source(&here.portal, source, &here.run_options(false))
+        .await
+        .unwrap();
+    assert!(report.stopped.unwrap().contains("not public"));
+    let runs = here.portal.catalog().harvest_runs(None, 5).await.unwrap();
+    assert_eq!(runs[0].status, "failed");
+    assert!(runs[0].report["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not public"));
+}
+
+#[tokio::test]
 async fn sources_are_checked_when_added() {
     let here = Side::new().await;
     let op = Actor::operator();

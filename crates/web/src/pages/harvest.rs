@@ -62,8 +62,8 @@ async fn page(
                         })
                         .collect();
                     context! {
-                        started => crate::format::datetime(ctx.lang, r.started),
-                        finished => r.finished.map(|f| crate::format::datetime(ctx.lang, f)),
+                        started => crate::format::moment(ctx.lang, r.started),
+                        finished => r.finished.map(|f| crate::format::moment(ctx.lang, f)),
                         status => &r.status,
                         datasets => counts(&r.report, "datasets"),
                         files => r.report["files_copied"].as_u64().unwrap_or(0),
