@@ -141,7 +141,10 @@ pub async fn harvest(
                 let last = runs.first().map_or("never run".to_owned(), |r| {
                     format!("{} {}", r.status, r.started.format("%Y-%m-%d %H:%M"))
                 });
-                println!("{}\t{}\t{}\t{}\t{}", s.name, s.kind, s.schedule, s.url, last);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    s.name, s.kind, s.schedule, s.url, last
+                );
             }
             Ok(())
         }

@@ -783,7 +783,13 @@ fn a_portal_migrates_from_another_and_harvests_it_from_the_command_line() {
     assert!(err.contains("not public"), "{err}");
     let out = run_ok(
         &here,
-        &["migrate-from-ckan", &url, "--api-key", &key, "--allow-private"],
+        &[
+            "migrate-from-ckan",
+            &url,
+            "--api-key",
+            &key,
+            "--allow-private",
+        ],
     );
     assert!(out.contains("CKAN 2.10"), "{out}");
     let created = |out: &str| -> u64 {
@@ -798,7 +804,13 @@ fn a_portal_migrates_from_another_and_harvests_it_from_the_command_line() {
     // The same address answers on both.
     let again = run_ok(
         &here,
-        &["migrate-from-ckan", &url, "--api-key", &key, "--allow-private"],
+        &[
+            "migrate-from-ckan",
+            &url,
+            "--api-key",
+            &key,
+            "--allow-private",
+        ],
     );
     assert_eq!(created(&again), 0, "{again}");
     assert!(again.contains("updated      0"), "{again}");
@@ -806,7 +818,17 @@ fn a_portal_migrates_from_another_and_harvests_it_from_the_command_line() {
     let other = dir.path().join("cosecha");
     let out = run_ok(
         &other,
-        &["harvest", "add", "--type", "ckan", &url, "--name", "origen", "--schedule", "daily"],
+        &[
+            "harvest",
+            "add",
+            "--type",
+            "ckan",
+            &url,
+            "--name",
+            "origen",
+            "--schedule",
+            "daily",
+        ],
     );
     assert!(out.contains("ceiba harvest run origen"), "{out}");
     let list = run_ok(&other, &["harvest", "list"]);
@@ -816,7 +838,10 @@ fn a_portal_migrates_from_another_and_harvests_it_from_the_command_line() {
     assert!(created(&out) >= 8, "{out}");
     let list = run_ok(&other, &["harvest", "list"]);
     assert!(list.contains("\tdone "), "{list}");
-    let err = run_err(&other, &["harvest", "add", "--type", "oai", &url, "--name", "otra"]);
+    let err = run_err(
+        &other,
+        &["harvest", "add", "--type", "oai", &url, "--name", "otra"],
+    );
     assert!(err.contains("type"), "{err}");
     let err = run_err(&other, &["harvest", "run", "nadie"]);
     assert!(err.contains("not found"), "{err}");

@@ -91,7 +91,10 @@ impl CkanApi {
             let page = self
                 .action(
                     &format!("{kind}_list"),
-                    &[("limit", limit.to_string()), ("offset", names.len().to_string())],
+                    &[
+                        ("limit", limit.to_string()),
+                        ("offset", names.len().to_string()),
+                    ],
                 )
                 .await?;
             let items = page.as_array().cloned().unwrap_or_default();
@@ -99,7 +102,11 @@ impl CkanApi {
             for item in &items {
                 let name = match item {
                     Value::String(s) => s.clone(),
-                    v => v.get("name").and_then(Value::as_str).unwrap_or("").to_owned(),
+                    v => v
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
                 };
                 if !name.is_empty() && !names.contains(&name) {
                     names.push(name);
@@ -127,7 +134,9 @@ impl CkanApi {
 
     /// Every user (a sysadmin's key is needed; others get an error).
     pub async fn users(&self) -> Result<Vec<Value>, FetchError> {
-        let v = self.action("user_list", &[("all_fields", "true".into())]).await?;
+        let v = self
+            .action("user_list", &[("all_fields", "true".into())])
+            .await?;
         let mut users = v.as_array().cloned().unwrap_or_default();
         users.truncate(MAX_LISTED);
         Ok(users)

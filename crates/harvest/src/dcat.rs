@@ -97,7 +97,11 @@ impl Graph {
             None => literals
                 .iter()
                 .find(|l| l.language().is_none())
-                .or_else(|| literals.iter().find(|l| l.language().is_some_and(|x| x.starts_with("es"))))
+                .or_else(|| {
+                    literals
+                        .iter()
+                        .find(|l| l.language().is_some_and(|x| x.starts_with("es")))
+                })
                 .or(literals.first()),
         };
         pick.map(|l| l.value().trim().to_owned())
@@ -127,9 +131,9 @@ impl Graph {
             .by_subject
             .iter()
             .filter(|(_, props)| {
-                props
-                    .iter()
-                    .any(|(p, o)| p == RDF_TYPE && matches!(o, Term::NamedNode(n) if n.as_str() == class))
+                props.iter().any(|(p, o)| {
+                    p == RDF_TYPE && matches!(o, Term::NamedNode(n) if n.as_str() == class)
+                })
             })
             .map(|(s, _)| s.clone())
             .collect();
@@ -167,16 +171,12 @@ pub fn read_page(body: &[u8], format: RdfFormat, base: &str) -> Result<DcatPage,
             .push((quad.predicate.as_str().to_owned(), quad.object));
     }
     let g = Graph { by_subject };
-    let next = g
-        .by_subject
-        .values()
-        .flatten()
-        .find_map(|(p, o)| match o {
-            Term::NamedNode(n) if p == &format!("{HYDRA}next") || p == &format!("{HYDRA}nextPage") => {
-                Some(n.as_str().to_owned())
-            }
-            _ => None,
-        });
+    let next = g.by_subject.values().flatten().find_map(|(p, o)| match o {
+        Term::NamedNode(n) if p == &format!("{HYDRA}next") || p == &format!("{HYDRA}nextPage") => {
+            Some(n.as_str().to_owned())
+        }
+        _ => None,
+    });
     let datasets = g
         .subjects_of_type(&format!("{DCAT}Dataset"))
         .iter()
@@ -191,12 +191,16 @@ fn p(ns: &str, local: &str) -> String {
 
 fn dataset(g: &Graph, s: &str) -> DcatDataset {
     let iri = s.trim_start_matches('<').trim_end_matches('>').to_owned();
-    let remote_id = g.text(s, &p(DCT, "identifier"), None).unwrap_or(iri.clone());
+    let remote_id = g
+        .text(s, &p(DCT, "identifier"), None)
+        .unwrap_or(iri.clone());
     let title_es = g
         .text(s, &p(DCT, "title"), Some("es"))
         .or_else(|| g.text(s, &p(DCT, "title"), None))
         .unwrap_or_else(|| remote_id.clone());
-    let title_en = g.text(s, &p(DCT, "title"), Some("en")).filter(|t| *t != title_es);
+    let title_en = g
+        .text(s, &p(DCT, "title"), Some("en"))
+        .filter(|t| *t != title_es);
     let description_es = g
         .text(s, &p(DCT, "description"), Some("es"))
         .or_else(|| g.text(s, &p(DCT, "description"), None))
@@ -377,7 +381,10 @@ mod tests {
      dcat:mediaType <http://www.iana.org/assignments/media-types/text/csv> ] .
 "#;
         let page = read_page(ttl.as_bytes(), RdfFormat::Turtle, "https://x.example/").unwrap();
-        assert_eq!(page.next.as_deref(), Some("https://x.example/catalog.ttl?page=2"));
+        assert_eq!(
+            page.next.as_deref(),
+            Some("https://x.example/catalog.ttl?page=2")
+        );
         let d = &page.datasets[0];
         assert_eq!(d.remote_id, "a-1");
         assert_eq!(d.dataset.title.es, "Ranking municipal");
@@ -392,6 +399,11 @@ mod tests {
     #[test]
     fn broken_rdf_is_an_error_not_a_panic() {
         assert!(read_page(b"<a> <b> ", RdfFormat::Turtle, "https://x/").is_err());
-        assert!(read_page(b"{\"@context\": 5", format_of("application/ld+json", "").unwrap(), "https://x/").is_err());
+        assert!(read_page(
+            b"{\"@context\": 5",
+            format_of("application/ld+json", "").unwrap(),
+            "https://x/"
+        )
+        .is_err());
     }
 }

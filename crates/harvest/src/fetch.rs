@@ -420,7 +420,10 @@ mod tests {
                 matches!(parse_url(bad, false), Err(FetchError::NotPublic { .. })),
                 "{bad}"
             );
-            assert!(parse_url(bad, true).is_ok(), "{bad} allowed when private is");
+            assert!(
+                parse_url(bad, true).is_ok(),
+                "{bad} allowed when private is"
+            );
         }
         assert!(matches!(
             parse_url("file:///etc/passwd", true),

@@ -69,7 +69,9 @@ pub async fn run_source(
             "{} is a migration: run `ceiba migrate-from-ckan {}` again",
             source.name, source.url
         ))),
-        other => Err(HarvestError::Invalid(format!("unknown kind of source \"{other}\""))),
+        other => Err(HarvestError::Invalid(format!(
+            "unknown kind of source \"{other}\""
+        ))),
     }
 }
 
@@ -150,7 +152,10 @@ async fn publisher_here(run: &mut Run, org: Organization) -> Result<Uuid, String
         return Ok(here.id);
     }
     let org = Organization {
-        id: Uuid::new_v5(&run.source.id, format!("organization {}", org.id).as_bytes()),
+        id: Uuid::new_v5(
+            &run.source.id,
+            format!("organization {}", org.id).as_bytes(),
+        ),
         name,
         ..org
     };
@@ -272,7 +277,16 @@ async fn bring_dcat(run: &mut Run, item: DcatDataset, copy: Copy) {
         .source_url
         .clone()
         .or_else(|| dataset.extras.get("dcat_uri").cloned());
-    if settle(run, &remote_id, &mut dataset, &mut resources, publisher, original).await {
+    if settle(
+        run,
+        &remote_id,
+        &mut dataset,
+        &mut resources,
+        publisher,
+        original,
+    )
+    .await
+    {
         run.bring(&remote_id, &fp, dataset, &resources, copy).await;
     } else {
         run.seen.insert(remote_id);
@@ -292,9 +306,7 @@ fn fingerprint_of(
     d.modified = chrono::DateTime::UNIX_EPOCH;
     let resources: Vec<serde_json::Value> = resources
         .iter()
-        .map(|r| {
-            serde_json::json!([r.id, r.name, r.description, r.format, r.media_type, r.url])
-        })
+        .map(|r| serde_json::json!([r.id, r.name, r.description, r.format, r.media_type, r.url]))
         .collect();
     map::fingerprint(&serde_json::json!({
         "id": remote_id, "dataset": d, "resources": resources, "publisher": publisher
@@ -310,7 +322,15 @@ pub(crate) async fn settle_package(
 ) -> bool {
     let publisher = p.organization.as_ref().map(map::organization);
     let original = Some(format!("{base}/dataset/{}", p.dataset.name));
-    settle(run, remote_id, &mut p.dataset, &mut p.resources, publisher, original).await
+    settle(
+        run,
+        remote_id,
+        &mut p.dataset,
+        &mut p.resources,
+        publisher,
+        original,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use ceiba_core::bounds::MAX_EXTRAS;
 use ceiba_core::{
-    Account, AccountState, Category, Contact, Dataset, DatasetState, Frequency, Licence,
-    Localized, Organization, Role, Temporal,
+    Account, AccountState, Category, Contact, Dataset, DatasetState, Frequency, Licence, Localized,
+    Organization, Role, Temporal,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
@@ -17,17 +17,48 @@ use uuid::Uuid;
 /// Package fields CKAN itself defines (or computes); any other top-level field is a
 /// schema extension (ckanext-scheming) and is kept as an extra.
 const CORE_FIELDS: &[&str] = &[
-    "id", "name", "title", "notes", "type", "state", "private", "owner_org", "organization",
-    "license_id", "license_title", "license_url", "isopen", "maintainer", "maintainer_email",
-    "url", "version", "metadata_created", "metadata_modified", "creator_user_id",
-    "num_resources", "num_tags", "resources", "tags", "groups", "extras",
-    "relationships_as_object", "relationships_as_subject", "revision_id", "tracking_summary",
-    "title_en", "notes_en",
+    "id",
+    "name",
+    "title",
+    "notes",
+    "type",
+    "state",
+    "private",
+    "owner_org",
+    "organization",
+    "license_id",
+    "license_title",
+    "license_url",
+    "isopen",
+    "maintainer",
+    "maintainer_email",
+    "url",
+    "version",
+    "metadata_created",
+    "metadata_modified",
+    "creator_user_id",
+    "num_resources",
+    "num_tags",
+    "resources",
+    "tags",
+    "groups",
+    "extras",
+    "relationships_as_object",
+    "relationships_as_subject",
+    "revision_id",
+    "tracking_summary",
+    "title_en",
+    "notes_en",
 ];
 
 /// Extras Ceiba's CKAN API writes from its own fields.
 const CEIBA_EXTRAS: &[&str] = &[
-    "temporal_start", "temporal_end", "frequency", "spatial_uri", "title_en", "notes_en",
+    "temporal_start",
+    "temporal_end",
+    "frequency",
+    "spatial_uri",
+    "title_en",
+    "notes_en",
 ];
 
 pub fn text(v: &Value, key: &str) -> String {
@@ -77,7 +108,8 @@ pub fn organization(v: &Value) -> Organization {
         },
         image_url: image.filter(|u| u.starts_with("http://") || u.starts_with("https://")),
         email: opt_text(v, "email").filter(|e| e.contains('@')),
-        website: opt_text(v, "url").filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+        website: opt_text(v, "url")
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
         created: time(v, "created").unwrap_or_else(ceiba_store::now),
     }
 }

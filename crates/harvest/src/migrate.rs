@@ -283,13 +283,7 @@ async fn needed_records(run: &mut Run, package: &map::Package) {
     }
     for g in &package.groups {
         let cat = map::category(g);
-        if catalog
-            .category(&cat.name)
-            .await
-            .ok()
-            .flatten()
-            .is_none()
-        {
+        if catalog.category(&cat.name).await.ok().flatten().is_none() {
             run.report.groups.read += 1;
             match run.portal.import_category(&run.actor, cat).await {
                 Ok(o) => run.report.groups.count(o),

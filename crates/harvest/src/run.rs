@@ -116,7 +116,11 @@ impl Run {
     }
 
     /// Whether remote record `remote_id` is here as the source says it now.
-    pub async fn unchanged(&self, remote_id: &str, fingerprint: &str) -> Result<bool, HarvestError> {
+    pub async fn unchanged(
+        &self,
+        remote_id: &str,
+        fingerprint: &str,
+    ) -> Result<bool, HarvestError> {
         let Some(o) = self.known.get(remote_id) else {
             return Ok(false);
         };
@@ -164,8 +168,7 @@ impl Run {
                     }
                     Err(e) => {
                         complete = false;
-                        self.report
-                            .problem(format!("{record}, file {}", r.id), e);
+                        self.report.problem(format!("{record}, file {}", r.id), e);
                         ImportedContent::Link(r.url.clone())
                     }
                 }
@@ -271,7 +274,11 @@ pub fn file_name(url: &url::Url, fallback: &str) -> String {
     let last = url
         .path_segments()
         .and_then(|mut s| s.next_back())
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .unwrap_or_default();
     let name = if last.trim().is_empty() {
         fallback

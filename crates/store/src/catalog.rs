@@ -47,7 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "password links",
         include_str!("../migrations/0010_password_links.sql"),
     ),
-    (11, "harvest", include_str!("../migrations/0011_harvest.sql")),
+    (
+        11,
+        "harvest",
+        include_str!("../migrations/0011_harvest.sql"),
+    ),
     (
         12,
         "link checks",

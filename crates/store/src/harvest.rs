@@ -152,11 +152,7 @@ impl Catalog {
     }
 
     /// Asks for a run of `source` (or, with `None`, says the asked-for run started).
-    pub async fn request_harvest_run(
-        &self,
-        source: Uuid,
-        at: Option<DateTime<Utc>>,
-    ) -> Result<()> {
+    pub async fn request_harvest_run(&self, source: Uuid, at: Option<DateTime<Utc>>) -> Result<()> {
         sqlx::query("UPDATE harvest_source SET run_requested = $1 WHERE id = $2")
             .bind(at.map(to_db))
             .bind(source.to_string())
@@ -226,15 +222,13 @@ impl Catalog {
         report: &serde_json::Value,
     ) -> Result<()> {
         let finished = (status != "running").then(|| to_db(crate::now()));
-        sqlx::query(
-            "UPDATE harvest_run SET status = $1, report = $2, finished = $3 WHERE id = $4",
-        )
-        .bind(status.to_owned())
-        .bind(report.to_string())
-        .bind(finished)
-        .bind(run.to_string())
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("UPDATE harvest_run SET status = $1, report = $2, finished = $3 WHERE id = $4")
+            .bind(status.to_owned())
+            .bind(report.to_string())
+            .bind(finished)
+            .bind(run.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -264,11 +258,7 @@ impl Catalog {
     }
 
     /// What `source` brought of kind `kind` (`dataset`, `organization`…), by remote id.
-    pub async fn harvest_objects(
-        &self,
-        source: Uuid,
-        kind: &str,
-    ) -> Result<Vec<HarvestObject>> {
+    pub async fn harvest_objects(&self, source: Uuid, kind: &str) -> Result<Vec<HarvestObject>> {
         let rows = sqlx::query(
             "SELECT remote_id, local_id, fingerprint, withdrawn FROM harvest_object \
              WHERE source_id = $1 AND kind = $2 ORDER BY remote_id",
@@ -300,12 +290,14 @@ impl Catalog {
         fingerprint: &str,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM harvest_object WHERE source_id = $1 AND kind = $2 AND remote_id = $3")
-            .bind(source.to_string())
-            .bind(kind.to_owned())
-            .bind(remote_id.to_owned())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM harvest_object WHERE source_id = $1 AND kind = $2 AND remote_id = $3",
+        )
+        .bind(source.to_string())
+        .bind(kind.to_owned())
+        .bind(remote_id.to_owned())
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO harvest_object \
              (source_id, kind, remote_id, local_id, fingerprint, withdrawn, updated) \

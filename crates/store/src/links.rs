@@ -22,7 +22,11 @@ pub struct LinkCheck {
 impl Catalog {
     /// Up to `limit` link resources of active datasets never checked, checked before
     /// `before`, or whose address changed since: (resource id, address), oldest first.
-    pub async fn links_due(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<(Uuid, String)>> {
+    pub async fn links_due(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(Uuid, String)>> {
         let rows = sqlx::query(
             "SELECT r.id AS id, r.url AS url FROM resource r \
              JOIN dataset d ON d.id = r.dataset_id \

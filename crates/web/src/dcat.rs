@@ -52,8 +52,14 @@ const DICTIONARY_COLUMNS: usize = 300;
 async fn tables_of(
     catalog: &ceiba_store::Catalog,
     resources: &[&Resource],
-) -> Result<std::collections::HashMap<uuid::Uuid, Vec<ceiba_core::IngestedTable>>, ceiba_store::StoreError> {
-    let versions: Vec<uuid::Uuid> = resources.iter().filter_map(|r| r.current_version_id).collect();
+) -> Result<
+    std::collections::HashMap<uuid::Uuid, Vec<ceiba_core::IngestedTable>>,
+    ceiba_store::StoreError,
+> {
+    let versions: Vec<uuid::Uuid> = resources
+        .iter()
+        .filter_map(|r| r.current_version_id)
+        .collect();
     let mut by_version: std::collections::HashMap<uuid::Uuid, Vec<ceiba_core::IngestedTable>> =
         std::collections::HashMap::new();
     for t in catalog.tables_of_versions(&versions).await? {

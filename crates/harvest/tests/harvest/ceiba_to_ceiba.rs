@@ -29,7 +29,10 @@ async fn source() -> (Side, String) {
             state,
             ..Dataset::default()
         };
-        side.portal.create_dataset(&op, d, Vec::new()).await.unwrap();
+        side.portal
+            .create_dataset(&op, d, Vec::new())
+            .await
+            .unwrap();
     }
     let editor = ceiba_core::Account {
         id: uuid::Uuid::new_v4(),
@@ -66,8 +69,17 @@ async fn comparable(side: &Side) -> Vec<Value> {
             .unwrap()
             .iter()
             .map(|r| {
-                serde_json::json!([r.id, r.name, r.description, r.format, r.sha256, r.size,
-                    r.original_filename, r.url, r.position])
+                serde_json::json!([
+                    r.id,
+                    r.name,
+                    r.description,
+                    r.format,
+                    r.sha256,
+                    r.size,
+                    r.original_filename,
+                    r.url,
+                    r.position
+                ])
             })
             .collect();
         out.push(serde_json::json!({
@@ -125,9 +137,20 @@ async fn one_ceiba_moves_into_another_with_the_same_ids_and_addresses() {
         assert_eq!(h, c.item);
     }
     // Accounts without passwords, with their roles.
-    let editora = here.portal.catalog().account("editora").await.unwrap().unwrap();
+    let editora = here
+        .portal
+        .catalog()
+        .account("editora")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        here.portal.catalog().memberships_of(editora.id).await.unwrap().len(),
+        here.portal
+            .catalog()
+            .memberships_of(editora.id)
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert!(here
@@ -141,17 +164,34 @@ async fn one_ceiba_moves_into_another_with_the_same_ids_and_addresses() {
     // Old addresses answer the same: pages, API calls, downloads.
     here.portal.ingestor().run_queue().await.unwrap();
     here.index().await;
-    let public: Vec<Value> = there.get_json("/api/3/action/package_search?rows=1000").await
-        ["result"]["results"]
+    let public: Vec<Value> = there
+        .get_json("/api/3/action/package_search?rows=1000")
+        .await["result"]["results"]
         .as_array()
         .unwrap()
         .clone();
     assert!(public.len() >= 8);
     for p in &public {
         let name = p["name"].as_str().unwrap();
-        let a = there.get_json(&format!("/api/3/action/package_show?id={name}")).await;
-        let b = here.get_json(&format!("/api/3/action/package_show?id={name}")).await;
-        for field in ["id", "name", "title", "notes", "owner_org", "license_id", "tags", "extras", "groups", "metadata_created", "metadata_modified"] {
+        let a = there
+            .get_json(&format!("/api/3/action/package_show?id={name}"))
+            .await;
+        let b = here
+            .get_json(&format!("/api/3/action/package_show?id={name}"))
+            .await;
+        for field in [
+            "id",
+            "name",
+            "title",
+            "notes",
+            "owner_org",
+            "license_id",
+            "tags",
+            "extras",
+            "groups",
+            "metadata_created",
+            "metadata_modified",
+        ] {
             assert_eq!(a["result"][field], b["result"][field], "{name}: {field}");
         }
         for r in p["resources"].as_array().unwrap() {
@@ -166,7 +206,10 @@ async fn one_ceiba_moves_into_another_with_the_same_ids_and_addresses() {
             let page = format!("/dataset/{name}/resource/{}", r["id"].as_str().unwrap());
             assert_eq!(here.get(&page).await.0, StatusCode::OK, "{page}");
         }
-        assert_eq!(here.get(&format!("/dataset/{name}")).await.0, StatusCode::OK);
+        assert_eq!(
+            here.get(&format!("/dataset/{name}")).await.0,
+            StatusCode::OK
+        );
     }
 
     // A second run writes nothing and fetches nothing.
@@ -191,7 +234,13 @@ async fn without_a_key_only_public_datasets_come_and_users_stay_behind() {
         .collect();
     assert!(!names.contains(&"datos-reservados".to_owned()), "{names:?}");
     assert!(!names.contains(&"borrador-interno".to_owned()), "{names:?}");
-    assert!(here.portal.catalog().account("editora").await.unwrap().is_none());
+    assert!(here
+        .portal
+        .catalog()
+        .account("editora")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
@@ -208,6 +257,12 @@ async fn a_dataset_deleted_at_the_source_goes_to_the_trash_on_the_next_run() {
     there.index().await;
     let report = here.migrate(&url, Some(&key)).await;
     assert_eq!(report.datasets.withdrawn, 1, "{}", report.summary());
-    let d = here.portal.catalog().dataset_by_id(gone.id).await.unwrap().unwrap();
+    let d = here
+        .portal
+        .catalog()
+        .dataset_by_id(gone.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(d.state, DatasetState::Deleted, "in the trash, restorable");
 }

@@ -84,12 +84,20 @@ impl Side {
             .await
             .unwrap();
         let status = res.status();
-        (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+        (
+            status,
+            res.into_body().collect().await.unwrap().to_bytes().to_vec(),
+        )
     }
 
     pub async fn get_json(&self, uri: &str) -> Value {
         let (status, body) = self.get(uri).await;
-        assert_eq!(status, StatusCode::OK, "{uri}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body)
+        );
         serde_json::from_slice(&body).unwrap()
     }
 

@@ -45,7 +45,9 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
     let url = there.serve().await;
     let here = Side::new().await;
     // A dataset of the same name is here already: the harvested one takes another name.
-    let public = there.get_json("/api/3/action/package_search?rows=100").await["result"]
+    let public = there
+        .get_json("/api/3/action/package_search?rows=100")
+        .await["result"]
         .clone();
     let first = public["results"][0].clone();
     let taken = first["name"].as_str().unwrap().to_owned();
@@ -59,7 +61,11 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
         website: None,
         created: ceiba_store::now(),
     };
-    here.portal.catalog().create_organization(&org).await.unwrap();
+    here.portal
+        .catalog()
+        .create_organization(&org)
+        .await
+        .unwrap();
     let mine = ceiba_core::Dataset {
         name: taken.clone(),
         title: ceiba_core::Localized::es("Mío"),
@@ -85,7 +91,9 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
     assert_eq!(harvested.len() as u64, count);
     for h in &harvested {
         // Its own id here, the source's id and address kept to link back.
-        let remote = h["dataset"]["extras"]["harvest_identifier"].as_str().unwrap();
+        let remote = h["dataset"]["extras"]["harvest_identifier"]
+            .as_str()
+            .unwrap();
         assert_ne!(h["dataset"]["id"].as_str().unwrap(), remote);
         assert_eq!(h["dataset"]["extras"]["harvest_source"], url.as_str());
     }
@@ -93,14 +101,20 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
         .iter()
         .find(|h| h["dataset"]["extras"]["harvest_identifier"] == first["id"])
         .unwrap();
-    assert_eq!(clash["dataset"]["name"], format!("{taken}-demo-ckan").as_str());
+    assert_eq!(
+        clash["dataset"]["name"],
+        format!("{taken}-demo-ckan").as_str()
+    );
     // Its page links back to the original.
     here.index().await;
     let (_, page) = here.get(&format!("/dataset/{taken}-demo-ckan")).await;
     let page = String::from_utf8(page).unwrap();
     let host = url.trim_start_matches("http://");
     assert!(page.contains(&format!("se cosechó de {host}")), "{page}");
-    assert!(page.contains(&format!("href=\"{url}/dataset/{taken}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"{url}/dataset/{taken}\"")),
+        "{page}"
+    );
     // Files were copied: their tables are explorable here.
     let outcomes = here.portal.ingestor().run_queue().await.unwrap();
     assert!(!outcomes.is_empty());
@@ -116,7 +130,13 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
     assert_eq!(again.datasets.unchanged, count);
     let op = Actor::operator();
     let second = public["results"][1]["name"].as_str().unwrap().to_owned();
-    let mut d = there.portal.catalog().dataset(&second).await.unwrap().unwrap();
+    let mut d = there
+        .portal
+        .catalog()
+        .dataset(&second)
+        .await
+        .unwrap()
+        .unwrap();
     d.title.es = "Título cambiado en la fuente".into();
     there.portal.update_dataset(&op, d, None).await.unwrap();
     there.portal.delete_dataset(&op, &taken).await.unwrap();
@@ -134,7 +154,13 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
         .collect();
     assert!(titles.contains(&"Título cambiado en la fuente".to_owned()));
     // The local dataset that shared a name is untouched.
-    let mine = here.portal.catalog().dataset(&taken).await.unwrap().unwrap();
+    let mine = here
+        .portal
+        .catalog()
+        .dataset(&taken)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(mine.title.es, "Mío");
     assert_eq!(mine.state, DatasetState::Active);
 }
@@ -145,7 +171,15 @@ async fn a_dcat_catalog_is_harvested_from_its_turtle_pages() {
     let url = there.serve().await;
     let here = Side::new().await;
     let report = {
-        add(&here, "demo-dcat", "dcat", &format!("{url}/catalog.ttl"), "", false).await;
+        add(
+            &here,
+            "demo-dcat",
+            "dcat",
+            &format!("{url}/catalog.ttl"),
+            "",
+            false,
+        )
+        .await;
         run(&here, "demo-dcat").await
     };
     let public = there.get_json("/api/3/action/package_search?rows=0").await["result"]["count"]
@@ -211,8 +245,20 @@ async fn dcat_pages_are_followed_and_never_read_twice() {
         website: None,
         created: ceiba_store::now(),
     };
-    here.portal.catalog().create_organization(&org).await.unwrap();
-    add(&here, "paginas", "dcat", &format!("{url}/1.ttl"), "destino", false).await;
+    here.portal
+        .catalog()
+        .create_organization(&org)
+        .await
+        .unwrap();
+    add(
+        &here,
+        "paginas",
+        "dcat",
+        &format!("{url}/1.ttl"),
+        "destino",
+        false,
+    )
+    .await;
     let report = run(&here, "paginas").await;
     assert!(report.stopped.is_none(), "{}", report.summary());
     assert_eq!(report.datasets.created, 2, "{}", report.summary());
@@ -258,7 +304,10 @@ async fn sources_are_checked_when_added() {
         (bad("oai", "https://x.example", "", ""), "type"),
         (bad("ckan", "ftp://x.example", "", ""), "url"),
         (bad("ckan", "https://x.example", "yearly", ""), "schedule"),
-        (bad("ckan", "https://x.example", "", "nadie"), "organization"),
+        (
+            bad("ckan", "https://x.example", "", "nadie"),
+            "organization",
+        ),
     ] {
         match here.portal.add_harvest_source(&op, input).await {
             Err(ceiba_portal::Error::Invalid { field: f, .. }) => assert_eq!(f, field),

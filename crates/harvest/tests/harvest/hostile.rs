@@ -53,18 +53,44 @@ async fn action(
             ok(json!({"count": 1, "results": [package(1, &file)]}))
         }
         // Ignores `start` and claims a billion datasets.
-        "forever" => ok(json!({"count": 1_000_000_000u64, "results": [package(1, &file), package(2, &file)]})),
+        "forever" => ok(
+            json!({"count": 1_000_000_000u64, "results": [package(1, &file), package(2, &file)]}),
+        ),
         // A first good page, then a broken one.
         "badjson" => {
             if q.get("start").map(String::as_str) == Some("0") {
-                ok(json!({"count": 200, "results": (0..100).map(|n| package(n, &file)).collect::<Vec<_>>()}))
+                ok(
+                    json!({"count": 200, "results": (0..100).map(|n| package(n, &file)).collect::<Vec<_>>()}),
+                )
             } else {
-                ([(header::CONTENT_TYPE, "application/json")], "{\"success\": true, \"result\": {\"count\": 2").into_response()
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    "{\"success\": true, \"result\": {\"count\": 2",
+                )
+                    .into_response()
             }
         }
-        "huge" => ([(header::CONTENT_TYPE, "application/json")], vec![b' '; 300 * 1024]).into_response(),
-        "circle" => (StatusCode::FOUND, [(header::LOCATION, format!("{origin}/circle2/api/3/action/package_search"))]).into_response(),
-        "circle2" => (StatusCode::FOUND, [(header::LOCATION, format!("{origin}/circle/api/3/action/package_search"))]).into_response(),
+        "huge" => (
+            [(header::CONTENT_TYPE, "application/json")],
+            vec![b' '; 300 * 1024],
+        )
+            .into_response(),
+        "circle" => (
+            StatusCode::FOUND,
+            [(
+                header::LOCATION,
+                format!("{origin}/circle2/api/3/action/package_search"),
+            )],
+        )
+            .into_response(),
+        "circle2" => (
+            StatusCode::FOUND,
+            [(
+                header::LOCATION,
+                format!("{origin}/circle/api/3/action/package_search"),
+            )],
+        )
+            .into_response(),
         "bigfile" => ok(json!({"count": 1, "results": [package(1, &file)]})),
         "error" => (StatusCode::INTERNAL_SERVER_ERROR, "down for maintenance").into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
@@ -145,7 +171,11 @@ async fn a_slow_source_times_out_within_the_bound() {
         },
     )
     .await;
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     let stopped = report.stopped.expect("stopped");
     assert!(stopped.contains("no complete answer"), "{stopped}");
     assert_eq!(datasets(&here).await, 0);
@@ -159,7 +189,11 @@ async fn a_source_that_pages_forever_is_read_once() {
     assert!(report.stopped.is_none(), "{}", report.summary());
     assert_eq!(report.datasets.created, 2, "{}", report.summary());
     // organization_list, group_list, status_show, two pages of package_search.
-    assert!(hits.0.load(Ordering::SeqCst) < 12, "{}", hits.0.load(Ordering::SeqCst));
+    assert!(
+        hits.0.load(Ordering::SeqCst) < 12,
+        "{}",
+        hits.0.load(Ordering::SeqCst)
+    );
 }
 
 #[tokio::test]
@@ -212,13 +246,20 @@ async fn a_file_over_the_limit_stays_a_link_and_leaves_no_scratch_file() {
         },
     )
     .await;
-    assert!(report
-        .problems
-        .iter()
-        .any(|p| p.message.contains("larger than the limit")), "{}", report.summary());
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.message.contains("larger than the limit")),
+        "{}",
+        report.summary()
+    );
     let snap = here.snapshot().await;
     let r = &snap.values().next().unwrap()["resources"][0];
-    assert!(r["url"].as_str().unwrap().ends_with("/bigfile/file/datos.csv"));
+    assert!(r["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/bigfile/file/datos.csv"));
     let left = std::fs::read_dir(here.scratch("migrate"))
         .map(|d| d.count())
         .unwrap_or(0);
@@ -252,7 +293,11 @@ async fn loopback_and_private_addresses_are_refused_unless_allowed() {
         };
         assert!(said.contains("not public"), "{url}: {said}");
     }
-    assert_eq!(hits.0.load(Ordering::SeqCst), 0, "no request reached the server");
+    assert_eq!(
+        hits.0.load(Ordering::SeqCst),
+        0,
+        "no request reached the server"
+    );
     assert_eq!(datasets(&here).await, 0);
     // The cloud's metadata address is refused at once, before any connection.
     let err = ceiba_harvest::migrate(

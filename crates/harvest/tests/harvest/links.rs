@@ -13,7 +13,10 @@ use crate::common::{limits, serve, Side};
 async fn links_are_checked_and_broken_ones_lower_the_quality_score() {
     let site = Router::new()
         .route("/bien.csv", get(|| async { "a,b\n1,2\n" }))
-        .route("/sin-head.csv", head(|| async { StatusCode::METHOD_NOT_ALLOWED }).get(|| async { "a\n" }))
+        .route(
+            "/sin-head.csv",
+            head(|| async { StatusCode::METHOD_NOT_ALLOWED }).get(|| async { "a\n" }),
+        )
         .route("/roto.csv", get(|| async { StatusCode::NOT_FOUND }));
     let url = serve(site).await;
     let here = Side::new().await;
@@ -28,7 +31,11 @@ async fn links_are_checked_and_broken_ones_lower_the_quality_score() {
         website: None,
         created: ceiba_store::now(),
     };
-    here.portal.catalog().create_organization(&org).await.unwrap();
+    here.portal
+        .catalog()
+        .create_organization(&org)
+        .await
+        .unwrap();
     let link = |path: &str| ResourceInput {
         url: Some(format!("{url}{path}")),
         ..Default::default()
@@ -41,20 +48,42 @@ async fn links_are_checked_and_broken_ones_lower_the_quality_score() {
         ..Dataset::default()
     };
     here.portal
-        .create_dataset(&op, d, vec![link("/bien.csv"), link("/sin-head.csv"), link("/roto.csv")])
+        .create_dataset(
+            &op,
+            d,
+            vec![link("/bien.csv"), link("/sin-head.csv"), link("/roto.csv")],
+        )
         .await
         .unwrap();
     // Loopback is refused unless allowed: recorded as not answering, with the reason.
-    let report = ceiba_harvest::check_links(&here.portal, limits(), false, 100).await.unwrap();
+    let report = ceiba_harvest::check_links(&here.portal, limits(), false, 100)
+        .await
+        .unwrap();
     assert_eq!((report.checked, report.broken), (3, 3));
-    let resources = here.portal.catalog().resources_of(
-        here.portal.catalog().dataset("enlaces").await.unwrap().unwrap().id,
-    ).await.unwrap();
+    let resources = here
+        .portal
+        .catalog()
+        .resources_of(
+            here.portal
+                .catalog()
+                .dataset("enlaces")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap();
     let ids: Vec<_> = resources.iter().map(|r| r.id).collect();
     let checks = here.portal.catalog().link_checks(&ids).await.unwrap();
-    assert!(checks.iter().all(|c| c.message.contains("not public")), "{checks:?}");
+    assert!(
+        checks.iter().all(|c| c.message.contains("not public")),
+        "{checks:?}"
+    );
     // Checked already: nothing is due again this week.
-    let report = ceiba_harvest::check_links(&here.portal, limits(), true, 100).await.unwrap();
+    let report = ceiba_harvest::check_links(&here.portal, limits(), true, 100)
+        .await
+        .unwrap();
     assert_eq!(report.checked, 0);
     // A changed address is due at once.
     for r in &resources {
@@ -62,7 +91,9 @@ async fn links_are_checked_and_broken_ones_lower_the_quality_score() {
         r.url = Some(format!("{}?v=2", r.url.clone().unwrap()));
         here.portal.catalog().update_resource(&r).await.unwrap();
     }
-    let report = ceiba_harvest::check_links(&here.portal, limits(), true, 100).await.unwrap();
+    let report = ceiba_harvest::check_links(&here.portal, limits(), true, 100)
+        .await
+        .unwrap();
     assert_eq!((report.checked, report.broken), (3, 1));
     let checks = here.portal.catalog().link_checks(&ids).await.unwrap();
     let broken: Vec<_> = checks.iter().filter(|c| !c.ok).collect();
@@ -75,5 +106,8 @@ async fn links_are_checked_and_broken_ones_lower_the_quality_score() {
     let (_, page) = here.get("/dataset/enlaces").await;
     let page = String::from_utf8(page).unwrap();
     assert!(page.contains("Calidad "), "{page}");
-    assert!(!page.contains("Enlaces que no respondieron"), "only editors see the list");
+    assert!(
+        !page.contains("Enlaces que no respondieron"),
+        "only editors see the list"
+    );
 }

@@ -128,7 +128,10 @@ async fn envidat() -> (String, Recorded) {
     let rec = Recorded::load(&origin);
     let app = Router::new()
         .route("/api/3/action/{name}", get(action))
-        .route("/dataset/{id}/resource/{rid}/download/{file}", get(download))
+        .route(
+            "/dataset/{id}/resource/{rid}/download/{file}",
+            get(download),
+        )
         .with_state(rec.clone());
     let listener = tokio::net::TcpListener::bind(origin.trim_start_matches("http://"))
         .await
@@ -184,7 +187,10 @@ async fn a_recorded_ckan_comes_over_with_its_ids_names_files_and_addresses() {
         // A licence this portal does not know is reported, and kept as an extra.
         if p["license_id"] == "other-undefined" {
             assert_eq!(got["license_id"], "notspecified");
-            assert!(report.problems.iter().any(|x| x.message.contains("other-undefined")));
+            assert!(report
+                .problems
+                .iter()
+                .any(|x| x.message.contains("other-undefined")));
         } else {
             assert_eq!(got["license_id"], p["license_id"]);
         }
@@ -212,10 +218,17 @@ async fn a_recorded_ckan_comes_over_with_its_ids_names_files_and_addresses() {
                 )
             })
             .collect();
-        assert_eq!(extras.get("doi").map(String::as_str), p["doi"].as_str(), "{extras:?}");
+        assert_eq!(
+            extras.get("doi").map(String::as_str),
+            p["doi"].as_str(),
+            "{extras:?}"
+        );
         assert!(extras.contains_key("deprecatedResources"), "{extras:?}");
         // Pages answer at the old addresses: by name and by id.
-        assert_eq!(here.get(&format!("/dataset/{name}")).await.0, StatusCode::OK);
+        assert_eq!(
+            here.get(&format!("/dataset/{name}")).await.0,
+            StatusCode::OK
+        );
         assert_eq!(here.get(&format!("/dataset/{id}")).await.0, StatusCode::OK);
         let resources = p["resources"].as_array().unwrap();
         let got_resources = got["resources"].as_array().unwrap();
@@ -231,7 +244,11 @@ async fn a_recorded_ckan_comes_over_with_its_ids_names_files_and_addresses() {
             assert_eq!(status, StatusCode::OK, "{old}");
             assert_eq!(body, file_bytes(rid), "{old}");
             // And the resource's URL here is that same path.
-            assert!(g["url"].as_str().unwrap().ends_with(&old), "{} vs {old}", g["url"]);
+            assert!(
+                g["url"].as_str().unwrap().ends_with(&old),
+                "{} vs {old}",
+                g["url"]
+            );
             assert_eq!(
                 here.get(&format!("/dataset/{id}/resource/{rid}")).await.0,
                 StatusCode::OK

@@ -135,13 +135,11 @@ impl CkanError {
             }
             Error::Forbidden(
                 Thing::Organization | Thing::Category | Thing::Account | Thing::HarvestSource,
-            ) => {
-                CkanError::Authorization(format!(
-                    "User {} not authorized to {}",
-                    who(),
-                    call.action
-                ))
-            }
+            ) => CkanError::Authorization(format!(
+                "User {} not authorized to {}",
+                who(),
+                call.action
+            )),
             Error::Forbidden(_) => CkanError::Authorization(format!(
                 "User {} not authorized to edit datasets of this organization",
                 who()

@@ -8,8 +8,8 @@ use minijinja::{context, Value};
 
 use crate::context::PageCtx;
 use crate::error::PageError;
-use crate::pages::dataset_form::StaffForm;
 use crate::pages::dataset_form::sign_in_first;
+use crate::pages::dataset_form::StaffForm;
 use crate::pages::render;
 use crate::SharedState;
 
@@ -144,7 +144,8 @@ pub async fn act(
             let message = format!("{field}: {}", reason.message(ctx.lang));
             page(&state, &ctx, None, Some(message)).await
         }
-        Err(e) => PageError::from_portal(e, ctx.lang, form.get("name"), ctx.base())
-            .render(&state, &ctx),
+        Err(e) => {
+            PageError::from_portal(e, ctx.lang, form.get("name"), ctx.base()).render(&state, &ctx)
+        }
     }
 }

@@ -153,10 +153,7 @@ pub fn router() -> Router<SharedState> {
             "/ckan-admin/trash",
             get(people::trash).post(people::trash_action),
         )
-        .route(
-            "/ckan-admin/harvest",
-            get(harvest::list).post(harvest::act),
-        )
+        .route("/ckan-admin/harvest", get(harvest::list).post(harvest::act))
         .route("/about", get(about::about))
         .route("/api", get(about::api))
 }

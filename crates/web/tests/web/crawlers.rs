@@ -95,9 +95,19 @@ async fn public_datasets_are_described_for_search_engines_and_listed_in_the_site
         .unwrap();
     let staff = ana.get(&p, "/dataset/gasto-publico").await.text();
     assert!(staff.contains("Enlaces que no respondieron"), "{staff}");
-    assert!(staff.contains("<strong>Informe anual</strong>: HTTP 404"), "{staff}");
-    assert!(staff.contains("Calidad 5/10"), "a resource, in an open format; a broken link");
-    assert!(!p.get("/dataset/gasto-publico").await.text().contains("HTTP 404"));
+    assert!(
+        staff.contains("<strong>Informe anual</strong>: HTTP 404"),
+        "{staff}"
+    );
+    assert!(
+        staff.contains("Calidad 5/10"),
+        "a resource, in an open format; a broken link"
+    );
+    assert!(!p
+        .get("/dataset/gasto-publico")
+        .await
+        .text()
+        .contains("HTTP 404"));
     let d = jsonld(&page);
     assert_eq!(d["@type"], "Dataset");
     assert_eq!(d["name"], "Gasto </script><script>alert(1)</script>");

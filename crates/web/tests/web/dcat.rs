@@ -17,13 +17,20 @@ fn triples(body: &[u8]) -> Vec<(String, String, Term)> {
         .for_slice(body)
         .map(|q| {
             let q = q.unwrap();
-            (q.subject.to_string(), q.predicate.as_str().to_owned(), q.object)
+            (
+                q.subject.to_string(),
+                q.predicate.as_str().to_owned(),
+                q.object,
+            )
         })
         .collect()
 }
 
 fn objects<'a>(t: &'a [(String, String, Term)], s: &str, p: &str) -> Vec<&'a Term> {
-    t.iter().filter(|(a, b, _)| a == s && b == p).map(|(_, _, o)| o).collect()
+    t.iter()
+        .filter(|(a, b, _)| a == s && b == p)
+        .map(|(_, _, o)| o)
+        .collect()
 }
 
 #[tokio::test]
@@ -66,16 +73,30 @@ async fn each_table_distribution_conforms_to_its_described_table_schema() {
     let dist = format!("<http://localhost/dataset/nbi-municipal/resource/{v}>");
     let schema = objects(&t, &dist, &format!("{DCT}conformsTo"));
     assert_eq!(schema.len(), 1, "{dist}");
-    let Term::NamedNode(schema) = schema[0] else { panic!() };
-    assert!(schema.as_str().ends_with(&format!("/dataset/nbi-municipal/datapackage.json#{v}")));
+    let Term::NamedNode(schema) = schema[0] else {
+        panic!()
+    };
+    assert!(schema
+        .as_str()
+        .ends_with(&format!("/dataset/nbi-municipal/datapackage.json#{v}")));
     let s = format!("<{}>", schema.as_str());
-    assert!(objects(&t, &s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-        .contains(&&Term::NamedNode(NamedNode::new_unchecked(format!("{DCT}Standard")))));
-    let described = objects(&t, &s, &format!("{DCT}description"));
-    let Term::Literal(text) = described[0] else { panic!() };
-    assert!(text.value().contains("codigo_municipio ("), "{}", text.value());
     assert!(
-        text.value().contains("): Habitantes según el censo [personas]"),
+        objects(&t, &s, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type").contains(
+            &&Term::NamedNode(NamedNode::new_unchecked(format!("{DCT}Standard")))
+        )
+    );
+    let described = objects(&t, &s, &format!("{DCT}description"));
+    let Term::Literal(text) = described[0] else {
+        panic!()
+    };
+    assert!(
+        text.value().contains("codigo_municipio ("),
+        "{}",
+        text.value()
+    );
+    assert!(
+        text.value()
+            .contains("): Habitantes según el censo [personas]"),
         "{}",
         text.value()
     );
@@ -89,11 +110,17 @@ async fn each_table_distribution_conforms_to_its_described_table_schema() {
                 .unwrap(),
         )
         .await;
-    assert!(got.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/turtle"));
+    assert!(got.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/turtle"));
     assert!(!triples(&got.body).is_empty());
     // Private and draft datasets are in no description.
     for name in ["inversion-secreta", "borrador-oculto"] {
-        assert_eq!(p.get(&format!("/dataset/{name}.ttl")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            p.get(&format!("/dataset/{name}.ttl")).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
     let catalog = p.get("/catalog.ttl").await;
     let t = triples(&catalog.body);

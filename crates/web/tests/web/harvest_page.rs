@@ -19,7 +19,16 @@ async fn a_sysadmin_adds_a_source_and_asks_for_a_run_from_the_harvest_page() {
         StatusCode::FORBIDDEN
     );
     let got = ana
-        .submit(&p, "/ckan-admin/harvest", &[("action", "add"), ("name", "x"), ("type", "ckan"), ("url", "https://x.example")])
+        .submit(
+            &p,
+            "/ckan-admin/harvest",
+            &[
+                ("action", "add"),
+                ("name", "x"),
+                ("type", "ckan"),
+                ("url", "https://x.example"),
+            ],
+        )
         .await;
     assert_eq!(got.status, StatusCode::FORBIDDEN);
     assert!(p.catalog.harvest_sources().await.unwrap().is_empty());
@@ -32,11 +41,19 @@ async fn a_sysadmin_adds_a_source_and_asks_for_a_run_from_the_harvest_page() {
         .submit(
             &p,
             "/ckan-admin/harvest",
-            &[("action", "add"), ("name", "muni"), ("type", "ckan"), ("url", "ftp://x")],
+            &[
+                ("action", "add"),
+                ("name", "muni"),
+                ("type", "ckan"),
+                ("url", "ftp://x"),
+            ],
         )
         .await
         .text();
-    assert!(html.contains("url: Debe ser una dirección http(s)://."), "{html}");
+    assert!(
+        html.contains("url: Debe ser una dirección http(s)://."),
+        "{html}"
+    );
     let html = root
         .submit(
             &p,
@@ -55,15 +72,25 @@ async fn a_sysadmin_adds_a_source_and_asks_for_a_run_from_the_harvest_page() {
         .text();
     assert!(html.contains("Se agregó la fuente «muni»"), "{html}");
     let s = p.catalog.harvest_source("muni").await.unwrap().unwrap();
-    assert_eq!((s.kind.as_str(), s.schedule.as_str(), s.copy_files), ("dcat", "weekly", true));
+    assert_eq!(
+        (s.kind.as_str(), s.schedule.as_str(), s.copy_files),
+        ("dcat", "weekly", true)
+    );
     assert_eq!(s.organization_id, Some(org.id));
     assert!(html.contains("Aún no se ha ejecutado"), "{html}");
 
     let html = root
-        .submit(&p, "/ckan-admin/harvest", &[("action", "run"), ("name", "muni")])
+        .submit(
+            &p,
+            "/ckan-admin/harvest",
+            &[("action", "run"), ("name", "muni")],
+        )
         .await
         .text();
-    assert!(html.contains("se ejecutará en menos de un minuto"), "{html}");
+    assert!(
+        html.contains("se ejecutará en menos de un minuto"),
+        "{html}"
+    );
     assert!(p
         .catalog
         .harvest_source("muni")
@@ -92,7 +119,12 @@ async fn a_run_report_shows_counts_and_what_could_not_be_brought() {
     root.submit(
         &p,
         "/ckan-admin/harvest",
-        &[("action", "add"), ("name", "otra"), ("type", "ckan"), ("url", "https://otra.example")],
+        &[
+            ("action", "add"),
+            ("name", "otra"),
+            ("type", "ckan"),
+            ("url", "https://otra.example"),
+        ],
     )
     .await;
     let s = p.catalog.harvest_source("otra").await.unwrap().unwrap();
@@ -107,14 +139,20 @@ async fn a_run_report_shows_counts_and_what_could_not_be_brought() {
         "files_copied": 3, "problems_total": 1,
         "problems": [{"record": "dataset <b>roto</b>", "message": "https://otra.example/x.csv: the server answered 404"}],
     });
-    p.catalog.update_harvest_run(run.id, "done", &report).await.unwrap();
+    p.catalog
+        .update_harvest_run(run.id, "done", &report)
+        .await
+        .unwrap();
     let html = root.get(&p, "/ckan-admin/harvest").await.text();
     let row: String = ["12", "10", "1", "0", "1", "1", "3"]
         .iter()
         .map(|n| format!("<td class=\"num\">{n}</td>"))
         .collect();
     assert!(html.contains(&format!("<td>terminada</td>{row}")), "{html}");
-    assert!(html.contains("dataset &lt;b&gt;roto&lt;/b&gt;"), "escaped: {html}");
+    assert!(
+        html.contains("dataset &lt;b&gt;roto&lt;/b&gt;"),
+        "escaped: {html}"
+    );
     assert!(html.contains("the server answered 404"));
 }
 
@@ -140,7 +178,9 @@ async fn users_and_members_are_listed_for_sysadmins_only() {
     let ana_dict = list.iter().find(|u| u["name"] == "ana").unwrap();
     assert_eq!(ana_dict["id"], ana.id.to_string().as_str());
     assert_eq!(ana_dict["email"], ana.email.as_str());
-    assert!(list.iter().any(|u| u["name"] == "root" && u["sysadmin"] == true));
+    assert!(list
+        .iter()
+        .any(|u| u["name"] == "root" && u["sysadmin"] == true));
     let (_, org_dict) = action(
         &p,
         "organization_show",
