@@ -91,6 +91,10 @@ pub struct MigrateArgs {
     /// Reach loopback and private addresses too (or `[harvest] allow_private`).
     #[arg(long)]
     pub allow_private: bool,
+    /// Do not download the files: resources link to the source's (a first look; run
+    /// again without it to bring them).
+    #[arg(long)]
+    pub links_only: bool,
 }
 
 pub async fn harvest(
@@ -188,6 +192,7 @@ pub async fn migrate(
         allow_private: args.allow_private || config.allow_private,
         limits: config.limits(portal.ingestor().limits().max_file_bytes),
         scratch,
+        copy_files: !args.links_only,
     };
     let report = ceiba_harvest::migrate(portal, opts).await?;
     finish(portal, &report).await

@@ -1,6 +1,5 @@
 //! Migration benchmark: a source Ceiba serving a generated catalog (metadata: N datasets
-//! from `ceiba_demo::bulk`, whose files do not exist, so each upload is tried once and
-//! kept as a link) and the demo catalog (files: every upload downloaded and stored),
+//! from `ceiba_demo::bulk`, whose files do not exist: migrated with `--links-only`) and the demo catalog (files: every upload downloaded and stored),
 //! migrated into an empty portal over loopback, then migrated again (nothing to write).
 //! Prints one JSON line per measurement.
 //!   scripts/bench-migrate [--datasets 2000]
@@ -63,7 +62,12 @@ fn peak_mb() -> f64 {
         .map_or(0.0, |kb| (kb / 1024.0 * 10.0).round() / 10.0)
 }
 
-async fn migrate(here: &Side, url: &str, key: &str) -> (ceiba_harvest::Report, f64) {
+async fn migrate(
+    here: &Side,
+    url: &str,
+    key: &str,
+    copy_files: bool,
+) -> (ceiba_harvest::Report, f64) {
     let started = Instant::now();
     let report = ceiba_harvest::migrate(
         &here.portal,
@@ -77,6 +81,7 @@ async fn migrate(here: &Side, url: &str, key: &str) -> (ceiba_harvest::Report, f
                 ..FetchLimits::default()
             },
             scratch: here.dir.path().join("tmp/migrate"),
+            copy_files,
         },
     )
     .await
@@ -141,9 +146,9 @@ async fn main() {
     let k = key(&there).await;
     let url = serve(&there).await;
     let here = side().await;
-    let (report, s) = migrate(&here, &url, &k).await;
+    let (report, s) = migrate(&here, &url, &k, false).await;
     line("metadata: first run", &report, s);
-    let (report, s) = migrate(&here, &url, &k).await;
+    let (report, s) = migrate(&here, &url, &k, false).await;
     line("metadata: second run", &report, s);
 
     // Files: the demo catalog.
@@ -153,8 +158,8 @@ async fn main() {
     let k = key(&there).await;
     let url = serve(&there).await;
     let here = side().await;
-    let (report, s) = migrate(&here, &url, &k).await;
+    let (report, s) = migrate(&here, &url, &k, true).await;
     line("files: first run", &report, s);
-    let (report, s) = migrate(&here, &url, &k).await;
+    let (report, s) = migrate(&here, &url, &k, true).await;
     line("files: second run", &report, s);
 }

@@ -248,7 +248,10 @@ async fn bring_dcat(run: &mut Run, item: DcatDataset, copy: Copy) {
         mut resources,
         publisher,
     } = item;
-    let fp = fingerprint_of(&remote_id, &dataset, &resources, publisher.as_deref());
+    let fp = Run::fingerprint(
+        &fingerprint_of(&remote_id, &dataset, &resources, publisher.as_deref()),
+        copy,
+    );
     match run.unchanged(&remote_id, &fp).await {
         Ok(true) => {
             run.seen.insert(remote_id);

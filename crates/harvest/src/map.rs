@@ -92,20 +92,30 @@ pub fn id_of(text: &str) -> Uuid {
         .unwrap_or_else(|_| Uuid::new_v5(&Uuid::NAMESPACE_URL, text.as_bytes()))
 }
 
-/// Organization dict → organization (its image kept as the source's absolute address).
-pub fn organization(v: &Value) -> Organization {
-    let image = opt_text(v, "image_display_url").or_else(|| opt_text(v, "image_url"));
-    Organization {
-        id: id_of(&text(v, "id")),
-        name: text(v, "name"),
-        title: Localized {
+/// A group or organization dict's titles and descriptions, in Spanish and (Ceiba's)
+/// English.
+fn titles(v: &Value) -> (Localized, Localized) {
+    (
+        Localized {
             es: or_name(text(v, "title"), v),
             en: opt_text(v, "title_en"),
         },
-        description: Localized {
+        Localized {
             es: text(v, "description"),
             en: opt_text(v, "description_en"),
         },
+    )
+}
+
+/// Organization dict → organization (its image kept as the source's absolute address).
+pub fn organization(v: &Value) -> Organization {
+    let image = opt_text(v, "image_display_url").or_else(|| opt_text(v, "image_url"));
+    let (title, description) = titles(v);
+    Organization {
+        id: id_of(&text(v, "id")),
+        name: text(v, "name"),
+        title,
+        description,
         image_url: image.filter(|u| u.starts_with("http://") || u.starts_with("https://")),
         email: opt_text(v, "email").filter(|e| e.contains('@')),
         website: opt_text(v, "url")
@@ -117,17 +127,12 @@ pub fn organization(v: &Value) -> Organization {
 /// Group dict → category.
 pub fn category(v: &Value) -> Category {
     let image = opt_text(v, "image_display_url").or_else(|| opt_text(v, "image_url"));
+    let (title, description) = titles(v);
     Category {
         id: id_of(&text(v, "id")),
         name: text(v, "name"),
-        title: Localized {
-            es: or_name(text(v, "title"), v),
-            en: opt_text(v, "title_en"),
-        },
-        description: Localized {
-            es: text(v, "description"),
-            en: opt_text(v, "description_en"),
-        },
+        title,
+        description,
         icon: opt_text(v, "icon")
             .filter(|i| i.len() <= 200)
             .or_else(|| image.filter(|u| u.starts_with("http://") || u.starts_with("https://"))),

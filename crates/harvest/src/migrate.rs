@@ -32,6 +32,9 @@ pub struct MigrateOptions {
     pub limits: FetchLimits,
     /// Where files are downloaded before they are stored.
     pub scratch: PathBuf,
+    /// Bring the files the source stores (else resources link to the source's files: a
+    /// quick first look before the real move).
+    pub copy_files: bool,
 }
 
 /// The migration source of `url`, created at its first run.
@@ -72,7 +75,12 @@ pub async fn migrate(portal: &Portal, opts: MigrateOptions) -> Result<Report, Ha
     if run.fetch.has_key() {
         users(&api, &mut run, members).await;
     }
-    datasets(&api, &mut run, Copy::Uploads).await;
+    let copy = if opts.copy_files {
+        Copy::Uploads
+    } else {
+        Copy::Nothing
+    };
+    datasets(&api, &mut run, copy).await;
     run.finish().await
 }
 
@@ -224,7 +232,7 @@ pub(crate) async fn datasets(api: &CkanApi, run: &mut Run, copy: Copy) {
         run.report.datasets_announced = pages.count().map(|c| c as u64);
         for p in page {
             let remote = map::text(&p, "id");
-            let fp = map::fingerprint(&p);
+            let fp = Run::fingerprint(&map::fingerprint(&p), copy);
             match run.unchanged(&remote, &fp).await {
                 Ok(true) => {
                     run.seen.insert(remote);

@@ -115,6 +115,12 @@ impl Run {
         Ok(std::mem::take(&mut self.report))
     }
 
+    /// What is recorded of a record as the source said it, read with `copy`: the same
+    /// record read without its files is not the same as one read with them.
+    pub fn fingerprint(record: &str, copy: Copy) -> String {
+        format!("{record}:{copy:?}")
+    }
+
     /// Whether remote record `remote_id` is here as the source says it now.
     pub async fn unchanged(
         &self,

@@ -138,6 +138,7 @@ impl Side {
                 allow_private: true,
                 limits: limits(),
                 scratch: self.scratch("migrate"),
+                copy_files: true,
             },
         )
         .await
@@ -165,6 +166,26 @@ impl Side {
             );
         }
         out
+    }
+
+    /// A new organization `name`, written straight into the catalog.
+    pub async fn organization(&self, name: &str) -> ceiba_core::Organization {
+        let org = ceiba_core::Organization {
+            id: uuid::Uuid::new_v4(),
+            name: name.into(),
+            title: ceiba_core::Localized::es(name),
+            description: ceiba_core::Localized::default(),
+            image_url: None,
+            email: None,
+            website: None,
+            created: ceiba_store::now(),
+        };
+        self.portal
+            .catalog()
+            .create_organization(&org)
+            .await
+            .unwrap();
+        org
     }
 
     /// Runs the operator's use cases as the command line does.

@@ -51,21 +51,7 @@ async fn a_ckan_source_is_harvested_under_its_own_ids_and_updated_in_place() {
         .clone();
     let first = public["results"][0].clone();
     let taken = first["name"].as_str().unwrap().to_owned();
-    let org = ceiba_core::Organization {
-        id: uuid::Uuid::new_v4(),
-        name: "local".into(),
-        title: ceiba_core::Localized::es("Local"),
-        description: ceiba_core::Localized::default(),
-        image_url: None,
-        email: None,
-        website: None,
-        created: ceiba_store::now(),
-    };
-    here.portal
-        .catalog()
-        .create_organization(&org)
-        .await
-        .unwrap();
+    let org = here.organization("local").await;
     let mine = ceiba_core::Dataset {
         name: taken.clone(),
         title: ceiba_core::Localized::es("Mío"),
@@ -235,21 +221,7 @@ async fn dcat_pages_are_followed_and_never_read_twice() {
     );
     let url = serve(app).await;
     let here = Side::new().await;
-    let org = ceiba_core::Organization {
-        id: uuid::Uuid::new_v4(),
-        name: "destino".into(),
-        title: ceiba_core::Localized::es("Destino"),
-        description: ceiba_core::Localized::default(),
-        image_url: None,
-        email: None,
-        website: None,
-        created: ceiba_store::now(),
-    };
-    here.portal
-        .catalog()
-        .create_organization(&org)
-        .await
-        .unwrap();
+    let org = here.organization("destino").await;
     add(
         &here,
         "paginas",

@@ -129,6 +129,7 @@ async fn migrate(here: &Side, url: &str, allow_private: bool, limits: FetchLimit
             allow_private,
             limits,
             scratch: here.scratch("migrate"),
+            copy_files: true,
         },
     )
     .await
@@ -284,6 +285,7 @@ async fn loopback_and_private_addresses_are_refused_unless_allowed() {
                 allow_private: false,
                 limits: limits(),
                 scratch: here.scratch("m"),
+                copy_files: true,
             },
         )
         .await
@@ -308,6 +310,7 @@ async fn loopback_and_private_addresses_are_refused_unless_allowed() {
             allow_private: false,
             limits: limits(),
             scratch: here.scratch("m"),
+            copy_files: true,
         },
     )
     .await

@@ -21,21 +21,7 @@ async fn links_are_checked_and_broken_ones_lower_the_quality_score() {
     let url = serve(site).await;
     let here = Side::new().await;
     let op = Actor::operator();
-    let org = ceiba_core::Organization {
-        id: uuid::Uuid::new_v4(),
-        name: "muni".into(),
-        title: Localized::es("Muni"),
-        description: Localized::default(),
-        image_url: None,
-        email: None,
-        website: None,
-        created: ceiba_store::now(),
-    };
-    here.portal
-        .catalog()
-        .create_organization(&org)
-        .await
-        .unwrap();
+    let org = here.organization("muni").await;
     let link = |path: &str| ResourceInput {
         url: Some(format!("{url}{path}")),
         ..Default::default()

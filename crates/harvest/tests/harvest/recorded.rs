@@ -308,3 +308,32 @@ async fn a_migration_that_could_not_fetch_a_file_resumes_with_it_next_time() {
     let third = here.migrate(&origin, None).await;
     assert_eq!(third.written(), 0, "{}", third.summary());
 }
+
+#[tokio::test]
+async fn links_only_brings_the_records_and_links_to_the_source_files() {
+    let (origin, _) = envidat().await;
+    let here = Side::new().await;
+    let report = ceiba_harvest::migrate(
+        &here.portal,
+        ceiba_harvest::MigrateOptions {
+            url: origin.clone(),
+            api_key: None,
+            allow_private: true,
+            limits: crate::common::limits(),
+            scratch: here.scratch("m"),
+            copy_files: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.datasets.created, report.files_copied), (3, 0));
+    for d in here.snapshot().await.values() {
+        for r in d["resources"].as_array().unwrap() {
+            assert!(r["url"].as_str().unwrap().starts_with(&origin), "{r}");
+        }
+    }
+    // Run without it: the files come, under the same resource ids.
+    let full = here.migrate(&origin, None).await;
+    assert_eq!(full.files_copied, 8, "{}", full.summary());
+    assert_eq!(full.datasets.updated, 3, "{}", full.summary());
+}
