@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::map::RemoteResource;
 
 /// Most triples one page may hold.
-pub const MAX_TRIPLES: usize = 2_000_000;
+pub const MAX_TRIPLES: usize = 500_000;
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const DCAT: &str = "http://www.w3.org/ns/dcat#";

@@ -41,7 +41,7 @@ impl Default for FetchLimits {
         FetchLimits {
             request_timeout: Duration::from_secs(60),
             file_timeout: Duration::from_secs(15 * 60),
-            max_document_bytes: 64 * 1024 * 1024,
+            max_document_bytes: 32 * 1024 * 1024,
             max_file_bytes: 1024 * 1024 * 1024,
             max_redirects: 5,
             retries: 2,

@@ -194,6 +194,35 @@ async fn a_dcat_catalog_is_harvested_from_its_turtle_pages() {
     assert!(titled > 0, "English titles come through");
     let again = run(&here, "demo-dcat").await;
     assert_eq!(again.written(), 0, "{}", again.summary());
+    // The same catalog in RDF/XML and JSON-LD gives the same datasets.
+    for ext in ["rdf", "jsonld"] {
+        let other = Side::new().await;
+        add(
+            &other,
+            "demo",
+            "dcat",
+            &format!("{url}/catalog.{ext}"),
+            "",
+            false,
+        )
+        .await;
+        let report = run(&other, "demo").await;
+        assert_eq!(
+            report.datasets.created,
+            public,
+            "{ext}: {}",
+            report.summary()
+        );
+        let titles = |snap: &std::collections::BTreeMap<String, serde_json::Value>| {
+            let mut t: Vec<String> = snap
+                .values()
+                .map(|v| v["dataset"]["title"].to_string())
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(titles(&other.snapshot().await), titles(&snap), "{ext}");
+    }
 }
 
 /// Two Turtle pages that link to each other (Hydra `next`): each is read once.
