@@ -52,6 +52,8 @@ pub struct ColumnInference {
     digits_only: u64,
     min_width: usize,
     max_width: usize,
+    /// How many digits-only values have each width (1–19 digits).
+    widths: [u64; 20],
     proves_dmy: u64,
     proves_mdy: u64,
 }
@@ -70,6 +72,7 @@ impl ColumnInference {
             digits_only: 0,
             min_width: usize::MAX,
             max_width: 0,
+            widths: [0; 20],
             proves_dmy: 0,
             proves_mdy: 0,
         }
@@ -107,7 +110,11 @@ impl ColumnInference {
                 }
                 return;
             }
-            Value::Int(_) => {
+            Value::Int(i) => {
+                // A spreadsheet's number may be a code whose zeros were lost upstream.
+                if i >= 0 {
+                    self.count_digits(i.to_string().len());
+                }
                 fit[INT_POINT] = true;
                 fit[INT_COMMA] = true;
                 fit[DEC_POINT] = true;
@@ -153,9 +160,7 @@ impl ColumnInference {
         let bytes = s.as_bytes();
         if bytes.iter().all(u8::is_ascii_digit) {
             // The common case, kept fast: a plain whole number.
-            self.digits_only += 1;
-            self.min_width = self.min_width.min(bytes.len());
-            self.max_width = self.max_width.max(bytes.len());
+            self.count_digits(bytes.len());
             if bytes.len() > 1 && bytes[0] == b'0' {
                 self.leading_zero += 1;
             }
@@ -167,6 +172,11 @@ impl ColumnInference {
             return;
         }
         if let Some(shape) = parse::number_shape(s) {
+            // `01.1`, `05.3.2`: a classification code, not a number (a number never
+            // starts with a zero followed by a digit).
+            if bytes.len() > 1 && bytes[0] == b'0' && bytes[1].is_ascii_digit() {
+                self.leading_zero += 1;
+            }
             // The fits follow from the shape and the marks present, without parsing.
             let has_point = s.contains('.');
             let has_comma = s.contains(',');
@@ -214,6 +224,24 @@ impl ColumnInference {
         }
     }
 
+    fn count_digits(&mut self, width: usize) {
+        self.digits_only += 1;
+        self.min_width = self.min_width.min(width);
+        self.max_width = self.max_width.max(width);
+        self.widths[width.min(19)] += 1;
+    }
+
+    /// Codes of one width whose leading zeros some values lost before the file was made
+    /// (`1000` among `01000`-style postal codes): how many are short, when the column is
+    /// named like codes, holds only digits, and at least two thirds have the widest width.
+    fn codes_missing_zeros(&self, real: u64) -> Option<u64> {
+        if real == 0 || self.digits_only != real || self.max_width < 4 {
+            return None;
+        }
+        let widest = self.widths[self.max_width.min(19)];
+        (name_suggests_code(&self.name) && widest * 3 >= real * 2).then_some(real - widest)
+    }
+
     /// The column's plan: the inferred type, or `forced` when the publisher chose one.
     /// `comma_hint` says the file's style suggests decimal commas (a `;` delimiter) for
     /// columns whose values do not tell.
@@ -243,26 +271,34 @@ impl ColumnInference {
         };
         let tolerance = real / 100;
         let accepts = |c: usize| self.fits[c] > 0 && real - self.fits[c].min(real) <= tolerance;
+        let fits_all = |c: usize| real > 0 && self.fits[c] >= real;
         let dates_conflict = self.proves_dmy > 0 && self.proves_mdy > 0;
+        let zeros_lost = self.codes_missing_zeros(real);
         let looks_like_code = self.leading_zero > 0
+            || zeros_lost.is_some()
             || (self.digits_only == real
                 && real > 0
                 && self.min_width == self.max_width
                 && self.min_width >= 2
                 && name_suggests_code(&self.name));
 
+        // A type every value fits comes first: the 1% tolerance only decides between
+        // types none of which fits them all, so it never empties values a wider numeric
+        // type would keep (ten `24.6` among integers make the column decimal).
+        let candidates: [(usize, ColumnType); 5] = [
+            (BOOL, ColumnType::Boolean),
+            (int, ColumnType::Integer),
+            (dec, ColumnType::Decimal),
+            (DATE, ColumnType::Date),
+            (DATETIME, ColumnType::Datetime),
+        ];
+        let allowed = |c: usize| !(dates_conflict && (c == DATE || c == DATETIME));
         let inferred = if real == 0 || looks_like_code {
             ColumnType::Text
-        } else if accepts(BOOL) {
-            ColumnType::Boolean
-        } else if accepts(int) {
-            ColumnType::Integer
-        } else if accepts(dec) {
-            ColumnType::Decimal
-        } else if !dates_conflict && accepts(DATE) {
-            ColumnType::Date
-        } else if !dates_conflict && accepts(DATETIME) {
-            ColumnType::Datetime
+        } else if let Some((_, t)) = candidates.iter().find(|(c, _)| allowed(*c) && fits_all(*c)) {
+            *t
+        } else if let Some((_, t)) = candidates.iter().find(|(c, _)| allowed(*c) && accepts(*c)) {
+            *t
         } else {
             ColumnType::Text
         };
@@ -277,6 +313,17 @@ impl ColumnInference {
         };
         let issue = candidate.and_then(|c| {
             let count = self.values - self.fits[c].min(self.values);
+            // A type forced by the publisher that no value fits would empty the column:
+            // refused, with an example, instead of built.
+            if forced.is_some() && real > 0 && self.fits[c] == 0 {
+                return Some(
+                    Issue::error(IssueKind::ForcedTypeFitsNothing {
+                        expected: column_type,
+                        example: self.misfits[c].first().cloned().unwrap_or_default(),
+                    })
+                    .at_column(self.index, self.name.clone()),
+                );
+            }
             (count > 0).then(|| {
                 Issue::warning(IssueKind::TypeMismatch {
                     expected: column_type,
@@ -285,6 +332,17 @@ impl ColumnInference {
                 })
                 .at_column(self.index, self.name.clone())
             })
+        });
+        let issue = issue.or_else(|| {
+            zeros_lost
+                .filter(|n| *n > 0 && forced.is_none())
+                .map(|count| {
+                    Issue::warning(IssueKind::ZerosLost {
+                        count,
+                        width: self.max_width,
+                    })
+                    .at_column(self.index, self.name.clone())
+                })
         });
         (
             ColumnPlan {
@@ -317,6 +375,9 @@ fn name_suggests_code(name: &str) -> bool {
         "clave",
         "ubigeo",
         "code",
+        "cp",
+        "postal",
+        "zip",
     ]
     .iter()
     .any(|w| {

@@ -71,6 +71,18 @@ pub enum IssueKind {
         count: u64,
         examples: Vec<(u64, String)>,
     },
+    /// A type the publisher forced that no value of the column fits.
+    ForcedTypeFitsNothing {
+        expected: ColumnType,
+        /// The first value, with its row.
+        example: (u64, String),
+    },
+    /// Codes of `width` digits of which `count` are shorter: their leading zeros were lost
+    /// before the file was made. The column is kept as text.
+    ZerosLost {
+        count: u64,
+        width: usize,
+    },
     FileTooLarge {
         size: u64,
         limit: u64,
@@ -348,6 +360,29 @@ impl Issue {
                     "{count} {noun} {what} ({became}): {}{more}",
                     shown.join(", ")
                 )
+            }
+            IssueKind::ForcedTypeFitsNothing {
+                expected,
+                example: (row, value),
+            } => {
+                if es {
+                    format!(
+                        "ningún valor es de tipo {} (por ejemplo, fila {row}: '{value}'); la tabla no se construyó. Elija otro tipo o indique el formato",
+                        expected.label(lang)
+                    )
+                } else {
+                    format!(
+                        "no value is of type {} (for example, row {row}: '{value}'); the table was not built. Choose another type or give the format",
+                        expected.label(lang)
+                    )
+                }
+            }
+            IssueKind::ZerosLost { count, width } => {
+                if es {
+                    format!("{count} códigos tienen menos de {width} dígitos: perdieron sus ceros iniciales antes de llegar al portal. La columna se guarda como texto")
+                } else {
+                    format!("{count} codes have fewer than {width} digits: they lost their leading zeros before reaching the portal. The column is kept as text")
+                }
             }
             IssueKind::FileTooLarge { size, limit } => {
                 if es {

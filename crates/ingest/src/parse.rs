@@ -281,8 +281,67 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
         .ok()
 }
 
+/// A month by its name or abbreviation, in Spanish or English (`mar`, `marzo`, `Sept.`).
+fn month_named(word: &str) -> Option<u32> {
+    let w: String = word
+        .trim_end_matches('.')
+        .chars()
+        .map(|c| ceiba_core::text::fold_char(c.to_lowercase().next().unwrap_or(c)))
+        .collect();
+    const MONTHS: [[&str; 4]; 12] = [
+        ["ene", "enero", "jan", "january"],
+        ["feb", "febrero", "feb", "february"],
+        ["mar", "marzo", "mar", "march"],
+        ["abr", "abril", "apr", "april"],
+        ["may", "mayo", "may", "may"],
+        ["jun", "junio", "jun", "june"],
+        ["jul", "julio", "jul", "july"],
+        ["ago", "agosto", "aug", "august"],
+        ["sep", "septiembre", "sept", "september"],
+        ["oct", "octubre", "oct", "october"],
+        ["nov", "noviembre", "nov", "november"],
+        ["dic", "diciembre", "dec", "december"],
+    ];
+    let w = if w == "setiembre" || w == "set" {
+        "sep".to_owned()
+    } else {
+        w
+    };
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&w.as_str()))
+        .map(|i| i as u32 + 1)
+}
+
+/// A two-digit year as POSIX reads it: 69–99 are 1900s, 00–68 2000s.
+fn full_year(y: u32, digits: usize) -> i32 {
+    match digits {
+        2 if y >= 69 => 1900 + y as i32,
+        2 => 2000 + y as i32,
+        _ => y as i32,
+    }
+}
+
+/// `5 de marzo de 2024`, `5 de marzo del 2024`: (day, month, year).
+fn long_spanish(s: &str) -> Option<(u32, u32, i32)> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let (d, m, y) = match words.as_slice() {
+        [d, "de", m, "de" | "del", y] => (d, m, y),
+        _ => return None,
+    };
+    let day: u32 = (d.len() <= 2).then(|| d.parse().ok()).flatten()?;
+    let year: i32 = (y.len() == 4).then(|| y.parse().ok()).flatten()?;
+    Some((day, month_named(m)?, year))
+}
+
 fn date_parts(d: &str) -> Option<(u32, u32, i32, bool)> {
-    // (first, second, year, iso)
+    // (first, second, year, iso); a month written as a word makes the order certain and
+    // is returned as iso (day, month).
+    // ISO dates with a zone letter (`2008-01-01Z`), as XML exports write them.
+    let d = match d.strip_suffix('Z') {
+        Some(rest) if rest.len() == 10 && rest.as_bytes()[4] == b'-' => rest,
+        _ => d,
+    };
     let sep = if d.contains('/') {
         '/'
     } else if d.contains('-') {
@@ -306,6 +365,17 @@ fn date_parts(d: &str) -> Option<(u32, u32, i32, bool)> {
         let (y, m, dd) = (num(a)?, num(b)?, num(c)?);
         return Some((dd, m, y as i32, true));
     }
+    // `27-MAR-20`, `27-mar-2020`, `5/marzo/2024`.
+    if a.len() <= 2 && (c.len() == 2 || c.len() == 4) && b.bytes().any(|x| x.is_ascii_alphabetic())
+    {
+        let month = month_named(b)?;
+        return Some((num(a)?, month, full_year(num(c)?, c.len()), true));
+    }
+    // `16/03/20`: a two-digit year, only with slashes (dashes and dots with two-digit
+    // parts are too often codes).
+    if c.len() == 2 && sep == '/' && a.len() <= 2 && b.len() <= 2 {
+        return Some((num(a)?, num(b)?, full_year(num(c)?, 2), false));
+    }
     if c.len() != 4 || a.len() > 2 || b.len() > 2 {
         return None;
     }
@@ -321,6 +391,14 @@ pub fn date_shape(s: &str) -> Option<DateShape> {
         .is_some_and(u8::is_ascii_digit)
     {
         return None;
+    }
+    if let Some((day, month, year)) = long_spanish(s) {
+        NaiveDate::from_ymd_opt(year, month, day)?;
+        return Some(DateShape {
+            has_time: false,
+            proves: None,
+            numeric_dm: false,
+        });
     }
     let (d, t) = split_time(s);
     let (a, b, y, iso) = date_parts(d)?;
@@ -352,6 +430,9 @@ pub fn date_shape(s: &str) -> Option<DateShape> {
 
 /// Reads a date-time (a date alone is midnight) in the column's order.
 pub fn parse_datetime(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
+    if let Some((day, month, year)) = long_spanish(s) {
+        return NaiveDate::from_ymd_opt(year, month, day).map(|d| d.and_time(NaiveTime::MIN));
+    }
     let (d, t) = split_time(s);
     let (a, b, y, iso) = date_parts(d)?;
     let date = if iso || order == DateOrder::Dmy {
@@ -423,6 +504,33 @@ pub fn is_null_marker(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_as_agencies_write_them() {
+        let day = |s: &str| parse_datetime(s, DateOrder::Dmy).map(|t| t.date().to_string());
+        // Two-digit years (POSIX: 69–99 are 1900s).
+        assert_eq!(day("16/03/20").as_deref(), Some("2020-03-16"));
+        assert_eq!(day("01/07/98").as_deref(), Some("1998-07-01"));
+        // Month names, Spanish or English, any case, abbreviated or not.
+        assert_eq!(day("27-MAR-20").as_deref(), Some("2020-03-27"));
+        assert_eq!(day("3-ago-2019").as_deref(), Some("2019-08-03"));
+        assert_eq!(day("12-Dec-2001").as_deref(), Some("2001-12-12"));
+        assert_eq!(day("5 de marzo de 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            day("1 de septiembre del 2023").as_deref(),
+            Some("2023-09-01")
+        );
+        // A zone letter after an ISO date.
+        assert_eq!(day("2008-01-01Z").as_deref(), Some("2008-01-01"));
+        for s in ["27-MAR-20", "5 de marzo de 2024", "2008-01-01Z", "16/03/20"] {
+            let shape = date_shape(s).unwrap_or_else(|| panic!("{s}"));
+            assert!(!shape.has_time, "{s}");
+        }
+        // Not dates: codes with dashes and two-digit parts, unknown month words.
+        for s in ["01-02-03", "5 de marzo", "27-XYZ-20", "12.03.20"] {
+            assert!(date_shape(s).is_none(), "{s}");
+        }
+    }
 
     #[test]
     fn number_shapes() {

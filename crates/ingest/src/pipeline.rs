@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::infer::{ColumnInference, ColumnPlan};
 use crate::table::TableWriter;
-use crate::{header, IngestError, Issue, IssueKind, Limits, OwnedValue, Rows, TableSource};
+use crate::{
+    header, IngestError, Issue, IssueKind, Limits, OwnedValue, Rows, Severity, TableSource,
+};
 
 /// Rows read ahead to find the header.
 const PREFIX_ROWS: usize = 200;
@@ -353,6 +355,9 @@ pub fn build_table(
             .or_else(|| opts.any_table_types.get(&col.name))
             .copied();
         let (plan, issue) = col.decide(forced, opts.comma_hint);
+        if let Some(refused) = issue.as_ref().filter(|i| i.severity == Severity::Error) {
+            return Err(IngestError::Rejected(refused.clone()));
+        }
         warnings.extend(issue);
         plans.push(plan);
     }

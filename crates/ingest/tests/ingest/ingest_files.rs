@@ -554,3 +554,147 @@ fn real_ranking_and_indicator_workbooks() {
         assert_eq!(out.report.tables[0].rows, 4_220);
     }
 }
+
+// ---- Patterns from agencies' files (issue 16), each reproduced as the agency wrote it ----
+
+/// A mostly-integer column with ten decimal values (`24.6`): the 1% tolerance used to let
+/// integer win and empty them. A type every value fits now comes first.
+#[test]
+fn a_few_decimals_among_integers_make_the_column_decimal_not_empty() {
+    let mut csv = String::from("municipio,poblacion,tasa\n");
+    for i in 0..1200 {
+        let tasa = if i % 120 == 7 {
+            "24.6".to_owned()
+        } else {
+            (i % 50).to_string()
+        };
+        csv.push_str(&format!("M{i},{},{tasa}\n", 1000 + i));
+    }
+    let (out, _dir) = ingest_bytes("tasas.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.columns[2].column_type, ColumnType::Decimal);
+    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+    let values = column(&out.tables[0].1, "tasa");
+    assert_eq!(values.iter().filter(|v| v.is_empty()).count(), 0);
+    assert_eq!(values.iter().filter(|v| *v == "24.6").count(), 10);
+}
+
+/// Classification codes with a dot (`01.1`, COICOP-style) stay text: `01.1` is not 1.1.
+#[test]
+fn dotted_classification_codes_stay_text() {
+    let csv = "division,descripcion,ponderacion\n01.1,Alimentos,28.5\n01.2,Bebidas no alcohólicas,3.1\n02.1,Bebidas alcohólicas,0.6\n11.1,Restaurantes,9.0\n";
+    let (out, _dir) = ingest_bytes("ipc.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.columns[0].column_type, ColumnType::Text);
+    assert_eq!(
+        column(&out.tables[0].1, "division"),
+        ["01.1", "01.2", "02.1", "11.1"]
+    );
+    assert_eq!(t.columns[2].column_type, ColumnType::Decimal);
+}
+
+/// Mexico City postal codes written as numbers upstream: most have five digits, those that
+/// began with 0 came with four. The column stays text and the report says zeros were lost.
+#[test]
+fn postal_codes_that_lost_their_zeros_upstream_stay_text_and_are_noted() {
+    let mut csv = String::from("cp,colonia\n");
+    for (i, cp) in [
+        "14000", "11560", "6700", "03100", "52765", "15620", "9000", "16010", "54050", "10200",
+    ]
+    .iter()
+    .cycle()
+    .take(50)
+    .enumerate()
+    {
+        // Only the four-digit ones and a few five-digit ones: the zeros are gone upstream.
+        let cp = cp.trim_start_matches('0');
+        csv.push_str(&format!("{cp},Colonia {i}\n"));
+    }
+    let (out, _dir) = ingest_bytes("cp.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.columns[0].column_type, ColumnType::Text);
+    let noted = t
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, IssueKind::ZerosLost { width: 5, .. }))
+        .expect("the lost zeros are noted");
+    assert!(noted.message(Lang::Es).contains("perdieron sus ceros"));
+    assert_eq!(noted.column.as_ref().map(|c| c.1.as_str()), Some("cp"));
+}
+
+/// Dates as agencies write them: two-digit years, month names (Spanish and English, any
+/// case), a long Spanish date, an ISO date with a zone letter.
+#[test]
+fn dates_with_short_years_month_names_and_zone_letters_are_dates() {
+    for (name, values, want) in [
+        (
+            "corte",
+            ["16/03/20", "17/03/20", "31/12/19"],
+            ["2020-03-16", "2020-03-17", "2019-12-31"],
+        ),
+        (
+            "fecha",
+            ["27-MAR-20", "02-ABR-20", "15-Dec-19"],
+            ["2020-03-27", "2020-04-02", "2019-12-15"],
+        ),
+        (
+            "emitido",
+            [
+                "5 de marzo de 2024",
+                "12 de abril de 2024",
+                "1 de septiembre del 2023",
+            ],
+            ["2024-03-05", "2024-04-12", "2023-09-01"],
+        ),
+        (
+            "valido",
+            ["2008-01-01Z", "2009-06-30Z", "2010-12-31Z"],
+            ["2008-01-01", "2009-06-30", "2010-12-31"],
+        ),
+    ] {
+        let csv = format!(
+            "id;{name}\n1;{}\n2;{}\n3;{}\n",
+            values[0], values[1], values[2]
+        );
+        let (out, _dir) = ingest_bytes("fechas.csv", csv.as_bytes(), &IngestOptions::default());
+        let t = &out.report.tables[0];
+        assert_eq!(
+            t.columns[1].column_type,
+            ColumnType::Date,
+            "{name}: {:?}",
+            t.warnings
+        );
+        let days: Vec<String> = column(&out.tables[0].1, name)
+            .iter()
+            .map(|d| {
+                let n: i64 = d.parse().unwrap();
+                (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days(n))
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(days, want, "{name}");
+    }
+}
+
+/// A type forced on a column none of whose values fit it used to empty the column and
+/// succeed: it is refused, naming the column and a value.
+#[test]
+fn a_forced_type_no_value_fits_is_refused_with_the_column_and_a_value() {
+    let csv = "id,fecha\n1,hace dos días\n2,ayer\n";
+    let mut opts = IngestOptions::default();
+    opts.column_types.insert(
+        "fechas".into(),
+        [("fecha".to_string(), ColumnType::Date)].into(),
+    );
+    let (out, _dir) = ingest_bytes("fechas.csv", csv.as_bytes(), &opts);
+    assert!(!out.report.succeeded());
+    let e = &out.report.tables[0].errors[0];
+    assert!(
+        matches!(e.kind, IssueKind::ForcedTypeFitsNothing { .. }),
+        "{e:?}"
+    );
+    assert_eq!(e.column.as_ref().map(|c| c.1.as_str()), Some("fecha"));
+    let said = e.message(Lang::Es);
+    assert!(said.contains("fila 2: 'hace dos días'"), "{said}");
+    assert!(out.tables.is_empty());
+}
