@@ -42,7 +42,9 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
             if widths[next] == 0 {
                 break;
             }
-            if !labels(next) {
+            // A row with a number in it is data ("Guatemala", "Mixco", 465773), even when
+            // most of its cells are words; rows of a header over several rows hold none.
+            if !labels(next) || has_number(&rows[next]) {
                 let short_run = last - start < MAX_LABEL_ROWS;
                 return Some(if short_run { last } else { start });
             }
@@ -60,6 +62,17 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
 
 /// More consecutive label rows than this are data that happens to be text.
 const MAX_LABEL_ROWS: usize = 4;
+
+fn has_number(row: &[OwnedValue]) -> bool {
+    row.iter().any(|c| match c.as_value() {
+        Value::Int(_) | Value::Float(_) => true,
+        Value::Text(t) => {
+            let t = t.trim();
+            !t.is_empty() && looks_numeric_or_date(t)
+        }
+        _ => false,
+    })
+}
 
 fn label_count(row: &[OwnedValue]) -> usize {
     row.iter().filter(|c| is_label(&c.as_value())).count()

@@ -50,6 +50,12 @@ pub enum IssueKind {
     TotalRow {
         value: String,
     },
+    /// Rows that sum part of the rows above ("Subtotal …"), kept in the table: filter
+    /// them out before adding up.
+    SubtotalRows {
+        count: u64,
+        examples: Vec<(u64, String)>,
+    },
     BlankColumnName {
         new_name: String,
     },
@@ -272,6 +278,23 @@ impl Issue {
                     format!("se omitieron {count} filas de notas debajo de la tabla")
                 } else {
                     format!("{count} rows of notes below the table were skipped")
+                }
+            }
+            IssueKind::SubtotalRows { count, examples } => {
+                let shown: Vec<String> = examples
+                    .iter()
+                    .map(|(row, v)| {
+                        if es {
+                            format!("fila {row} '{v}'")
+                        } else {
+                            format!("row {row} '{v}'")
+                        }
+                    })
+                    .collect();
+                if es {
+                    format!("{count} filas son subtotales y se conservaron en la tabla; fíltrelas antes de sumar: {}", shown.join(", "))
+                } else {
+                    format!("{count} rows are subtotals and were kept in the table; filter them out before adding up: {}", shown.join(", "))
                 }
             }
             IssueKind::TotalRow { value } => {

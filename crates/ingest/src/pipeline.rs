@@ -76,6 +76,46 @@ fn survey<'a>(rows: &'a dyn Rows) -> (usize, crate::Value<'a>) {
     (filled, first)
 }
 
+/// Subtotal rows listed in the report (all are counted).
+const MAX_SUBTOTALS_SHOWN: usize = 5;
+
+/// Whether a cell after the row's first filled one holds a number.
+fn has_number(rows: &dyn Rows) -> bool {
+    let mut seen_first = false;
+    for i in 0..rows.len() {
+        let v = rows.get(i);
+        if v.is_blank() {
+            continue;
+        }
+        if !seen_first {
+            seen_first = true;
+            continue;
+        }
+        match v {
+            crate::Value::Int(_) | crate::Value::Float(_) => return true,
+            crate::Value::Text(t) if crate::parse::number_shape(crate::parse::trim(t)).is_some() => {
+                return true
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A row whose first filled cell says it sums part of the rows above ("Subtotal",
+/// "Sub-total Región I").
+fn subtotal_label(first: crate::Value<'_>) -> Option<String> {
+    let crate::Value::Text(t) = first else {
+        return None;
+    };
+    let t = t.trim().trim_end_matches(':').trim();
+    let lower = t.to_lowercase();
+    ["subtotal", "sub-total", "sub total"]
+        .iter()
+        .any(|w| lower.starts_with(w))
+        .then(|| t.chars().take(60).collect())
+}
+
 /// A row whose first filled cell says it sums the others ("TOTAL", "Total general").
 fn total_label(first: crate::Value<'_>) -> Option<String> {
     let crate::Value::Text(t) = first else {
@@ -234,6 +274,8 @@ pub fn build_table(
     let mut data_end = header_row;
     let mut suspects: Vec<(u64, Vec<OwnedValue>)> = Vec::new();
     let mut totals: Vec<(u64, String)> = Vec::new();
+    let mut subtotals: Vec<(u64, String)> = Vec::new();
+    let mut subtotal_count = 0u64;
     let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
 
     // Feeds one data row held in memory (prefix rows and released suspects).
@@ -268,9 +310,17 @@ pub fn build_table(
         if filled == 0 {
             continue;
         }
-        if let Some(label) = total_label(first) {
+        // A total has numbers: "Total Hombres" in a glossary, with only words, is data.
+        if let Some(label) = total_label(first).filter(|_| has_number(current)) {
             totals.push((pos, label));
             continue;
+        }
+        // Subtotals inside the data are kept, and said.
+        if let Some(label) = subtotal_label(first).filter(|_| has_number(current)) {
+            if subtotals.len() < MAX_SUBTOTALS_SHOWN {
+                subtotals.push((pos, label));
+            }
+            subtotal_count += 1;
         }
         if width >= 3 && filled <= 1 {
             suspects.push((pos, owned_row(current)));
@@ -322,6 +372,15 @@ pub fn build_table(
                 count: suspects.len() as u64,
             })
             .at_row(suspects[0].0),
+        );
+    }
+    if let Some((pos, _)) = subtotals.first() {
+        warnings.push(
+            Issue::warning(IssueKind::SubtotalRows {
+                count: subtotal_count,
+                examples: subtotals.iter().map(|(p, l)| (*p, l.clone())).collect(),
+            })
+            .at_row(*pos),
         );
     }
     for (pos, label) in &totals {

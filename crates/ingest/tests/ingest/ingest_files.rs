@@ -698,3 +698,26 @@ fn a_forced_type_no_value_fits_is_refused_with_the_column_and_a_value() {
     assert!(said.contains("fila 2: 'hace dos días'"), "{said}");
     assert!(out.tables.is_empty());
 }
+
+/// A glossary whose entries are named "Total Hombres" (words, no numbers) keeps them; a
+/// real total (with numbers) is left out; subtotals inside the data are kept and said.
+#[test]
+fn totals_have_numbers_and_subtotals_are_kept_and_said() {
+    let glossary = "variable,definicion\nTotal Hombres,Número de hombres censados\nTotal Mujeres,Número de mujeres censadas\nDensidad,Habitantes por km²\n";
+    let (out, _dir) = ingest_bytes("glosario.csv", glossary.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 3, "{:?}", t.warnings);
+    assert!(!t.warnings.iter().any(|w| matches!(w.kind, IssueKind::TotalRow { .. })));
+
+    let data = "departamento,municipio,poblacion\nGuatemala,Guatemala,923392\nGuatemala,Mixco,465773\nGuatemala,Villa Nueva,433734\nSubtotal Guatemala,,1822899\nAlta Verapaz,Cobán,212047\nAlta Verapaz,San Pedro Carchá,235275\nSubtotal Alta Verapaz,,447322\nTotal,,2270221\n";
+    let (out, _dir) = ingest_bytes("montos.csv", data.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 7, "subtotals kept, the total left out: {:?}", t.warnings);
+    let sub = t
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, IssueKind::SubtotalRows { count: 2, .. }))
+        .expect("subtotals said");
+    assert!(sub.message(Lang::Es).contains("fila 5 'Subtotal Guatemala'"), "{}", sub.message(Lang::Es));
+    assert!(t.warnings.iter().any(|w| matches!(&w.kind, IssueKind::TotalRow { value } if value == "Total")));
+}
