@@ -53,15 +53,37 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
         }
         return Some(start);
     }
-    let header = rows
-        .iter()
-        .zip(&widths)
-        .position(|(row, &w)| w >= needed && row.iter().any(|c| is_label(&c.as_value())));
+    // A small statistics sheet: a first blank cell, then years ("", 2000, 2006, 2014).
+    let header = rows.iter().zip(&widths).position(|(row, &w)| {
+        w >= needed && (row.iter().any(|c| is_label(&c.as_value())) || years(row))
+    });
     Some(header.unwrap_or(first))
 }
 
 /// More consecutive label rows than this are data that happens to be text.
 const MAX_LABEL_ROWS: usize = 4;
+
+/// A row of two or more distinct years and nothing else: the header of a table by year.
+fn years(row: &[OwnedValue]) -> bool {
+    let mut seen = Vec::new();
+    for c in row {
+        let v = c.as_value();
+        if v.is_blank() {
+            continue;
+        }
+        let year = match v {
+            Value::Int(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 => Some(f as i64),
+            Value::Text(t) => t.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        match year {
+            Some(y) if (1900..=2100).contains(&y) && !seen.contains(&y) => seen.push(y),
+            _ => return false,
+        }
+    }
+    seen.len() >= 2
+}
 
 fn has_number(row: &[OwnedValue]) -> bool {
     row.iter().any(|c| match c.as_value() {

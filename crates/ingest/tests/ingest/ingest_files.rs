@@ -721,3 +721,19 @@ fn totals_have_numbers_and_subtotals_are_kept_and_said() {
     assert!(sub.message(Lang::Es).contains("fila 5 'Subtotal Guatemala'"), "{}", sub.message(Lang::Es));
     assert!(t.warnings.iter().any(|w| matches!(&w.kind, IssueKind::TotalRow { value } if value == "Total")));
 }
+
+/// A small statistics sheet as institutes publish it: a title, a header whose first cell
+/// is blank and whose labels are years, a few rows and a total. The year row is the
+/// header; neither the first data row nor the total is.
+#[test]
+fn a_header_of_years_with_a_blank_first_cell_is_the_header() {
+    let csv = "Población por área (miles),,,\n,2000,2006,2014\nUrbana,5168,6072,7584\nRural,6032,6916,7750\nTotal,11200,12988,15334\n";
+    let (out, _dir) = ingest_bytes("poblacion.csv", csv.as_bytes(), &IngestOptions::default());
+    assert!(out.report.succeeded(), "{:?}", out.report);
+    let t = &out.report.tables[0];
+    assert_eq!(t.header_row, Some(2), "{:?}", t.warnings);
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(&names[1..], ["2000", "2006", "2014"]);
+    assert_eq!(t.rows, 2, "the total is left out");
+    assert_eq!(t.columns[1].column_type, ColumnType::Integer);
+}
