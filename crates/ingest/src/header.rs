@@ -60,6 +60,68 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
     Some(header.unwrap_or(first))
 }
 
+/// Most rows above a header that group its columns ("1995" over "Observada" and
+/// "Proyectada").
+const MAX_GROUP_ROWS: usize = 2;
+
+/// The rows right above header `header` (no blank row between) that group its columns:
+/// rows of a few cells over the header's, none a lone title in the first column. Their
+/// index range, empty when there are none.
+pub fn group_rows(rows: &[Vec<OwnedValue>], header: usize) -> std::ops::Range<usize> {
+    let mut start = header;
+    while start > 0 && header - start < MAX_GROUP_ROWS {
+        let row = &rows[start - 1];
+        let filled: Vec<usize> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.as_value().is_blank())
+            .map(|(i, _)| i)
+            .collect();
+        let lone_title = filled.len() == 1 && filled[0] == 0;
+        let within = filled.iter().all(|&i| i < rows[header].len());
+        if filled.is_empty() || lone_title || !within {
+            break;
+        }
+        start -= 1;
+    }
+    start..header
+}
+
+/// The header's names with the group rows above them joined in (`1995 · Observada`): a
+/// group cell covers the columns to its right until the next one, as a merged cell does.
+pub fn combined_header(rows: &[Vec<OwnedValue>], header: usize) -> Vec<OwnedValue> {
+    let groups = group_rows(rows, header);
+    let mut out: Vec<OwnedValue> = rows[header].clone();
+    if groups.is_empty() {
+        return out;
+    }
+    let width = out.len();
+    let mut parts: Vec<Vec<String>> = vec![Vec::new(); width];
+    for g in groups {
+        let mut current: Option<String> = None;
+        for (i, part) in parts.iter_mut().enumerate() {
+            match rows[g].get(i).map(|c| c.as_value()) {
+                Some(v) if !v.is_blank() => current = Some(v.display().trim().to_owned()),
+                _ => {}
+            }
+            if let Some(c) = &current {
+                part.push(c.clone());
+            }
+        }
+    }
+    for (i, cell) in out.iter_mut().enumerate() {
+        let own = cell.as_value().display().trim().to_owned();
+        let mut all = parts[i].clone();
+        if !own.is_empty() && all.last() != Some(&own) {
+            all.push(own);
+        }
+        if !all.is_empty() {
+            *cell = OwnedValue::Text(all.join(" · "));
+        }
+    }
+    out
+}
+
 /// More consecutive label rows than this are data that happens to be text.
 const MAX_LABEL_ROWS: usize = 4;
 

@@ -93,7 +93,9 @@ fn has_number(rows: &dyn Rows) -> bool {
         }
         match v {
             crate::Value::Int(_) | crate::Value::Float(_) => return true,
-            crate::Value::Text(t) if crate::parse::number_shape(crate::parse::trim(t)).is_some() => {
+            crate::Value::Text(t)
+                if crate::parse::number_shape(crate::parse::trim(t)).is_some() =>
+            {
                 return true
             }
             _ => {}
@@ -253,7 +255,15 @@ pub fn build_table(
             .at_row(header_row),
         );
     }
-    let names = column_names(&prefix[header_index].1, header_row, &mut warnings);
+    // Rows above the header that group its columns are joined into its names (only when
+    // the header was found here: a header row the publisher gave is taken as it is).
+    let header_cells = if opts.header_row.is_none() && !source.fixed_header() {
+        let cells: Vec<Vec<OwnedValue>> = prefix.iter().map(|(_, r)| r.clone()).collect();
+        header::combined_header(&cells, header_index)
+    } else {
+        prefix[header_index].1.clone()
+    };
+    let names = column_names(&header_cells, header_row, &mut warnings);
     let width = names.len();
     if width > limits.max_columns {
         return Err(IngestError::Rejected(

@@ -704,22 +704,41 @@ fn a_forced_type_no_value_fits_is_refused_with_the_column_and_a_value() {
 #[test]
 fn totals_have_numbers_and_subtotals_are_kept_and_said() {
     let glossary = "variable,definicion\nTotal Hombres,Número de hombres censados\nTotal Mujeres,Número de mujeres censadas\nDensidad,Habitantes por km²\n";
-    let (out, _dir) = ingest_bytes("glosario.csv", glossary.as_bytes(), &IngestOptions::default());
+    let (out, _dir) = ingest_bytes(
+        "glosario.csv",
+        glossary.as_bytes(),
+        &IngestOptions::default(),
+    );
     let t = &out.report.tables[0];
     assert_eq!(t.rows, 3, "{:?}", t.warnings);
-    assert!(!t.warnings.iter().any(|w| matches!(w.kind, IssueKind::TotalRow { .. })));
+    assert!(!t
+        .warnings
+        .iter()
+        .any(|w| matches!(w.kind, IssueKind::TotalRow { .. })));
 
     let data = "departamento,municipio,poblacion\nGuatemala,Guatemala,923392\nGuatemala,Mixco,465773\nGuatemala,Villa Nueva,433734\nSubtotal Guatemala,,1822899\nAlta Verapaz,Cobán,212047\nAlta Verapaz,San Pedro Carchá,235275\nSubtotal Alta Verapaz,,447322\nTotal,,2270221\n";
     let (out, _dir) = ingest_bytes("montos.csv", data.as_bytes(), &IngestOptions::default());
     let t = &out.report.tables[0];
-    assert_eq!(t.rows, 7, "subtotals kept, the total left out: {:?}", t.warnings);
+    assert_eq!(
+        t.rows, 7,
+        "subtotals kept, the total left out: {:?}",
+        t.warnings
+    );
     let sub = t
         .warnings
         .iter()
         .find(|w| matches!(w.kind, IssueKind::SubtotalRows { count: 2, .. }))
         .expect("subtotals said");
-    assert!(sub.message(Lang::Es).contains("fila 5 'Subtotal Guatemala'"), "{}", sub.message(Lang::Es));
-    assert!(t.warnings.iter().any(|w| matches!(&w.kind, IssueKind::TotalRow { value } if value == "Total")));
+    assert!(
+        sub.message(Lang::Es)
+            .contains("fila 5 'Subtotal Guatemala'"),
+        "{}",
+        sub.message(Lang::Es)
+    );
+    assert!(t
+        .warnings
+        .iter()
+        .any(|w| matches!(&w.kind, IssueKind::TotalRow { value } if value == "Total")));
 }
 
 /// A small statistics sheet as institutes publish it: a title, a header whose first cell
@@ -736,4 +755,49 @@ fn a_header_of_years_with_a_blank_first_cell_is_the_header() {
     assert_eq!(&names[1..], ["2000", "2006", "2014"]);
     assert_eq!(t.rows, 2, "the total is left out");
     assert_eq!(t.columns[1].column_type, ColumnType::Integer);
+}
+
+/// A header over two rows, as Excel's merged cells leave it in a CSV export: the year
+/// above its two measures. Names combine them instead of `Observada_2`.
+#[test]
+fn a_header_over_two_rows_combines_the_group_and_the_measure() {
+    let csv = "Proyecciones de población por departamento\n,,1995,,2000,\nCódigo,Departamento,Observada,Proyectada,Observada,Proyectada\n01,Guatemala,1000,1010,1100,1120\n02,El Progreso,200,210,220,230\n03,Sacatepéquez,300,310,320,330\n";
+    let (out, _dir) = ingest_bytes(
+        "proyecciones.csv",
+        csv.as_bytes(),
+        &IngestOptions::default(),
+    );
+    let t = &out.report.tables[0];
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Código",
+            "Departamento",
+            "1995 · Observada",
+            "1995 · Proyectada",
+            "2000 · Observada",
+            "2000 · Proyectada"
+        ],
+        "{:?}",
+        t.warnings
+    );
+    assert_eq!(t.rows, 3);
+    assert_eq!(
+        column(&out.tables[0].1, "2000 · Proyectada"),
+        ["1120", "230", "330"]
+    );
+    // A title alone above a header is a title, not a group.
+    let (out, _dir) = ingest_bytes(
+        "simple.csv",
+        "Ranking municipal 2018\ncodigo,municipio,indice\n0101,Guatemala,0.59\n0102,Mixco,0.61\n"
+            .as_bytes(),
+        &IngestOptions::default(),
+    );
+    let names: Vec<&str> = out.report.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["codigo", "municipio", "indice"]);
 }
