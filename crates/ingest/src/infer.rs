@@ -224,6 +224,11 @@ impl ColumnInference {
         }
     }
 
+    /// Whether no cell of the column held anything.
+    pub fn is_empty(&self) -> bool {
+        self.values == 0
+    }
+
     fn count_digits(&mut self, width: usize) {
         self.digits_only += 1;
         self.min_width = self.min_width.min(width);

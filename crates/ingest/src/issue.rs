@@ -50,6 +50,10 @@ pub enum IssueKind {
     TotalRow {
         value: String,
     },
+    /// Columns with neither a name nor a value, left out of the table.
+    EmptyColumnsLeftOut {
+        count: u64,
+    },
     /// Rows that sum part of the rows above ("Subtotal …"), kept in the table: filter
     /// them out before adding up.
     SubtotalRows {
@@ -278,6 +282,13 @@ impl Issue {
                     format!("se omitieron {count} filas de notas debajo de la tabla")
                 } else {
                     format!("{count} rows of notes below the table were skipped")
+                }
+            }
+            IssueKind::EmptyColumnsLeftOut { count } => {
+                if es {
+                    format!("{count} columnas sin nombre ni valores se dejaron fuera")
+                } else {
+                    format!("{count} columns with neither a name nor values were left out")
                 }
             }
             IssueKind::SubtotalRows { count, examples } => {

@@ -416,8 +416,38 @@ pub fn build_table(
         ));
     }
 
+    // Columns without a name and without a value from top to bottom (the gaps merged
+    // cells leave) are left out, and said.
+    let dropped: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.is_empty() && names[*i].1.trim().is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    if !dropped.is_empty() && dropped.len() < columns.len() {
+        warnings.retain(|w| {
+            !matches!(w.kind, IssueKind::BlankColumnName { .. })
+                || !w
+                    .column
+                    .as_ref()
+                    .is_some_and(|(n, _)| dropped.contains(&(n - 1)))
+        });
+        warnings.push(
+            Issue::warning(IssueKind::EmptyColumnsLeftOut {
+                count: dropped.len() as u64,
+            })
+            .at_row(header_row),
+        );
+    }
+    let keep: Vec<usize> = if dropped.len() < columns.len() {
+        (0..columns.len())
+            .filter(|i| !dropped.contains(i))
+            .collect()
+    } else {
+        (0..columns.len()).collect()
+    };
     let mut plans = Vec::with_capacity(width);
-    for col in &columns {
+    for col in keep.iter().map(|&i| &columns[i]) {
         let forced = opts
             .column_types
             .get(&col.name)
@@ -442,7 +472,7 @@ pub fn build_table(
     }
 
     // --- Pass 2: the same rows, typed, into Parquet.
-    let mut writer = TableWriter::create(parquet_path, &plans)?;
+    let mut writer = TableWriter::create_reading(parquet_path, &plans, keep)?;
     let mut rows = source.open()?;
     let total_rows: HashSet<u64> = totals.iter().map(|(p, _)| *p).collect();
     let mut written = 0u64;

@@ -391,6 +391,8 @@ pub struct TableWriter {
     in_batch: usize,
     rows: u64,
     sample: Vec<Vec<serde_json::Value>>,
+    /// For each column, the cell of the row it reads (columns left out are skipped).
+    positions: Vec<usize>,
 }
 
 fn parquet_error(e: impl std::fmt::Display) -> IngestError {
@@ -399,6 +401,15 @@ fn parquet_error(e: impl std::fmt::Display) -> IngestError {
 
 impl TableWriter {
     pub fn create(path: &Path, plans: &[ColumnPlan]) -> Result<TableWriter, IngestError> {
+        Self::create_reading(path, plans, (0..plans.len()).collect())
+    }
+
+    /// As [`create`](Self::create), column `i` reading cell `positions[i]` of each row.
+    pub fn create_reading(
+        path: &Path,
+        plans: &[ColumnPlan],
+        positions: Vec<usize>,
+    ) -> Result<TableWriter, IngestError> {
         let mut fields: Vec<Field> = plans
             .iter()
             .map(|p| Field::new(&p.name, arrow_type(p.column_type), true))
@@ -432,6 +443,7 @@ impl TableWriter {
             in_batch: 0,
             rows: 0,
             sample: Vec::new(),
+            positions,
         })
     }
 
@@ -439,8 +451,8 @@ impl TableWriter {
     pub fn push(&mut self, rows: &dyn Rows) -> Result<(), IngestError> {
         let want = self.sample.len() < SAMPLE_ROWS;
         let mut sample_row = Vec::new();
-        for (i, c) in self.columns.iter_mut().enumerate() {
-            let json = c.push(rows.get(i), want);
+        for (c, &at) in self.columns.iter_mut().zip(&self.positions) {
+            let json = c.push(rows.get(at), want);
             if want {
                 sample_row.push(json);
             }

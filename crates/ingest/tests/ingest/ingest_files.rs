@@ -801,3 +801,32 @@ fn a_header_over_two_rows_combines_the_group_and_the_measure() {
         .collect();
     assert_eq!(names, ["codigo", "municipio", "indice"]);
 }
+
+/// Spacer columns a merged header leaves (no name, no value from top to bottom) are left
+/// out, and said; a named column without values stays.
+#[test]
+fn empty_unnamed_columns_are_left_out() {
+    let csv = "codigo,,municipio,,poblacion,nota\n0101,,Guatemala,,923392,\n0102,,Santa Catarina Pinula,,95000,\n";
+    let (out, _dir) = ingest_bytes("espaciado.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["codigo", "municipio", "poblacion", "nota"],
+        "{:?}",
+        t.warnings
+    );
+    assert!(t
+        .warnings
+        .iter()
+        .any(|w| matches!(w.kind, IssueKind::EmptyColumnsLeftOut { count: 2 })));
+    assert!(!t
+        .warnings
+        .iter()
+        .any(|w| matches!(w.kind, IssueKind::BlankColumnName { .. })));
+    assert_eq!(column(&out.tables[0].1, "poblacion"), ["923392", "95000"]);
+    assert_eq!(
+        column(&out.tables[0].1, "municipio"),
+        ["Guatemala", "Santa Catarina Pinula"]
+    );
+}
