@@ -52,11 +52,17 @@ pub(super) fn layout_of_object<R: BufRead + Seek>(
         }
         _ => {}
     }
+    // One object holding one list of records, at the top or nested a few objects deep
+    // (`{"Coleccion": {"Registro": [{…}, …]}}`): the records are that list.
+    if !more && top.lists.len() == 1 {
+        return Ok((JsonKind::Array, Framing::Array, false, top.lists[0].1));
+    }
     if !more && !top.lists.is_empty() {
+        let paths: Vec<&str> = top.lists.iter().map(|(p, _)| p.as_str()).collect();
         return Err(bad(format!(
             "the file is one object whose members ({}) hold lists of records; upload one \
              list at a time, as a JSON list of objects",
-            top.lists.join(", ")
+            paths.join(", ")
         )));
     }
     Ok((JsonKind::Lines, framing, false, first))
@@ -67,8 +73,9 @@ pub(super) struct TopInfo {
     /// Just after the `[` of its `features` list.
     pub(super) features: Option<Mark>,
     pub(super) typ: Option<String>,
-    /// Members whose value is a list of objects.
-    pub(super) lists: Vec<String>,
+    /// Members whose value is a list of objects, at the top or in objects nested up to
+    /// [`NESTED_DEPTH`] deep: their dotted path, and just after their `[`.
+    pub(super) lists: Vec<(String, Mark)>,
     pub(super) end_line: u64,
 }
 
@@ -106,11 +113,13 @@ pub(super) fn walk_object<R: BufRead>(scan: &mut Scan<R>) -> Result<TopInfo, Ing
                 if key == "features" && info.features.is_none() {
                     info.features = Some(scan.mark());
                 }
+                let at = scan.mark();
                 if scan.skip_ws()? == Some(b'{') {
-                    info.lists.push(key);
+                    info.lists.push((key, at));
                 }
                 take_whole(scan, None, usize::MAX, 1)?;
             }
+            Some(b'{') => nested_lists(scan, &key, 1, &mut info.lists)?,
             Some(b'"') if key == "type" => {
                 buf.clear();
                 let taken = scan_take(scan, Some(&mut buf), KEY_LIMIT, 0)?;
@@ -121,7 +130,7 @@ pub(super) fn walk_object<R: BufRead>(scan: &mut Scan<R>) -> Result<TopInfo, Ing
                     info.typ = serde_json::from_slice(&buf).ok();
                 }
             }
-            Some(b'{' | b'"') => take_whole(scan, None, usize::MAX, 0)?,
+            Some(b'"') => take_whole(scan, None, usize::MAX, 0)?,
             Some(_) => scan.skip_scalar()?,
             None => return Err(truncated(scan)),
         }
@@ -136,6 +145,66 @@ pub(super) fn walk_object<R: BufRead>(scan: &mut Scan<R>) -> Result<TopInfo, Ing
     }
     info.end_line = scan.line;
     Ok(info)
+}
+
+/// How deep in nested objects lists of records are looked for.
+const NESTED_DEPTH: usize = 3;
+
+/// Walks the object at `{` (member `path` of its parent, `depth` objects deep), noting its
+/// lists of objects and those of the objects inside it, without keeping values.
+fn nested_lists<R: BufRead>(
+    scan: &mut Scan<R>,
+    path: &str,
+    depth: usize,
+    lists: &mut Vec<(String, Mark)>,
+) -> Result<(), IngestError> {
+    if depth > NESTED_DEPTH {
+        return take_whole(scan, None, usize::MAX, 0);
+    }
+    let mut buf = Vec::new();
+    scan.bump()?;
+    let mut first = true;
+    loop {
+        match scan.skip_ws()? {
+            Some(b'}') if first => {
+                scan.bump()?;
+                return Ok(());
+            }
+            Some(b'"') => {}
+            other => return Err(unexpected(scan, other, "a member name in quotes")),
+        }
+        first = false;
+        buf.clear();
+        take_whole(scan, Some(&mut buf), KEY_LIMIT, 0)?;
+        let key: String = serde_json::from_slice(&buf).unwrap_or_default();
+        let member = format!("{path}.{key}");
+        match scan.skip_ws()? {
+            Some(b':') => scan.bump()?,
+            other => return Err(unexpected(scan, other, "':'")),
+        }
+        match scan.skip_ws()? {
+            Some(b'[') => {
+                scan.bump()?;
+                let at = scan.mark();
+                if scan.skip_ws()? == Some(b'{') {
+                    lists.push((member, at));
+                }
+                take_whole(scan, None, usize::MAX, 1)?;
+            }
+            Some(b'{') => nested_lists(scan, &member, depth + 1, lists)?,
+            Some(b'"') => take_whole(scan, None, usize::MAX, 0)?,
+            Some(_) => scan.skip_scalar()?,
+            None => return Err(truncated(scan)),
+        }
+        match scan.skip_ws()? {
+            Some(b',') => scan.bump()?,
+            Some(b'}') => {
+                scan.bump()?;
+                return Ok(());
+            }
+            other => return Err(unexpected(scan, other, "',' or '}'")),
+        }
+    }
 }
 
 /// [`scan_take`], where anything but a whole value is an error.

@@ -123,13 +123,18 @@ impl JsonSource {
         let file = File::open(&path)?;
         let mut scan = Scan::new(BufReader::with_capacity(READ_BUFFER, file));
         scan.skip_bom()?;
+        // A list inside an object ends before the file does.
+        let mut in_object = false;
         let (kind, framing, features, start) = match scan.skip_ws()? {
             None => return Err(IngestError::rejected(IssueKind::EmptyFile)),
             Some(b'[') => {
                 scan.bump()?;
                 (JsonKind::Array, Framing::Array, false, scan.mark())
             }
-            Some(b'{') => layout_of_object(&mut scan)?,
+            Some(b'{') => {
+                in_object = true;
+                layout_of_object(&mut scan)?
+            }
             Some(other) => {
                 return Err(bad(format!(
                     "the file holds {} alone, not a list of records; it should be a list of \
@@ -189,7 +194,7 @@ impl JsonSource {
                 return Err(syntax_error(n, records.at, &e, features));
             }
         }
-        if framing == Framing::Array && !features {
+        if framing == Framing::Array && !features && !in_object {
             // Nothing may follow the list but whitespace.
             if let Some(b) = records.scan.skip_ws()? {
                 let at = records.scan.mark();

@@ -439,3 +439,43 @@ fn many_records_stream_in_order() {
     assert_eq!(count, n);
     assert_eq!(rows.bytes_read(), content.len() as u64 - 1);
 }
+
+/// An open-data API export whose records sit two objects deep (`Coleccion.Registro[]`,
+/// with metadata beside them), and one object holding a single list: the records are
+/// found and read; what follows the list is not data.
+#[test]
+fn records_nested_in_objects_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = source(
+        dir.path(),
+        r#"{"Coleccion": {"fecha": "2024-03-05", "total": 2,
+  "Registro": [
+    {"clave": "01", "nombre": "Aguascalientes", "poblacion": 1425607},
+    {"clave": "02", "nombre": "Baja California", "poblacion": 3769020}
+  ],
+  "fuente": "INEGI"}}
+"#,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(src.records(), 2);
+    assert_eq!(src.columns(), ["clave", "nombre", "poblacion"]);
+    let rows = read(&src);
+    assert_eq!(rows[0].1, header(&["clave", "nombre", "poblacion"]));
+    assert_eq!(rows[2].1[1], t("Baja California"));
+
+    let src = source(
+        dir.path(),
+        r#"{"resultados": [{"a": 1}, {"a": 2}, {"a": 3}], "pagina": 1}"#,
+        Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(src.records(), 3);
+    // Two lists of records: which one is meant is the publisher's to say.
+    let issue = error(
+        dir.path(),
+        r#"{"datos": {"A": [{"x": 1}], "B": [{"y": 2}]}}"#,
+        Limits::default(),
+    );
+    assert!(detail(&issue).contains("datos.A, datos.B"), "{issue:?}");
+}
