@@ -25,6 +25,9 @@ pub struct ColumnPlan {
     pub date_order: DateOrder,
     /// Whether the type was forced by the publisher.
     pub overridden: bool,
+    /// The currency or `%` the numbers were written with (for the data dictionary).
+    #[serde(default)]
+    pub unit: String,
 }
 
 // Candidate types, in the order they are tried.
@@ -54,6 +57,11 @@ pub struct ColumnInference {
     max_width: usize,
     /// How many digits-only values have each width (1–19 digits).
     widths: [u64; 20],
+    /// Numbers written with a unit (`Q 1 200`, `45 %`): the first unit seen, how many
+    /// carried it, and whether another unit was seen too.
+    unit: Option<&'static str>,
+    with_unit: u64,
+    mixed_units: bool,
     proves_dmy: u64,
     proves_mdy: u64,
 }
@@ -73,6 +81,9 @@ impl ColumnInference {
             min_width: usize::MAX,
             max_width: 0,
             widths: [0; 20],
+            unit: None,
+            with_unit: 0,
+            mixed_units: false,
             proves_dmy: 0,
             proves_mdy: 0,
         }
@@ -172,6 +183,14 @@ impl ColumnInference {
             return;
         }
         if let Some(shape) = parse::number_shape(s) {
+            if let Some(u) = parse::number_unit(s) {
+                match self.unit {
+                    None => self.unit = Some(u),
+                    Some(seen) if seen != u => self.mixed_units = true,
+                    Some(_) => {}
+                }
+                self.with_unit += 1;
+            }
             // `01.1`, `05.3.2`: a classification code, not a number (a number never
             // starts with a zero followed by a digit).
             if bytes.len() > 1 && bytes[0] == b'0' && bytes[1].is_ascii_digit() {
@@ -357,6 +376,15 @@ impl ColumnInference {
                 decimal_sep: sep,
                 date_order: order,
                 overridden: forced.is_some(),
+                // One unit, on at least half the values, of a column read as numbers.
+                unit: match (self.unit, column_type) {
+                    (Some(u), ColumnType::Integer | ColumnType::Decimal)
+                        if !self.mixed_units && self.with_unit * 2 >= real =>
+                    {
+                        u.to_owned()
+                    }
+                    _ => String::new(),
+                },
             },
             issue,
         )

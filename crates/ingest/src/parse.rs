@@ -31,11 +31,46 @@ pub enum NumberShape {
 fn number_core(s: &str) -> &str {
     let s = trim(s);
     let s = s.strip_suffix('%').unwrap_or(s).trim_end();
-    let s = ["US$", "USD", "Q.", "GTQ", "Q", "$", "€"]
+    let s = s.strip_suffix('€').unwrap_or(s).trim_end();
+    let s = CURRENCIES
         .iter()
-        .find_map(|p| s.strip_prefix(p))
+        .find_map(|(p, _)| s.strip_prefix(p))
         .unwrap_or(s);
     s.trim_start()
+}
+
+/// Currency marks written before amounts, longest first, with the unit each means.
+const CURRENCIES: [(&str, &str); 14] = [
+    ("US$", "US$"),
+    ("USD", "US$"),
+    ("GTQ", "Q"),
+    ("MXN", "MXN"),
+    ("COP", "COP"),
+    ("PEN", "S/"),
+    ("CLP", "CLP"),
+    ("S/.", "S/"),
+    ("S/", "S/"),
+    ("Bs.", "Bs."),
+    ("Q.", "Q"),
+    ("Q", "Q"),
+    ("$", "$"),
+    ("€", "€"),
+];
+
+/// The unit a number is written with: a currency mark or `%` (`Q 1 200` → `Q`,
+/// `45 %` → `%`); `None` for a bare number.
+pub fn number_unit(s: &str) -> Option<&'static str> {
+    let s = trim(s);
+    if s.ends_with('%') {
+        return Some("%");
+    }
+    if s.ends_with('€') {
+        return Some("€");
+    }
+    CURRENCIES
+        .iter()
+        .find(|(p, _)| s.starts_with(p))
+        .map(|(_, unit)| *unit)
 }
 
 /// Classifies a text as a number shape, or `None` when it is not a number.
@@ -43,9 +78,18 @@ pub fn number_shape(s: &str) -> Option<NumberShape> {
     // Words are the common case in text columns: refuse them at the first letter, but for
     // the letters that start currency marks (Q, US$, USD, GTQ).
     match s.trim_start().as_bytes().first() {
-        Some(b) if b.is_ascii_alphabetic() && !matches!(b, b'Q' | b'U' | b'G') => return None,
+        Some(b)
+            if b.is_ascii_alphabetic()
+                && !matches!(b, b'Q' | b'U' | b'G' | b'S' | b'M' | b'C' | b'P' | b'B') =>
+        {
+            return None
+        }
         None => return None,
         _ => {}
+    }
+    // `Q1`–`Q4` name quarters, not one to four quetzales.
+    if matches!(trim(s).as_bytes(), [b'Q', b'1'..=b'4']) {
+        return None;
     }
     let core = number_core(s);
     let body = core.strip_prefix(['-', '+']).unwrap_or(core);

@@ -336,7 +336,7 @@ impl ColumnWriter {
             column_type: p.column_type,
             type_overridden: p.overridden,
             description: String::new(),
-            unit: String::new(),
+            unit: p.unit.clone(),
             stats: s,
         }
     }

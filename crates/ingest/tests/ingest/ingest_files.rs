@@ -830,3 +830,31 @@ fn empty_unnamed_columns_are_left_out() {
         ["Guatemala", "Santa Catarina Pinula"]
     );
 }
+
+/// Amounts and rates written with their unit (quetzales, soles, percent) are numbers,
+/// and the unit goes to the data dictionary.
+#[test]
+fn currency_and_percent_signs_are_numbers_with_their_unit_kept() {
+    let csv = "municipio;monto;precio;avance;codigo\nGuatemala;Q 1 200;S/ 200;45 %;Q1\nMixco;Q 350;S/. 35,50;12,5 %;Q2\nVilla Nueva;Q 18 000;S/ 1 000;100 %;Q3\n";
+    let (out, _dir) = ingest_bytes("montos.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    let got: Vec<(&str, ColumnType, &str)> = t
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.column_type, c.unit.as_str()))
+        .collect();
+    assert_eq!(
+        got[1..],
+        [
+            ("monto", ColumnType::Integer, "Q"),
+            ("precio", ColumnType::Decimal, "S/"),
+            ("avance", ColumnType::Decimal, "%"),
+            ("codigo", ColumnType::Text, ""),
+        ],
+        "{:?}",
+        t.warnings
+    );
+    assert_eq!(column(&out.tables[0].1, "monto"), ["1200", "350", "18000"]);
+    assert_eq!(column(&out.tables[0].1, "precio"), ["200", "35.5", "1000"]);
+    assert_eq!(column(&out.tables[0].1, "avance"), ["45", "12.5", "100"]);
+}
