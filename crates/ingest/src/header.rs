@@ -78,8 +78,13 @@ pub fn group_rows(rows: &[Vec<OwnedValue>], header: usize) -> std::ops::Range<us
             .map(|(i, _)| i)
             .collect();
         let lone_title = filled.len() == 1 && filled[0] == 0;
-        let within = filled.iter().all(|&i| i < rows[header].len());
-        if filled.is_empty() || lone_title || !within {
+        let width = rows[header].len();
+        // A group cell spans columns, as a merged cell does: the one to its right is
+        // blank in its row and part of the header. A note in a corner spans nothing.
+        let spans = filled
+            .iter()
+            .all(|&i| i + 1 < width && row.get(i + 1).is_none_or(|c| c.as_value().is_blank()));
+        if filled.is_empty() || lone_title || !spans {
             break;
         }
         start -= 1;

@@ -787,6 +787,14 @@ fn a_header_over_two_rows_combines_the_group_and_the_measure() {
         column(&out.tables[0].1, "2000 · Proyectada"),
         ["1120", "230", "330"]
     );
+    // A note in a corner above the header is not a group of columns.
+    let (out, _dir) = ingest_bytes(
+        "nota.csv",
+        ",,,Cifras preliminares\nDepartamento,2000,2006,2014\nGuatemala,1,2,3\nEl Progreso,4,5,6\n".as_bytes(),
+        &IngestOptions::default(),
+    );
+    let names: Vec<&str> = out.report.tables[0].columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Departamento", "2000", "2006", "2014"]);
     // A title alone above a header is a title, not a group.
     let (out, _dir) = ingest_bytes(
         "simple.csv",
