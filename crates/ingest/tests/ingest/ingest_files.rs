@@ -790,10 +790,15 @@ fn a_header_over_two_rows_combines_the_group_and_the_measure() {
     // A note in a corner above the header is not a group of columns.
     let (out, _dir) = ingest_bytes(
         "nota.csv",
-        ",,,Cifras preliminares\nDepartamento,2000,2006,2014\nGuatemala,1,2,3\nEl Progreso,4,5,6\n".as_bytes(),
+        ",,,Cifras preliminares\nDepartamento,2000,2006,2014\nGuatemala,1,2,3\nEl Progreso,4,5,6\n"
+            .as_bytes(),
         &IngestOptions::default(),
     );
-    let names: Vec<&str> = out.report.tables[0].columns.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = out.report.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     assert_eq!(names, ["Departamento", "2000", "2006", "2014"]);
     // A title alone above a header is a title, not a group.
     let (out, _dir) = ingest_bytes(
@@ -865,4 +870,25 @@ fn currency_and_percent_signs_are_numbers_with_their_unit_kept() {
     assert_eq!(column(&out.tables[0].1, "monto"), ["1200", "350", "18000"]);
     assert_eq!(column(&out.tables[0].1, "precio"), ["200", "35.5", "1000"]);
     assert_eq!(column(&out.tables[0].1, "avance"), ["45", "12.5", "100"]);
+}
+
+/// A small sheet with one data row is a table of one row, not "no data".
+#[test]
+fn a_sheet_with_one_data_row_is_a_table() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    s.set_name("Resumen").unwrap();
+    s.write_string(0, 0, "Resumen nacional 2024").unwrap();
+    for (c, h) in ["indicador", "valor", "unidad"].iter().enumerate() {
+        s.write_string(2, c as u16, *h).unwrap();
+    }
+    s.write_string(3, 0, "Tasa de pobreza").unwrap();
+    s.write_number(3, 1, 56.0).unwrap();
+    s.write_string(3, 2, "%").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (out, _dir) = ingest_bytes("resumen.xlsx", &bytes, &IngestOptions::default());
+    assert!(out.report.succeeded(), "{:?}", out.report);
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 1, "{:?}", t.warnings);
+    assert_eq!(column(&out.tables[0].1, "valor"), ["56"]);
 }
