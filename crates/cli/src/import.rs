@@ -61,7 +61,8 @@ pub struct ReadingFlags {
     pub header_row: Option<u64>,
 
     /// Force a column's type: COLUMN=TYPE, TYPE one of integer, decimal, boolean, date,
-    /// datetime, text (or entero, texto, fecha…). Repeat for several columns.
+    /// datetime, text (or entero, texto, fecha…); a date or datetime may give its format
+    /// as strftime writes it (fecha=date:%d-%b-%y). Repeat for several columns.
     #[arg(long = "type", value_name = "COLUMN=TYPE")]
     pub types: Vec<String>,
 }
@@ -85,6 +86,24 @@ impl ReadingFlags {
             let Some((column, ty)) = spec.rsplit_once('=') else {
                 bail!("--type '{spec}': write COLUMN=TYPE, e.g. codigo=text");
             };
+            // `fecha=date:%d-%b-%y`: a date type with the format its values are written in.
+            let (ty, format) = match ty.split_once(':') {
+                Some((t, f)) => (t, Some(f)),
+                None => (ty, None),
+            };
+            if let Some(f) = format {
+                if !matches!(
+                    ColumnType::parse(ty),
+                    Some(ColumnType::Date | ColumnType::Datetime)
+                ) || !ceiba_ingest::parse::valid_date_format(f)
+                {
+                    bail!("--type '{spec}': a format goes with date or datetime, as strftime writes it (e.g. fecha=date:%d-%b-%y)");
+                }
+                base.date_formats
+                    .entry("*".into())
+                    .or_default()
+                    .insert(column.trim().to_owned(), f.to_owned());
+            }
             let ty = ColumnType::parse(ty).ok_or_else(|| {
                 anyhow::anyhow!(
                     "--type '{spec}': '{ty}' is not a type (integer, decimal, boolean, date, datetime, text)"

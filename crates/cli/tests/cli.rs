@@ -383,6 +383,29 @@ fn rebuild_with_a_forced_type_and_edit_the_dictionary() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("'blob' is not a type"));
+
+    // A format only goes with a date type, and must be one strftime reads.
+    for bad in ["codigo=integer:%d", "codigo=date:%Q"] {
+        let out = ceiba()
+            .args([
+                "rebuild",
+                "--dataset",
+                "ranking",
+                "--resource",
+                "ranking.csv",
+                "--type",
+                bad,
+                "--data",
+            ])
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("a format goes with date or datetime"),
+            "{bad}"
+        );
+    }
 }
 
 #[test]

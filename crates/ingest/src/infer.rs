@@ -28,6 +28,9 @@ pub struct ColumnPlan {
     /// The currency or `%` the numbers were written with (for the data dictionary).
     #[serde(default)]
     pub unit: String,
+    /// How the publisher said dates are written (`%d-%b-%y`).
+    #[serde(default)]
+    pub date_format: Option<String>,
 }
 
 // Candidate types, in the order they are tried.
@@ -62,6 +65,7 @@ pub struct ColumnInference {
     unit: Option<&'static str>,
     with_unit: u64,
     mixed_units: bool,
+    date_format: Option<String>,
     proves_dmy: u64,
     proves_mdy: u64,
 }
@@ -84,6 +88,7 @@ impl ColumnInference {
             unit: None,
             with_unit: 0,
             mixed_units: false,
+            date_format: None,
             proves_dmy: 0,
             proves_mdy: 0,
         }
@@ -168,6 +173,13 @@ impl ColumnInference {
     }
 
     fn text_fits(&mut self, s: &str, fit: &mut [bool; CANDIDATES]) {
+        if let Some(format) = &self.date_format {
+            if parse::parse_with_format(s, format).is_some() {
+                fit[DATE] = true;
+                fit[DATETIME] = true;
+                return;
+            }
+        }
         let bytes = s.as_bytes();
         if bytes.iter().all(u8::is_ascii_digit) {
             // The common case, kept fast: a plain whole number.
@@ -241,6 +253,12 @@ impl ColumnInference {
             fit[DATE] = !d.has_time;
             fit[DATETIME] = true;
         }
+    }
+
+    /// Dates of this column are written as `format` says (the publisher's word).
+    pub fn with_date_format(mut self, format: Option<String>) -> Self {
+        self.date_format = format;
+        self
     }
 
     /// Whether no cell of the column held anything.
@@ -376,6 +394,7 @@ impl ColumnInference {
                 decimal_sep: sep,
                 date_order: order,
                 overridden: forced.is_some(),
+                date_format: self.date_format.clone(),
                 // One unit, on at least half the values, of a column read as numbers.
                 unit: match (self.unit, column_type) {
                     (Some(u), ColumnType::Integer | ColumnType::Decimal)

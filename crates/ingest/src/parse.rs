@@ -491,6 +491,27 @@ pub fn parse_datetime(s: &str, order: DateOrder) -> Option<NaiveDateTime> {
     Some(date.and_time(time))
 }
 
+/// Longest date format accepted (a `strftime` pattern).
+pub const MAX_DATE_FORMAT: usize = 40;
+
+/// Whether `format` is a `strftime` pattern chrono can read dates with.
+pub fn valid_date_format(format: &str) -> bool {
+    use chrono::format::{Item, StrftimeItems};
+    !format.is_empty()
+        && format.len() <= MAX_DATE_FORMAT
+        && !StrftimeItems::new(format).any(|i| matches!(i, Item::Error))
+}
+
+/// Reads `s` with the publisher's `format`: a date-time, or a date at midnight.
+pub fn parse_with_format(s: &str, format: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, format).ok().or_else(|| {
+        NaiveDate::parse_from_str(s, format)
+            .ok()
+            .map(|d| d.and_time(NaiveTime::MIN))
+    })
+}
+
 /// Trims whitespace; the common cell (no surrounding space) costs two byte checks.
 pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();

@@ -30,6 +30,9 @@ pub struct TableOptions {
     /// Types forced for whichever tables of the file have the column.
     #[serde(default)]
     pub any_table_types: BTreeMap<String, ColumnType>,
+    /// Date formats given for columns (`%d-%b-%y`), by column name.
+    #[serde(default)]
+    pub date_formats: BTreeMap<String, String>,
     /// The file's style suggests decimal commas (e.g. a `;`-separated CSV).
     #[serde(default)]
     pub comma_hint: bool,
@@ -277,8 +280,21 @@ pub fn build_table(
     let mut columns: Vec<ColumnInference> = names
         .iter()
         .enumerate()
-        .map(|(i, (name, label))| ColumnInference::new(i + 1, name.clone(), label.clone()))
+        .map(|(i, (name, label))| {
+            ColumnInference::new(i + 1, name.clone(), label.clone())
+                .with_date_format(opts.date_formats.get(name).cloned())
+        })
         .collect();
+    if let Some((column, format)) = opts
+        .date_formats
+        .iter()
+        .find(|(_, f)| !crate::parse::valid_date_format(f))
+    {
+        return Err(IngestError::rejected(IssueKind::BadOption {
+            option: format!("date format of {column}"),
+            value: format.clone(),
+        }));
+    }
 
     let mut data_rows: u64 = 0;
     let mut data_end = header_row;

@@ -36,6 +36,11 @@ pub struct IngestOptions {
         String,
         std::collections::BTreeMap<String, ceiba_core::ColumnType>,
     >,
+    /// How dates of a column are written (`%d-%b-%y`), by table name then column name
+    /// (`*`: every table); for a date or date-time type forced on it.
+    #[serde(default)]
+    pub date_formats:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// A file opened for ingestion.
@@ -57,6 +62,13 @@ impl OpenedFile {
             header_row: opts.header_row,
             column_types: opts.column_types.get(name).cloned().unwrap_or_default(),
             any_table_types: opts.column_types.get("*").cloned().unwrap_or_default(),
+            date_formats: opts
+                .date_formats
+                .get("*")
+                .into_iter()
+                .chain(opts.date_formats.get(name))
+                .flat_map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())))
+                .collect(),
             comma_hint: self.comma_hint,
             text_source: self.text,
             limits,

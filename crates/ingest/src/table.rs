@@ -124,6 +124,7 @@ impl ColumnWriter {
     fn push(&mut self, v: Value<'_>, want_json: bool) -> serde_json::Value {
         let sep = self.plan.decimal_sep;
         let order = self.plan.date_order;
+        let format = self.plan.date_format.as_deref();
         let mut json = serde_json::Value::Null;
         let present = match &mut self.builder {
             Builder::Int(b, top, range, sum) => match to_int(v, sep) {
@@ -175,24 +176,26 @@ impl ColumnWriter {
                     false
                 }
             },
-            Builder::Date(b, top, range) => match to_datetime(v, order).map(|t| t.date()) {
-                Some(d) => {
-                    let n = days(d);
-                    b.append_value(n);
-                    top.add(&n);
-                    widen(range, d);
-                    self.distinct.add_hash(mix(n as u64));
-                    if want_json {
-                        json = d.to_string().into();
+            Builder::Date(b, top, range) => {
+                match to_datetime_as(v, order, format).map(|t| t.date()) {
+                    Some(d) => {
+                        let n = days(d);
+                        b.append_value(n);
+                        top.add(&n);
+                        widen(range, d);
+                        self.distinct.add_hash(mix(n as u64));
+                        if want_json {
+                            json = d.to_string().into();
+                        }
+                        true
                     }
-                    true
+                    None => {
+                        b.append_null();
+                        false
+                    }
                 }
-                None => {
-                    b.append_null();
-                    false
-                }
-            },
-            Builder::Ts(b, range) => match to_datetime(v, order) {
+            }
+            Builder::Ts(b, range) => match to_datetime_as(v, order, format) {
                 Some(t) => {
                     let micros = t.and_utc().timestamp_micros();
                     b.append_value(micros);
@@ -365,6 +368,20 @@ pub fn to_bool(v: Value<'_>) -> Option<bool> {
         Value::Bool(b) => Some(b),
         Value::Text(s) => parse::parse_bool(s),
         _ => None,
+    }
+}
+
+/// As [`to_datetime`], text read first with the publisher's `format` when there is one.
+pub fn to_datetime_as(
+    v: Value<'_>,
+    order: DateOrder,
+    format: Option<&str>,
+) -> Option<NaiveDateTime> {
+    match (v, format) {
+        (Value::Text(s), Some(f)) => {
+            parse::parse_with_format(s, f).or_else(|| parse::parse_datetime(s.trim(), order))
+        }
+        (v, _) => to_datetime(v, order),
     }
 }
 

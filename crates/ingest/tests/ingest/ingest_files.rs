@@ -892,3 +892,41 @@ fn a_sheet_with_one_data_row_is_a_table() {
     assert_eq!(t.rows, 1, "{:?}", t.warnings);
     assert_eq!(column(&out.tables[0].1, "valor"), ["56"]);
 }
+
+/// A date written in a way no rule guesses (`20200327`), with the format the publisher
+/// gives beside the forced type; a format chrono cannot read is refused by name.
+#[test]
+fn a_forced_date_type_reads_the_format_the_publisher_gives() {
+    let csv = "id,fecha\n1,20200327\n2,20191231\n";
+    let mut opts = IngestOptions::default();
+    opts.column_types
+        .insert("*".into(), [("fecha".to_string(), ColumnType::Date)].into());
+    opts.date_formats.insert(
+        "*".into(),
+        [("fecha".to_string(), "%Y%m%d".to_string())].into(),
+    );
+    let (out, _dir) = ingest_bytes("fechas.csv", csv.as_bytes(), &opts);
+    assert!(out.report.succeeded(), "{:?}", out.report);
+    let t = &out.report.tables[0];
+    assert_eq!(t.columns[1].column_type, ColumnType::Date);
+    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+    let days: Vec<String> = column(&out.tables[0].1, "fecha")
+        .iter()
+        .map(|d| {
+            (chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+                + chrono::Duration::days(d.parse().unwrap()))
+            .to_string()
+        })
+        .collect();
+    assert_eq!(days, ["2020-03-27", "2019-12-31"]);
+
+    opts.date_formats
+        .insert("*".into(), [("fecha".to_string(), "%Q".to_string())].into());
+    let (out, _dir) = ingest_bytes("fechas.csv", csv.as_bytes(), &opts);
+    assert!(!out.report.succeeded());
+    let e = &out.report.tables[0].errors[0];
+    assert!(
+        matches!(&e.kind, IssueKind::BadOption { value, .. } if value == "%Q"),
+        "{e:?}"
+    );
+}
