@@ -44,10 +44,16 @@ pub fn ingest_file(
     report.delimiter = opened.delimiter;
     report.warnings = opened.warnings.clone();
     let several = opened.tables.len() > 1;
+    let mut notes = Vec::new();
     for (n, source) in opened.tables.iter().enumerate() {
         let parquet = work_dir.join(format!("table-{n}.parquet"));
         let table_opts = opened.table_options(opts, source.name(), limits);
         match build_table(source.as_ref(), &table_opts, &parquet, progress) {
+            // A notes sheet (its name says so and it holds only text) beside data is not
+            // a table: held back, and left out if another sheet is one.
+            Ok(built) if several && is_notes_sheet(&built) => {
+                notes.push((built, parquet));
+            }
             Ok(built) => {
                 report.tables.push(TableReport {
                     name: built.name.clone(),
@@ -82,8 +88,67 @@ pub fn ingest_file(
             }
         }
     }
+    if tables.is_empty() {
+        // Only notes: they are what the file holds.
+        for (built, parquet) in notes {
+            report.tables.push(TableReport {
+                name: built.name.clone(),
+                header_row: Some(built.header_row),
+                rows: built.rows,
+                columns: built.columns.clone(),
+                sample: built.sample.clone(),
+                warnings: built.warnings.clone(),
+                errors: Vec::new(),
+            });
+            tables.push((built, parquet));
+        }
+    } else {
+        for (built, parquet) in notes {
+            let _ = std::fs::remove_file(&parquet);
+            report
+                .warnings
+                .push(Issue::warning(IssueKind::NotesSheetLeftOut {
+                    sheet: built.name.clone(),
+                }));
+        }
+    }
     if report.tables.is_empty() && report.errors.is_empty() {
         report.errors.push(Issue::error(IssueKind::EmptyFile));
     }
     IngestOutcome { report, tables }
+}
+
+/// Sheet names that say a sheet explains the others instead of holding data.
+const NOTES_SHEETS: &[&str] = &[
+    "nota",
+    "notas",
+    "note",
+    "notes",
+    "metadatos",
+    "metadata",
+    "fuente",
+    "fuentes",
+    "sources",
+    "indice",
+    "index",
+    "contenido",
+    "contents",
+    "leeme",
+    "readme",
+    "instrucciones",
+    "instructions",
+    "acerca de",
+    "about",
+    "glosario",
+    "glossary",
+];
+
+/// A sheet named like notes whose columns are all text.
+fn is_notes_sheet(built: &crate::pipeline::BuiltTable) -> bool {
+    let name = ceiba_core::text::fold(built.name.trim());
+    NOTES_SHEETS.iter().any(|n| name == *n)
+        && built
+            .columns
+            .iter()
+            .all(|c| c.column_type == ceiba_core::ColumnType::Text)
 }

@@ -50,6 +50,10 @@ pub enum IssueKind {
     TotalRow {
         value: String,
     },
+    /// A sheet of notes (named so, only text) beside sheets of data, left out.
+    NotesSheetLeftOut {
+        sheet: String,
+    },
     /// Columns with neither a name nor a value, left out of the table.
     EmptyColumnsLeftOut {
         count: u64,
@@ -282,6 +286,13 @@ impl Issue {
                     format!("se omitieron {count} filas de notas debajo de la tabla")
                 } else {
                     format!("{count} rows of notes below the table were skipped")
+                }
+            }
+            IssueKind::NotesSheetLeftOut { sheet } => {
+                if es {
+                    format!("la hoja «{sheet}» tiene notas, no datos; se dejó fuera de las tablas (sigue en el archivo original)")
+                } else {
+                    format!("sheet \"{sheet}\" holds notes, not data; it was left out of the tables (it stays in the original file)")
                 }
             }
             IssueKind::EmptyColumnsLeftOut { count } => {

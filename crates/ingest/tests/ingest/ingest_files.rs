@@ -930,3 +930,41 @@ fn a_forced_date_type_reads_the_format_the_publisher_gives() {
         "{e:?}"
     );
 }
+
+/// A workbook with a data sheet and a "Notas" sheet of text: the notes are left out of
+/// the tables and said; a workbook of notes only keeps them.
+#[test]
+fn a_notes_sheet_beside_data_is_not_a_table() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    s.set_name("Datos").unwrap();
+    for (c, h) in ["codigo", "municipio", "poblacion"].iter().enumerate() {
+        s.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (code, name, n)) in [("0101", "Guatemala", 923392.0), ("0102", "Mixco", 465773.0)]
+        .iter()
+        .enumerate()
+    {
+        s.write_string(r as u32 + 1, 0, *code).unwrap();
+        s.write_string(r as u32 + 1, 1, *name).unwrap();
+        s.write_number(r as u32 + 1, 2, *n).unwrap();
+    }
+    let n = book.add_worksheet();
+    n.set_name("Notas").unwrap();
+    n.write_string(0, 0, "Nota").unwrap();
+    n.write_string(1, 0, "Fuente: INE, censo 2018.").unwrap();
+    n.write_string(2, 0, "Las cifras son preliminares.")
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (out, _dir) = ingest_bytes("censo.xlsx", &bytes, &IngestOptions::default());
+    let names: Vec<&str> = out.report.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Datos"]);
+    assert_eq!(out.tables.len(), 1);
+    let said = out
+        .report
+        .warnings
+        .iter()
+        .find(|w| matches!(&w.kind, IssueKind::NotesSheetLeftOut { sheet } if sheet == "Notas"))
+        .expect("the notes sheet is reported");
+    assert!(said.message(Lang::Es).contains("tiene notas, no datos"));
+}
