@@ -203,6 +203,9 @@ struct CsvRows {
     done: bool,
     invalid_bytes: u64,
     first_invalid_line: u64,
+    /// Cells repaired from UTF-8 encoded twice (`JARDÃ\u{8d}N` → `JARDÍN`), and the first line.
+    repaired: u64,
+    first_repaired_line: u64,
 }
 
 impl CsvRows {
@@ -238,6 +241,8 @@ impl CsvRows {
             done: false,
             invalid_bytes: 0,
             first_invalid_line: 0,
+            repaired: 0,
+            first_repaired_line: 0,
         }
     }
 
@@ -371,7 +376,10 @@ impl CsvRows {
         } else {
             bytes.is_ascii()
         };
-        if direct {
+        // UTF-8 encoded twice shows as `Ã` or `Â` followed by another character: such
+        // records go field by field, to repair what can be repaired for certain.
+        let twice = self.encoding == UTF_8 && looks_encoded_twice(bytes);
+        if direct && !twice {
             // Kept as checked text once, so that reading a cell needs no second check.
             self.decoded.clear();
             if let Ok(text) = std::str::from_utf8(bytes) {
@@ -399,7 +407,20 @@ impl CsvRows {
             } else {
                 raw.is_ascii()
             };
-            if plain {
+            let repaired = if plain && twice {
+                std::str::from_utf8(raw).ok().and_then(repair_encoded_twice)
+            } else {
+                None
+            };
+            if let Some(fixed) = repaired {
+                if self.repaired == 0 {
+                    self.first_repaired_line = line;
+                }
+                self.repaired += 1;
+                let start = self.decoded.len();
+                self.decoded.push_str(&fixed);
+                self.cells.push(Cell::Decoded(start, self.decoded.len()));
+            } else if plain {
                 self.cells.push(Cell::Raw(range.start, end));
             } else {
                 let start = self.decoded.len();
@@ -429,6 +450,37 @@ impl CsvRows {
 
 /// Decodes `bytes` onto the end of `out`, with "�" for invalid bytes; returns how many
 /// bytes were invalid.
+/// Whether UTF-8 text holds `Ã` or `Â` (C3 83, C3 82): the first byte of a two-byte
+/// character read as Windows-1252 and written as UTF-8 again.
+fn looks_encoded_twice(bytes: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(i) = bytes[at..].iter().position(|&b| b == 0xC3) {
+        let j = at + i;
+        if matches!(bytes.get(j + 1), Some(0x82 | 0x83)) {
+            return true;
+        }
+        at = j + 1;
+    }
+    false
+}
+
+/// The text UTF-8 encoded twice was: every character back to its Windows-1252 byte, read
+/// as UTF-8. `None` unless that is certain: every character maps to one byte, the bytes
+/// are valid UTF-8, and something changed.
+fn repair_encoded_twice(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let mut buf = [0u8; 4];
+        let (encoded, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+        if unmappable || encoded.len() != 1 {
+            return None;
+        }
+        bytes.push(encoded[0]);
+    }
+    let fixed = String::from_utf8(bytes).ok()?;
+    (fixed != text).then_some(fixed)
+}
+
 fn decode_into(encoding: &'static Encoding, bytes: &[u8], out: &mut String) -> u64 {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut invalid = 0;
@@ -529,15 +581,27 @@ impl Rows for CsvRows {
     }
 
     fn take_issues(&mut self) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        if self.repaired > 0 {
+            issues.push(
+                Issue::warning(IssueKind::EncodedTwice {
+                    cells: std::mem::take(&mut self.repaired),
+                })
+                .at_row(self.first_repaired_line),
+            );
+        }
         if self.invalid_bytes == 0 {
-            return Vec::new();
+            return issues;
         }
         let count = std::mem::take(&mut self.invalid_bytes);
-        vec![Issue::warning(IssueKind::InvalidBytes {
-            encoding: self.encoding.name().to_string(),
-            count,
-        })
-        .at_row(self.first_invalid_line)]
+        issues.push(
+            Issue::warning(IssueKind::InvalidBytes {
+                encoding: self.encoding.name().to_string(),
+                count,
+            })
+            .at_row(self.first_invalid_line),
+        );
+        issues
     }
 }
 

@@ -54,6 +54,10 @@ pub enum IssueKind {
     NotesSheetLeftOut {
         sheet: String,
     },
+    /// Cells whose text had been encoded as UTF-8 twice upstream (`JARDÃN`), repaired.
+    EncodedTwice {
+        cells: u64,
+    },
     /// Columns with neither a name nor a value, left out of the table.
     EmptyColumnsLeftOut {
         count: u64,
@@ -293,6 +297,13 @@ impl Issue {
                     format!("la hoja «{sheet}» tiene notas, no datos; se dejó fuera de las tablas (sigue en el archivo original)")
                 } else {
                     format!("sheet \"{sheet}\" holds notes, not data; it was left out of the tables (it stays in the original file)")
+                }
+            }
+            IssueKind::EncodedTwice { cells } => {
+                if es {
+                    format!("{cells} celdas tenían el texto codificado dos veces (JARDÃN en vez de JARDÍN) y se repararon; revise el archivo de origen")
+                } else {
+                    format!("{cells} cells had their text encoded twice (JARDÃN instead of JARDÍN) and were repaired; check the source file")
                 }
             }
             IssueKind::EmptyColumnsLeftOut { count } => {

@@ -968,3 +968,38 @@ fn a_notes_sheet_beside_data_is_not_a_table() {
         .expect("the notes sheet is reported");
     assert!(said.message(Lang::Es).contains("tiene notas, no datos"));
 }
+
+/// Text encoded as UTF-8 twice upstream (`JARDÃN`, `PetÃ©n`, `MUÃ‘OZ`) is repaired where
+/// certain and reported; a real `Ã` (`SÃO PAULO`) is left as it is.
+#[test]
+fn text_encoded_twice_is_repaired_where_certain_and_reported() {
+    let twice = |s: &str| -> String {
+        // What an export does wrong: UTF-8 bytes read as Windows-1252, written as UTF-8.
+        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(s.as_bytes());
+        text.into_owned()
+    };
+    let csv = format!(
+        "codigo,escuela,municipio,pais\n1,{},{},Guatemala\n2,{},Flores,SÃO PAULO\n3,Escuela Central,Mixco,Guatemala\n",
+        twice("JARDÍN INFANTIL"),
+        twice("Petén"),
+        twice("MUÑOZ"),
+    );
+    assert!(csv.contains("JARDÃ"), "the fixture is encoded twice");
+    let (out, _dir) = ingest_bytes("escuelas.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(
+        column(&out.tables[0].1, "escuela"),
+        ["JARDÍN INFANTIL", "MUÑOZ", "Escuela Central"]
+    );
+    assert_eq!(
+        column(&out.tables[0].1, "municipio"),
+        ["Petén", "Flores", "Mixco"]
+    );
+    assert_eq!(column(&out.tables[0].1, "pais")[1], "SÃO PAULO");
+    let said = t
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, IssueKind::EncodedTwice { cells: 3 }))
+        .expect("the repair is reported");
+    assert!(said.message(Lang::Es).contains("codificado dos veces"));
+}
