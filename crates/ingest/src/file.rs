@@ -55,15 +55,7 @@ pub fn ingest_file(
                 notes.push((built, parquet));
             }
             Ok(built) => {
-                report.tables.push(TableReport {
-                    name: built.name.clone(),
-                    header_row: Some(built.header_row),
-                    rows: built.rows,
-                    columns: built.columns.clone(),
-                    sample: built.sample.clone(),
-                    warnings: built.warnings.clone(),
-                    errors: Vec::new(),
-                });
+                report.tables.push(table_report(&built));
                 tables.push((built, parquet));
             }
             // An empty sheet among others is left out, not an error of the file.
@@ -91,15 +83,7 @@ pub fn ingest_file(
     if tables.is_empty() {
         // Only notes: they are what the file holds.
         for (built, parquet) in notes {
-            report.tables.push(TableReport {
-                name: built.name.clone(),
-                header_row: Some(built.header_row),
-                rows: built.rows,
-                columns: built.columns.clone(),
-                sample: built.sample.clone(),
-                warnings: built.warnings.clone(),
-                errors: Vec::new(),
-            });
+            report.tables.push(table_report(&built));
             tables.push((built, parquet));
         }
     } else {
@@ -116,6 +100,19 @@ pub fn ingest_file(
         report.errors.push(Issue::error(IssueKind::EmptyFile));
     }
     IngestOutcome { report, tables }
+}
+
+/// What the report says of a table that was built.
+fn table_report(built: &crate::pipeline::BuiltTable) -> TableReport {
+    TableReport {
+        name: built.name.clone(),
+        header_row: Some(built.header_row),
+        rows: built.rows,
+        columns: built.columns.clone(),
+        sample: built.sample.clone(),
+        warnings: built.warnings.clone(),
+        errors: Vec::new(),
+    }
 }
 
 /// Sheet names that say a sheet explains the others instead of holding data.

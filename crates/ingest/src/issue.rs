@@ -314,16 +314,7 @@ impl Issue {
                 }
             }
             IssueKind::SubtotalRows { count, examples } => {
-                let shown: Vec<String> = examples
-                    .iter()
-                    .map(|(row, v)| {
-                        if es {
-                            format!("fila {row} '{v}'")
-                        } else {
-                            format!("row {row} '{v}'")
-                        }
-                    })
-                    .collect();
+                let shown = located(examples, es);
                 if es {
                     format!("{count} filas son subtotales y se conservaron en la tabla; fíltrelas antes de sumar: {}", shown.join(", "))
                 } else {
@@ -374,16 +365,7 @@ impl Issue {
                 count,
                 examples,
             } => {
-                let shown: Vec<String> = examples
-                    .iter()
-                    .map(|(row, v)| {
-                        if es {
-                            format!("fila {row} '{v}'")
-                        } else {
-                            format!("row {row} '{v}'")
-                        }
-                    })
-                    .collect();
+                let shown = located(examples, es);
                 let more = if (*count as usize) > examples.len() {
                     "…"
                 } else {
@@ -578,6 +560,20 @@ impl IngestError {
             }),
         }
     }
+}
+
+/// Values with their rows, as a report shows them: `fila 4 'Total Hombres'`.
+fn located(examples: &[(u64, String)], es: bool) -> Vec<String> {
+    examples
+        .iter()
+        .map(|(row, v)| {
+            if es {
+                format!("fila {row} '{v}'")
+            } else {
+                format!("row {row} '{v}'")
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
