@@ -192,20 +192,13 @@ async fn members_page(
     error: Option<FieldError>,
 ) -> Response {
     let page = async {
-        let Some(org) = state.catalog.organization(name).await? else {
-            return Err(PageError::not_found(
-                "notfound-organization",
-                name.to_owned(),
-            ));
-        };
-        let actor = ctx.visitor.actor();
-        if !ceiba_core::access::may_admin(&actor.perms, org.id) {
-            return Err(PageError::Forbidden("forbidden-edit"));
-        }
-        let members: Vec<Value> = state
-            .catalog
-            .members_of(org.id)
-            .await?
+        // Who may see the members is the portal's rule (CKAN's include_users asks it too).
+        let (org, members) = state
+            .portal
+            .members(&ctx.visitor.actor(), name)
+            .await
+            .map_err(|e| PageError::from_portal(e, ctx.lang, name, ctx.base()))?;
+        let members: Vec<Value> = members
             .into_iter()
             .map(|(a, role)| {
                 context! {
