@@ -363,28 +363,28 @@ impl CsvRows {
             return Ok(());
         }
         let bytes = self.record.as_slice();
-        let direct = if self.encoding == UTF_8 {
-            std::str::from_utf8(bytes).is_ok_and(|text| {
-                // A field boundary inside a character means the original bytes had a
-                // delimiter in the middle of a character: decode field by field.
-                (0..fields).all(|i| {
-                    self.record
-                        .range(i)
-                        .is_some_and(|r| text.is_char_boundary(r.start))
-                })
-            })
+        // Other encodings agree with UTF-8 on ASCII.
+        let text = if self.encoding == UTF_8 || bytes.is_ascii() {
+            simdutf8::basic::from_utf8(bytes).ok()
         } else {
-            bytes.is_ascii()
+            None
         };
+        // A field boundary inside a character means the original bytes had a delimiter in
+        // the middle of a character: decode field by field.
+        let direct = text.filter(|text| {
+            (0..fields).all(|i| {
+                self.record
+                    .range(i)
+                    .is_some_and(|r| text.is_char_boundary(r.start))
+            })
+        });
         // UTF-8 encoded twice shows as `Ã` or `Â` followed by another character: such
         // records go field by field, to repair what can be repaired for certain.
         let twice = self.encoding == UTF_8 && looks_encoded_twice(bytes);
-        if direct && !twice {
+        if let Some(text) = direct.filter(|_| !twice) {
             // Kept as checked text once, so that reading a cell needs no second check.
             self.decoded.clear();
-            if let Ok(text) = std::str::from_utf8(bytes) {
-                self.decoded.push_str(text);
-            }
+            self.decoded.push_str(text);
             self.mode = Mode::Direct;
             return Ok(());
         }

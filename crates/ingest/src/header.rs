@@ -206,8 +206,18 @@ fn is_label(v: &Value<'_>) -> bool {
     }
 }
 
-/// "2013", "1,234.5", "-3", "45 %", "Q 1,200.00", "31/12/2018", "2018-12-31 10:00".
+/// "2013", "1,234.5", "-3", "45 %", "Q 1,200.00", "31/12/2018", "2018-12-31 10:00",
+/// "feb 24" (a period: an abbreviated month and a year; "Agosto 2023" over columns is a
+/// label).
 fn looks_numeric_or_date(t: &str) -> bool {
+    let month = t
+        .trim()
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    if month.chars().count() <= 4 && crate::parse::month_and_year(t).is_some() {
+        return true;
+    }
     let t = t
         .strip_prefix('Q')
         .or_else(|| t.strip_prefix('$'))
@@ -380,10 +390,13 @@ mod tests {
             "Q 1,200.00",
             "31/12/2018",
             "2018-12-31 10:00",
+            "feb 24",
+            "mar.2010",
+            "Sept. 1998",
         ] {
             assert!(looks_numeric_or_date(t), "{t}");
         }
-        for t in ["Año 2013", "código", "Q", "-", "N/D"] {
+        for t in ["Año 2013", "código", "Q", "-", "N/D", "Agosto 2023", "mayo"] {
             assert!(!looks_numeric_or_date(t), "{t}");
         }
     }

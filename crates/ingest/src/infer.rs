@@ -33,6 +33,22 @@ pub struct ColumnPlan {
     pub date_format: Option<String>,
 }
 
+impl ColumnPlan {
+    /// Whether the two plans write every cell the same way and describe the column alike.
+    pub fn writes_like(&self, other: &ColumnPlan) -> bool {
+        let numeric = matches!(self.column_type, ColumnType::Integer | ColumnType::Decimal);
+        let dated = matches!(self.column_type, ColumnType::Date | ColumnType::Datetime);
+        self.name == other.name
+            && self.label == other.label
+            && self.column_type == other.column_type
+            && self.overridden == other.overridden
+            && self.unit == other.unit
+            && self.date_format == other.date_format
+            && (!numeric || self.decimal_sep == other.decimal_sep)
+            && (!dated || self.date_order == other.date_order)
+    }
+}
+
 // Candidate types, in the order they are tried.
 const BOOL: usize = 0;
 const INT_POINT: usize = 1;

@@ -5,6 +5,7 @@
 //! (`infer`); a second pass writes Parquet and statistics (`table`). What was found is
 //! told in an [`Issue`] list, in Spanish or English.
 
+mod chunk;
 pub mod csv;
 pub mod file;
 pub mod header;
@@ -18,6 +19,7 @@ pub mod pipeline;
 pub mod report;
 pub mod sniff;
 pub mod source;
+mod speculation;
 pub mod stats;
 pub mod table;
 pub mod value;

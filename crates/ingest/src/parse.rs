@@ -84,6 +84,14 @@ pub fn number_shape(s: &str) -> Option<NumberShape> {
         {
             return None
         }
+        // A currency mark is a few letters: a word with no digit near its start is not
+        // an amount ("Salud", "Municipalidad").
+        Some(b)
+            if b.is_ascii_alphabetic()
+                && !s.trim_start().bytes().take(8).any(|b| b.is_ascii_digit()) =>
+        {
+            return None
+        }
         None => return None,
         _ => {}
     }
@@ -355,6 +363,19 @@ fn month_named(word: &str) -> Option<u32> {
         .iter()
         .position(|names| names.contains(&w.as_str()))
         .map(|i| i as u32 + 1)
+}
+
+/// A period written as a month and a year (`feb 24`, `mar.2010`, `ene-2023`, `Sept. 1998`).
+pub fn month_and_year(s: &str) -> Option<(u32, i32)> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_alphabetic())?;
+    let (word, rest) = s.split_at(split);
+    let month = month_named(word)?;
+    let year = rest.trim_start_matches(|c: char| matches!(c, ' ' | '.' | '-' | '/'));
+    if !matches!(year.len(), 2 | 4) || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((month, full_year(year.parse().ok()?, year.len())))
 }
 
 /// A two-digit year as POSIX reads it: 69–99 are 1900s, 00–68 2000s.

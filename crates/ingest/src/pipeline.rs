@@ -7,7 +7,9 @@ use std::path::Path;
 use ceiba_core::{Column, ColumnType};
 use serde::{Deserialize, Serialize};
 
+use crate::chunk::Chunk;
 use crate::infer::{ColumnInference, ColumnPlan};
+use crate::speculation::{chunk_is_full, Layout, Stages};
 use crate::table::TableWriter;
 use crate::{
     header, IngestError, Issue, IssueKind, Limits, OwnedValue, Rows, Severity, TableSource,
@@ -277,7 +279,7 @@ pub fn build_table(
             .at_row(header_row),
         ));
     }
-    let mut columns: Vec<ColumnInference> = names
+    let columns: Vec<ColumnInference> = names
         .iter()
         .enumerate()
         .map(|(i, (name, label))| {
@@ -296,6 +298,17 @@ pub fn build_table(
         }));
     }
 
+    if let Some(unknown) = opts
+        .column_types
+        .keys()
+        .find(|k| !names.iter().any(|(n, _)| n == *k))
+    {
+        return Err(IngestError::rejected(IssueKind::BadOption {
+            option: "column_types".into(),
+            value: unknown.clone(),
+        }));
+    }
+
     let mut data_rows: u64 = 0;
     let mut data_end = header_row;
     let mut suspects: Vec<(u64, Vec<OwnedValue>)> = Vec::new();
@@ -303,92 +316,106 @@ pub fn build_table(
     let mut subtotals: Vec<(u64, String)> = Vec::new();
     let mut subtotal_count = 0u64;
     let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
+    let pending = prefix.drain(header_index + 1..).collect::<Vec<_>>();
+    let lay_out_columns = |columns: &[ColumnInference]| lay_out(columns, &names, opts);
 
-    // Feeds one data row held in memory (prefix rows and released suspects).
-    let feed_owned =
-        |pos: u64, row: &[OwnedValue], columns: &mut Vec<ColumnInference>, data_rows: &mut u64| {
-            for (i, col) in columns.iter_mut().enumerate() {
-                col.add(
-                    pos,
-                    row.get(i).map_or(crate::Value::Empty, OwnedValue::as_value),
-                );
+    // This thread reads and sorts the rows; data rows go on in chunks to a thread that
+    // decides the types and one that writes the table meanwhile.
+    let (columns, speculation) = std::thread::scope(|scope| {
+        let stages = Stages::start(scope, columns, &lay_out_columns, parquet_path)?;
+        let mut chunk = Chunk::default();
+        let mut first_chunk = true;
+        // Hands the chunk on when full (or at the end); `false` once a stage stopped.
+        let mut hand_on = |chunk: &mut Chunk, end: bool| {
+            if chunk.rows() == 0 || !end && !chunk_is_full(chunk, first_chunk) {
+                return true;
             }
-            *data_rows += 1;
+            first_chunk = false;
+            stages.send(std::mem::take(chunk))
         };
-
-    let mut pending = prefix
-        .drain(header_index + 1..)
-        .collect::<Vec<_>>()
-        .into_iter();
-    let mut memory: crate::MemoryRows;
-    loop {
-        // The rows already read ahead come first, then the stream.
-        let (pos, current): (u64, &dyn Rows) = if let Some((pos, row)) = pending.next() {
-            memory = crate::MemoryRows::new(vec![row]);
-            memory.advance()?;
-            (pos, &memory)
-        } else if rows.advance()? {
-            (rows.position(), rows.as_ref())
-        } else {
-            break;
-        };
-        let (filled, first) = survey(current);
-        if filled == 0 {
-            continue;
-        }
-        // A total has numbers: "Total Hombres" in a glossary, with only words, is data.
-        if let Some(label) = total_label(first).filter(|_| has_number(current)) {
-            totals.push((pos, label));
-            continue;
-        }
-        // Subtotals inside the data are kept, and said.
-        if let Some(label) = subtotal_label(first).filter(|_| has_number(current)) {
-            if subtotals.len() < MAX_SUBTOTALS_SHOWN {
-                subtotals.push((pos, label));
-            }
-            subtotal_count += 1;
-        }
-        if width >= 3 && filled <= 1 {
-            suspects.push((pos, owned_row(current)));
-            if suspects.len() >= MAX_SUSPECTS {
+        let mut pending = pending.into_iter();
+        let mut memory = crate::MemoryRows::new(Vec::new());
+        let read: Result<(), IngestError> = (|| {
+            loop {
+                // The rows already read ahead come first, then the stream.
+                let (pos, current): (u64, &dyn Rows) = if let Some((pos, row)) = pending.next() {
+                    memory = crate::MemoryRows::new(vec![row]);
+                    memory.advance()?;
+                    (pos, &memory)
+                } else if rows.advance()? {
+                    (rows.position(), rows.as_ref())
+                } else {
+                    break;
+                };
+                let (filled, first) = survey(current);
+                if filled == 0 {
+                    continue;
+                }
+                // A total has numbers: "Total Hombres" in a glossary, with only words, is data.
+                if let Some(label) = total_label(first).filter(|_| has_number(current)) {
+                    totals.push((pos, label));
+                    continue;
+                }
+                // Subtotals inside the data are kept, and said.
+                if let Some(label) = subtotal_label(first).filter(|_| has_number(current)) {
+                    if subtotals.len() < MAX_SUBTOTALS_SHOWN {
+                        subtotals.push((pos, label));
+                    }
+                    subtotal_count += 1;
+                }
+                if width >= 3 && filled <= 1 {
+                    suspects.push((pos, owned_row(current)));
+                    if suspects.len() >= MAX_SUSPECTS {
+                        for (p, r) in suspects.drain(..) {
+                            chunk.push_owned(p, &r, width);
+                            data_rows += 1;
+                            data_end = p;
+                        }
+                    }
+                    continue;
+                }
                 for (p, r) in suspects.drain(..) {
-                    feed_owned(p, &r, &mut columns, &mut data_rows);
-                    data_end = p;
+                    chunk.push_owned(p, &r, width);
+                    data_rows += 1;
+                }
+                if current.len() > width
+                    && (width..current.len()).any(|i| !current.get(i).is_blank())
+                {
+                    too_long.0 += 1;
+                    if too_long.1 == 0 {
+                        too_long.1 = pos;
+                    }
+                } else if opts.text_source && current.len() < width {
+                    too_short.0 += 1;
+                    if too_short.1 == 0 {
+                        too_short.1 = pos;
+                    }
+                }
+                chunk.push(pos, current, width);
+                data_rows += 1;
+                data_end = pos;
+                if data_rows > limits.max_rows {
+                    return Err(IngestError::Rejected(
+                        Issue::error(IssueKind::TooManyRows {
+                            limit: limits.max_rows,
+                        })
+                        .at_row(pos),
+                    ));
+                }
+                if data_rows.is_multiple_of(PROGRESS_EVERY) {
+                    progress(1, data_rows, rows.bytes_read());
+                }
+                if !hand_on(&mut chunk, false) {
+                    break;
                 }
             }
-            continue;
-        }
-        for (p, r) in suspects.drain(..) {
-            feed_owned(p, &r, &mut columns, &mut data_rows);
-        }
-        if current.len() > width && (width..current.len()).any(|i| !current.get(i).is_blank()) {
-            too_long.0 += 1;
-            if too_long.1 == 0 {
-                too_long.1 = pos;
-            }
-        } else if opts.text_source && current.len() < width {
-            too_short.0 += 1;
-            if too_short.1 == 0 {
-                too_short.1 = pos;
-            }
-        }
-        for (i, col) in columns.iter_mut().enumerate() {
-            col.add(pos, current.get(i));
-        }
-        data_rows += 1;
-        data_end = pos;
-        if data_rows > limits.max_rows {
-            return Err(IngestError::Rejected(
-                Issue::error(IssueKind::TooManyRows {
-                    limit: limits.max_rows,
-                })
-                .at_row(pos),
-            ));
-        }
-        if data_rows.is_multiple_of(PROGRESS_EVERY) {
-            progress(1, data_rows, rows.bytes_read());
-        }
-    }
+            hand_on(&mut chunk, true);
+            Ok(())
+        })();
+        let finished = stages.finish();
+        read?;
+        finished
+    })?;
     warnings.extend(rows.take_issues());
     drop(rows);
 
@@ -432,37 +459,80 @@ pub fn build_table(
         ));
     }
 
+    let layout = lay_out(&columns, &names, opts)?;
     // Columns without a name and without a value from top to bottom (the gaps merged
     // cells leave) are left out, and said.
+    if !layout.dropped.is_empty() {
+        warnings.retain(|w| {
+            !matches!(w.kind, IssueKind::BlankColumnName { .. })
+                || !w
+                    .column
+                    .as_ref()
+                    .is_some_and(|(n, _)| layout.dropped.contains(&(n - 1)))
+        });
+        warnings.push(
+            Issue::warning(IssueKind::EmptyColumnsLeftOut {
+                count: layout.dropped.len() as u64,
+            })
+            .at_row(header_row),
+        );
+    }
+    warnings.extend(layout.issues.iter().cloned());
+
+    let finished = match speculation.finish(&layout, parquet_path) {
+        Some(done) => done?,
+        None => second_reading(
+            source,
+            &layout,
+            parquet_path,
+            header_row,
+            data_end,
+            &totals,
+            progress,
+        )?,
+    };
+    let (columns, count, sample) = finished;
+    if count != data_rows {
+        return Err(IngestError::Internal(format!(
+            "the table has {count} rows, the first reading found {data_rows}"
+        )));
+    }
+    Ok(BuiltTable {
+        name: source.name().to_owned(),
+        header_row,
+        rows: count,
+        columns,
+        plans: layout.plans,
+        sample,
+        warnings,
+    })
+}
+
+/// Each column's plan from what the reading found: columns without a name and without a
+/// value from top to bottom are left out; a forced type no value fits is refused.
+fn lay_out(
+    columns: &[ColumnInference],
+    names: &[(String, String)],
+    opts: &TableOptions,
+) -> Result<Layout, IngestError> {
     let dropped: Vec<usize> = columns
         .iter()
         .enumerate()
         .filter(|(i, c)| c.is_empty() && names[*i].1.trim().is_empty())
         .map(|(i, _)| i)
         .collect();
-    if !dropped.is_empty() && dropped.len() < columns.len() {
-        warnings.retain(|w| {
-            !matches!(w.kind, IssueKind::BlankColumnName { .. })
-                || !w
-                    .column
-                    .as_ref()
-                    .is_some_and(|(n, _)| dropped.contains(&(n - 1)))
-        });
-        warnings.push(
-            Issue::warning(IssueKind::EmptyColumnsLeftOut {
-                count: dropped.len() as u64,
-            })
-            .at_row(header_row),
-        );
-    }
-    let keep: Vec<usize> = if dropped.len() < columns.len() {
-        (0..columns.len())
-            .filter(|i| !dropped.contains(i))
-            .collect()
+    let (keep, dropped): (Vec<usize>, Vec<usize>) = if dropped.len() < columns.len() {
+        (
+            (0..columns.len())
+                .filter(|i| !dropped.contains(i))
+                .collect(),
+            dropped,
+        )
     } else {
-        (0..columns.len()).collect()
+        ((0..columns.len()).collect(), Vec::new())
     };
-    let mut plans = Vec::with_capacity(width);
+    let mut plans = Vec::with_capacity(keep.len());
+    let mut issues = Vec::new();
     for col in keep.iter().map(|&i| &columns[i]) {
         let forced = opts
             .column_types
@@ -473,22 +543,28 @@ pub fn build_table(
         if let Some(refused) = issue.as_ref().filter(|i| i.severity == Severity::Error) {
             return Err(IngestError::Rejected(refused.clone()));
         }
-        warnings.extend(issue);
+        issues.extend(issue);
         plans.push(plan);
     }
-    if let Some(unknown) = opts
-        .column_types
-        .keys()
-        .find(|k| !names.iter().any(|(n, _)| n == *k))
-    {
-        return Err(IngestError::rejected(IssueKind::BadOption {
-            option: "column_types".into(),
-            value: unknown.clone(),
-        }));
-    }
+    Ok(Layout {
+        plans,
+        keep,
+        issues,
+        dropped,
+    })
+}
 
-    // --- Pass 2: the same rows, typed, into Parquet.
-    let mut writer = TableWriter::create_reading(parquet_path, &plans, keep)?;
+/// Reads the source again and writes the rows the first reading kept, under `layout`.
+fn second_reading(
+    source: &dyn TableSource,
+    layout: &Layout,
+    parquet_path: &Path,
+    header_row: u64,
+    data_end: u64,
+    totals: &[(u64, String)],
+    progress: Progress<'_>,
+) -> Result<crate::table::Finished, IngestError> {
+    let mut writer = TableWriter::create_reading(parquet_path, &layout.plans, layout.keep.clone())?;
     let mut rows = source.open()?;
     let total_rows: HashSet<u64> = totals.iter().map(|(p, _)| *p).collect();
     let mut written = 0u64;
@@ -509,19 +585,5 @@ pub fn build_table(
             progress(2, written, rows.bytes_read());
         }
     }
-    let (columns, count, sample) = writer.finish()?;
-    if count != data_rows {
-        return Err(IngestError::Internal(format!(
-            "the second reading found {count} rows, the first {data_rows}"
-        )));
-    }
-    Ok(BuiltTable {
-        name: source.name().to_owned(),
-        header_row,
-        rows: count,
-        columns,
-        plans,
-        sample,
-        warnings,
-    })
+    writer.finish()
 }

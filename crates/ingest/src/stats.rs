@@ -101,22 +101,35 @@ impl Distinct {
 #[derive(Debug, Clone)]
 pub struct TopCounter<K> {
     counts: FastMap<K>,
+    /// The map filled up with values seen once each: the column's values are (nearly) all
+    /// different, so counting further would only cost time.
+    frozen: bool,
 }
 
 impl<K: Hash + Eq> Default for TopCounter<K> {
     fn default() -> Self {
         TopCounter {
             counts: FastMap::default(),
+            frozen: false,
         }
     }
 }
 
+/// Whether a full map holds only values seen once.
+fn all_once<K>(counts: &HashMap<K, u64, impl std::hash::BuildHasher>) -> bool {
+    counts.len() >= TRACKED && counts.values().all(|&c| c == 1)
+}
+
 impl<K: Hash + Eq + Clone + Ord> TopCounter<K> {
     pub fn add(&mut self, k: &K) {
+        if self.frozen {
+            return;
+        }
         if let Some(c) = self.counts.get_mut(k) {
             *c += 1;
         } else if self.counts.len() < TRACKED {
             self.counts.insert(k.clone(), 1);
+            self.frozen = all_once(&self.counts);
         }
     }
 
@@ -140,18 +153,46 @@ impl<K: Hash + Eq + Clone + Ord> TopCounter<K> {
     }
 }
 
-/// Text counter keyed by the string itself, looked up without allocating.
+/// Text counter keyed by the text's hash (already computed for the distinct sketch), so
+/// that a lookup neither hashes nor compares the text again.
 #[derive(Debug, Default, Clone)]
 pub struct TextTop {
-    counts: FastMap<String>,
+    counts: HashMap<u64, (String, u64), std::hash::BuildHasherDefault<KeyIsHash>>,
+    frozen: bool,
+}
+
+/// Keys that are already hashes pass through.
+#[derive(Default, Clone, Copy)]
+pub struct KeyIsHash(u64);
+
+impl std::hash::Hasher for KeyIsHash {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl TextTop {
-    pub fn add(&mut self, s: &str) {
-        if let Some(c) = self.counts.get_mut(s) {
+    /// Counts `s`, whose [`hash_bytes`] is `hash`.
+    pub fn add(&mut self, s: &str, hash: u64) {
+        if self.frozen {
+            return;
+        }
+        if let Some((_, c)) = self.counts.get_mut(&hash) {
             *c += 1;
         } else if self.counts.len() < TRACKED {
-            self.counts.insert(s.to_owned(), 1);
+            self.counts.insert(hash, (s.to_owned(), 1));
+            self.frozen =
+                self.counts.len() >= TRACKED && self.counts.values().all(|(_, c)| *c == 1);
         }
     }
 
@@ -160,7 +201,7 @@ impl TextTop {
     }
 
     pub fn top(&self) -> Vec<TopValue> {
-        let mut all: Vec<(&String, u64)> = self.counts.iter().map(|(k, c)| (k, *c)).collect();
+        let mut all: Vec<(&String, u64)> = self.counts.values().map(|(k, c)| (k, *c)).collect();
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         all.into_iter()
             .take(TOP)
@@ -226,7 +267,7 @@ mod tests {
     fn top_values_most_frequent_first() {
         let mut t = TextTop::default();
         for s in ["b", "a", "b", "c", "b", "a"] {
-            t.add(s);
+            t.add(s, hash_bytes(s.as_bytes()));
         }
         let top = t.top();
         assert_eq!(
@@ -238,5 +279,21 @@ mod tests {
         );
         assert_eq!(top[1].value, "a");
         assert_eq!(t.exact_distinct(), Some(3));
+    }
+
+    #[test]
+    fn a_column_of_unique_values_stops_counting_once_full() {
+        let mut t = TopCounter::<i64>::default();
+        for i in 0..(TRACKED as i64 + 50) {
+            t.add(&i);
+        }
+        assert!(t.frozen);
+        assert_eq!(t.exact_distinct(), None);
+        let mut repeats = TopCounter::<i64>::default();
+        for i in 0..(TRACKED as i64 + 50) {
+            repeats.add(&(i % 7));
+        }
+        assert!(!repeats.frozen);
+        assert_eq!(repeats.exact_distinct(), Some(7));
     }
 }

@@ -226,8 +226,9 @@ impl ColumnWriter {
                     false
                 } else {
                     b.append_value(s);
-                    top.add(s);
-                    self.distinct.add_hash(hash_bytes(s.as_bytes()));
+                    let hash = hash_bytes(s.as_bytes());
+                    top.add(s, hash);
+                    self.distinct.add_hash(hash);
                     match range {
                         None => *range = Some((s.to_owned(), s.to_owned())),
                         Some((lo, hi)) => {
@@ -521,6 +522,12 @@ impl TableWriter {
                 .map_err(|_| IngestError::Internal("the Parquet writer panicked".into()))?,
             None => Ok(()),
         }
+    }
+
+    /// Stops writing and waits for the encoder; the file is left as it is (the caller
+    /// removes it).
+    pub fn abandon(mut self) {
+        let _ = self.join_encoder();
     }
 
     /// Closes the file; returns the columns with statistics, the row count and a sample.

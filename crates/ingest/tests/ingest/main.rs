@@ -3,6 +3,7 @@
 //! file a module), linked once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod corpus;
 mod csv_limits;
 mod csv_reader;
 mod ingest_files;
