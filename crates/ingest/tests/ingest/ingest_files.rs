@@ -579,6 +579,73 @@ fn a_few_decimals_among_integers_make_the_column_decimal_not_empty() {
     assert_eq!(values.iter().filter(|v| *v == "24.6").count(), 10);
 }
 
+/// The table is written during the first reading under the plan its first rows suggest.
+/// When later rows change the plan (decimals after 70,000 whole numbers, words after
+/// 90,000 numbers, a zero-led code far down) the table is read again: every value is kept
+/// and no half-written file is left behind.
+#[test]
+fn a_plan_that_changes_far_down_the_file_reads_the_file_again() {
+    let mut csv = String::from("fila,valor,palabra,codigo\n");
+    let rows = 100_000u64;
+    for i in 0..rows {
+        let valor = if i < 70_000 {
+            i.to_string()
+        } else {
+            format!("{i}.5")
+        };
+        let palabra = if i < 90_000 {
+            i.to_string()
+        } else {
+            format!("texto {i}")
+        };
+        let codigo = if i == 99_000 {
+            "0123".to_owned()
+        } else {
+            (1000 + i % 9000).to_string()
+        };
+        csv.push_str(&format!("{i},{valor},{palabra},{codigo}\n"));
+    }
+    let (out, dir) = ingest_bytes("cambia.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, rows);
+    let types: Vec<ColumnType> = t.columns.iter().map(|c| c.column_type).collect();
+    assert_eq!(
+        types,
+        [
+            ColumnType::Integer,
+            ColumnType::Decimal,
+            ColumnType::Text,
+            ColumnType::Text
+        ]
+    );
+    let valor = column(&out.tables[0].1, "valor");
+    assert_eq!(valor[69_999], "69999");
+    assert_eq!(valor[70_000], "70000.5");
+    assert_eq!(valor.iter().filter(|v| v.is_empty()).count(), 0);
+    assert_eq!(column(&out.tables[0].1, "palabra")[95_000], "texto 95000");
+    assert_eq!(column(&out.tables[0].1, "codigo")[99_000], "0123");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "speculative"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // A plan that holds is written once; the same file read again gives the same table.
+    let mut steady = String::from("fila,valor\n");
+    for i in 0..50_000u64 {
+        steady.push_str(&format!("{i},{}.25\n", i % 977));
+    }
+    let (a, _a) = ingest_bytes("a.csv", steady.as_bytes(), &IngestOptions::default());
+    assert_eq!(a.report.tables[0].rows, 50_000);
+    assert_eq!(column(&a.tables[0].1, "valor")[49_999], format!("{}.25", 49_999 % 977));
+    assert_eq!(
+        a.report.tables[0].columns[1].stats.distinct,
+        977,
+        "statistics count every row"
+    );
+}
+
 /// Classification codes with a dot (`01.1`, COICOP-style) stay text: `01.1` is not 1.1.
 #[test]
 fn dotted_classification_codes_stay_text() {
