@@ -371,7 +371,7 @@ pub fn month_and_year(s: &str) -> Option<(u32, i32)> {
     let split = s.find(|c: char| !c.is_alphabetic())?;
     let (word, rest) = s.split_at(split);
     let month = month_named(word)?;
-    let year = rest.trim_start_matches(|c: char| matches!(c, ' ' | '.' | '-' | '/'));
+    let year = rest.trim_start_matches([' ', '.', '-', '/']);
     if !matches!(year.len(), 2 | 4) || !year.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
