@@ -155,17 +155,10 @@ fn real_agency_files_are_read_as_a_person_reads_them() {
                 .filter(|t| t["sheet"].as_str().unwrap_or_default() == sheet)
                 .count();
             // A sheet's table, or the tables a sheet was split into, in order.
-            let got = out
-                .report
-                .tables
-                .iter()
-                .enumerate()
-                .filter(|(j, t)| {
-                    !used.contains(j)
-                        && (sheet.is_empty() || t.name == sheet || t.name.starts_with(sheet))
-                })
-                .map(|(j, t)| (j, t))
-                .next();
+            let got = out.report.tables.iter().enumerate().find(|(j, t)| {
+                !used.contains(j)
+                    && (sheet.is_empty() || t.name == sheet || t.name.starts_with(sheet))
+            });
             if let Some((j, _)) = got {
                 used.insert(j);
             }
