@@ -14,8 +14,10 @@
 //! file in their detail.
 //!
 //! Values: string → `Text`, integer → `Int` (above `i64::MAX`, `Float`), other number →
-//! `Float`, `true`/`false` → `Bool`, `null` or missing key → `Empty`, list or object →
-//! `Text` holding its compact JSON (keys kept in file order).
+//! `Float`, `true`/`false` → `Bool`, `null` or missing key → `Empty`, list → `Text`
+//! holding its compact JSON. An object's members become columns of their own, named with
+//! a dot (`centroide.lat`), down to [`keys::FLATTEN_DEPTH`] levels; deeper objects are
+//! compact JSON text too (keys kept in file order).
 
 use std::collections::HashMap;
 use std::fmt;

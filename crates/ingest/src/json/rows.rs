@@ -35,20 +35,103 @@ impl<'de> Visitor<'de> for ObjectFill<'_, '_> {
         f.write_str("an object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let fill = self.0;
-        while let Some(column) = map.next_key_seed(ColumnOf(fill.index))? {
-            match column {
-                Some(i) if i < fill.cells.len() => {
-                    let cell = map.next_value_seed(CellSeed {
-                        text: &mut *fill.text,
-                        scratch: &mut *fill.scratch,
-                    })?;
-                    fill.cells[i] = cell;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+        let mut name = String::new();
+        while map.next_key_seed(KeyInto(&mut name))?.is_some() {
+            map.next_value_seed(ValueFill {
+                fill: &mut *self.0,
+                name: &name,
+                depth: 1,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The value of member `name` at nesting `depth`, into its column (an object's members
+/// into theirs, as the first pass named them).
+struct ValueFill<'f, 'a, 'n> {
+    fill: &'f mut Fill<'a>,
+    name: &'n str,
+    depth: usize,
+}
+
+impl ValueFill<'_, '_, '_> {
+    fn seed(&mut self) -> CellSeed<'_> {
+        CellSeed {
+            text: &mut *self.fill.text,
+            scratch: &mut *self.fill.scratch,
+        }
+    }
+
+    fn put<E>(self, cell: Result<Cell, E>) -> Result<(), E> {
+        let cell = cell?;
+        if let Some(slot) = self
+            .fill
+            .index
+            .get(self.name)
+            .and_then(|&i| self.fill.cells.get_mut(i))
+        {
+            *slot = cell;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueFill<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueFill<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<(), E> {
+        let cell = self.seed().visit_bool(v);
+        self.put(cell)
+    }
+    fn visit_i64<E: de::Error>(mut self, v: i64) -> Result<(), E> {
+        let cell = self.seed().visit_i64(v);
+        self.put(cell)
+    }
+    fn visit_u64<E: de::Error>(mut self, v: u64) -> Result<(), E> {
+        let cell = self.seed().visit_u64(v);
+        self.put(cell)
+    }
+    fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<(), E> {
+        let cell = self.seed().visit_f64(v);
+        self.put(cell)
+    }
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
+        let cell = self.seed().visit_str(v);
+        self.put(cell)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.put(Ok(Cell::Empty))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.put(Ok(Cell::Empty))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
+        let cell = self.seed().visit_seq(seq);
+        self.put(cell)
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        if self.depth >= FLATTEN_DEPTH {
+            let cell = self.seed().visit_map(map);
+            return self.put(cell);
+        }
+        let mut member = String::new();
+        while map.next_key_seed(KeyInto(&mut member))?.is_some() {
+            let name = format!("{}.{member}", self.name);
+            map.next_value_seed(ValueFill {
+                fill: &mut *self.fill,
+                name: &name,
+                depth: self.depth + 1,
+            })?;
         }
         Ok(())
     }
@@ -94,26 +177,6 @@ impl<'de> Visitor<'de> for FeatureFill<'_, '_> {
             }
         }
         Ok(())
-    }
-}
-
-/// A key, as its column number.
-pub(super) struct ColumnOf<'a>(pub(super) &'a HashMap<String, usize>);
-
-impl<'de> DeserializeSeed<'de> for ColumnOf<'_> {
-    type Value = Option<usize>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ColumnOf<'_> {
-    type Value = Option<usize>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a name")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-        Ok(self.0.get(v).copied())
     }
 }
 

@@ -441,7 +441,21 @@ fn json_and_geojson() {
         .collect();
     assert_eq!(cols[0], ("codigo", ColumnType::Text));
     assert_eq!(cols[1], ("poblacion", ColumnType::Integer));
-    assert_eq!(cols[3].0, "extra");
+    // Members of an object are columns of their own.
+    assert_eq!(cols[3], ("extra.a", ColumnType::Integer));
+    // Three levels are flattened; an object deeper than that stays JSON text.
+    let (out, _d) = ingest_bytes(
+        "hondo.json",
+        br#"[{"id": 1, "a": {"b": {"c": {"d": 1}, "e": "x"}}}, {"id": 2, "a": null}]"#,
+        &IngestOptions::default(),
+    );
+    let names: Vec<_> = out.report.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["id", "a.b.c", "a.b.e", "a"]);
+    assert_eq!(column(&out.tables[0].1, "a.b.c")[0], r#"{"d":1}"#);
     let (out, _d) = ingest_bytes(
         "limites.geojson",
         br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"cod_dep":1,"nombre":"Guatemala"},"geometry":{"type":"Point","coordinates":[-90.5,14.6]}}]}"#,
