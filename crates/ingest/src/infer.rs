@@ -428,36 +428,42 @@ impl ColumnInference {
 
 /// Column names that usually hold identifiers, whose fixed-width digits are codes.
 fn name_suggests_code(name: &str) -> bool {
-    let n = name.to_lowercase();
-    [
-        "cod",
-        "código",
-        "id",
-        "snip",
-        "pcode",
-        "nit",
-        "dpi",
-        "cui",
-        "telefono",
-        "teléfono",
-        "clave",
-        "ubigeo",
-        "code",
-        "cp",
-        "postal",
-        "zip",
-    ]
-    .iter()
-    .any(|w| {
-        n == *w
-            || n.starts_with(&format!("{w}_"))
-            || n.starts_with(&format!("{w} "))
-            || n.ends_with(&format!("_{w}"))
-            || n.ends_with(&format!(" {w}"))
-            || n.starts_with("codigo")
-            || n.starts_with("cod_")
-            || n.starts_with("id_")
-    })
+    // `C.P.` is `cp`; `IDMunicipio`, `IdProvincia` are identifiers.
+    let n = name.to_lowercase().replace('.', "");
+    let camel_id = (name.starts_with("ID") || name.starts_with("Id"))
+        && name
+            .get(2..)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_uppercase()));
+    camel_id
+        || [
+            "cod",
+            "código",
+            "id",
+            "snip",
+            "pcode",
+            "nit",
+            "dpi",
+            "cui",
+            "telefono",
+            "teléfono",
+            "clave",
+            "ubigeo",
+            "code",
+            "cp",
+            "postal",
+            "zip",
+        ]
+        .iter()
+        .any(|w| {
+            n == *w
+                || n.starts_with(&format!("{w}_"))
+                || n.starts_with(&format!("{w} "))
+                || n.ends_with(&format!("_{w}"))
+                || n.ends_with(&format!(" {w}"))
+                || n.starts_with("codigo")
+                || n.starts_with("cod_")
+                || n.starts_with("id_")
+        })
 }
 
 #[cfg(test)]
@@ -474,6 +480,25 @@ mod tests {
             c.add(i as u64 + 2, Value::Text(v));
         }
         c.decide(None, comma_hint)
+    }
+
+    #[test]
+    fn identifier_names_with_dots_and_camel_case_mark_codes() {
+        for name in [
+            "C.P.",
+            "IDMunicipio",
+            "IdProvincia",
+            "IDCCAA",
+            "codigo_ine",
+            "cod dep",
+        ] {
+            assert!(name_suggests_code(name), "{name}");
+        }
+        for name in ["Identidad", "Ideas", "poblacion", "I"] {
+            assert!(!name_suggests_code(name), "{name}");
+        }
+        let (plan, _) = infer_named("C.P.", &["12140", "12570", "12001"], false);
+        assert_eq!(plan.column_type, ColumnType::Text);
     }
 
     #[test]

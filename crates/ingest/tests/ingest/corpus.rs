@@ -125,6 +125,7 @@ const READ_RIGHT: &[(&str, &str, usize)] = &[
     ("cl_ine_produccion_industrial.csv", "", 0),
     ("cl_ine_ipc_diccionario.csv", "", 0),
     ("ar_georef_departamentos_catamarca.json", "", 0),
+    ("es_minetur_carburantes_castellon.json", "", 0),
     ("gt_segeplan_pobreza_sae.xlsx", "direct", 0),
 ];
 
