@@ -45,38 +45,72 @@ pub fn ingest_file(
     report.warnings = opened.warnings.clone();
     let several = opened.tables.len() > 1;
     let mut notes = Vec::new();
-    for (n, source) in opened.tables.iter().enumerate() {
-        let parquet = work_dir.join(format!("table-{n}.parquet"));
-        let table_opts = opened.table_options(opts, source.name(), limits);
-        match build_table(source.as_ref(), &table_opts, &parquet, progress) {
-            // A notes sheet (its name says so and it holds only text) beside data is not
-            // a table: held back, and left out if another sheet is one.
-            Ok(built) if several && is_notes_sheet(&built) => {
-                notes.push((built, parquet));
+    let mut n = 0;
+    for source in &opened.tables {
+        // A sheet may hold tables one below another: each becomes a table of its own,
+        // named after its title.
+        let mut start: Option<(u64, String)> = None;
+        loop {
+            let parquet = work_dir.join(format!("table-{n}.parquet"));
+            n += 1;
+            let mut table_opts = opened.table_options(opts, source.name(), limits);
+            if let Some((row, _)) = &start {
+                table_opts.start_row = Some(*row);
+                // A header row the publisher gave is the first table's.
+                table_opts.header_row = None;
             }
-            Ok(built) => {
-                report.tables.push(table_report(&built));
-                tables.push((built, parquet));
+            let built = build_table(source.as_ref(), &table_opts, &parquet, progress);
+            let next = built.as_ref().ok().and_then(|b| b.next_table.clone());
+            match built {
+                // A notes sheet (its name says so and it holds only text) beside data is
+                // not a table: held back, and left out if another sheet is one.
+                Ok(built)
+                    if several && start.is_none() && next.is_none() && is_notes_sheet(&built) =>
+                {
+                    notes.push((built, parquet));
+                }
+                Ok(mut built) => {
+                    if next.is_some() || start.is_some() {
+                        let title = match &start {
+                            Some((_, title)) => Some(title.clone()),
+                            None => built.title.clone(),
+                        };
+                        built.name = stacked_name(source.name(), title.as_deref(), n);
+                        if report.tables.iter().any(|t| t.name == built.name) {
+                            built.name = format!("{} ({n})", built.name);
+                        }
+                    }
+                    report.tables.push(table_report(&built));
+                    tables.push((built, parquet));
+                }
+                // An empty sheet among others is left out, not an error of the file.
+                Err(IngestError::Rejected(issue))
+                    if several
+                        && start.is_none()
+                        && matches!(issue.kind, IssueKind::EmptySheet | IssueKind::HeaderOnly) =>
+                {
+                    let _ = std::fs::remove_file(&parquet);
+                    report
+                        .warnings
+                        .push(Issue::warning(IssueKind::SheetLeftOut {
+                            sheet: source.name().to_owned(),
+                        }));
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&parquet);
+                    report.tables.push(TableReport {
+                        name: source.name().to_owned(),
+                        errors: vec![e.to_issue()],
+                        ..TableReport::default()
+                    });
+                }
             }
-            // An empty sheet among others is left out, not an error of the file.
-            Err(IngestError::Rejected(issue))
-                if several
-                    && matches!(issue.kind, IssueKind::EmptySheet | IssueKind::HeaderOnly) =>
-            {
-                let _ = std::fs::remove_file(&parquet);
-                report
-                    .warnings
-                    .push(Issue::warning(IssueKind::SheetLeftOut {
-                        sheet: source.name().to_owned(),
-                    }));
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&parquet);
-                report.tables.push(TableReport {
-                    name: source.name().to_owned(),
-                    errors: vec![e.to_issue()],
-                    ..TableReport::default()
-                });
+            match next {
+                // Tables only go down the sheet, so this ends.
+                Some(next) if start.as_ref().is_none_or(|(row, _)| next.0 > *row) => {
+                    start = Some(next);
+                }
+                _ => break,
             }
         }
     }
@@ -100,6 +134,15 @@ pub fn ingest_file(
         report.errors.push(Issue::error(IssueKind::EmptyFile));
     }
     IngestOutcome { report, tables }
+}
+
+/// The name of one of several tables stacked in a sheet: the sheet's, then the table's
+/// title (or its number in the file).
+fn stacked_name(sheet: &str, title: Option<&str>, n: usize) -> String {
+    match title.filter(|t| !t.is_empty()) {
+        Some(title) => format!("{sheet} · {title}"),
+        None => format!("{sheet} ({n})"),
+    }
 }
 
 /// What the report says of a table that was built.

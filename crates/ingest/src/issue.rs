@@ -46,6 +46,15 @@ pub enum IssueKind {
     NotesBelow {
         count: u64,
     },
+    /// The sheet holds another table below this one, from its header row on; it became a
+    /// table of its own.
+    NextTableBelow {
+        title: String,
+    },
+    /// Rows that repeat the header inside the data (a report's page breaks), left out.
+    RepeatedHeaders {
+        count: u64,
+    },
     /// A row that looks like a totals row, left out of the table.
     TotalRow {
         value: String,
@@ -290,6 +299,22 @@ impl Issue {
                     format!("se omitieron {count} filas de notas debajo de la tabla")
                 } else {
                     format!("{count} rows of notes below the table were skipped")
+                }
+            }
+            IssueKind::NextTableBelow { title } => {
+                if es {
+                    format!("la hoja tiene otra tabla debajo de esta, desde esta fila («{title}»): se leyó como una tabla aparte")
+                } else {
+                    format!("the sheet holds another table below this one, from this row (“{title}”): it was read as a table of its own")
+                }
+            }
+            IssueKind::RepeatedHeaders { count } => {
+                if es {
+                    format!(
+                        "se omitieron {count} filas que repiten el encabezado dentro de los datos"
+                    )
+                } else {
+                    format!("{count} rows repeating the header inside the data were left out")
                 }
             }
             IssueKind::NotesSheetLeftOut { sheet } => {

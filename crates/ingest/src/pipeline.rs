@@ -43,6 +43,10 @@ pub struct TableOptions {
     pub text_source: bool,
     #[serde(default)]
     pub limits: Limits,
+    /// 1-based row where this table starts: the sheet holds tables one below another and
+    /// the ones above were read already.
+    #[serde(default)]
+    pub start_row: Option<u64>,
 }
 
 /// A table that was built.
@@ -56,6 +60,12 @@ pub struct BuiltTable {
     pub plans: Vec<ColumnPlan>,
     pub sample: Vec<Vec<serde_json::Value>>,
     pub warnings: Vec<Issue>,
+    /// The title right above the header (a row of one cell), if any.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Another table below this one in the same sheet: its header row and its title.
+    #[serde(default)]
+    pub next_table: Option<(u64, String)>,
 }
 
 /// Progress of a build, for jobs: rows and bytes of the source read so far, and which pass.
@@ -226,8 +236,11 @@ pub fn build_table(
     // --- Pass 1: header, types, extent.
     let mut rows = source.open()?;
     let mut prefix: Vec<(u64, Vec<OwnedValue>)> = Vec::new();
+    let start_row = opts.start_row.unwrap_or(0);
     while prefix.len() < PREFIX_ROWS && rows.advance()? {
-        prefix.push((rows.position(), owned_row(rows.as_ref())));
+        if rows.position() >= start_row {
+            prefix.push((rows.position(), owned_row(rows.as_ref())));
+        }
     }
     let header_index = if let Some(wanted) = opts.header_row {
         prefix
@@ -249,6 +262,19 @@ pub fn build_table(
         header::find_header(&cells).ok_or_else(|| IngestError::rejected(IssueKind::EmptySheet))?
     };
     let header_row = prefix[header_index].0;
+    let header_raw = prefix[header_index].1.clone();
+    let header_first = header_raw
+        .iter()
+        .map(OwnedValue::as_value)
+        .find(|v| !v.is_blank())
+        .unwrap_or(crate::Value::Empty);
+    let title = prefix[..header_index]
+        .iter()
+        .rev()
+        .find(|(_, r)| filled_cells(r) > 0)
+        .filter(|(_, r)| filled_cells(r) == 1)
+        .and_then(|(_, r)| r.iter().find(|c| !c.as_value().is_blank()))
+        .map(|c| c.to_string().trim().chars().take(100).collect::<String>());
     if prefix[..header_index]
         .iter()
         .any(|(_, r)| r.iter().any(|v| !v.as_value().is_blank()))
@@ -316,6 +342,9 @@ pub fn build_table(
     let mut subtotals: Vec<(u64, String)> = Vec::new();
     let mut subtotal_count = 0u64;
     let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
+    let mut repeated: Vec<u64> = Vec::new();
+    let mut blank_since_data = false;
+    let mut next_table: Option<(u64, String)> = None;
     let pending = prefix.drain(header_index + 1..).collect::<Vec<_>>();
     let lay_out_columns = |columns: &[ColumnInference]| lay_out(columns, &names, opts);
 
@@ -349,6 +378,25 @@ pub fn build_table(
                 };
                 let (filled, first) = survey(current);
                 if filled == 0 {
+                    blank_since_data |= data_rows > 0;
+                    continue;
+                }
+                // The header again: after blank or title rows, the next table of the sheet
+                // starts here; right after data (a report's page break), it is left out.
+                if filled >= 2
+                    && same_cell(first, header_first)
+                    && repeats_header(current, &header_raw)
+                {
+                    if data_rows > 0 && (blank_since_data || !suspects.is_empty()) {
+                        let title = suspects
+                            .pop()
+                            .and_then(|(_, r)| r.into_iter().find(|c| !c.as_value().is_blank()))
+                            .map(|c| c.to_string().trim().chars().take(100).collect())
+                            .unwrap_or_default();
+                        next_table = Some((pos, title));
+                        break;
+                    }
+                    repeated.push(pos);
                     continue;
                 }
                 // A total has numbers: "Total Hombres" in a glossary, with only words, is data.
@@ -394,6 +442,7 @@ pub fn build_table(
                 chunk.push(pos, current, width);
                 data_rows += 1;
                 data_end = pos;
+                blank_since_data = false;
                 if data_rows > limits.max_rows {
                     return Err(IngestError::Rejected(
                         Issue::error(IssueKind::TooManyRows {
@@ -444,6 +493,22 @@ pub fn build_table(
             .at_row(*pos),
         );
     }
+    if let Some(&first) = repeated.first() {
+        warnings.push(
+            Issue::warning(IssueKind::RepeatedHeaders {
+                count: repeated.len() as u64,
+            })
+            .at_row(first),
+        );
+    }
+    if let Some((pos, title)) = &next_table {
+        warnings.push(
+            Issue::warning(IssueKind::NextTableBelow {
+                title: title.clone(),
+            })
+            .at_row(*pos),
+        );
+    }
     if too_long.0 > 0 {
         warnings
             .push(Issue::warning(IssueKind::RowsTooLong { count: too_long.0 }).at_row(too_long.1));
@@ -487,7 +552,11 @@ pub fn build_table(
             parquet_path,
             header_row,
             data_end,
-            &totals,
+            &totals
+                .iter()
+                .map(|(p, _)| *p)
+                .chain(repeated.iter().copied())
+                .collect(),
             progress,
         )?,
     };
@@ -505,6 +574,34 @@ pub fn build_table(
         plans: layout.plans,
         sample,
         warnings,
+        title,
+        next_table,
+    })
+}
+
+/// How many cells of a held row are filled.
+fn filled_cells(row: &[OwnedValue]) -> usize {
+    row.iter().filter(|c| !c.as_value().is_blank()).count()
+}
+
+/// Whether two cells read the same (text compared without its outer spaces).
+fn same_cell(a: crate::Value<'_>, b: crate::Value<'_>) -> bool {
+    match (a, b) {
+        (crate::Value::Text(x), crate::Value::Text(y)) => x.trim() == y.trim(),
+        _ if a.is_blank() || b.is_blank() => a.is_blank() && b.is_blank(),
+        _ => a.display().trim() == b.display().trim(),
+    }
+}
+
+/// Whether the current row repeats the header cell for cell.
+fn repeats_header(rows: &dyn Rows, header: &[OwnedValue]) -> bool {
+    (0..rows.len().max(header.len())).all(|i| {
+        same_cell(
+            rows.get(i),
+            header
+                .get(i)
+                .map_or(crate::Value::Empty, OwnedValue::as_value),
+        )
     })
 }
 
@@ -561,12 +658,11 @@ fn second_reading(
     parquet_path: &Path,
     header_row: u64,
     data_end: u64,
-    totals: &[(u64, String)],
+    skip: &HashSet<u64>,
     progress: Progress<'_>,
 ) -> Result<crate::table::Finished, IngestError> {
     let mut writer = TableWriter::create_reading(parquet_path, &layout.plans, layout.keep.clone())?;
     let mut rows = source.open()?;
-    let total_rows: HashSet<u64> = totals.iter().map(|(p, _)| *p).collect();
     let mut written = 0u64;
     while rows.advance()? {
         let pos = rows.position();
@@ -576,7 +672,7 @@ fn second_reading(
         if pos > data_end {
             break;
         }
-        if total_rows.contains(&pos) || is_blank_row(rows.as_ref()) {
+        if skip.contains(&pos) || is_blank_row(rows.as_ref()) {
             continue;
         }
         writer.push(rows.as_ref())?;

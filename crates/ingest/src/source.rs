@@ -72,6 +72,7 @@ impl OpenedFile {
             comma_hint: self.comma_hint,
             text_source: self.text,
             limits,
+            start_row: None,
         }
     }
 }

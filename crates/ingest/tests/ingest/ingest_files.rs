@@ -662,6 +662,107 @@ fn a_plan_that_changes_far_down_the_file_reads_the_file_again() {
     );
 }
 
+/// Several tables stacked in one sheet, as INDEC publishes its projections (a title, a
+/// header of years, a total, the rows; blank rows; the next title and the same header):
+/// each becomes a table named after its title, and the report says where the next one
+/// starts. A header repeated right after data (a report's page break) is left out.
+#[test]
+fn tables_stacked_in_one_sheet_become_tables_of_their_own() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Catamarca").unwrap();
+    ws.write(
+        0,
+        0,
+        "Población estimada por sexo, según departamento. Años 2010-2012",
+    )
+    .unwrap();
+    let mut r = 2u32;
+    let places = [("Ambato", 4599.0), ("Ancasti", 3011.0), ("Belén", 28598.0)];
+    for (k, title) in ["Ambos sexos", "Varones", "Mujeres"].iter().enumerate() {
+        ws.write(r, 0, *title).unwrap();
+        r += 2;
+        ws.write(r, 0, "Departamento").unwrap();
+        for y in 0..3u16 {
+            ws.write(r, 1 + y, 2010.0 + f64::from(y)).unwrap();
+        }
+        r += 2;
+        ws.write(r, 0, "Total ").unwrap();
+        for y in 0..3u16 {
+            ws.write(r, 1 + y, 36208.0 / (k as f64 + 1.0)).unwrap();
+        }
+        r += 2;
+        for (place, n) in places {
+            ws.write(r, 0, place).unwrap();
+            for y in 0..3u16 {
+                ws.write(r, 1 + y, n / (k as f64 + 1.0) + f64::from(y))
+                    .unwrap();
+            }
+            r += 1;
+        }
+        r += 2;
+    }
+    ws.write(r, 0, "Fuente: INDEC.").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("proyecciones.xlsx");
+    wb.save(&path).unwrap();
+    let (out, _d) = ingest_path(&path);
+    let names: Vec<_> = out.report.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Catamarca · Ambos sexos",
+            "Catamarca · Varones",
+            "Catamarca · Mujeres"
+        ]
+    );
+    for (k, t) in out.report.tables.iter().enumerate() {
+        assert_eq!(t.rows, 3, "{}", t.name);
+        let labels: Vec<_> = t.columns.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["Departamento", "2010", "2011", "2012"]);
+        assert!(matches!(
+            t.columns[1].column_type,
+            ColumnType::Integer | ColumnType::Decimal
+        ));
+        let next = t
+            .warnings
+            .iter()
+            .find(|w| matches!(w.kind, IssueKind::NextTableBelow { .. }));
+        assert_eq!(next.is_some(), k < 2, "{}: {:?}", t.name, t.warnings);
+        assert!(t
+            .warnings
+            .iter()
+            .any(|w| matches!(w.kind, IssueKind::TotalRow { .. })));
+    }
+    let said = out.report.tables[0]
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, IssueKind::NextTableBelow { .. }))
+        .unwrap();
+    assert_eq!(said.row, Some(16), "the next header row");
+    assert!(
+        said.message(Lang::Es).contains("«Varones»"),
+        "{}",
+        said.message(Lang::Es)
+    );
+    let belen = column(&out.tables[2].1, "2010");
+    assert_eq!(belen[2], (28598.0 / 3.0).to_string());
+
+    // A header repeated right after data rows (page breaks) is left out, and said.
+    let csv = "municipio,poblacion\nMixco,465773\nVilla Nueva,433734\nmunicipio,poblacion\nPetapa,129124\n";
+    let (out, _d) = ingest_bytes("paginas.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 3);
+    assert_eq!(t.columns[1].column_type, ColumnType::Integer);
+    let repeated = t
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, IssueKind::RepeatedHeaders { count: 1 }))
+        .unwrap();
+    assert_eq!(repeated.row, Some(4));
+    assert_eq!(column(&out.tables[0].1, "municipio")[2], "Petapa");
+}
+
 /// Classification codes with a dot (`01.1`, COICOP-style) stay text: `01.1` is not 1.1.
 #[test]
 fn dotted_classification_codes_stay_text() {
