@@ -80,10 +80,13 @@ pub fn group_rows(rows: &[Vec<OwnedValue>], header: usize) -> std::ops::Range<us
         let lone_title = filled.len() == 1 && filled[0] == 0;
         let width = rows[header].len();
         // A group cell spans columns, as a merged cell does: the one to its right is
-        // blank in its row and part of the header. A note in a corner spans nothing.
-        let spans = filled
-            .iter()
-            .all(|&i| i + 1 < width && row.get(i + 1).is_none_or(|c| c.as_value().is_blank()));
+        // blank in its row and part of the header. Or it is merged down: the header cell
+        // below it is blank, and it names its column. A note in a corner does neither.
+        let header_blank = |i: usize| rows[header].get(i).is_none_or(|c| c.as_value().is_blank());
+        let spans = filled.iter().all(|&i| {
+            (i + 1 < width && row.get(i + 1).is_none_or(|c| c.as_value().is_blank()))
+                || (i < width && header_blank(i))
+        });
         if filled.is_empty() || lone_title || !spans {
             break;
         }
