@@ -31,8 +31,11 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
         return Some(first);
     }
     let needed = (width * 3).div_ceil(5).max(2);
-    // A row of labels: wide enough and more than half of its cells are words.
-    let labels = |i: usize| widths[i] >= needed && label_count(&rows[i]) * 2 > widths[i];
+    // A row of labels: wide enough and more than half of its cells are words, or a few
+    // labels beside a run of years ("CODIGO", "MUNICIPIO", 2023, 2022, 2021).
+    let labels = |i: usize| {
+        widths[i] >= needed && (label_count(&rows[i]) * 2 > widths[i] || labels_and_years(&rows[i]))
+    };
     if let Some(start) = (0..rows.len()).find(|&i| labels(i)) {
         // Several label rows in a row (a group row, an indicator-name row, the column
         // codes) right above the data: the header is the last one, next to the data.
@@ -44,7 +47,7 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
             }
             // A row with a number in it is data ("Guatemala", "Mixco", 465773), even when
             // most of its cells are words; rows of a header over several rows hold none.
-            if !labels(next) || has_number(&rows[next]) {
+            if !labels(next) || has_number(&rows[next]) && !labels_and_years(&rows[next]) {
                 let short_run = last - start < MAX_LABEL_ROWS;
                 return Some(if short_run { last } else { start });
             }
@@ -83,9 +86,21 @@ pub fn group_rows(rows: &[Vec<OwnedValue>], header: usize) -> std::ops::Range<us
         // blank in its row and part of the header. Or it is merged down: the header cell
         // below it is blank, and it names its column. A note in a corner does neither.
         let header_blank = |i: usize| rows[header].get(i).is_none_or(|c| c.as_value().is_blank());
+        // A group written again over each of its columns (a merge undone by the export)
+        // spans them too.
+        let same_as_next = |i: usize| {
+            row.get(i + 1).is_some_and(|c| {
+                c.as_value().display().trim() == row[i].as_value().display().trim()
+            })
+        };
         let spans = filled.iter().all(|&i| {
             (i + 1 < width && row.get(i + 1).is_none_or(|c| c.as_value().is_blank()))
                 || (i < width && header_blank(i))
+                || same_as_next(i)
+                || i > 0 && filled.contains(&(i - 1)) && {
+                    let prev = row[i - 1].as_value().display();
+                    prev.trim() == row[i].as_value().display().trim()
+                }
         });
         if filled.is_empty() || lone_title || !spans {
             break;
@@ -153,6 +168,32 @@ fn years(row: &[OwnedValue]) -> bool {
         }
     }
     seen.len() >= 2
+}
+
+/// Labels, then three or more years in order (up or down) and nothing else: the header of
+/// a table by year with its first columns named. Data rows rarely hold such a run.
+fn labels_and_years(row: &[OwnedValue]) -> bool {
+    let mut years = Vec::new();
+    let mut labels = 0;
+    for c in row {
+        let v = c.as_value();
+        if v.is_blank() {
+            continue;
+        }
+        let year = match v {
+            Value::Int(i) => Some(i),
+            Value::Float(f) if f.fract() == 0.0 => Some(f as i64),
+            Value::Text(t) => t.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        match year {
+            Some(y) if (1900..=2100).contains(&y) => years.push(y),
+            _ if is_label(&v) && years.is_empty() => labels += 1,
+            _ => return false,
+        }
+    }
+    let ordered = years.windows(2).all(|w| w[1] > w[0]) || years.windows(2).all(|w| w[1] < w[0]);
+    labels > 0 && years.len() >= 3 && ordered
 }
 
 fn has_number(row: &[OwnedValue]) -> bool {

@@ -20,6 +20,7 @@ pub mod report;
 pub mod sniff;
 pub mod source;
 mod speculation;
+mod spreadsheet_xml;
 pub mod stats;
 pub mod table;
 pub mod value;

@@ -546,7 +546,7 @@ pub fn trim(s: &str) -> &str {
 /// Words that mean "no data" in publishers' files.
 pub fn is_null_marker(s: &str) -> bool {
     let t = trim(s);
-    if t.len() > 12 {
+    if t.len() > 16 {
         return false;
     }
     // Markers start with one of few characters; refuse the rest without lowercasing.
@@ -582,6 +582,10 @@ pub fn is_null_marker(s: &str) -> bool {
             | "sin dato"
             | "sin datos"
             | "no disponible"
+            | "no aplica"
+            | "no corresponde"
+            | "no recepcionado"
+            | "no informado"
             | "ns/nr"
             | "x"
     )

@@ -171,6 +171,15 @@ pub fn open_file(
                 comma_hint: false,
             }
         }
+        Content::SpreadsheetXml => OpenedFile {
+            format: "XML Spreadsheet 2003".into(),
+            encoding: None,
+            delimiter: None,
+            tables: crate::spreadsheet_xml::tables(path, opts.sheet.as_deref(), limits)?,
+            warnings: Vec::new(),
+            text: false,
+            comma_hint: false,
+        },
         Content::Json => {
             let source = JsonSource::new(owned, name, limits)?;
             let format = match source.kind() {
@@ -233,6 +242,8 @@ pub fn open_file(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Content {
     Workbook,
+    /// Excel's XML Spreadsheet 2003, whatever the file's name says.
+    SpreadsheetXml,
     Json,
     Text,
     Binary,
@@ -245,6 +256,9 @@ fn content_kind(prefix: &[u8]) -> Content {
     }
     if looks_binary(prefix) {
         return Content::Binary;
+    }
+    if crate::spreadsheet_xml::is_spreadsheet_xml(prefix) {
+        return Content::SpreadsheetXml;
     }
     let text = prefix.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(prefix);
     match text.iter().find(|b| !b.is_ascii_whitespace()) {

@@ -94,7 +94,7 @@ pub(super) fn list_sheets(
     })
 }
 
-pub(super) fn find_sheet(
+pub(crate) fn find_sheet(
     sheets: &[(String, bool)],
     wanted: &str,
 ) -> Result<(String, bool), IngestError> {

@@ -41,6 +41,7 @@ use cells::*;
 use detect::*;
 use rows::*;
 
+pub(crate) use books::find_sheet;
 pub use cells::column_letters;
 
 /// A part larger than this, compressed more than [`MAX_RATIO`] to one, is taken for a zip bomb.

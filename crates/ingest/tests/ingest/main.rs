@@ -10,6 +10,7 @@ mod ingest_files;
 mod jobs;
 mod json_reader;
 mod json_real;
+mod spreadsheet_xml;
 mod workbook_hostile;
 mod xlsx_reader;
 mod xlsx_real;
