@@ -36,7 +36,20 @@ pub fn find_header(rows: &[Vec<OwnedValue>]) -> Option<usize> {
     let labels = |i: usize| {
         widths[i] >= needed && (label_count(&rows[i]) * 2 > widths[i] || labels_and_years(&rows[i]))
     };
-    if let Some(start) = (0..rows.len()).find(|&i| labels(i)) {
+    if let Some(first_labels) = (0..rows.len()).find(|&i| labels(i)) {
+        // A short title row of labels ("Base de datos…", "Total de observaciones…"),
+        // then blank rows, then a row of labels at least twice as wide: that is the header.
+        let mut start = first_labels;
+        loop {
+            let after = start + 1;
+            let gap = (after..rows.len()).take_while(|&j| widths[j] == 0).count();
+            let next = after + gap;
+            if gap > 0 && next < rows.len() && labels(next) && widths[start] * 2 <= widths[next] {
+                start = next;
+            } else {
+                break;
+            }
+        }
         // Several label rows in a row (a group row, an indicator-name row, the column
         // codes) right above the data: the header is the last one, next to the data.
         let mut last = start;
@@ -403,6 +416,42 @@ mod tests {
         assert_eq!(find_header(&r), Some(1));
         let r = rows(&[&["Ranking"], &[], &["codigo", "municipio"]]);
         assert_eq!(find_header(&r), Some(2));
+    }
+
+    #[test]
+    fn a_short_title_row_of_labels_above_a_blank_row_is_not_the_header() {
+        // MIDESO's code book: two title cells, a blank row, the header, rows that fill
+        // only some columns.
+        let r = rows(&[
+            &[
+                "",
+                "",
+                "Base de datos Casen 2022",
+                "",
+                "Total de observaciones 202.231",
+            ],
+            &[],
+            &[
+                "",
+                "Nombre variable",
+                "Etiqueta",
+                "Valores",
+                "Etiquetas de valores",
+                "Frecuencia",
+            ],
+            &["", "provincia", "Provincia", "11", "Iquique", "7734"],
+            &["", "", "", "14", "Tamarugal", "957"],
+            &["", "", "", "21", "Antofagasta", "5304"],
+        ]);
+        assert_eq!(find_header(&r), Some(2));
+        // A header with a blank name above a blank row and wider text rows keeps its place.
+        let r = rows(&[
+            &["nombre", "", "nota"],
+            &[],
+            &["Ana", "Pérez", "sin nota"],
+            &["Luis", "Gómez", "ausente"],
+        ]);
+        assert_eq!(find_header(&r), Some(0));
     }
 
     #[test]

@@ -126,6 +126,11 @@ const READ_RIGHT: &[(&str, &str, usize)] = &[
     ("cl_bcch_cobre_2023.xls", "Export", 0),
     ("cl_ine_produccion_industrial.csv", "", 0),
     ("cl_ine_ipc_diccionario.csv", "", 0),
+    (
+        "cl_mideso_casen_libro_codigos.xlsx",
+        "Base provincia comuna",
+        0,
+    ),
     ("cl_sinim_parques.xls", "Hoja1", 0),
     ("ar_indec_proyeccion_catamarca.xls", "Catamarca", 0),
     ("ar_indec_proyeccion_catamarca.xls", "Catamarca", 1),
