@@ -133,6 +133,28 @@ fn subtotal_label(first: crate::Value<'_>) -> Option<String> {
         .then(|| t.chars().take(60).collect())
 }
 
+enum Case {
+    Capitals,
+    Mixed,
+}
+
+/// Whether a label is written in capitals (two or more letters, none small) or not.
+fn letter_case(v: crate::Value<'_>) -> Option<Case> {
+    let crate::Value::Text(t) = v else {
+        return None;
+    };
+    let mut capitals = 0;
+    for c in t.chars() {
+        if c.is_lowercase() {
+            return Some(Case::Mixed);
+        }
+        if c.is_uppercase() {
+            capitals += 1;
+        }
+    }
+    (capitals >= 2).then_some(Case::Capitals)
+}
+
 /// A row whose first filled cell says it sums the others ("TOTAL", "Total general").
 fn total_label(first: crate::Value<'_>) -> Option<String> {
     let crate::Value::Text(t) = first else {
@@ -341,6 +363,8 @@ pub fn build_table(
     let mut totals: Vec<(u64, String)> = Vec::new();
     let mut subtotals: Vec<(u64, String)> = Vec::new();
     let mut subtotal_count = 0u64;
+    let mut capitals: Vec<(u64, String)> = Vec::new();
+    let (mut capital_count, mut mixed_count) = (0u64, 0u64);
     let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
     let mut repeated: Vec<u64> = Vec::new();
     let mut blank_since_data = false;
@@ -410,6 +434,20 @@ pub fn build_table(
                         subtotals.push((pos, label));
                     }
                     subtotal_count += 1;
+                } else if filled >= 2 {
+                    // Rows named in capitals among names in small letters ("NIVEL
+                    // DEPARTAMENTAL" among municipalities) group the rows below them.
+                    match letter_case(first) {
+                        Some(Case::Capitals) if has_number(current) => {
+                            if capitals.len() < MAX_SUBTOTALS_SHOWN {
+                                capitals
+                                    .push((pos, first.display().trim().chars().take(60).collect()));
+                            }
+                            capital_count += 1;
+                        }
+                        Some(Case::Mixed) => mixed_count += 1,
+                        _ => {}
+                    }
                 }
                 if width >= 3 && filled <= 1 {
                     suspects.push((pos, owned_row(current)));
@@ -475,6 +513,13 @@ pub fn build_table(
             })
             .at_row(suspects[0].0),
         );
+    }
+    // Capitals are subtotals only where most names are not in capitals.
+    if capital_count > 0 && mixed_count >= 2 * capital_count {
+        subtotal_count += capital_count;
+        subtotals.extend(capitals);
+        subtotals.sort_by_key(|(p, _)| *p);
+        subtotals.truncate(MAX_SUBTOTALS_SHOWN);
     }
     if let Some((pos, _)) = subtotals.first() {
         warnings.push(

@@ -763,6 +763,45 @@ fn tables_stacked_in_one_sheet_become_tables_of_their_own() {
     assert_eq!(column(&out.tables[0].1, "municipio")[2], "Petapa");
 }
 
+/// A row named in capitals among municipalities in small letters ("NIVEL DEPARTAMENTAL")
+/// sums the rows below it: kept, and said to be a subtotal. A table whose names are all in
+/// capitals says nothing.
+#[test]
+fn rows_in_capitals_among_names_are_flagged_as_subtotals() {
+    let csv = "municipio,proyectos,monto\nNIVEL DEPARTAMENTAL,12,5400000\nGuatemala,5,2000000\nMixco,4,1900000\nVilla Nueva,3,1500000\nNIVEL MUNICIPAL,7,3100000\nAmatitlán,4,1600000\nPetapa,3,1500000\n";
+    let (out, _d) = ingest_bytes("inversion.csv", csv.as_bytes(), &IngestOptions::default());
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 7, "subtotals are kept");
+    let flagged = t
+        .warnings
+        .iter()
+        .find_map(|w| match &w.kind {
+            IssueKind::SubtotalRows { count, examples } => Some((*count, examples.clone())),
+            _ => None,
+        })
+        .expect("the capitals are subtotals");
+    assert_eq!(
+        flagged,
+        (
+            2,
+            vec![
+                (2, "NIVEL DEPARTAMENTAL".to_owned()),
+                (6, "NIVEL MUNICIPAL".to_owned())
+            ]
+        )
+    );
+    let csv = "municipio,proyectos\nGUATEMALA,5\nMIXCO,4\nVILLA NUEVA,3\n";
+    let (out, _d) = ingest_bytes("mayusculas.csv", csv.as_bytes(), &IngestOptions::default());
+    assert!(
+        !out.report.tables[0]
+            .warnings
+            .iter()
+            .any(|w| matches!(w.kind, IssueKind::SubtotalRows { .. })),
+        "{:?}",
+        out.report.tables[0].warnings
+    );
+}
+
 /// Classification codes with a dot (`01.1`, COICOP-style) stay text: `01.1` is not 1.1.
 #[test]
 fn dotted_classification_codes_stay_text() {
