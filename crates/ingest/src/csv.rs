@@ -380,7 +380,7 @@ impl CsvRows {
         });
         // UTF-8 encoded twice shows as `Ã` or `Â` followed by another character: such
         // records go field by field, to repair what can be repaired for certain.
-        let twice = self.encoding == UTF_8 && looks_encoded_twice(bytes);
+        let twice = self.encoding == UTF_8 && crate::encoded_twice::looks_encoded_twice(bytes);
         if let Some(text) = direct.filter(|_| !twice) {
             // Kept as checked text once, so that reading a cell needs no second check.
             self.decoded.clear();
@@ -408,7 +408,9 @@ impl CsvRows {
                 raw.is_ascii()
             };
             let repaired = if plain && twice {
-                std::str::from_utf8(raw).ok().and_then(repair_encoded_twice)
+                std::str::from_utf8(raw)
+                    .ok()
+                    .and_then(crate::encoded_twice::repair)
             } else {
                 None
             };
@@ -450,37 +452,6 @@ impl CsvRows {
 
 /// Decodes `bytes` onto the end of `out`, with "�" for invalid bytes; returns how many
 /// bytes were invalid.
-/// Whether UTF-8 text holds `Ã` or `Â` (C3 83, C3 82): the first byte of a two-byte
-/// character read as Windows-1252 and written as UTF-8 again.
-fn looks_encoded_twice(bytes: &[u8]) -> bool {
-    let mut at = 0;
-    while let Some(i) = bytes[at..].iter().position(|&b| b == 0xC3) {
-        let j = at + i;
-        if matches!(bytes.get(j + 1), Some(0x82 | 0x83)) {
-            return true;
-        }
-        at = j + 1;
-    }
-    false
-}
-
-/// The text UTF-8 encoded twice was: every character back to its Windows-1252 byte, read
-/// as UTF-8. `None` unless that is certain: every character maps to one byte, the bytes
-/// are valid UTF-8, and something changed.
-fn repair_encoded_twice(text: &str) -> Option<String> {
-    let mut bytes = Vec::with_capacity(text.len());
-    for c in text.chars() {
-        let mut buf = [0u8; 4];
-        let (encoded, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
-        if unmappable || encoded.len() != 1 {
-            return None;
-        }
-        bytes.push(encoded[0]);
-    }
-    let fixed = String::from_utf8(bytes).ok()?;
-    (fixed != text).then_some(fixed)
-}
-
 fn decode_into(encoding: &'static Encoding, bytes: &[u8], out: &mut String) -> u64 {
     let mut decoder = encoding.new_decoder_without_bom_handling();
     let mut invalid = 0;

@@ -7,6 +7,7 @@
 
 mod chunk;
 pub mod csv;
+mod encoded_twice;
 pub mod file;
 pub mod header;
 pub mod infer;

@@ -141,6 +141,7 @@ impl TableSource for XmlSheet {
             pos: 0,
             blank_before: 0,
             waiting: None,
+            repairs: Default::default(),
         }))
     }
 }
@@ -161,6 +162,7 @@ struct XmlRows {
     /// Rows skipped by the next row's `ss:Index`, given as blank rows first.
     blank_before: u64,
     waiting: Option<Vec<OwnedValue>>,
+    repairs: crate::encoded_twice::Repairs,
 }
 
 impl XmlRows {
@@ -278,6 +280,10 @@ impl XmlRows {
                 }));
             }
         }
+        let text = match self.repairs.fix(&text, self.pos + 1) {
+            std::borrow::Cow::Owned(fixed) => fixed,
+            std::borrow::Cow::Borrowed(_) => text,
+        };
         Ok(typed(&kind, text))
     }
 }
@@ -373,5 +379,9 @@ impl Rows for XmlRows {
 
     fn bytes_read(&self) -> u64 {
         self.reader.buffer_position()
+    }
+
+    fn take_issues(&mut self) -> Vec<crate::Issue> {
+        self.repairs.take_issue().into_iter().collect()
     }
 }

@@ -270,6 +270,7 @@ impl TableSource for JsonSource {
             cells: Vec::with_capacity(self.columns.len()),
             text: String::new(),
             scratch: Vec::new(),
+            repairs: Default::default(),
             pos: 0,
             done: false,
         }))

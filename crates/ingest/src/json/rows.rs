@@ -338,6 +338,7 @@ pub(super) struct JsonRows<'s> {
     pub(super) cells: Vec<Cell>,
     pub(super) text: String,
     pub(super) scratch: Vec<u8>,
+    pub(super) repairs: crate::encoded_twice::Repairs,
     pub(super) pos: u64,
     pub(super) done: bool,
 }
@@ -377,6 +378,21 @@ impl JsonRows<'_> {
         let n = self.records.record;
         if let Err(e) = parsed {
             return Err(syntax_error(n, self.records.at, &e, source.features));
+        }
+        // Text encoded twice upstream is repaired where that is certain (rarely needed:
+        // one scan of the record's text decides).
+        if crate::encoded_twice::looks_encoded_twice(self.text.as_bytes()) {
+            let old = std::mem::take(&mut self.text);
+            for cell in &mut self.cells {
+                if let Cell::Text(start, end) = *cell {
+                    let fixed = self
+                        .repairs
+                        .fix(old.get(start..end).unwrap_or_default(), self.pos + 1);
+                    let at = self.text.len();
+                    self.text.push_str(&fixed);
+                    *cell = Cell::Text(at, self.text.len());
+                }
+            }
         }
         let limit = source.limits.max_cell_bytes;
         for (i, cell) in self.cells.iter().enumerate() {
@@ -444,5 +460,9 @@ impl Rows for JsonRows<'_> {
 
     fn bytes_read(&self) -> u64 {
         self.records.scan.offset
+    }
+
+    fn take_issues(&mut self) -> Vec<Issue> {
+        self.repairs.take_issue().into_iter().collect()
     }
 }

@@ -166,12 +166,19 @@ pub(super) fn clock_text(days: f64, duration: bool) -> Option<String> {
     })
 }
 
-pub(super) fn to_slot(cell: CellIn<'_>, text: &mut String) -> Slot {
+/// The cell as kept; text encoded twice upstream is repaired where certain, counted as
+/// a cell of sheet row `row`.
+pub(super) fn to_slot(
+    cell: CellIn<'_>,
+    text: &mut String,
+    repairs: &mut crate::encoded_twice::Repairs,
+    row: u64,
+) -> Slot {
     match cell {
         CellIn::Empty => Slot::Empty,
         CellIn::Int(i) => Slot::Int(i),
         CellIn::Float(f) => number_slot(f),
-        CellIn::Text(s) => text_slot(text, s),
+        CellIn::Text(s) => text_slot(text, &repairs.fix(s, row)),
         CellIn::Bool(b) => Slot::Bool(b),
         CellIn::DateTime(dt) => datetime_slot(dt, text),
         CellIn::Error(e) => text_slot(text, error_text(e)),

@@ -59,6 +59,7 @@ pub(super) struct Batch {
     pub(super) rows: Vec<RowSpan>,
     pub(super) cells: Vec<Slot>,
     pub(super) text: String,
+    pub(super) repairs: crate::encoded_twice::Repairs,
 }
 
 impl Batch {
@@ -66,6 +67,7 @@ impl Batch {
         self.rows.clear();
         self.cells.clear();
         self.text.clear();
+        self.repairs = Default::default();
     }
 }
 
@@ -290,7 +292,12 @@ impl Assembler<'_> {
         if self.scratch.len() <= c {
             self.scratch.resize(c + 1, Slot::Empty);
         }
-        self.scratch[c] = to_slot(cell, &mut self.batch.text);
+        self.scratch[c] = to_slot(
+            cell,
+            &mut self.batch.text,
+            &mut self.batch.repairs,
+            u64::from(row) + 1,
+        );
         self.row_len = self.row_len.max(c + 1);
         Ok(())
     }
@@ -353,6 +360,7 @@ pub(super) struct XlsxRows {
     pub(super) finished: bool,
     pub(super) bytes: Arc<AtomicU64>,
     pub(super) file_len: u64,
+    pub(super) repairs: crate::encoded_twice::Repairs,
 }
 
 impl XlsxRows {
@@ -381,6 +389,7 @@ impl XlsxRows {
             finished: false,
             bytes,
             file_len: table.file_len,
+            repairs: Default::default(),
         };
         // Wait for the first rows, so that a workbook that cannot be read fails here.
         rows.next_row_pos()?;
@@ -397,7 +406,8 @@ impl XlsxRows {
                 return Ok(None);
             }
             match self.rx.recv() {
-                Ok(Msg::Batch(batch)) => {
+                Ok(Msg::Batch(mut batch)) => {
+                    self.repairs.merge(std::mem::take(&mut batch.repairs));
                     let used = std::mem::replace(&mut self.batch, batch);
                     self.next = 0;
                     self.current = None;
@@ -468,6 +478,10 @@ impl Rows for XlsxRows {
     fn bytes_read(&self) -> u64 {
         self.bytes.load(Ordering::Relaxed).min(self.file_len)
     }
+
+    fn take_issues(&mut self) -> Vec<crate::Issue> {
+        self.repairs.take_issue().into_iter().collect()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -483,6 +497,7 @@ pub(super) struct RangeRows {
     pub(super) row: Vec<Slot>,
     pub(super) text: String,
     pub(super) file_len: u64,
+    pub(super) repairs: crate::encoded_twice::Repairs,
 }
 
 impl RangeRows {
@@ -496,6 +511,7 @@ impl RangeRows {
             row: Vec::new(),
             text: String::new(),
             file_len,
+            repairs: Default::default(),
         }
     }
 }
@@ -532,7 +548,7 @@ impl Rows for RangeRows {
             if self.row.len() <= c {
                 self.row.resize(c + 1, Slot::Empty);
             }
-            self.row[c] = to_slot(cell, &mut self.text);
+            self.row[c] = to_slot(cell, &mut self.text, &mut self.repairs, self.pos);
         }
         Ok(true)
     }
@@ -557,5 +573,8 @@ impl Rows for RangeRows {
         }
         let done = u128::from(self.file_len) * u128::from(self.pos) / u128::from(self.last);
         u64::try_from(done).unwrap_or(self.file_len)
+    }
+    fn take_issues(&mut self) -> Vec<crate::Issue> {
+        self.repairs.take_issue().into_iter().collect()
     }
 }

@@ -1225,4 +1225,52 @@ fn text_encoded_twice_is_repaired_where_certain_and_reported() {
         .find(|w| matches!(w.kind, IssueKind::EncodedTwice { cells: 3 }))
         .expect("the repair is reported");
     assert!(said.message(Lang::Es).contains("codificado dos veces"));
+
+    // The same in a workbook and in JSON.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in [
+        ["codigo", "escuela"],
+        ["1", &twice("JARDÍN INFANTIL")],
+        ["2", &twice("MUÑOZ")],
+        ["3", "Escuela Central"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            ws.write(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("escuelas.xlsx");
+    wb.save(&path).unwrap();
+    let (out, _d) = ingest_path(&path);
+    assert_eq!(
+        column(&out.tables[0].1, "escuela"),
+        ["JARDÍN INFANTIL", "MUÑOZ", "Escuela Central"]
+    );
+    let said = out.report.tables[0]
+        .warnings
+        .iter()
+        .find(|w| matches!(w.kind, IssueKind::EncodedTwice { cells: 2 }));
+    assert_eq!(
+        said.and_then(|w| w.row),
+        Some(2),
+        "{:?}",
+        out.report.tables[0].warnings
+    );
+    let json = format!(
+        r#"[{{"codigo": 1, "escuela": "{}"}}, {{"codigo": 2, "escuela": "Escuela Central"}}]"#,
+        twice("JARDÍN INFANTIL")
+    );
+    let (out, _d) = ingest_bytes("escuelas.json", json.as_bytes(), &IngestOptions::default());
+    assert_eq!(
+        column(&out.tables[0].1, "escuela"),
+        ["JARDÍN INFANTIL", "Escuela Central"]
+    );
+    assert!(out.report.tables[0]
+        .warnings
+        .iter()
+        .any(|w| matches!(w.kind, IssueKind::EncodedTwice { cells: 1 })));
 }
