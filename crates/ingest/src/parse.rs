@@ -73,6 +73,24 @@ pub fn number_unit(s: &str) -> Option<&'static str> {
         .map(|(_, unit)| *unit)
 }
 
+/// Digits with at most one point between digits, maybe a minus sign (`-1234.56`): a
+/// number Rust reads as it is.
+fn plain_decimal(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s).as_bytes();
+    if body.is_empty() || body.len() > 24 {
+        return false;
+    }
+    let mut points = 0;
+    for (i, &b) in body.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {}
+            b'.' if i > 0 && i + 1 < body.len() && points == 0 => points += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// Classifies a text as a number shape, or `None` when it is not a number.
 pub fn number_shape(s: &str) -> Option<NumberShape> {
     // Words are the common case in text columns: refuse them at the first letter, but for
@@ -203,6 +221,10 @@ fn grouped_by(s: &str, is_sep: impl Fn(char) -> bool) -> bool {
 
 /// Reads a number under a column's convention; `None` if it is not one.
 pub fn parse_number(s: &str, sep: DecimalSep) -> Option<f64> {
+    // The common case, kept fast: `-1234.56` under the point convention.
+    if sep == DecimalSep::Point && plain_decimal(s) {
+        return s.parse::<f64>().ok().filter(|x| x.is_finite());
+    }
     let shape = number_shape(s)?;
     if matches!(
         (shape, sep),
@@ -240,6 +262,11 @@ pub fn parse_number(s: &str, sep: DecimalSep) -> Option<f64> {
 
 /// Reads a whole number under a column's convention (no decimal part), within i64.
 pub fn parse_integer(s: &str, sep: DecimalSep) -> Option<i64> {
+    // The common case, kept fast: digits, maybe a minus sign.
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
     let shape = number_shape(s)?;
     if matches!(
         (shape, sep),
@@ -557,38 +584,40 @@ pub fn is_null_marker(s: &str) -> bool {
     ) {
         return false;
     }
-    matches!(
-        t.to_lowercase().as_str(),
-        "-" | "--"
-            | "—"
-            | "..."
-            | "…"
-            | "n/d"
-            | "nd"
-            | "n.d."
-            | "n/a"
-            | "na"
-            | "n.a."
-            | "s.d."
-            | "s/d"
-            | "sd"
-            | "null"
-            | "none"
-            | "nan"
-            | "#n/a"
-            | "#¡valor!"
-            | "#value!"
-            | "#div/0!"
-            | "sin dato"
-            | "sin datos"
-            | "no disponible"
-            | "no aplica"
-            | "no corresponde"
-            | "no recepcionado"
-            | "no informado"
-            | "ns/nr"
-            | "x"
-    )
+    // Compared without lowercasing (no allocation): the markers' letters are ASCII.
+    const MARKERS: [&str; 30] = [
+        "-",
+        "--",
+        "—",
+        "...",
+        "…",
+        "n/d",
+        "nd",
+        "n.d.",
+        "n/a",
+        "na",
+        "n.a.",
+        "s.d.",
+        "s/d",
+        "sd",
+        "null",
+        "none",
+        "nan",
+        "#n/a",
+        "#¡valor!",
+        "#value!",
+        "#div/0!",
+        "sin dato",
+        "sin datos",
+        "no disponible",
+        "no aplica",
+        "no corresponde",
+        "no recepcionado",
+        "no informado",
+        "ns/nr",
+        "x",
+    ];
+    MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m))
 }
 
 #[cfg(test)]
