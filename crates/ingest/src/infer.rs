@@ -291,13 +291,17 @@ impl ColumnInference {
 
     /// Codes of one width whose leading zeros some values lost before the file was made
     /// (`1000` among `01000`-style postal codes): how many are short, when the column is
-    /// named like codes, holds only digits, and at least two thirds have the widest width.
+    /// named like codes, holds only digits, and at least two thirds have the widest width
+    /// or every value has the widest width or one digit less (Chile's commune codes,
+    /// `1101` for `01101` beside `13101`).
     fn codes_missing_zeros(&self, real: u64) -> Option<u64> {
         if real == 0 || self.digits_only != real || self.max_width < 4 {
             return None;
         }
         let widest = self.widths[self.max_width.min(19)];
-        (name_suggests_code(&self.name) && widest * 3 >= real * 2).then_some(real - widest)
+        let one_short = self.widths[(self.max_width - 1).min(19)];
+        let lost = widest * 3 >= real * 2 || widest + one_short == real;
+        (name_suggests_code(&self.name) && lost).then_some(real - widest)
     }
 
     /// The column's plan: the inferred type, or `forced` when the publisher chose one.
@@ -499,6 +503,24 @@ mod tests {
         }
         let (plan, _) = infer_named("C.P.", &["12140", "12570", "12001"], false);
         assert_eq!(plan.column_type, ColumnType::Text);
+    }
+
+    #[test]
+    fn codes_one_digit_short_lost_their_zero_upstream() {
+        // Chile's commune codes stored as numbers: 01101 became 1101, 13101 stayed.
+        let values = ["1101", "1107", "2101", "13101", "13102", "16305"];
+        let (plan, issue) = infer_named("Código", &values, false);
+        assert_eq!(plan.column_type, ColumnType::Text);
+        assert!(
+            matches!(
+                issue.map(|i| i.kind),
+                Some(IssueKind::ZerosLost { count: 3, width: 5 })
+            ),
+            "the lost zeros are noted"
+        );
+        // Populations of every width stay numbers.
+        let (plan, _) = infer_named("poblacion", &values, false);
+        assert_eq!(plan.column_type, ColumnType::Integer);
     }
 
     #[test]
