@@ -121,6 +121,8 @@ pub enum Reason {
     OneOf(&'static [&'static str]),
     /// Refused by the catalog's own checks (a name, a length, a count), as it says it.
     Refused(String),
+    /// A date format that cannot read dates (`%d/%m/%Y` can).
+    BadDateFormat(String),
 }
 
 impl Reason {
@@ -239,6 +241,12 @@ impl Reason {
             Reason::OneOf(allowed) if es => format!("Debe ser uno de: {}.", allowed.join(", ")),
             Reason::OneOf(allowed) => format!("Must be one of: {}", allowed.join(", ")),
             Reason::Refused(m) => ceiba_core::bounds::refusal_in(lang, m),
+            Reason::BadDateFormat(f) if es => format!(
+                "«{f}» no es un formato de fecha: use %d (día), %m (mes), %b (mes abreviado), %Y o %y (año), p. ej. %d/%m/%Y."
+            ),
+            Reason::BadDateFormat(f) => format!(
+                "\"{f}\" is not a date format: use %d (day), %m (month), %b (month name), %Y or %y (year), e.g. %d/%m/%Y"
+            ),
         }
     }
 }

@@ -15,6 +15,8 @@ use crate::{Actor, Error, Portal, Reason};
 pub const MAX_LABEL: usize = 200;
 pub const MAX_COLUMN_DESCRIPTION: usize = 2_000;
 pub const MAX_UNIT: usize = 50;
+/// Longest date format a column may be given (`%d de %B de %Y` is 14).
+pub const MAX_DATE_FORMAT: usize = 40;
 
 /// What to change of one column; `None` keeps it.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +28,9 @@ pub struct ColumnEdit {
     pub unit: Option<String>,
     /// A type to force: the table is rebuilt with it.
     pub column_type: Option<ColumnType>,
+    /// How the column's dates are written (`%d-%b-%y`); empty clears it. A format makes
+    /// the column a date column and rebuilds the table.
+    pub date_format: Option<String>,
 }
 
 /// What a review asks of a table.
@@ -66,6 +71,7 @@ impl Portal {
         })?;
         let mut columns = table.columns.clone();
         let mut types = Vec::new();
+        let mut formats: Vec<(String, String)> = Vec::new();
         for edit in &review.columns {
             let c = columns
                 .iter_mut()
@@ -83,7 +89,25 @@ impl Portal {
             if let Some(u) = &edit.unit {
                 c.unit = bounded("unit", u, MAX_UNIT)?;
             }
-            if let Some(t) = edit.column_type.filter(|t| *t != c.column_type) {
+            let mut wanted_type = edit.column_type;
+            if let Some(f) = &edit.date_format {
+                let f = bounded("date_format", f, MAX_DATE_FORMAT)?;
+                if !f.is_empty() {
+                    if !ceiba_ingest::parse::valid_date_format(&f) {
+                        return Err(Error::invalid("date_format", Reason::BadDateFormat(f)));
+                    }
+                    // A format reads dates: the column becomes a date column (a date-time
+                    // one stays so).
+                    if !matches!(wanted_type, Some(ColumnType::Date | ColumnType::Datetime)) {
+                        wanted_type = Some(match c.column_type {
+                            ColumnType::Datetime => ColumnType::Datetime,
+                            _ => ColumnType::Date,
+                        });
+                    }
+                }
+                formats.push((c.name.clone(), f));
+            }
+            if let Some(t) = wanted_type.filter(|t| *t != c.column_type) {
                 types.push((c.name.clone(), t));
             }
         }
@@ -102,6 +126,26 @@ impl Portal {
         let header_changed = review
             .header_row
             .is_some_and(|h| opts.header_row != Some(h));
+        let table_formats = opts.date_formats.entry(table.name.clone()).or_default();
+        let mut formats_changed = false;
+        for (column, format) in formats {
+            let before = table_formats.get(&column).cloned().unwrap_or_default();
+            if before != format {
+                formats_changed = true;
+                if format.is_empty() {
+                    table_formats.remove(&column);
+                } else {
+                    table_formats.insert(column, format);
+                }
+            }
+        }
+        if opts
+            .date_formats
+            .get(&table.name)
+            .is_some_and(|m| m.is_empty())
+        {
+            opts.date_formats.remove(&table.name);
+        }
         let mut entry = on_dataset(
             actor,
             "table_review",
@@ -109,7 +153,7 @@ impl Portal {
             json!({ "name": r.name, "table": table.name, "described": described }),
         );
         entry.object_id = Some(r.id);
-        if types.is_empty() && !header_changed {
+        if types.is_empty() && !header_changed && !formats_changed {
             if described {
                 self.record(entry).await;
             }
@@ -120,6 +164,9 @@ impl Portal {
             .map(|(n, t)| (n.clone(), t.as_str()))
             .collect::<std::collections::BTreeMap<_, _>>());
         entry.detail["header_row"] = json!(review.header_row);
+        if formats_changed {
+            entry.detail["date_formats"] = json!(opts.date_formats.get(&table.name));
+        }
         if let Some(h) = review.header_row {
             if h == 0 {
                 return Err(Error::invalid("header_row", Reason::Missing));

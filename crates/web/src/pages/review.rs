@@ -84,6 +84,12 @@ async fn build(
         Some(v) if !pending => state.catalog.tables_of(v).await?,
         _ => Vec::new(),
     };
+    // The date formats the publisher gave, as the table in service was built with them.
+    let built_with: ceiba_ingest::IngestOptions = r
+        .current_version_id
+        .and_then(|id| versions.iter().find(|v| v.id == id))
+        .and_then(|v| serde_json::from_value(v.options.clone()).ok())
+        .unwrap_or_default();
     let type_choices: Vec<Value> = ColumnType::ALL
         .iter()
         .map(|t| context! { name => t.as_str(), label => t.label(lang) })
@@ -143,6 +149,12 @@ async fn build(
                     overridden => c.type_overridden,
                     description => &c.description,
                     unit => &c.unit,
+                    date_format => built_with
+                        .date_formats
+                        .get(&t.name)
+                        .and_then(|m| m.get(&c.name))
+                        .cloned()
+                        .unwrap_or_default(),
                 }).collect::<Vec<_>>(),
             }
         })
@@ -191,6 +203,7 @@ pub async fn save(
             description: text("description"),
             unit: text("unit"),
             column_type: ColumnType::parse(form.get(&key("type"))),
+            date_format: text("date_format"),
         });
     }
     let review = TableReview {

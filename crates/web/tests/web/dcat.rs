@@ -61,6 +61,7 @@ async fn each_table_distribution_conforms_to_its_described_table_schema() {
                     description: Some("Habitantes según el censo".into()),
                     unit: Some("personas".into()),
                     column_type: None,
+                    date_format: None,
                 }],
                 header_row: None,
             },

@@ -572,3 +572,66 @@ async fn an_upload_cut_off_midway_leaves_nothing_behind() {
         .unwrap_or(0);
     assert_eq!(left, 0, "the partial upload is removed");
 }
+
+/// Dates written in a way no reader guesses (`20200327`, read as whole numbers): the
+/// publisher writes their format under the column's type on the review page, and the
+/// table is read again with dates. A format that reads no date is refused, in Spanish.
+#[tokio::test]
+async fn an_editor_gives_the_date_format_on_the_review_page() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let new = "/dataset/nbi-municipal/resource/new";
+    let csv = b"municipio,fecha,casos\nMixco,20200327,4\nFlores,20200401,7\nCoban,20201231,2\n";
+    let got = ana
+        .submit_file(&p, new, &[("name", "")], Some(("casos.csv", csv)))
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let review = location(&got);
+    p.ingestor.run_queue().await.unwrap();
+    let html = ana.get(&p, &review).await.text();
+    assert!(html.contains("name=\"c1.date_format\""), "{html}");
+
+    let fields = |format: &'static str| {
+        vec![
+            ("table", "0"),
+            ("c0.name", "municipio"),
+            ("c0.type", "text"),
+            ("c1.name", "fecha"),
+            ("c1.type", "integer"),
+            ("c1.date_format", format),
+            ("c2.name", "casos"),
+            ("c2.type", "integer"),
+        ]
+    };
+    let refused = ana.submit(&p, &review, &fields("%Q")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text().contains("no es un formato de fecha"),
+        "{}",
+        refused.text()
+    );
+
+    let got = ana.submit(&p, &review, &fields("%Y%m%d")).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    p.ingestor.run_queue().await.unwrap();
+    let rid = review.split('/').nth(4).unwrap().to_owned();
+    let r = p.catalog.resource(&rid).await.unwrap().unwrap();
+    let tables = p
+        .catalog
+        .tables_of(r.current_version_id.unwrap())
+        .await
+        .unwrap();
+    let fecha = tables[0]
+        .columns
+        .iter()
+        .find(|c| c.name == "fecha")
+        .unwrap();
+    assert_eq!(fecha.column_type, ceiba_core::ColumnType::Date);
+    assert_eq!(fecha.stats.min.as_deref(), Some("2020-03-27"));
+    assert_eq!(fecha.stats.max.as_deref(), Some("2020-12-31"));
+    // The page shows the format the table was read with.
+    let html = ana.get(&p, &review).await.text();
+    assert!(html.contains("value=\"%Y%m%d\""), "{html}");
+}
