@@ -183,12 +183,36 @@ const NOTES_SHEETS: &[&str] = &[
     "glossary",
 ];
 
-/// A sheet named like notes whose columns are all text.
+/// Sheet names that say a sheet describes the data's layout (a record layout with field
+/// positions and widths, a data dictionary): not data even when it holds numbers.
+const LAYOUT_SHEETS: &[&str] = &[
+    "diseno de registro",
+    "diseno",
+    "diccionario",
+    "diccionario de datos",
+    "diccionario de variables",
+    "descripcion de variables",
+    "estructura",
+    "layout",
+    "record layout",
+    "data dictionary",
+    "dictionary",
+    "codebook",
+    "libro de codigos",
+];
+
+/// A sheet named like notes whose columns are all text, or named like a record layout or
+/// data dictionary.
 fn is_notes_sheet(built: &crate::pipeline::BuiltTable) -> bool {
     let name = ceiba_core::text::fold(built.name.trim());
-    NOTES_SHEETS.iter().any(|n| name == *n)
-        && built
-            .columns
-            .iter()
-            .all(|c| c.column_type == ceiba_core::ColumnType::Text)
+    let named = |list: &[&str]| {
+        list.iter()
+            .any(|n| name == *n || name.starts_with(&format!("{n} ")))
+    };
+    named(LAYOUT_SHEETS)
+        || named(NOTES_SHEETS)
+            && built
+                .columns
+                .iter()
+                .all(|c| c.column_type == ceiba_core::ColumnType::Text)
 }

@@ -1178,6 +1178,28 @@ fn a_notes_sheet_beside_data_is_not_a_table() {
     n.write_string(1, 0, "Fuente: INE, censo 2018.").unwrap();
     n.write_string(2, 0, "Las cifras son preliminares.")
         .unwrap();
+    // A record layout, with numbers (positions and widths): not data either.
+    let l = book.add_worksheet();
+    l.set_name("Diseño de registro").unwrap();
+    for (c, h) in ["campo", "posicion", "longitud", "descripcion"]
+        .iter()
+        .enumerate()
+    {
+        l.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (field, at, width)) in [
+        ("codigo", 1.0, 4.0),
+        ("municipio", 5.0, 40.0),
+        ("poblacion", 45.0, 8.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        l.write_string(r as u32 + 1, 0, *field).unwrap();
+        l.write_number(r as u32 + 1, 1, *at).unwrap();
+        l.write_number(r as u32 + 1, 2, *width).unwrap();
+        l.write_string(r as u32 + 1, 3, "texto").unwrap();
+    }
     let bytes = book.save_to_buffer().unwrap();
     let (out, _dir) = ingest_bytes("censo.xlsx", &bytes, &IngestOptions::default());
     let names: Vec<&str> = out.report.tables.iter().map(|t| t.name.as_str()).collect();
@@ -1190,6 +1212,9 @@ fn a_notes_sheet_beside_data_is_not_a_table() {
         .find(|w| matches!(&w.kind, IssueKind::NotesSheetLeftOut { sheet } if sheet == "Notas"))
         .expect("the notes sheet is reported");
     assert!(said.message(Lang::Es).contains("tiene notas, no datos"));
+    assert!(out.report.warnings.iter().any(
+        |w| matches!(&w.kind, IssueKind::NotesSheetLeftOut { sheet } if sheet == "Diseño de registro")
+    ));
 }
 
 /// Text encoded as UTF-8 twice upstream (`JARDÃN`, `PetÃ©n`, `MUÃ‘OZ`) is repaired where
