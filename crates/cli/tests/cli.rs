@@ -339,7 +339,10 @@ fn rebuild_with_a_forced_type_and_edit_the_dictionary() {
         file.to_str().unwrap(),
     ]))
     .unwrap();
-    assert_eq!(report["tables"][0]["columns"][0]["type"], "integer");
+    // Municipality codes one digit short of the others (101 for 0101 beside 1301) lost
+    // their zero upstream: read as text. The index is a number.
+    assert_eq!(report["tables"][0]["columns"][0]["type"], "text");
+    assert_eq!(report["tables"][0]["columns"][2]["type"], "decimal");
     run(&[
         "column",
         "--dataset",
@@ -359,12 +362,13 @@ fn rebuild_with_a_forced_type_and_edit_the_dictionary() {
         "--resource",
         "ranking.csv",
         "--type",
-        "codigo=texto",
+        "indice=texto",
         "--json",
     ]))
     .unwrap();
     assert_eq!(report["version"], 2);
-    assert_eq!(report["tables"][0]["columns"][0]["type"], "text");
+    assert_eq!(report["tables"][0]["columns"][2]["type"], "text");
+    assert_eq!(report["tables"][0]["sample"][0][2], "0.59");
     assert_eq!(report["tables"][0]["sample"][0][0], "101");
 
     let out = ceiba()
