@@ -161,6 +161,17 @@ pub fn combined_header(rows: &[Vec<OwnedValue>], header: usize) -> Vec<OwnedValu
 /// More consecutive label rows than this are data that happens to be text.
 const MAX_LABEL_ROWS: usize = 4;
 
+/// A cell holding a year (1900–2100), as a number or as text.
+fn year_of(v: Value<'_>) -> Option<i64> {
+    let year = match v {
+        Value::Int(i) => Some(i),
+        Value::Float(f) if f.fract() == 0.0 => Some(f as i64),
+        Value::Text(t) => t.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    year.filter(|y| (1900..=2100).contains(y))
+}
+
 /// A row of two or more distinct years and nothing else: the header of a table by year.
 fn years(row: &[OwnedValue]) -> bool {
     let mut seen = Vec::new();
@@ -169,14 +180,8 @@ fn years(row: &[OwnedValue]) -> bool {
         if v.is_blank() {
             continue;
         }
-        let year = match v {
-            Value::Int(i) => Some(i),
-            Value::Float(f) if f.fract() == 0.0 => Some(f as i64),
-            Value::Text(t) => t.trim().parse::<i64>().ok(),
-            _ => None,
-        };
-        match year {
-            Some(y) if (1900..=2100).contains(&y) && !seen.contains(&y) => seen.push(y),
+        match year_of(v) {
+            Some(y) if !seen.contains(&y) => seen.push(y),
             _ => return false,
         }
     }
@@ -193,14 +198,8 @@ fn labels_and_years(row: &[OwnedValue]) -> bool {
         if v.is_blank() {
             continue;
         }
-        let year = match v {
-            Value::Int(i) => Some(i),
-            Value::Float(f) if f.fract() == 0.0 => Some(f as i64),
-            Value::Text(t) => t.trim().parse::<i64>().ok(),
-            _ => None,
-        };
-        match year {
-            Some(y) if (1900..=2100).contains(&y) => years.push(y),
+        match year_of(v) {
+            Some(y) => years.push(y),
             _ if is_label(&v) && years.is_empty() => labels += 1,
             _ => return false,
         }

@@ -40,6 +40,15 @@ fn open_reader(path: &Path) -> Result<Reader<BufReader<File>>, IngestError> {
     Ok(reader)
 }
 
+/// The next XML event, in `buf` (cleared first).
+fn next_event<'b>(
+    reader: &mut Reader<BufReader<File>>,
+    buf: &'b mut Vec<u8>,
+) -> Result<Event<'b>, IngestError> {
+    buf.clear();
+    reader.read_event_into(buf).map_err(unreadable)
+}
+
 fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
@@ -173,11 +182,7 @@ impl XmlRows {
     /// Reads events up to the next row of the sheet; `None` at its end.
     fn next_row(&mut self) -> Result<Option<SheetRow>, IngestError> {
         loop {
-            self.buf.clear();
-            let event = self
-                .reader
-                .read_event_into(&mut self.buf)
-                .map_err(unreadable)?;
+            let event = next_event(&mut self.reader, &mut self.buf)?;
             match event {
                 Event::Start(e) if e.local_name().as_ref() == "Worksheet" => {
                     self.inside = self.sheets_seen == self.sheet;
@@ -206,11 +211,7 @@ impl XmlRows {
         let mut cells: Vec<OwnedValue> = Vec::new();
         let mut column = 0usize;
         loop {
-            self.buf.clear();
-            let event = self
-                .reader
-                .read_event_into(&mut self.buf)
-                .map_err(unreadable)?;
+            let event = next_event(&mut self.reader, &mut self.buf)?;
             let empty = matches!(event, Event::Empty(_));
             match event {
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Cell" => {
@@ -250,11 +251,7 @@ impl XmlRows {
         let mut text = String::new();
         let mut in_data = false;
         loop {
-            self.buf.clear();
-            let event = self
-                .reader
-                .read_event_into(&mut self.buf)
-                .map_err(unreadable)?;
+            let event = next_event(&mut self.reader, &mut self.buf)?;
             match event {
                 Event::Start(e) if e.local_name().as_ref() == "Data" => {
                     kind = attribute(&e, "Type").unwrap_or_default();
