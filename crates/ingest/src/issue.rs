@@ -46,6 +46,13 @@ pub enum IssueKind {
     NotesBelow {
         count: u64,
     },
+    /// The header runs over several rows (groups above the measures): their names were
+    /// joined, as in `example`.
+    HeaderRows {
+        first: u64,
+        last: u64,
+        example: String,
+    },
     /// The sheet holds another table below this one, from its header row on; it became a
     /// table of its own.
     NextTableBelow {
@@ -292,6 +299,17 @@ impl Issue {
                     format!("se omitieron {count} filas de título o en blanco sobre el encabezado")
                 } else {
                     format!("{count} title or blank rows above the header were skipped")
+                }
+            }
+            IssueKind::HeaderRows {
+                first,
+                last,
+                example,
+            } => {
+                if es {
+                    format!("el encabezado ocupa las filas {first} a {last}: los nombres de los grupos se unieron a los de sus columnas, como «{example}»")
+                } else {
+                    format!("the header runs over rows {first} to {last}: group names were joined to their columns' names, as in “{example}”")
                 }
             }
             IssueKind::NotesBelow { count } => {

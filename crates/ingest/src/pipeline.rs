@@ -312,7 +312,24 @@ pub fn build_table(
     // the header was found here: a header row the publisher gave is taken as it is).
     let header_cells = if opts.header_row.is_none() && !source.fixed_header() {
         let cells: Vec<Vec<OwnedValue>> = prefix.iter().map(|(_, r)| r.clone()).collect();
-        header::combined_header(&cells, header_index)
+        let groups = header::group_rows(&cells, header_index);
+        let combined = header::combined_header(&cells, header_index);
+        // Which rows made the header, and how their names were joined, is said.
+        let example = combined
+            .iter()
+            .map(ToString::to_string)
+            .find(|n| n.contains(" · "));
+        if let (false, Some(example)) = (groups.is_empty(), example) {
+            warnings.push(
+                Issue::warning(IssueKind::HeaderRows {
+                    first: prefix[groups.start].0,
+                    last: header_row,
+                    example: example.chars().take(120).collect(),
+                })
+                .at_row(header_row),
+            );
+        }
+        combined
     } else {
         prefix[header_index].1.clone()
     };

@@ -1010,6 +1010,25 @@ fn a_header_over_two_rows_combines_the_group_and_the_measure() {
         column(&out.tables[0].1, "2000 · Proyectada"),
         ["1120", "230", "330"]
     );
+    // Which rows made the header is said, with a joined name.
+    let said = t
+        .warnings
+        .iter()
+        .find(|w| {
+            matches!(
+                w.kind,
+                IssueKind::HeaderRows {
+                    first: 2,
+                    last: 3,
+                    ..
+                }
+            )
+        })
+        .expect("the header's rows are said");
+    assert_eq!(
+        said.message(Lang::Es),
+        "fila 3: el encabezado ocupa las filas 2 a 3: los nombres de los grupos se unieron a los de sus columnas, como «1995 · Observada»"
+    );
     // A note in a corner above the header is not a group of columns.
     let (out, _dir) = ingest_bytes(
         "nota.csv",
