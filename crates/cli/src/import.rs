@@ -65,6 +65,11 @@ pub struct ReadingFlags {
     /// as strftime writes it (fecha=date:%d-%b-%y). Repeat for several columns.
     #[arg(long = "type", value_name = "COLUMN=TYPE")]
     pub types: Vec<String>,
+
+    /// Rows found to be subtotals ("Subtotal…", names in capitals among names in small
+    /// letters): keep them in the table (the default) or leave them out. Said either way.
+    #[arg(long, value_name = "keep|leave-out")]
+    pub subtotals: Option<String>,
 }
 
 impl ReadingFlags {
@@ -81,6 +86,12 @@ impl ReadingFlags {
         }
         if self.header_row.is_some() {
             base.header_row = self.header_row;
+        }
+        match self.subtotals.as_deref().map(str::trim) {
+            None => {}
+            Some("keep" | "conservar") => base.subtotals_out = false,
+            Some("leave-out" | "omitir") => base.subtotals_out = true,
+            Some(other) => bail!("--subtotals '{other}': write keep or leave-out"),
         }
         for spec in &self.types {
             let Some((column, ty)) = spec.rsplit_once('=') else {

@@ -873,3 +873,44 @@ fn a_portal_migrates_from_another_and_harvests_it_from_the_command_line() {
     let err = run_err(&other, &["harvest", "run", "nadie"]);
     assert!(err.contains("not found"), "{err}");
 }
+
+#[test]
+fn subtotals_can_be_left_out_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let file = dir.path().join("inversion.csv");
+    std::fs::write(
+        &file,
+        "municipio,proyectos\nNIVEL DEPARTAMENTAL,12\nGuatemala,5\nMixco,4\nVilla Nueva,3\n",
+    )
+    .unwrap();
+    let import = |extra: &[&str]| {
+        let out = ceiba()
+            .args([
+                "import",
+                "--dataset",
+                "inversion",
+                "--organization",
+                "segeplan",
+                "--json",
+            ])
+            .args(extra)
+            .arg(&file)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stdout, stderr) = import(&["--subtotals", "leave-out"]);
+    assert!(ok, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["tables"][0]["rows"], 3, "{report}");
+    let (ok, _, stderr) = import(&["--subtotals", "sometimes"]);
+    assert!(!ok);
+    assert!(stderr.contains("write keep or leave-out"), "{stderr}");
+}

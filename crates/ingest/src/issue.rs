@@ -83,6 +83,9 @@ pub enum IssueKind {
     SubtotalRows {
         count: u64,
         examples: Vec<(u64, String)>,
+        /// The publisher asked for subtotals to be left out of the table.
+        #[serde(default)]
+        left_out: bool,
     },
     BlankColumnName {
         new_name: String,
@@ -356,7 +359,27 @@ impl Issue {
                     format!("{count} columns with neither a name nor values were left out")
                 }
             }
-            IssueKind::SubtotalRows { count, examples } => {
+            IssueKind::SubtotalRows {
+                count,
+                examples,
+                left_out: true,
+            } => {
+                let shown = located(examples, es);
+                if es {
+                    format!(
+                        "{count} filas son subtotales y se dejaron fuera de la tabla: {}",
+                        shown.join(", ")
+                    )
+                } else {
+                    format!(
+                        "{count} rows are subtotals and were left out of the table: {}",
+                        shown.join(", ")
+                    )
+                }
+            }
+            IssueKind::SubtotalRows {
+                count, examples, ..
+            } => {
                 let shown = located(examples, es);
                 if es {
                     format!("{count} filas son subtotales y se conservaron en la tabla; fíltrelas antes de sumar: {}", shown.join(", "))

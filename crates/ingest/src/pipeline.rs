@@ -47,6 +47,9 @@ pub struct TableOptions {
     /// the ones above were read already.
     #[serde(default)]
     pub start_row: Option<u64>,
+    /// Subtotal rows are left out instead of kept.
+    #[serde(default)]
+    pub subtotals_out: bool,
 }
 
 /// A table that was built.
@@ -93,6 +96,8 @@ fn survey<'a>(rows: &'a dyn Rows) -> (usize, crate::Value<'a>) {
 
 /// Subtotal rows listed in the report (all are counted).
 const MAX_SUBTOTALS_SHOWN: usize = 5;
+/// Rows in capitals remembered to be left out as subtotals (bounds the memory).
+const MAX_CAPITAL_ROWS: usize = 100_000;
 
 /// Whether a cell after the row's first filled one holds a number.
 fn has_number(rows: &dyn Rows) -> bool {
@@ -381,6 +386,7 @@ pub fn build_table(
     let mut subtotals: Vec<(u64, String)> = Vec::new();
     let mut subtotal_count = 0u64;
     let mut capitals: Vec<(u64, String)> = Vec::new();
+    let mut capital_rows: Vec<u64> = Vec::new();
     let (mut capital_count, mut mixed_count) = (0u64, 0u64);
     let (mut too_long, mut too_short) = ((0u64, 0u64), (0u64, 0u64));
     let mut repeated: Vec<u64> = Vec::new();
@@ -445,17 +451,25 @@ pub fn build_table(
                     totals.push((pos, label));
                     continue;
                 }
-                // Subtotals inside the data are kept, and said.
+                // Subtotals inside the data are kept (or left out when asked), and said.
                 if let Some(label) = subtotal_label(first).filter(|_| has_number(current)) {
                     if subtotals.len() < MAX_SUBTOTALS_SHOWN {
                         subtotals.push((pos, label));
                     }
                     subtotal_count += 1;
+                    if opts.subtotals_out {
+                        continue;
+                    }
                 } else if filled >= 2 {
                     // Rows named in capitals among names in small letters ("NIVEL
                     // DEPARTAMENTAL" among municipalities) group the rows below them.
                     match letter_case(first) {
                         Some(Case::Capitals) if has_number(current) => {
+                            // Known to be subtotals only at the end: their rows are kept
+                            // to be left out then (as many as the bound allows).
+                            if opts.subtotals_out && capital_rows.len() < MAX_CAPITAL_ROWS {
+                                capital_rows.push(pos);
+                            }
                             if capitals.len() < MAX_SUBTOTALS_SHOWN {
                                 capitals
                                     .push((pos, first.display().trim().chars().take(60).collect()));
@@ -532,7 +546,12 @@ pub fn build_table(
         );
     }
     // Capitals are subtotals only where most names are not in capitals.
-    if capital_count > 0 && mixed_count >= 2 * capital_count {
+    let capitals_are_subtotals = capital_count > 0 && mixed_count >= 2 * capital_count;
+    if !capitals_are_subtotals {
+        capital_rows.clear();
+    }
+    data_rows -= capital_rows.len() as u64;
+    if capitals_are_subtotals {
         subtotal_count += capital_count;
         subtotals.extend(capitals);
         subtotals.sort_by_key(|(p, _)| *p);
@@ -543,6 +562,7 @@ pub fn build_table(
             Issue::warning(IssueKind::SubtotalRows {
                 count: subtotal_count,
                 examples: subtotals.iter().map(|(p, l)| (*p, l.clone())).collect(),
+                left_out: opts.subtotals_out,
             })
             .at_row(*pos),
         );
@@ -606,19 +626,30 @@ pub fn build_table(
     }
     warnings.extend(layout.issues.iter().cloned());
 
-    let finished = match speculation.finish(&layout, parquet_path) {
+    // Subtotals found only at the end were written: the table is read again without them.
+    let written = if capital_rows.is_empty() {
+        speculation.finish(&layout, parquet_path)
+    } else {
+        drop(speculation);
+        None
+    };
+    let finished = match written {
         Some(done) => done?,
         None => second_reading(
             source,
             &layout,
             parquet_path,
-            header_row,
-            data_end,
-            &totals
-                .iter()
-                .map(|(p, _)| *p)
-                .chain(repeated.iter().copied())
-                .collect(),
+            &Skip {
+                header_row,
+                data_end,
+                rows: totals
+                    .iter()
+                    .map(|(p, _)| *p)
+                    .chain(repeated.iter().copied())
+                    .chain(capital_rows.iter().copied())
+                    .collect(),
+                subtotals: opts.subtotals_out,
+            },
             progress,
         )?,
     };
@@ -713,16 +744,25 @@ fn lay_out(
     })
 }
 
+/// Which rows of the source the first reading did not keep.
+struct Skip {
+    header_row: u64,
+    data_end: u64,
+    /// Totals, repeated headers, subtotals found at the end.
+    rows: HashSet<u64>,
+    /// Subtotal rows (by their name) are left out.
+    subtotals: bool,
+}
+
 /// Reads the source again and writes the rows the first reading kept, under `layout`.
 fn second_reading(
     source: &dyn TableSource,
     layout: &Layout,
     parquet_path: &Path,
-    header_row: u64,
-    data_end: u64,
-    skip: &HashSet<u64>,
+    skip: &Skip,
     progress: Progress<'_>,
 ) -> Result<crate::table::Finished, IngestError> {
+    let (header_row, data_end) = (skip.header_row, skip.data_end);
     let mut writer = TableWriter::create_reading(parquet_path, &layout.plans, layout.keep.clone())?;
     let mut rows = source.open()?;
     let mut written = 0u64;
@@ -734,7 +774,13 @@ fn second_reading(
         if pos > data_end {
             break;
         }
-        if skip.contains(&pos) || is_blank_row(rows.as_ref()) {
+        if skip.rows.contains(&pos) || is_blank_row(rows.as_ref()) {
+            continue;
+        }
+        if skip.subtotals
+            && subtotal_label(survey(rows.as_ref()).1).is_some()
+            && has_number(rows.as_ref())
+        {
             continue;
         }
         writer.push(rows.as_ref())?;

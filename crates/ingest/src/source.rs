@@ -41,6 +41,9 @@ pub struct IngestOptions {
     #[serde(default)]
     pub date_formats:
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Rows found to be subtotals are left out of the tables instead of kept (and said).
+    #[serde(default)]
+    pub subtotals_out: bool,
 }
 
 /// A file opened for ingestion.
@@ -70,6 +73,7 @@ impl OpenedFile {
                 .flat_map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())))
                 .collect(),
             comma_hint: self.comma_hint,
+            subtotals_out: opts.subtotals_out,
             text_source: self.text,
             limits,
             start_row: None,

@@ -776,7 +776,9 @@ fn rows_in_capitals_among_names_are_flagged_as_subtotals() {
         .warnings
         .iter()
         .find_map(|w| match &w.kind {
-            IssueKind::SubtotalRows { count, examples } => Some((*count, examples.clone())),
+            IssueKind::SubtotalRows {
+                count, examples, ..
+            } => Some((*count, examples.clone())),
             _ => None,
         })
         .expect("the capitals are subtotals");
@@ -790,6 +792,35 @@ fn rows_in_capitals_among_names_are_flagged_as_subtotals() {
             ]
         )
     );
+    // Asked to, subtotals are left out: those in capitals and those named so.
+    let with_word = csv.replace("Petapa,3,1500000", "Petapa,3,1500000\nSubtotal,7,3100000");
+    let opts = IngestOptions {
+        subtotals_out: true,
+        ..IngestOptions::default()
+    };
+    let (out, _d) = ingest_bytes("inversion.csv", with_word.as_bytes(), &opts);
+    let t = &out.report.tables[0];
+    assert_eq!(t.rows, 5, "{:?}", t.warnings);
+    assert_eq!(
+        column(&out.tables[0].1, "municipio"),
+        ["Guatemala", "Mixco", "Villa Nueva", "Amatitlán", "Petapa"]
+    );
+    let said = t
+        .warnings
+        .iter()
+        .find(|w| {
+            matches!(
+                w.kind,
+                IssueKind::SubtotalRows {
+                    count: 3,
+                    left_out: true,
+                    ..
+                }
+            )
+        })
+        .expect("the subtotals left out are said");
+    assert!(said.message(Lang::Es).contains("se dejaron fuera"));
+
     let csv = "municipio,proyectos\nGUATEMALA,5\nMIXCO,4\nVILLA NUEVA,3\n";
     let (out, _d) = ingest_bytes("mayusculas.csv", csv.as_bytes(), &IngestOptions::default());
     assert!(
