@@ -50,6 +50,7 @@ pub fn ingest_file(
         // A sheet may hold tables one below another: each becomes a table of its own,
         // named after its title.
         let mut start: Option<(u64, String)> = None;
+        let mut stacked = 0;
         loop {
             let parquet = work_dir.join(format!("table-{n}.parquet"));
             n += 1;
@@ -59,6 +60,11 @@ pub fn ingest_file(
                 // A header row the publisher gave is the first table's.
                 table_opts.header_row = None;
             }
+            // Each table below reads the sheet from its top again: their number is
+            // bounded, so that a hostile sheet cannot make the reading quadratic. The last
+            // one keeps the rest of the sheet, its repeated headers left out.
+            stacked += 1;
+            table_opts.last_of_sheet = stacked >= MAX_TABLES_PER_SHEET;
             let built = build_table(source.as_ref(), &table_opts, &parquet, progress);
             let next = built.as_ref().ok().and_then(|b| b.next_table.clone());
             match built {
@@ -135,6 +141,9 @@ pub fn ingest_file(
     }
     IngestOutcome { report, tables }
 }
+
+/// Most tables one sheet is split into.
+const MAX_TABLES_PER_SHEET: usize = 50;
 
 /// The name of one of several tables stacked in a sheet: the sheet's, then the table's
 /// title (or its number in the file).

@@ -50,6 +50,9 @@ pub struct TableOptions {
     /// Subtotal rows are left out instead of kept.
     #[serde(default)]
     pub subtotals_out: bool,
+    /// No further table is split off this one: the sheet gave as many as it may.
+    #[serde(default)]
+    pub last_of_sheet: bool,
 }
 
 /// A table that was built.
@@ -434,7 +437,8 @@ pub fn build_table(
                     && same_cell(first, header_first)
                     && repeats_header(current, &header_raw)
                 {
-                    if data_rows > 0 && (blank_since_data || !suspects.is_empty()) {
+                    let next_starts = blank_since_data || !suspects.is_empty();
+                    if data_rows > 0 && next_starts && !opts.last_of_sheet {
                         let title = suspects
                             .pop()
                             .and_then(|(_, r)| r.into_iter().find(|c| !c.as_value().is_blank()))
@@ -443,6 +447,8 @@ pub fn build_table(
                         next_table = Some((pos, title));
                         break;
                     }
+                    // Title rows held just above a header not split off go with it.
+                    repeated.extend(suspects.drain(..).map(|(p, _)| p));
                     repeated.push(pos);
                     continue;
                 }

@@ -74,6 +74,7 @@ impl OpenedFile {
                 .collect(),
             comma_hint: self.comma_hint,
             subtotals_out: opts.subtotals_out,
+            last_of_sheet: false,
             text_source: self.text,
             limits,
             start_row: None,

@@ -57,11 +57,15 @@ const QUEUE: usize = 4;
 /// Whether a chunk should be handed on (the first one holds the rows the plan is guessed
 /// from).
 pub fn chunk_is_full(chunk: &Chunk, first: bool) -> bool {
-    if first {
-        chunk.rows() >= GATHER_ROWS || chunk.cells() >= GATHER_CELLS
-    } else {
-        chunk.rows() >= CHUNK_ROWS || chunk.text_bytes() >= CHUNK_TEXT
-    }
+    // Every chunk is bounded in bytes too, so that the text a chunk holds (and the memory
+    // the queues hold) stays far below the 4 GB its `u32` offsets address: one row more
+    // is at most a row's limit (columns × cell bytes).
+    chunk.text_bytes() >= CHUNK_TEXT
+        || if first {
+            chunk.rows() >= GATHER_ROWS || chunk.cells() >= GATHER_CELLS
+        } else {
+            chunk.rows() >= CHUNK_ROWS
+        }
 }
 
 pub type LayOut<'a> = &'a (dyn Fn(&[ColumnInference]) -> Result<Layout, IngestError> + Sync);

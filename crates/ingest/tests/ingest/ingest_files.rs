@@ -748,6 +748,24 @@ fn tables_stacked_in_one_sheet_become_tables_of_their_own() {
     let belen = column(&out.tables[2].1, "2010");
     assert_eq!(belen[2], (28598.0 / 3.0).to_string());
 
+    // A sheet splits into at most 50 tables (each is read from the sheet's top); the last
+    // keeps the rest, its titles and repeated headers left out.
+    let mut many = String::new();
+    for k in 0..60 {
+        many.push_str(&format!(
+            "Tabla {k},,\n\nmunicipio,poblacion,hogares\nMixco,{k},1\nPetapa,{k},2\n\n"
+        ));
+    }
+    let (out, _d) = ingest_bytes("muchas.csv", many.as_bytes(), &IngestOptions::default());
+    assert_eq!(out.report.tables.len(), 50);
+    let last = &out.report.tables[49];
+    assert_eq!(last.rows, 22, "{:?}", last.warnings);
+    assert!(last
+        .warnings
+        .iter()
+        .any(|w| matches!(w.kind, IssueKind::RepeatedHeaders { count: 20 })));
+    assert_eq!(column(&out.tables[49].1, "municipio")[21], "Petapa");
+
     // A header repeated right after data rows (page breaks) is left out, and said.
     let csv = "municipio,poblacion\nMixco,465773\nVilla Nueva,433734\nmunicipio,poblacion\nPetapa,129124\n";
     let (out, _d) = ingest_bytes("paginas.csv", csv.as_bytes(), &IngestOptions::default());
