@@ -67,9 +67,10 @@ pub fn tables(
     name_wanted: Option<&str>,
     limits: Limits,
 ) -> Result<Vec<Box<dyn TableSource>>, IngestError> {
-    if std::fs::metadata(path)?.len() > limits.max_memory_bytes {
+    let size = std::fs::metadata(path)?.len();
+    if size > limits.max_memory_bytes {
         return Err(IngestError::rejected(IssueKind::FileTooLarge {
-            size: std::fs::metadata(path)?.len(),
+            size,
             limit: limits.max_memory_bytes,
         }));
     }

@@ -41,6 +41,9 @@ pub struct TableReview {
     pub columns: Vec<ColumnEdit>,
     /// The header's 1-based row, when it is not the one found: the table is rebuilt.
     pub header_row: Option<u64>,
+    /// Whether rows found to be subtotals are left out (`Some(true)`) or kept; a change
+    /// rebuilds the file's tables.
+    pub subtotals_out: Option<bool>,
 }
 
 fn bounded(field: &'static str, text: &str, max: usize) -> Result<String, Error> {
@@ -127,6 +130,12 @@ impl Portal {
             .header_row
             .is_some_and(|h| opts.header_row != Some(h));
         let table_formats = opts.date_formats.entry(table.name.clone()).or_default();
+        let subtotals_changed = review
+            .subtotals_out
+            .is_some_and(|out| out != opts.subtotals_out);
+        if let Some(out) = review.subtotals_out {
+            opts.subtotals_out = out;
+        }
         let mut formats_changed = false;
         for (column, format) in formats {
             let before = table_formats.get(&column).cloned().unwrap_or_default();
@@ -153,7 +162,7 @@ impl Portal {
             json!({ "name": r.name, "table": table.name, "described": described }),
         );
         entry.object_id = Some(r.id);
-        if types.is_empty() && !header_changed && !formats_changed {
+        if types.is_empty() && !header_changed && !formats_changed && !subtotals_changed {
             if described {
                 self.record(entry).await;
             }
@@ -164,6 +173,9 @@ impl Portal {
             .map(|(n, t)| (n.clone(), t.as_str()))
             .collect::<std::collections::BTreeMap<_, _>>());
         entry.detail["header_row"] = json!(review.header_row);
+        if subtotals_changed {
+            entry.detail["subtotals_out"] = json!(opts.subtotals_out);
+        }
         if formats_changed {
             entry.detail["date_formats"] = json!(opts.date_formats.get(&table.name));
         }

@@ -385,6 +385,7 @@ review-date-format-hint = If a column of dates was read as text, write under its
 review-description-of = Description of “{ $column }”
 review-header-row = Header row
 review-header-row-hint = The number of the file's row that holds the column names (title rows above it are skipped).
+review-subtotals-out = Leave subtotal rows out of the table (the table is read again)
 review-save = Save the review
 review-back = Back to the dataset
 

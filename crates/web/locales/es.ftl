@@ -385,6 +385,7 @@ review-date-format-hint = Si una columna de fechas se leyó como texto, escriba 
 review-description-of = Descripción de «{ $column }»
 review-header-row = Fila de encabezado
 review-header-row-hint = El número de la fila del archivo que tiene los nombres de las columnas (las filas de título de arriba se omiten).
+review-subtotals-out = Dejar fuera de la tabla las filas de subtotales (la tabla se vuelve a leer)
 review-save = Guardar la revisión
 review-back = Volver al conjunto de datos
 

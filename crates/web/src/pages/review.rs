@@ -139,6 +139,9 @@ async fn build(
                 name => &t.name,
                 rows => crate::format::integer(lang, t.rows),
                 header_row => header_row,
+                has_subtotals => found.is_some_and(|rt| rt.warnings.iter().any(|w| {
+                    matches!(w.kind, ceiba_ingest::IssueKind::SubtotalRows { .. })
+                })),
                 warnings => warnings,
                 sample => sample,
                 columns => t.columns.iter().map(|c| context! {
@@ -171,6 +174,7 @@ async fn build(
         format => newest.map(|v| v.format.clone()).filter(|f| !f.is_empty()),
         tables => table_views,
         types => type_choices,
+        subtotals_out => built_with.subtotals_out,
         action => format!("{page_url}/review"),
         error_field => error.as_ref().map(|e| e.field.clone()),
         error_message => error.as_ref().map(|e| e.message.clone()),
@@ -206,10 +210,14 @@ pub async fn save(
             date_format: text("date_format"),
         });
     }
+    // The form says it holds the choice, so that an unticked box means "keep".
+    let subtotals_out =
+        (!form.get("subtotals_shown").is_empty()).then(|| !form.get("subtotals_out").is_empty());
     let review = TableReview {
         table,
         columns,
         header_row,
+        subtotals_out,
     };
     let done = state
         .portal

@@ -64,6 +64,7 @@ async fn each_table_distribution_conforms_to_its_described_table_schema() {
                     date_format: None,
                 }],
                 header_row: None,
+                subtotals_out: None,
             },
         )
         .await

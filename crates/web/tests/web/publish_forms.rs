@@ -635,3 +635,69 @@ async fn an_editor_gives_the_date_format_on_the_review_page() {
     let html = ana.get(&p, &review).await.text();
     assert!(html.contains("value=\"%Y%m%d\""), "{html}");
 }
+
+/// Subtotal rows the reading flagged ("NIVEL DEPARTAMENTAL" among municipalities) can be
+/// left out from the review page; unticking the box brings them back.
+#[tokio::test]
+async fn an_editor_leaves_subtotals_out_on_the_review_page() {
+    let p = Portal::empty().await;
+    fixture(&p).await;
+    let org = segeplan(&p).await;
+    let ana = p.signed_in("ana", Some((org.id, Role::Editor))).await;
+    let csv = b"municipio,proyectos\nNIVEL DEPARTAMENTAL,12\nGuatemala,5\nMixco,4\nVilla Nueva,3\n";
+    let got = ana
+        .submit_file(
+            &p,
+            "/dataset/nbi-municipal/resource/new",
+            &[("name", "")],
+            Some(("inversion.csv", csv)),
+        )
+        .await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    let review = location(&got);
+    p.ingestor.run_queue().await.unwrap();
+    let html = ana.get(&p, &review).await.text();
+    assert!(html.contains("name=\"subtotals_out\""), "{html}");
+    let rid = review.split('/').nth(4).unwrap().to_owned();
+    let rows = |p: &Portal| {
+        let rid = rid.clone();
+        let catalog = p.catalog.clone();
+        async move {
+            let r = catalog.resource(&rid).await.unwrap().unwrap();
+            catalog
+                .tables_of(r.current_version_id.unwrap())
+                .await
+                .unwrap()[0]
+                .rows
+        }
+    };
+    assert_eq!(rows(&p).await, 4, "kept by default");
+    let fields = |out: bool| {
+        let mut f = vec![
+            ("table", "0"),
+            ("c0.name", "municipio"),
+            ("c0.type", "text"),
+            ("c1.name", "proyectos"),
+            ("c1.type", "integer"),
+            ("subtotals_shown", "1"),
+        ];
+        if out {
+            f.push(("subtotals_out", "1"));
+        }
+        f
+    };
+    let got = ana.submit(&p, &review, &fields(true)).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    p.ingestor.run_queue().await.unwrap();
+    assert_eq!(rows(&p).await, 3, "left out");
+    let html = ana.get(&p, &review).await.text();
+    assert!(html.contains("se dejaron fuera"), "{html}");
+    assert!(
+        html.contains("name=\"subtotals_out\" value=\"1\" checked"),
+        "{html}"
+    );
+    let got = ana.submit(&p, &review, &fields(false)).await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER, "{}", got.text());
+    p.ingestor.run_queue().await.unwrap();
+    assert_eq!(rows(&p).await, 4, "kept again");
+}
