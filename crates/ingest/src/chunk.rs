@@ -32,6 +32,8 @@ pub struct Chunk {
     text: String,
     cells: Vec<Cell>,
     rows: Vec<RowAt>,
+    /// Cell ranges of the row being copied (kept to reuse its memory).
+    ranges: Vec<(u32, u32)>,
 }
 
 impl Chunk {
@@ -70,9 +72,28 @@ impl Chunk {
     pub fn push(&mut self, pos: u64, rows: &dyn Rows, width: usize) {
         let first = self.cells.len() as u32;
         let len = rows.len().min(width);
-        for i in 0..len {
-            self.push_value(rows.get(i));
+        let mut ranges = std::mem::take(&mut self.ranges);
+        ranges.clear();
+        match rows.text_cells(&mut ranges) {
+            // A text file's record: its text is copied at once, its cells point into it.
+            Some(text) if ranges.len() >= len => {
+                let base = self.text.len() as u32;
+                self.text.push_str(text);
+                self.cells.extend(ranges[..len].iter().map(|&(a, b)| {
+                    if a == b {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(base + a, base + b)
+                    }
+                }));
+            }
+            _ => {
+                for i in 0..len {
+                    self.push_value(rows.get(i));
+                }
+            }
         }
+        self.ranges = ranges;
         self.rows.push(RowAt {
             pos,
             first,
@@ -99,6 +120,8 @@ impl Chunk {
         ChunkRows {
             chunk: self,
             next: 0,
+            cells: &[],
+            pos: 0,
         }
     }
 }
@@ -107,42 +130,38 @@ impl Chunk {
 pub struct ChunkRows<'a> {
     chunk: &'a Chunk,
     next: usize,
-}
-
-impl ChunkRows<'_> {
-    fn current(&self) -> Option<&RowAt> {
-        self.next
-            .checked_sub(1)
-            .and_then(|i| self.chunk.rows.get(i))
-    }
+    /// The current row's cells.
+    cells: &'a [Cell],
+    pos: u64,
 }
 
 impl Rows for ChunkRows<'_> {
     fn advance(&mut self) -> Result<bool, IngestError> {
-        if self.next < self.chunk.rows.len() {
-            self.next += 1;
-            Ok(true)
-        } else {
-            Ok(false)
-        }
+        let Some(row) = self.chunk.rows.get(self.next) else {
+            self.cells = &[];
+            return Ok(false);
+        };
+        self.next += 1;
+        let first = row.first as usize;
+        self.cells = self
+            .chunk
+            .cells
+            .get(first..first + row.len as usize)
+            .unwrap_or_default();
+        self.pos = row.pos;
+        Ok(true)
     }
 
     fn position(&self) -> u64 {
-        self.current().map_or(0, |r| r.pos)
+        self.pos
     }
 
     fn len(&self) -> usize {
-        self.current().map_or(0, |r| r.len as usize)
+        self.cells.len()
     }
 
     fn get(&self, i: usize) -> Value<'_> {
-        let Some(row) = self.current() else {
-            return Value::Empty;
-        };
-        if i >= row.len as usize {
-            return Value::Empty;
-        }
-        match self.chunk.cells.get(row.first as usize + i) {
+        match self.cells.get(i) {
             None | Some(Cell::Empty) => Value::Empty,
             Some(&Cell::Text(a, b)) => self
                 .chunk

@@ -551,6 +551,23 @@ impl Rows for CsvRows {
         self.bom_len + self.reader.position().byte()
     }
 
+    fn text_cells(&self, ranges: &mut Vec<(u32, u32)>) -> Option<&str> {
+        if self.mode != Mode::Direct {
+            return None;
+        }
+        for i in 0..self.fields {
+            let range = self.record.range(i)?;
+            let end = if i + 1 == self.fields && self.last_cr {
+                range.end - 1
+            } else {
+                range.end
+            };
+            // A record is far below 4 GB (its length is bounded by the line guard).
+            ranges.push((range.start as u32, end as u32));
+        }
+        Some(&self.decoded)
+    }
+
     fn take_issues(&mut self) -> Vec<Issue> {
         let mut issues = Vec::new();
         if self.repaired > 0 {

@@ -84,6 +84,11 @@ pub struct ColumnInference {
     date_format: Option<String>,
     proves_dmy: u64,
     proves_mdy: u64,
+    /// Values that fit no type beyond which no type can win any more (see
+    /// [`settle`](Self::settle)); `None` while every value must be examined.
+    settle_at: Option<u64>,
+    /// The column is text whatever its remaining values: they are only counted.
+    settled: bool,
 }
 
 impl ColumnInference {
@@ -107,11 +112,41 @@ impl ColumnInference {
             date_format: None,
             proves_dmy: 0,
             proves_mdy: 0,
+            settle_at: None,
+            settled: false,
         }
+    }
+
+    /// Lets the column stop examining values once it is text whatever the rest of a
+    /// table of at most `max_rows` rows holds. A type is refused when more than 1% of
+    /// the values do not fit it, and there are never more values than rows, so once more
+    /// than `max_rows / 100` values fit no type (not even the tolerance can bring one
+    /// back), the remaining values can only be counted. Not for a column whose type or
+    /// date format the publisher chose: its misfits are counted and shown.
+    pub fn settling_within(mut self, max_rows: u64, chosen: bool) -> Self {
+        self.settle_at = (!chosen && self.date_format.is_none()).then_some(max_rows / 100);
+        self
+    }
+
+    /// Settles the column as text when no type can win any more (checked now and then,
+    /// not at every value).
+    pub fn settle(&mut self) {
+        let Some(limit) = self.settle_at else {
+            return;
+        };
+        let real = self.values - self.markers;
+        self.settled = real > 0 && self.fits.iter().all(|&f| real - f.min(real) > limit);
     }
 
     /// Counts one cell at source row `row`. Blank cells are not values.
     pub fn add(&mut self, row: u64, value: Value<'_>) {
+        if self.settled {
+            // The counts still say whether the column holds anything.
+            if !value.is_blank() {
+                self.values += 1;
+            }
+            return;
+        }
         let mut fit = [false; CANDIDATES];
         match value {
             Value::Empty => return,
@@ -208,6 +243,22 @@ impl ColumnInference {
             fit[INT_COMMA] = in_range;
             fit[DEC_POINT] = true;
             fit[DEC_COMMA] = true;
+            return;
+        }
+        if let Some(shape) = parse::plain_point_shape(s) {
+            // The next common case: `-1234.56`, digits around one point. Its fits are
+            // those the general branch below gives such a number, without its passes.
+            if bytes.len() > 1 && bytes[0] == b'0' && bytes[1].is_ascii_digit() {
+                self.leading_zero += 1;
+            }
+            match shape {
+                NumberShape::Ambiguous => {
+                    fit[INT_COMMA] = true;
+                    fit[DEC_POINT] = true;
+                    fit[DEC_COMMA] = true;
+                }
+                _ => fit[DEC_POINT] = true,
+            }
             return;
         }
         if let Some(shape) = parse::number_shape(s) {
@@ -484,6 +535,50 @@ mod tests {
             c.add(i as u64 + 2, Value::Text(v));
         }
         c.decide(None, comma_hint)
+    }
+
+    /// Feeds `words` then `numbers` to a column settling within `max_rows`, checking
+    /// whether it may settle after each value as the types thread does after each chunk.
+    fn settle_run(words: u64, numbers: u64, max_rows: u64, chosen: bool) -> ColumnInference {
+        let mut c = ColumnInference::new(1, "valor".into(), "valor".into())
+            .settling_within(max_rows, chosen);
+        for row in 0..words + numbers {
+            let text = if row < words {
+                format!("Municipio {row}")
+            } else {
+                row.to_string()
+            };
+            c.add(row + 2, Value::Text(&text));
+            c.settle();
+        }
+        c
+    }
+
+    #[test]
+    fn a_column_settles_as_text_only_when_no_type_can_win_any_more() {
+        // 11 words in a table of at most 1,000 rows: no type can reach 99% any more.
+        let c = settle_run(11, 900, 1_000, false);
+        assert!(c.settled);
+        assert_eq!(c.values, 911, "values are still counted");
+        assert_eq!(c.decide(None, false).0.column_type, ColumnType::Text);
+        // The same words in a table of at most 2,000 rows: 1,900 numbers could still
+        // make it a column of integers with 11 misfits, so every value is examined.
+        let c = settle_run(11, 1_900, 2_000, false);
+        assert!(!c.settled);
+        let (plan, issue) = c.decide(None, false);
+        assert_eq!(plan.column_type, ColumnType::Integer);
+        assert!(matches!(
+            issue.map(|i| i.kind),
+            Some(IssueKind::TypeMismatch { count: 11, .. })
+        ),);
+        // A type the publisher chose is checked on every value, to count the misfits.
+        let c = settle_run(11, 900, 1_000, true);
+        assert!(!c.settled);
+        let (_, issue) = c.decide(Some(ColumnType::Integer), false);
+        assert!(matches!(
+            issue.map(|i| i.kind),
+            Some(IssueKind::TypeMismatch { count: 11, .. })
+        ),);
     }
 
     #[test]

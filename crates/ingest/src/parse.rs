@@ -91,6 +91,29 @@ fn plain_decimal(s: &str) -> bool {
     true
 }
 
+/// The shape [`number_shape`] gives `-1234.56` (digits, one point between digits, maybe
+/// a minus sign), found in one pass; `None` for any other text.
+pub fn plain_point_shape(s: &str) -> Option<NumberShape> {
+    let body = s.strip_prefix('-').unwrap_or(s).as_bytes();
+    let point = body.iter().position(|&b| b == b'.')?;
+    let (int, frac) = (&body[..point], &body[point + 1..]);
+    if int.is_empty()
+        || frac.is_empty()
+        || !int.iter().all(u8::is_ascii_digit)
+        || !frac.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    // "1.234" is a thousand under the comma convention, as `is_thousands_candidate` says.
+    Some(
+        if (1..=3).contains(&int.len()) && frac.len() == 3 && int[0] != b'0' {
+            NumberShape::Ambiguous
+        } else {
+            NumberShape::Point
+        },
+    )
+}
+
 /// Classifies a text as a number shape, or `None` when it is not a number.
 pub fn number_shape(s: &str) -> Option<NumberShape> {
     // Words are the common case in text columns: refuse them at the first letter, but for
@@ -623,6 +646,47 @@ pub fn is_null_marker(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_decimal_shortcut_agrees_with_the_general_shape() {
+        let cases = [
+            "1234.56",
+            "-1234.56",
+            "1.234",
+            "-1.234",
+            "0.234",
+            "012.345",
+            "1234.567",
+            "12.3",
+            "0.5",
+            "01.1",
+            "1.2345",
+            "123.456",
+            "1000.000",
+            ".5",
+            "5.",
+            "-",
+            "1.2.3",
+            "1,5",
+            "1e5",
+            "1.5e3",
+            "+1.5",
+            "Q1.5",
+            "1.5 %",
+            "abc",
+            "",
+            "-.5",
+            "9999999999999999999.1",
+        ];
+        for s in cases {
+            if let Some(fast) = plain_point_shape(s) {
+                assert_eq!(Some(fast), number_shape(s), "{s}");
+            }
+        }
+        assert_eq!(plain_point_shape("1234.56"), Some(NumberShape::Point));
+        assert_eq!(plain_point_shape("1.234"), Some(NumberShape::Ambiguous));
+        assert_eq!(plain_point_shape("1,5"), None);
+    }
 
     #[test]
     fn dates_as_agencies_write_them() {

@@ -82,9 +82,25 @@ fn is_blank_row(rows: &dyn Rows) -> bool {
 }
 
 /// How many cells of the row are filled, and the first filled one.
-fn survey<'a>(rows: &'a dyn Rows) -> (usize, crate::Value<'a>) {
+fn survey<'a>(rows: &'a dyn Rows, ranges: &mut Vec<(u32, u32)>) -> (usize, crate::Value<'a>) {
     let mut filled = 0;
     let mut first = crate::Value::Empty;
+    ranges.clear();
+    if let Some(text) = rows.text_cells(ranges) {
+        // A text file's record: its cells are looked at without going through `get`.
+        for &(a, b) in ranges.iter() {
+            let v = text
+                .get(a as usize..b as usize)
+                .map_or(crate::Value::Empty, crate::Value::Text);
+            if !v.is_blank() {
+                if filled == 0 {
+                    first = v;
+                }
+                filled += 1;
+            }
+        }
+        return (filled, first);
+    }
     for i in 0..rows.len() {
         let v = rows.get(i);
         if !v.is_blank() {
@@ -134,10 +150,14 @@ fn subtotal_label(first: crate::Value<'_>) -> Option<String> {
         return None;
     };
     let t = t.trim().trim_end_matches(':').trim();
-    let lower = t.to_lowercase();
+    // The words are ASCII: compared without lowercasing the whole cell (every row's).
     ["subtotal", "sub-total", "sub total"]
         .iter()
-        .any(|w| lower.starts_with(w))
+        .any(|w| {
+            t.as_bytes()
+                .get(..w.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(w.as_bytes()))
+        })
         .then(|| t.chars().take(60).collect())
 }
 
@@ -358,6 +378,7 @@ pub fn build_table(
         .map(|(i, (name, label))| {
             ColumnInference::new(i + 1, name.clone(), label.clone())
                 .with_date_format(opts.date_formats.get(name).cloned())
+                .settling_within(limits.max_rows, opts.column_types.contains_key(name))
         })
         .collect();
     if let Some((column, format)) = opts
@@ -414,6 +435,7 @@ pub fn build_table(
         };
         let mut pending = pending.into_iter();
         let mut memory = crate::MemoryRows::new(Vec::new());
+        let mut ranges = Vec::new();
         let read: Result<(), IngestError> = (|| {
             loop {
                 // The rows already read ahead come first, then the stream.
@@ -426,7 +448,7 @@ pub fn build_table(
                 } else {
                     break;
                 };
-                let (filled, first) = survey(current);
+                let (filled, first) = survey(current, &mut ranges);
                 if filled == 0 {
                     blank_since_data |= data_rows > 0;
                     continue;
@@ -784,7 +806,7 @@ fn second_reading(
             continue;
         }
         if skip.subtotals
-            && subtotal_label(survey(rows.as_ref()).1).is_some()
+            && subtotal_label(survey(rows.as_ref(), &mut Vec::new()).1).is_some()
             && has_number(rows.as_ref())
         {
             continue;

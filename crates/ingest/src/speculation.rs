@@ -182,6 +182,9 @@ fn infer_stage(
                 col.add(pos, rows.get(i));
             }
         }
+        for col in columns.iter_mut() {
+            col.settle();
+        }
         since_check += chunk.rows() as u64;
         match &sent {
             None => {

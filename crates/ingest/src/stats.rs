@@ -101,41 +101,58 @@ impl Distinct {
 #[derive(Debug, Clone)]
 pub struct TopCounter<K> {
     counts: FastMap<K>,
-    /// The map filled up with values seen once each: the column's values are (nearly) all
-    /// different, so counting further would only cost time.
-    frozen: bool,
+    /// The map filled up with values nearly all seen once: see [`thin_out`].
+    closed: bool,
 }
 
 impl<K: Hash + Eq> Default for TopCounter<K> {
     fn default() -> Self {
         TopCounter {
             counts: FastMap::default(),
-            frozen: false,
+            closed: false,
         }
     }
 }
 
-/// Whether a full map holds only values seen once.
-fn all_once<K>(counts: &HashMap<K, u64, impl std::hash::BuildHasher>) -> bool {
-    counts.len() >= TRACKED && counts.values().all(|&c| c == 1)
+/// When a map of counts fills up with values nearly all seen once (amounts, ids), those
+/// are dropped and no new value is taken: only values already seen again go on being
+/// counted. Looking values up in the small map left stays in the processor's cache, and a
+/// value frequent enough to rank among the top has repeated by then. Returns whether the
+/// map was thinned out (it is closed from then on).
+fn thin_out<K: Hash + Eq, V>(
+    counts: &mut HashMap<K, V, impl std::hash::BuildHasher>,
+    count: impl Fn(&V) -> u64,
+) -> bool {
+    if counts.len() < TRACKED {
+        return false;
+    }
+    let once = counts.values().filter(|v| count(v) == 1).count();
+    if once * 10 < counts.len() * 9 {
+        return false;
+    }
+    counts.retain(|_, v| count(v) > 1);
+    counts.shrink_to_fit();
+    true
 }
 
 impl<K: Hash + Eq + Clone + Ord> TopCounter<K> {
     pub fn add(&mut self, k: &K) {
-        if self.frozen {
-            return;
-        }
         if let Some(c) = self.counts.get_mut(k) {
             *c += 1;
-        } else if self.counts.len() < TRACKED {
+        } else if !self.closed && self.counts.len() < TRACKED {
             self.counts.insert(k.clone(), 1);
-            self.frozen = all_once(&self.counts);
+            self.closed = thin_out(&mut self.counts, |c| *c);
         }
+    }
+
+    /// Whether the values were found nearly all different (see [`thin_out`]).
+    pub fn closed(&self) -> bool {
+        self.closed
     }
 
     /// Exact count of distinct values when fewer than the tracked maximum.
     pub fn exact_distinct(&self) -> Option<u64> {
-        (self.counts.len() < TRACKED).then_some(self.counts.len() as u64)
+        (!self.closed && self.counts.len() < TRACKED).then_some(self.counts.len() as u64)
     }
 
     pub fn top(&self, show: impl Fn(&K) -> String) -> Vec<TopValue> {
@@ -158,7 +175,8 @@ impl<K: Hash + Eq + Clone + Ord> TopCounter<K> {
 #[derive(Debug, Default, Clone)]
 pub struct TextTop {
     counts: HashMap<u64, (String, u64), std::hash::BuildHasherDefault<KeyIsHash>>,
-    frozen: bool,
+    /// As [`TopCounter`]'s.
+    closed: bool,
 }
 
 /// Keys that are already hashes pass through.
@@ -182,22 +200,27 @@ impl std::hash::Hasher for KeyIsHash {
 }
 
 impl TextTop {
-    /// Counts `s`, whose [`hash_bytes`] is `hash`.
-    pub fn add(&mut self, s: &str, hash: u64) {
-        if self.frozen {
-            return;
-        }
+    /// Counts `s`, whose [`hash_bytes`] is `hash`; `false` when `s` is known to have been
+    /// counted before (so it cannot change the column's smallest or largest value).
+    pub fn add(&mut self, s: &str, hash: u64) -> bool {
         if let Some((_, c)) = self.counts.get_mut(&hash) {
             *c += 1;
-        } else if self.counts.len() < TRACKED {
-            self.counts.insert(hash, (s.to_owned(), 1));
-            self.frozen =
-                self.counts.len() >= TRACKED && self.counts.values().all(|(_, c)| *c == 1);
+            return false;
         }
+        if !self.closed && self.counts.len() < TRACKED {
+            self.counts.insert(hash, (s.to_owned(), 1));
+            self.closed = thin_out(&mut self.counts, |(_, c)| *c);
+        }
+        true
     }
 
     pub fn exact_distinct(&self) -> Option<u64> {
-        (self.counts.len() < TRACKED).then_some(self.counts.len() as u64)
+        (!self.closed && self.counts.len() < TRACKED).then_some(self.counts.len() as u64)
+    }
+
+    /// As [`TopCounter::closed`].
+    pub fn closed(&self) -> bool {
+        self.closed
     }
 
     pub fn top(&self) -> Vec<TopValue> {
@@ -287,13 +310,40 @@ mod tests {
         for i in 0..(TRACKED as i64 + 50) {
             t.add(&i);
         }
-        assert!(t.frozen);
+        assert!(t.closed);
+        assert!(t.counts.is_empty(), "values seen once are let go");
         assert_eq!(t.exact_distinct(), None);
         let mut repeats = TopCounter::<i64>::default();
         for i in 0..(TRACKED as i64 + 50) {
             repeats.add(&(i % 7));
         }
-        assert!(!repeats.frozen);
+        assert!(!repeats.closed);
         assert_eq!(repeats.exact_distinct(), Some(7));
+    }
+
+    #[test]
+    fn a_frequent_value_among_unique_ones_is_still_counted_to_the_end() {
+        // Amounts nearly all different, and a zero every 20 rows.
+        let mut t = TopCounter::<i64>::default();
+        let mut zeros = 0;
+        for i in 1..200_000i64 {
+            let v = if i % 20 == 0 { 0 } else { i };
+            zeros += u64::from(v == 0);
+            t.add(&v);
+        }
+        assert!(t.closed);
+        let top = t.top(|k| k.to_string());
+        assert_eq!((top[0].value.as_str(), top[0].count), ("0", zeros));
+        let mut text = TextTop::default();
+        for i in 1..200_000u64 {
+            let v = if i % 20 == 0 {
+                "0".to_string()
+            } else {
+                i.to_string()
+            };
+            let _ = text.add(&v, hash_bytes(v.as_bytes()));
+        }
+        assert_eq!(text.top()[0].count, zeros);
+        assert_eq!(text.exact_distinct(), None);
     }
 }

@@ -120,8 +120,9 @@ impl ColumnWriter {
         }
     }
 
-    /// Appends one cell; returns it as JSON for the sample.
-    fn push(&mut self, v: Value<'_>, want_json: bool) -> serde_json::Value {
+    /// Appends one cell; returns it as JSON for the sample when `SAMPLE` (a constant, so
+    /// that the other rows carry no JSON at all).
+    fn push<const SAMPLE: bool>(&mut self, v: Value<'_>) -> serde_json::Value {
         let sep = self.plan.decimal_sep;
         let order = self.plan.date_order;
         let format = self.plan.date_format.as_deref();
@@ -134,7 +135,7 @@ impl ColumnWriter {
                     widen(range, i);
                     *sum += i128::from(i);
                     self.distinct.add_hash(mix(i as u64));
-                    if want_json {
+                    if SAMPLE {
                         json = i.into();
                     }
                     true
@@ -151,7 +152,7 @@ impl ColumnWriter {
                     widen(range, x);
                     *sum += x;
                     self.distinct.add_hash(mix(x.to_bits()));
-                    if want_json {
+                    if SAMPLE {
                         json = serde_json::Number::from_f64(x)
                             .map_or(serde_json::Value::Null, Into::into);
                     }
@@ -166,7 +167,7 @@ impl ColumnWriter {
                 Some(x) => {
                     b.append_value(x);
                     counts[usize::from(x)] += 1;
-                    if want_json {
+                    if SAMPLE {
                         json = x.into();
                     }
                     true
@@ -184,7 +185,7 @@ impl ColumnWriter {
                         top.add(&n);
                         widen(range, d);
                         self.distinct.add_hash(mix(n as u64));
-                        if want_json {
+                        if SAMPLE {
                             json = d.to_string().into();
                         }
                         true
@@ -201,7 +202,7 @@ impl ColumnWriter {
                     b.append_value(micros);
                     widen(range, t);
                     self.distinct.add_hash(mix(micros as u64));
-                    if want_json {
+                    if SAMPLE {
                         json = t.format("%Y-%m-%dT%H:%M:%S").to_string().into();
                     }
                     true
@@ -227,20 +228,22 @@ impl ColumnWriter {
                 } else {
                     b.append_value(s);
                     let hash = hash_bytes(s.as_bytes());
-                    top.add(s, hash);
                     self.distinct.add_hash(hash);
-                    match range {
-                        None => *range = Some((s.to_owned(), s.to_owned())),
-                        Some((lo, hi)) => {
-                            if s < lo.as_str() {
-                                *lo = s.to_owned();
-                            }
-                            if s > hi.as_str() {
-                                *hi = s.to_owned();
+                    // A value counted before was already compared with the range.
+                    if top.add(s, hash) {
+                        match range {
+                            None => *range = Some((s.to_owned(), s.to_owned())),
+                            Some((lo, hi)) => {
+                                if s < lo.as_str() {
+                                    *lo = s.to_owned();
+                                }
+                                if s > hi.as_str() {
+                                    *hi = s.to_owned();
+                                }
                             }
                         }
                     }
-                    if want_json {
+                    if SAMPLE {
                         json = s.into();
                     }
                     true
@@ -253,6 +256,18 @@ impl ColumnWriter {
             self.nulls += 1;
         }
         json
+    }
+
+    /// Whether the values so far are nearly all different (amounts, identifiers): a
+    /// Parquet dictionary of them would only cost time.
+    fn mostly_unique(&self) -> bool {
+        match &self.builder {
+            Builder::Int(_, top, ..) => top.closed(),
+            Builder::Dec(_, top, ..) => top.closed(),
+            Builder::Date(_, top, _) => top.closed(),
+            Builder::Text(_, top, _) => top.closed(),
+            Builder::Bool(..) | Builder::Ts(..) => false,
+        }
     }
 
     fn finish_batch(&mut self) -> ArrayRef {
@@ -403,9 +418,12 @@ pub struct TableWriter {
     columns: Vec<ColumnWriter>,
     schema: Arc<Schema>,
     /// Batches go to a thread that encodes and compresses Parquet, so that reading and
-    /// converting the next rows overlaps with writing the last ones.
+    /// converting the next rows overlaps with writing the last ones. It starts with the
+    /// first batch, whose values say which columns are worth a dictionary.
     batches: Option<std::sync::mpsc::SyncSender<RecordBatch>>,
     encoder: Option<std::thread::JoinHandle<Result<(), IngestError>>>,
+    /// The file, until the encoder takes it.
+    file: Option<File>,
     in_batch: usize,
     rows: u64,
     sample: Vec<Vec<serde_json::Value>>,
@@ -436,13 +454,55 @@ impl TableWriter {
         // tie-breaker of keyset paging. Not part of the published schema.
         fields.push(Field::new(ROW_ID, DataType::Int64, false));
         let schema = Arc::new(Schema::new(fields));
-        let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_max_row_group_row_count(Some(256 * 1024))
-            .build();
         let file = File::create(path)?;
-        let mut writer =
-            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_error)?;
+        Ok(TableWriter {
+            columns: plans.iter().map(ColumnWriter::new).collect(),
+            schema,
+            batches: None,
+            encoder: None,
+            file: Some(file),
+            in_batch: 0,
+            rows: 0,
+            sample: Vec::new(),
+            positions,
+        })
+    }
+
+    /// Appends the current row of `rows`; cells map to columns by position.
+    pub fn push<R: Rows + ?Sized>(&mut self, rows: &R) -> Result<(), IngestError> {
+        if self.sample.len() < SAMPLE_ROWS {
+            let mut sample_row = Vec::with_capacity(self.columns.len());
+            for (c, &at) in self.columns.iter_mut().zip(&self.positions) {
+                sample_row.push(c.push::<true>(rows.get(at)));
+            }
+            self.sample.push(sample_row);
+        } else {
+            for (c, &at) in self.columns.iter_mut().zip(&self.positions) {
+                c.push::<false>(rows.get(at));
+            }
+        }
+        self.in_batch += 1;
+        self.rows += 1;
+        if self.in_batch >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Starts the encoder, with a dictionary for every column but those whose values so
+    /// far were nearly all different (the same rows always give the same file).
+    fn start_encoder(&mut self) -> Result<(), IngestError> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        let mut props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(256 * 1024));
+        for c in self.columns.iter().filter(|c| c.mostly_unique()) {
+            props = props.set_column_dictionary_enabled(c.plan.name.clone().into(), false);
+        }
+        let mut writer = ArrowWriter::try_new(file, self.schema.clone(), Some(props.build()))
+            .map_err(parquet_error)?;
         let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
         let encoder = std::thread::Builder::new()
             .name("parquet-writer".into())
@@ -453,40 +513,13 @@ impl TableWriter {
                 writer.close().map_err(parquet_error)?;
                 Ok(())
             })?;
-        Ok(TableWriter {
-            columns: plans.iter().map(ColumnWriter::new).collect(),
-            schema,
-            batches: Some(tx),
-            encoder: Some(encoder),
-            in_batch: 0,
-            rows: 0,
-            sample: Vec::new(),
-            positions,
-        })
-    }
-
-    /// Appends the current row of `rows`; cells map to columns by position.
-    pub fn push(&mut self, rows: &dyn Rows) -> Result<(), IngestError> {
-        let want = self.sample.len() < SAMPLE_ROWS;
-        let mut sample_row = Vec::new();
-        for (c, &at) in self.columns.iter_mut().zip(&self.positions) {
-            let json = c.push(rows.get(at), want);
-            if want {
-                sample_row.push(json);
-            }
-        }
-        if want {
-            self.sample.push(sample_row);
-        }
-        self.in_batch += 1;
-        self.rows += 1;
-        if self.in_batch >= BATCH_ROWS {
-            self.flush()?;
-        }
+        self.batches = Some(tx);
+        self.encoder = Some(encoder);
         Ok(())
     }
 
     fn flush(&mut self) -> Result<(), IngestError> {
+        self.start_encoder()?;
         if self.in_batch == 0 {
             return Ok(());
         }

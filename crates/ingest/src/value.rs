@@ -24,7 +24,11 @@ impl Value<'_> {
         match self {
             Value::Empty => true,
             // Most cells start with a visible character: decided at the first byte.
-            Value::Text(t) => t.bytes().all(|b| b.is_ascii_whitespace()) || t.trim().is_empty(),
+            Value::Text(t) => match t.as_bytes().first() {
+                None => true,
+                Some(b) if b.is_ascii_graphic() => false,
+                Some(_) => t.trim().is_empty(),
+            },
             _ => false,
         }
     }
@@ -105,6 +109,14 @@ pub trait Rows: Send {
 
     fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The current row's cells as one text, when the reader holds them so (a text
+    /// file's record): `ranges` receives each cell's byte range in it, so that the row
+    /// is copied at once. `None` when cells must be read one by one.
+    fn text_cells(&self, ranges: &mut Vec<(u32, u32)>) -> Option<&str> {
+        let _ = ranges;
+        None
     }
 
     /// Non-fatal findings of the reader itself (e.g. invalid bytes in the encoding),
