@@ -11,7 +11,7 @@ use ceiba_core::{IngestedTable, Lang};
 use ceiba_query::{Measure, MeasureFn, TableSpec};
 use ceiba_store::PublicBoundarySet;
 use ceiba_viz::groups::{self, Combine};
-use ceiba_viz::map::{join_values, render_tile_grid_joined, MapOptions};
+use ceiba_viz::map::{builtin, builtin_for, join_values, render_tile_grid_joined, MapOptions};
 use ceiba_viz::territory::{self, Level};
 use ceiba_viz::{ChartData, ChartKind, RenderOptions, Series, Unit};
 use serde_json::Value;
@@ -32,13 +32,13 @@ fn column_level(table: &IngestedTable, column: &str, codes_only: bool) -> Option
         .map(|t| t.level)
 }
 
-/// Prefers a marked municipal boundary set (`sets`, the public ones) to the department tile
-/// grid when the table has municipalities: a map asked for without a column or boundaries
-/// is drawn by the first column of municipality codes; a map of a municipality column,
-/// which the grid cannot draw, on that set; and a table with municipality codes and no
-/// department column starts with that map. Departments keep the grid (it needs no
-/// geometry). A spec naming its boundary set is left as it is, and so is a saved view
-/// (its parameters are read by [`spec_from`] alone).
+/// Draws maps on real boundaries where a table has territories: a map asked for without
+/// a column or boundaries is drawn by the first column of municipality codes; a map of
+/// municipalities on the first marked municipal set (`sets`, the public ones), else on the
+/// built-in one; a map of departments on the built-in departments, unless the link names
+/// its areas (`geo=` empty is the tile grid); and a table with municipality codes and no
+/// department column starts with that map. A spec naming its boundary set is left as it
+/// is, and so is a saved view (its parameters are read by [`spec_from`] alone).
 pub fn suggest_boundaries(
     spec: &mut ChartSpec,
     pairs: &[(String, String)],
@@ -48,9 +48,10 @@ pub fn suggest_boundaries(
     if spec.geo.is_some() {
         return;
     }
-    let Some(set) = sets.iter().find(|s| s.level == "municipality") else {
-        return;
-    };
+    let municipal = sets.iter().find(|s| s.level == "municipality").map_or_else(
+        || builtin_for(Level::Municipality).id.to_owned(),
+        |s| s.resource_id.to_string(),
+    );
     let given = |k: &str| {
         pairs
             .iter()
@@ -71,8 +72,12 @@ pub fn suggest_boundaries(
                     spec.x = column;
                 }
             }
-            if column_level(table, &spec.x, false) == Some(Level::Municipality) {
-                spec.geo = Some(set.resource_id.to_string());
+            match column_level(table, &spec.x, false) {
+                Some(Level::Municipality) => spec.geo = Some(municipal),
+                Some(Level::Department) if !geo_named => {
+                    spec.geo = Some(builtin_for(Level::Department).id.to_owned());
+                }
+                _ => {}
             }
         }
         Some(_) if !given("type") && !given("x") => {
@@ -83,7 +88,7 @@ pub fn suggest_boundaries(
             if let (false, Some(column)) = (departments, municipality_codes()) {
                 spec.kind = None;
                 spec.x = column;
-                spec.geo = Some(set.resource_id.to_string());
+                spec.geo = Some(municipal);
             }
         }
         Some(_) => {}
@@ -390,12 +395,13 @@ async fn grouped(
                 .map(|(k, _)| groups::display(x_level, k))
                 .collect()
         };
-        if let Some(geo) = &d.spec.geo {
+        if let Some(geo) = d.spec.geo.as_deref().filter(|g| !g.is_empty()) {
             let opts = MapOptions {
                 title: d.title.clone().clone(),
                 source: Some(d.source.to_owned()).filter(|s| !s.is_empty()),
                 lang: d.lang,
                 unit: unit_of(&d.spec.measure, d.table),
+                boundaries_credit: builtin(geo).map(|b| b.credit(d.lang).to_owned()),
                 ..Default::default()
             };
             let map = match boundary_map(d.state, geo, d.spec.code.as_deref()).await {
@@ -534,6 +540,27 @@ async fn boundary_map(
             ceiba_viz::map::render_message(w, h, title, text)
         })
     };
+    if let Some(set) = builtin(rid) {
+        // Built into the binary: read and prepared once, then kept like any other.
+        let cache_key = format!("builtin:{}", set.id);
+        if let Some(map) = state.maps.get(&cache_key) {
+            return Ok(map);
+        }
+        let prepared = tokio::task::spawn_blocking(move || {
+            set.read().map(|b| ceiba_viz::map::prepare(&b, w, h))
+        })
+        .await;
+        return match prepared {
+            Ok(Ok(map)) => Ok(state.maps.insert(&cache_key, map)),
+            Ok(Err(e)) => Err(Box::new(move |lang: Lang| {
+                ceiba_viz::map::render_boundary_error(&e, lang, w, h)
+            })),
+            Err(_) => Err(unusable(
+                "No se pudo preparar el mapa.",
+                "The map could not be prepared.",
+            )),
+        };
+    }
     let located = match crate::tables::locate(state, rid).await {
         Ok(l) => l,
         Err(_) => {

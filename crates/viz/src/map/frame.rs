@@ -183,6 +183,11 @@ impl Frame<'_> {
                 footer.push((line, "source"));
             }
         }
+        if let Some(credit) = opts.boundaries_credit.as_deref().filter(|s| !s.is_empty()) {
+            for line in wrap(credit, chars, 2) {
+                footer.push((line, "source"));
+            }
+        }
         if !self.unmatched.is_empty() {
             for line in wrap(&self.unmatched_note(), chars, 4) {
                 footer.push((line, "note"));

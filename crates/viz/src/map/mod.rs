@@ -10,6 +10,7 @@
 //! the map would be.
 
 pub mod boundaries;
+pub mod builtin;
 pub mod cache;
 pub mod choropleth;
 pub mod classify;
@@ -22,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use ceiba_core::lang::Lang;
 
 pub use boundaries::{parse_boundaries, Area, BoundaryError, BoundaryOptions, BoundarySet};
+pub use builtin::{builtin, builtin_for, Builtin, BUILTINS};
 pub use cache::MapCache;
 pub use choropleth::{render_choropleth, render_choropleth_joined};
 pub use classify::{breaks, class_of, ClassMethod};
@@ -43,6 +45,9 @@ pub struct MapOptions {
     pub method: ClassMethod,
     /// Written around every value (`Q`, `%`, `km²`).
     pub unit: Unit,
+    /// Who drew the boundaries, shown under the source (a built-in set's licence asks
+    /// for it).
+    pub boundaries_credit: Option<String>,
 }
 
 impl Default for MapOptions {
@@ -54,6 +59,7 @@ impl Default for MapOptions {
             classes: 5,
             method: ClassMethod::Quantiles,
             unit: Unit::none(),
+            boundaries_credit: None,
         }
     }
 }

@@ -134,15 +134,21 @@ pub async fn page(
         }
         // The map's areas: the public boundary sets ("dataset — resource"); a resource
         // named that is not one stays listed so the form says what was asked.
-        let mut boundaries: Vec<Choice> = sets
+        // The built-in sets come first.
+        let mut boundaries: Vec<Choice> = ceiba_viz::map::BUILTINS
             .iter()
             .map(|b| Choice {
+                value: b.id.to_owned(),
+                label: b.name(lang).to_owned(),
+                selected: spec.geo.as_deref() == Some(b.id),
+            })
+            .chain(sets.iter().map(|b| Choice {
                 value: b.resource_id.to_string(),
                 label: format!("{} — {}", b.dataset_title.get(lang), b.resource_name),
                 selected: spec.geo.as_deref() == Some(b.resource_id.to_string().as_str()),
-            })
+            }))
             .collect();
-        if let Some(geo) = spec.geo.as_deref() {
+        if let Some(geo) = spec.geo.as_deref().filter(|g| !g.is_empty()) {
             if !boundaries.iter().any(|b| b.selected) {
                 boundaries.push(Choice {
                     value: geo.to_owned(),

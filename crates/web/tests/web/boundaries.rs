@@ -464,9 +464,13 @@ async fn the_chart_builder_lists_boundary_sets_and_draws_only_from_them() {
 async fn a_table_of_municipality_codes_starts_on_a_municipal_boundary_set() {
     let (p, t) = portal().await;
     let base = table(&p, "por-municipio.csv", BY_MUNICIPALITY).await;
-    // Without a municipal set: the first chart is a bar chart.
+    // Without a marked municipal set: the first chart is the map on the built-in
+    // municipalities (all 340 drawn, the table's filled).
     let html = p.get(&format!("{base}/chart")).await.text();
-    assert!(areas(figure_svg(&html)).is_empty());
+    let drawn = areas(figure_svg(&html));
+    assert_eq!(drawn.len(), 340);
+    assert!(drawn.contains(&("1301".to_owned(), Some("300".to_owned()))));
+    assert!(html.contains("<option value=\"gt-municipios\" selected>"));
     let (status, v) = upload(
         &p,
         "resource_create",

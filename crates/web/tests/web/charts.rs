@@ -362,3 +362,88 @@ async fn choropleths_from_boundary_resources_in_the_catalog() {
         );
     }
 }
+
+/// The areas of a drawn map: `(code, value)` for each.
+fn areas(svg: &str) -> Vec<(String, Option<String>)> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|w| w == "area"))
+        })
+        .filter_map(|n| {
+            Some((
+                n.attribute("data-code")?.to_owned(),
+                n.attribute("data-value").map(str::to_owned),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn maps_of_guatemala_are_drawn_with_no_boundary_uploaded() {
+    let (p, base) = portal().await;
+    // A map of departments is drawn on the built-in departments, credited under it.
+    let svg = p
+        .get(&format!(
+            "{base}/chart.svg?type=map&x=departamento&measure=sum:monto"
+        ))
+        .await
+        .text();
+    let drawn = areas(&svg);
+    assert_eq!(drawn.len(), 22, "{}", &svg[..svg.len().min(400)]);
+    assert!(
+        drawn.contains(&("13".into(), Some("3300000".into()))),
+        "{drawn:?}"
+    );
+    assert!(svg.contains("Límites: Ministerio de Finanzas Públicas (MINFIN)"));
+    // The chart page offers both built-in sets first, the chosen one selected, and the
+    // English page credits them in English.
+    let html = p
+        .get(&format!(
+            "{base}/chart?type=map&x=departamento&measure=sum:monto"
+        ))
+        .await
+        .text();
+    assert!(html.contains(
+        "<option value=\"gt-departamentos\" selected>Departamentos de Guatemala (MINFIN)</option>"
+    ));
+    assert!(
+        html.contains("<option value=\"gt-municipios\">Municipios de Guatemala (MINFIN)</option>")
+    );
+    let en = p
+        .get(&format!(
+            "{base}/chart.svg?type=map&x=departamento&measure=sum:monto&lang=en"
+        ))
+        .await
+        .text();
+    assert!(en.contains("Boundaries: Ministry of Public Finance (MINFIN)"));
+    // Municipalities, by name within their departments, on the built-in municipalities.
+    let svg = p
+        .get(&format!(
+            "{base}/chart.svg?type=map&x=municipio&measure=sum:monto&geo=gt-municipios"
+        ))
+        .await
+        .text();
+    let drawn = areas(&svg);
+    assert_eq!(drawn.len(), 340);
+    let valued: Vec<_> = drawn.iter().filter(|(_, v)| v.is_some()).collect();
+    assert!(valued.len() >= 4, "{valued:?}");
+    assert!(
+        drawn.contains(&("1301".into(), Some("2500000".into()))),
+        "Huehuetenango"
+    );
+    // The tile grid is still there when asked for (`geo` empty).
+    let grid = p
+        .get(&format!(
+            "{base}/chart.svg?type=map&x=departamento&measure=sum:monto&geo="
+        ))
+        .await
+        .text();
+    assert!(!grid.contains("MINFIN"));
+    assert!(
+        grid.contains("class=\"tile"),
+        "{}",
+        &grid[..grid.len().min(400)]
+    );
+}
