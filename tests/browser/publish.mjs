@@ -133,6 +133,23 @@ try {
   assert.ok((await pub.content()).includes("Proyectos de inversión municipal 2024"));
   await audit(pub, "dataset-public");
 
+  // "¿Cómo está mi municipio?": from the home page's box to the place's profile.
+  await pub.goto(`${BASE}/`);
+  await pub.fill("#place-q", "Huehuetenango, Huehuetenango");
+  await Promise.all([pub.waitForURL(/\/territorio\/1301$/), pub.click("form.place-search button")]);
+  assert.ok((await pub.content()).includes("puesto"), "the profile ranks the place");
+  await audit(pub, "place-municipality");
+  for (const width of [1280, 390]) {
+    await pub.setViewportSize({ width, height: 900 });
+    const wide = await pub.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.ok(!wide, `no horizontal scroll on the profile at ${width} px`);
+  }
+  await pub.setViewportSize({ width: 1280, height: 900 });
+  await pub.goto(`${BASE}/territorio/13`);
+  await audit(pub, "place-department");
+  await pub.goto(`${BASE}/territorio?q=san+pedro+sacatepequez`);
+  await audit(pub, "place-choices");
+
   // Replacing the file: a new version, seen in the history.
   await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);
   await audit(page, "dataset-staff");

@@ -27,6 +27,8 @@
 //! - `harvests.rs`: harvest sources (added, listed with their runs, a run asked for).
 //! - `boundaries.rs`: marking a GeoJSON/TopoJSON resource as a boundary set (always
 //!   checked against its file).
+//! - `places/`: territorial profiles — what every public table says of a place, learned
+//!   once per table version.
 
 mod activity;
 mod actor;
@@ -39,6 +41,7 @@ mod imports;
 mod lookup;
 mod organizations;
 mod people;
+pub mod places;
 mod resources;
 mod tables;
 mod trash;

@@ -57,6 +57,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "link checks",
         include_str!("../migrations/0012_link_checks.sql"),
     ),
+    (13, "places", include_str!("../migrations/0013_places.sql")),
 ];
 
 /// The SQL catalog of organizations, categories, datasets and resources.

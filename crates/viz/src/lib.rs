@@ -4,6 +4,7 @@ pub mod format;
 pub mod groups;
 pub mod palette;
 pub mod png;
+pub mod spark;
 pub mod svg;
 pub mod territory;
 pub use chart::{

@@ -606,3 +606,29 @@ harvest-copy-files = Download and ingest the files (otherwise they are linked)
 harvest-add-button = Add source
 harvest-added = Source “{ $name }” was added.
 harvest-requested = Source “{ $name }” will run within a minute.
+
+## Territorial profiles
+place-path = territory
+place-home = How is my municipality doing?
+place-title = My municipality, my department
+place-label = Municipality or department
+place-placeholder = E.g. Huehuetenango, San Pedro Sacatepéquez, San Marcos
+place-go = Show
+place-other = Another place
+place-crumbs = Breadcrumbs
+place-description = What public data say of { $name }: indicators, rank among its peers and downloads.
+place-figures = What the data say of { $name }
+place-year = data of { $year }
+place-explore = See its rows
+place-download = Download its rows (CSV)
+place-unplaced = { $count ->
+    [one] 1 row of this table has no recognised place code.
+   *[other] { $count } rows of this table have no recognised place code.
+}
+place-nothing = No public table has rows for this place yet.
+place-children = Places within
+place-not-found = We found no “{ $query }”.
+place-did-you-mean = Did you mean…?
+place-several = Several places are called “{ $query }”
+place-country = Guatemala (whole country)
+place-departments = Departments

@@ -606,3 +606,29 @@ harvest-copy-files = Descargar e ingerir los archivos (si no, se enlazan)
 harvest-add-button = Agregar fuente
 harvest-added = Se agregó la fuente «{ $name }».
 harvest-requested = La fuente «{ $name }» se ejecutará en menos de un minuto.
+
+## Territorial profiles
+place-path = territorio
+place-home = ¿Cómo está mi municipio?
+place-title = Mi municipio, mi departamento
+place-label = Municipio o departamento
+place-placeholder = Ej.: Huehuetenango, San Pedro Sacatepéquez, San Marcos
+place-go = Ver
+place-other = Otro lugar
+place-crumbs = Ruta
+place-description = Lo que dicen los datos públicos de { $name }: indicadores, posición entre sus pares y descargas.
+place-figures = Lo que dicen los datos de { $name }
+place-year = datos de { $year }
+place-explore = Ver sus filas
+place-download = Descargar sus filas (CSV)
+place-unplaced = { $count ->
+    [one] 1 fila de esta tabla no tiene un código de lugar reconocido.
+   *[other] { $count } filas de esta tabla no tienen un código de lugar reconocido.
+}
+place-nothing = Todavía ninguna tabla pública tiene filas de este lugar.
+place-children = Lugares que comprende
+place-not-found = No encontramos «{ $query }».
+place-did-you-mean = ¿Quiso decir…?
+place-several = Varios lugares se llaman «{ $query }»
+place-country = Guatemala (todo el país)
+place-departments = Departamentos

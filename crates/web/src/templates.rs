@@ -57,6 +57,14 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("groups.html", include_str!("../templates/groups.html")),
     ("group.html", include_str!("../templates/group.html")),
     ("about.html", include_str!("../templates/about.html")),
+    (
+        "territory.html",
+        include_str!("../templates/territory.html"),
+    ),
+    (
+        "territories.html",
+        include_str!("../templates/territories.html"),
+    ),
     ("api.html", include_str!("../templates/api.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod choropleth;
 pub mod classify;
 mod frame;
+pub mod locator;
 pub mod prepare;
 pub mod tilegrid;
 
@@ -27,6 +28,7 @@ pub use builtin::{builtin, builtin_for, Builtin, BUILTINS};
 pub use cache::MapCache;
 pub use choropleth::{render_choropleth, render_choropleth_joined};
 pub use classify::{breaks, class_of, ClassMethod};
+pub use locator::render_locator;
 pub use prepare::{prepare, prepare_with, PrepareOptions, PreparedArea, PreparedMap};
 pub use tilegrid::{render_tile_grid, render_tile_grid_joined, Tile, TILES};
 

@@ -21,6 +21,7 @@ mod resource_form;
 mod review;
 mod saved_views;
 pub(crate) mod search;
+mod territory;
 
 use std::collections::HashMap;
 
@@ -155,6 +156,10 @@ pub fn router() -> Router<SharedState> {
         )
         .route("/ckan-admin/harvest", get(harvest::list).post(harvest::act))
         .route("/about", get(about::about))
+        .route("/territorio", get(territory::search))
+        .route("/territory", get(territory::search))
+        .route("/territorio/{code}", get(territory::profile))
+        .route("/territory/{code}", get(territory::profile))
         .route("/api", get(about::api))
 }
 

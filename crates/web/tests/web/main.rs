@@ -20,6 +20,7 @@ mod history;
 mod pages;
 mod passwords;
 mod people;
+mod places;
 mod publish_forms;
 mod search;
 mod web_session;

@@ -1,0 +1,152 @@
+//! Territorial profiles through HTTP, on the demo catalog: found from the home page's box,
+//! their figures checked against the demo's own tables.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::Portal;
+use axum::http::{header, StatusCode};
+use ceiba_viz::format::{format_value, NumberStyle, Unit};
+use serde_json::Value;
+
+async fn demo() -> Portal {
+    let p = Portal::empty().await;
+    ceiba_demo::load(&p.ingestor).await.unwrap();
+    p
+}
+
+/// The rows of a demo table for one municipality, through CKAN's DataStore API.
+async fn rows_of(p: &Portal, dataset: &str, column: &str, code: &str) -> Vec<Value> {
+    let pkg: Value = serde_json::from_slice(
+        &p.get(&format!("/api/3/action/package_show?id={dataset}"))
+            .await
+            .body,
+    )
+    .unwrap();
+    let rid = pkg["result"]["resources"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let filters = format!("{{\"{column}\":\"{code}\"}}");
+    let got = p
+        .get(&format!(
+            "/api/3/action/datastore_search?resource_id={rid}&filters={}",
+            filters
+                .bytes()
+                .map(|b| if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                })
+                .collect::<String>()
+        ))
+        .await;
+    let v: Value = serde_json::from_slice(&got.body).unwrap();
+    v["result"]["records"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn es(v: f64) -> String {
+    format_value(v, &Unit::none(), NumberStyle::Es)
+}
+
+#[tokio::test]
+async fn huehuetenangos_profile_is_found_from_the_home_page_and_matches_the_tables() {
+    let p = demo().await;
+    let home = p.get("/").await.text();
+    assert!(
+        home.contains("action=\"/territorio\""),
+        "the home page's box"
+    );
+    assert!(home.contains("¿Cómo está mi municipio?"));
+
+    // The name is both a department and its capital: both are offered.
+    let got = p.get("/territorio?q=huehuetenango").await;
+    assert_eq!(got.status, StatusCode::OK);
+    let html = got.text();
+    assert!(html.contains("href=\"/territorio/13\""), "the department");
+    assert!(
+        html.contains("href=\"/territorio/1301\""),
+        "the municipality"
+    );
+    // With its department, the municipality is one place: straight to its profile.
+    let got = p.get("/territorio?q=Huehuetenango%2C+Huehuetenango").await;
+    assert_eq!(got.status, StatusCode::SEE_OTHER);
+    assert_eq!(got.headers[header::LOCATION], "/territorio/1301");
+
+    let got = p.get("/territorio/1301").await;
+    assert_eq!(got.status, StatusCode::OK);
+    let html = got.text();
+    assert!(html.contains("<h1>Huehuetenango</h1>"));
+    assert!(
+        html.contains("class=\"ceiba-map ceiba-locator\""),
+        "a locator map"
+    );
+    assert!(html.contains("Límites: Ministerio de Finanzas Públicas"));
+
+    // The management ranking: its 2018 index, and its rank among the 340 is the table's
+    // own position.
+    let ranking = rows_of(&p, "ranking-gestion-municipal", "codigo_municipio", "1301").await;
+    assert_eq!(ranking.len(), 1, "{ranking:?}");
+    let index: f64 = ranking[0]["indice_2018"].as_f64().unwrap();
+    let position = ranking[0]["posicion_2018"].as_i64().unwrap();
+    assert!(html.contains(&es(index)), "the 2018 index {index}");
+    assert!(
+        html.contains(&format!("puesto {position} de 340")),
+        "rank {position}: {}",
+        &html[html.find("Ranking").unwrap_or(0)..]
+            [..2000.min(html.len() - html.find("Ranking").unwrap_or(0))]
+    );
+    // Households from the NBI table, whose codes lost their zero in Excel (`1301` stays).
+    let nbi = rows_of(&p, "nbi-municipal", "Código municipio", "1301").await;
+    assert_eq!(nbi.len(), 1);
+    let households = nbi[0]["Hogares"].as_f64().unwrap();
+    assert!(html.contains(&es(households)), "households {households}");
+    assert!(
+        html.contains("promedio de Huehuetenango"),
+        "the department beside it"
+    );
+    assert!(html.contains("promedio nacional"));
+    // Links to the place's rows, explorer and download.
+    assert!(html.contains("f.codigo_municipio.eq=1301"));
+    assert!(html.contains("/datastore/dump/"));
+
+    // The department sums or averages its municipalities; the country, its departments.
+    let dep = p.get("/territorio/13").await;
+    assert_eq!(dep.status, StatusCode::OK);
+    assert!(
+        dep.text().contains("href=\"/territorio/1301\""),
+        "its municipalities"
+    );
+    let country = p.get("/territorio/gt").await;
+    assert_eq!(country.status, StatusCode::OK);
+    assert!(country.text().contains("href=\"/territorio/13\""));
+    // English.
+    let en = p.get("/en/territory/1301").await;
+    assert_eq!(en.status, StatusCode::OK);
+    assert!(en.text().contains("national average"));
+}
+
+#[tokio::test]
+async fn unknown_places_get_a_404_that_suggests_the_closest() {
+    let p = demo().await;
+    for (path, close) in [
+        ("/territorio/9999", None),
+        ("/territorio?q=Huehuetenanggo", Some("/territorio/13")),
+        ("/territorio/Chiquimulaa", Some("/territorio/20")),
+        ("/en/territory?q=zzzzzz", None),
+    ] {
+        let got = p.get(path).await;
+        assert_eq!(got.status, StatusCode::NOT_FOUND, "{path}");
+        if let Some(link) = close {
+            assert!(got.text().contains(&format!("href=\"{link}\"")), "{path}");
+        }
+    }
+    // Codes in other spellings lead to the one address of the place.
+    let got = p.get("/territorio/GT1301").await;
+    assert_eq!(got.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(got.headers[header::LOCATION], "/territorio/1301");
+    // Markup in a query is escaped.
+    let got = p.get("/territorio?q=%3Cscript%3Ex").await;
+    assert!(!got.text().contains("<script>x"));
+}
