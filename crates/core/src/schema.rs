@@ -124,6 +124,39 @@ pub struct Column {
     pub stats: ColumnStats,
 }
 
+/// Words that name a column of years (folded: no accents, lower case).
+const YEAR_WORDS: [&str; 8] = [
+    "ano",
+    "anio",
+    "year",
+    "ejercicio",
+    "periodo",
+    "gestion",
+    "edicion",
+    "vigencia",
+];
+
+impl Column {
+    /// Whether the column holds years: integers named like years (`año`, `anio`,
+    /// `ejercicio`, `periodo`) whose smallest and largest values lie in 1900–2100. Years
+    /// are written without thousands separators ("2021", not "2 021") and are the time
+    /// axis of a territorial profile's figures.
+    pub fn is_year(&self) -> bool {
+        let in_range = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(|s| s.trim().parse::<i32>().ok())
+                .is_some_and(|y| (1900..=2100).contains(&y))
+        };
+        let named = crate::text::fold(&self.name)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| YEAR_WORDS.contains(&w));
+        self.column_type == ColumnType::Integer
+            && named
+            && in_range(&self.stats.min)
+            && in_range(&self.stats.max)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +168,32 @@ mod tests {
         }
         assert_eq!(ColumnType::parse("Texto"), Some(ColumnType::Text));
         assert_eq!(ColumnType::parse("blob"), None);
+    }
+
+    #[test]
+    fn years_are_integers_named_like_years_between_1900_and_2100() {
+        let column = |name: &str, t: ColumnType, min: &str, max: &str| Column {
+            name: name.into(),
+            label: name.into(),
+            column_type: t,
+            type_overridden: false,
+            description: String::new(),
+            unit: String::new(),
+            stats: ColumnStats {
+                min: Some(min.into()),
+                max: Some(max.into()),
+                ..Default::default()
+            },
+        };
+        for name in ["Año", "anio", "ejercicio_fiscal", "Periodo", "year"] {
+            assert!(
+                column(name, ColumnType::Integer, "2015", "2025").is_year(),
+                "{name}"
+            );
+        }
+        assert!(!column("hogares", ColumnType::Integer, "1950", "2050").is_year());
+        assert!(!column("anio", ColumnType::Integer, "1", "12").is_year());
+        assert!(!column("anio", ColumnType::Text, "2015", "2025").is_year());
+        assert!(!column("anios_de_servicio", ColumnType::Integer, "1990", "2020").is_year());
     }
 }

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use ceiba_core::{Column, ColumnType, IngestedTable};
+use ceiba_core::{Column, IngestedTable};
 use ceiba_query::{AggregateRequest, Engine, Measure, MeasureFn, TableSpec};
 use ceiba_store::{PlaceFigure, PlaceTable};
 use ceiba_viz::territory::{self, Kind, Level};
@@ -98,22 +98,6 @@ fn sample(c: &Column) -> Vec<&str> {
     c.stats.top.iter().map(|t| t.value.as_str()).collect()
 }
 
-fn is_year_value(s: &str) -> bool {
-    s.trim()
-        .parse::<i32>()
-        .is_ok_and(|y| (1900..=2100).contains(&y))
-}
-
-fn year_name(name: &str) -> bool {
-    let n = fold(name);
-    n.split(' ').any(|w| {
-        matches!(
-            w,
-            "ano" | "anio" | "year" | "ejercicio" | "periodo" | "gestion" | "edicion"
-        )
-    })
-}
-
 /// `indice_2013` → (`indice`, 2013).
 fn year_suffix(name: &str) -> Option<(&str, i32)> {
     let digits = name.get(name.len().checked_sub(4)?..)?;
@@ -188,12 +172,7 @@ fn plan_of(table: &IngestedTable) -> Option<Plan> {
     let year = table
         .columns
         .iter()
-        .find(|c| {
-            c.column_type == ColumnType::Integer
-                && year_name(&c.name)
-                && c.stats.min.as_deref().is_some_and(is_year_value)
-                && c.stats.max.as_deref().is_some_and(is_year_value)
-        })
+        .find(|c| c.is_year())
         .map(|c| c.name.clone());
 
     let mut figures: Vec<Figure> = Vec::new();
@@ -626,7 +605,7 @@ fn add_figures(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ceiba_core::{ColumnStats, TopValue};
+    use ceiba_core::{ColumnStats, ColumnType, TopValue};
 
     fn column(name: &str, t: ColumnType, top: &[&str], range: (&str, &str)) -> Column {
         Column {

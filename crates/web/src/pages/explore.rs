@@ -132,10 +132,18 @@ pub async fn explorer(
             state.engine.rows(&spec, &plain).await.ok()
         }
     };
+    // Years are written as years ("2021", not "2 021"): as text.
     let types: std::collections::HashMap<&str, ColumnType> = table
         .columns
         .iter()
-        .map(|c| (c.name.as_str(), c.column_type))
+        .map(|c| {
+            let shown = if c.is_year() {
+                ColumnType::Text
+            } else {
+                c.column_type
+            };
+            (c.name.as_str(), shown)
+        })
         .collect();
     let headers: Vec<HeaderView> = table
         .columns

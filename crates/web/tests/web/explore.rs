@@ -340,3 +340,24 @@ async fn downloaded_xlsx_and_parquet_read_right_elsewhere() {
         assert_eq!(table["rows"][4]["departamento"], "Petén");
     }
 }
+
+#[tokio::test]
+async fn years_are_written_as_years_and_amounts_with_thousands() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let r = upload_table(
+        &p,
+        &d,
+        "Ejecución",
+        "ejecucion.csv",
+        "municipio,anio,monto\nMixco,2021,1500000\nVilla Nueva,2022,2500\n",
+    )
+    .await;
+    let html = p
+        .get(&format!("/dataset/nbi-municipal/resource/{}", r.id))
+        .await
+        .text();
+    assert!(html.contains(">2021<"), "a year without separators");
+    assert!(!html.contains("2\u{a0}021"));
+    assert!(html.contains("1\u{a0}500\u{a0}000"), "amounts keep theirs");
+}
