@@ -69,6 +69,29 @@ impl Catalog {
             .collect()
     }
 
+    /// What was learned of the places of a version's tables, by position.
+    pub async fn place_tables_of(&self, version_id: Uuid) -> Result<Vec<PlaceTable>> {
+        let rows = sqlx::query(
+            "SELECT version_id, position, place_column, level, year_column, unplaced_rows \
+             FROM place_table WHERE version_id = $1 ORDER BY position",
+        )
+        .bind(version_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PlaceTable {
+                    version_id: uuid(row, "version_id")?,
+                    position: row.try_get("position")?,
+                    place_column: row.try_get("place_column")?,
+                    level: row.try_get("level")?,
+                    year_column: row.try_get("year_column")?,
+                    unplaced_rows: row.try_get("unplaced_rows")?,
+                })
+            })
+            .collect()
+    }
+
     /// Records what a table says of its places, replacing what was learned before.
     pub async fn record_places(&self, table: &PlaceTable, figures: &[PlaceFigure]) -> Result<()> {
         let mut tx = self.begin_write().await?;

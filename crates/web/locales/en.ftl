@@ -632,3 +632,4 @@ place-did-you-mean = Did you mean…?
 place-several = Several places are called “{ $query }”
 place-country = Guatemala (whole country)
 place-departments = Departments
+data-unplaced = Rows whose “{ $column }” is no department or municipality of Guatemala: { $rows }. They are left out of territorial profiles.

@@ -632,3 +632,4 @@ place-did-you-mean = ¿Quiso decir…?
 place-several = Varios lugares se llaman «{ $query }»
 place-country = Guatemala (todo el país)
 place-departments = Departamentos
+data-unplaced = Filas cuyo valor en «{ $column }» no es un departamento ni un municipio de Guatemala: { $rows }. No aparecen en los perfiles territoriales.

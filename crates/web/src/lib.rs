@@ -109,6 +109,28 @@ pub struct AppState {
     pub(crate) assets: assets::Assets,
 }
 
+impl AppState {
+    /// Learns the places of newly ingested tables every `every`, for as long as the
+    /// server runs: territorial profiles and the pages that count unplaced rows read what
+    /// was learned.
+    pub fn spawn_place_learning(
+        self: &Arc<Self>,
+        every: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.portal.learn_places(&state.engine).await {
+                    tracing::warn!(error = %e, "learning places");
+                }
+            }
+        })
+    }
+}
+
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")

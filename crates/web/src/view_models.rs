@@ -333,6 +333,8 @@ pub struct TableView {
     pub name: String,
     pub rows: String,
     pub columns: Vec<ColumnView>,
+    /// Rows whose place column holds no territory: (how many, the column).
+    pub unplaced: Option<(String, String)>,
 }
 
 impl TableView {
@@ -340,6 +342,7 @@ impl TableView {
         TableView {
             name: t.name.clone(),
             rows: format::integer(lang, t.rows),
+            unplaced: None,
             columns: t
                 .columns
                 .iter()

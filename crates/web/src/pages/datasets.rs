@@ -295,6 +295,21 @@ pub async fn resource(
         .unwrap_or(0);
         let mut table_views: Vec<TableView> =
             tables.iter().map(|t| TableView::new(ctx.lang, t)).collect();
+        // Rows a territorial profile cannot place (codes that are no territory).
+        if let Some(v) = record.current_version_id {
+            for p in state.catalog.place_tables_of(v).await? {
+                if let Some(view) = usize::try_from(p.position)
+                    .ok()
+                    .and_then(|i| table_views.get_mut(i))
+                    .filter(|_| p.unplaced_rows > 0)
+                {
+                    view.unplaced = Some((
+                        crate::format::integer(ctx.lang, p.unplaced_rows),
+                        p.place_column.clone(),
+                    ));
+                }
+            }
+        }
         if let (Some(t), Some(view)) = (tables.get(shown), table_views.get_mut(shown)) {
             let spec = ceiba_query::TableSpec::from(t);
             for (c, cv) in t.columns.iter().zip(view.columns.iter_mut()) {

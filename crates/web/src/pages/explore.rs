@@ -2,7 +2,9 @@
 //! through links and a plain form (every view is a URL), with downloads of that view.
 
 use ceiba_core::{ColumnType, IngestedTable, Lang};
+use ceiba_portal::places::Place;
 use ceiba_query::{Bin, FilterOp, RowsRequest, RowsResponse};
+use ceiba_viz::territory::{self, Kind, Level};
 use minijinja::context;
 use minijinja::value::Value;
 use serde::Serialize;
@@ -63,6 +65,13 @@ fn show(lang: Lang, t: ColumnType, v: &serde_json::Value) -> String {
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     }
+}
+
+/// A cell as shown, with the profile of the place it names.
+#[derive(Serialize)]
+struct CellView {
+    text: String,
+    url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -176,7 +185,19 @@ pub async fn explorer(
             }
         })
         .collect();
-    let rows: Vec<Vec<String>> = result
+    // Place names and codes lead to the place's profile.
+    let places: std::collections::HashMap<&str, (Level, Kind)> = table
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
+            territory::recognise(&c.name, &sample)
+                // Municipality names repeat across departments: only codes are linked.
+                .filter(|t| !(t.level == Level::Municipality && t.kind == Kind::Name))
+                .map(|t| (c.name.as_str(), (t.level, t.kind)))
+        })
+        .collect();
+    let rows: Vec<Vec<CellView>> = result
         .as_ref()
         .map(|r| {
             r.rows
@@ -185,11 +206,25 @@ pub async fn explorer(
                     row.iter()
                         .zip(&r.columns)
                         .map(|(v, c)| {
-                            show(
+                            let text = show(
                                 lang,
                                 *types.get(c.name.as_str()).unwrap_or(&c.column_type),
                                 v,
-                            )
+                            );
+                            let url = places.get(c.name.as_str()).and_then(|(level, kind)| {
+                                let raw = match v {
+                                    serde_json::Value::String(s) => s.clone(),
+                                    serde_json::Value::Number(n) => n.to_string(),
+                                    _ => return None,
+                                };
+                                let code = territory::normalise(*level, *kind, &raw, None)?;
+                                let place = match level {
+                                    Level::Department => Place::Department(code),
+                                    Level::Municipality => Place::Municipality(code),
+                                };
+                                Some(super::territory::place_path(lang, place))
+                            });
+                            CellView { text, url }
                         })
                         .collect()
                 })

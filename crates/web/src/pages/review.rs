@@ -80,13 +80,20 @@ async fn build(
         .as_ref()
         .map(|rep| rep.all_errors().map(|i| i.message(lang)).collect())
         .unwrap_or_default();
-    let tables = match r.current_version_id {
+    // The version in service is the newest that ingested: read from the versions, which
+    // were read after the resource (a job that ended in between leaves the resource's
+    // record a step behind, and the page would say the file is no table).
+    let in_service = versions
+        .iter()
+        .find(|v| v.status == VersionStatus::Ready)
+        .map(|v| v.id)
+        .or(r.current_version_id);
+    let tables = match in_service {
         Some(v) if !pending => state.catalog.tables_of(v).await?,
         _ => Vec::new(),
     };
     // The date formats the publisher gave, as the table in service was built with them.
-    let built_with: ceiba_ingest::IngestOptions = r
-        .current_version_id
+    let built_with: ceiba_ingest::IngestOptions = in_service
         .and_then(|id| versions.iter().find(|v| v.id == id))
         .and_then(|v| serde_json::from_value(v.options.clone()).ok())
         .unwrap_or_default();

@@ -56,7 +56,17 @@ fn path_of(lang: Lang) -> &'static str {
 }
 
 pub(crate) fn place_url(ctx: &PageCtx, place: Place) -> String {
-    format!("{}/{}/{}", ctx.base(), path_of(ctx.lang), place.code())
+    place_path(ctx.lang, place)
+}
+
+/// A place's profile in `lang`: `/territorio/1301`, `/en/territory/1301`.
+pub(crate) fn place_path(lang: Lang, place: Place) -> String {
+    format!(
+        "{}/{}/{}",
+        crate::http::base(lang),
+        path_of(lang),
+        place.code()
+    )
 }
 
 fn links(ctx: &PageCtx, places: &[Place]) -> Vec<Link> {

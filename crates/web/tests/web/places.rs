@@ -150,3 +150,77 @@ async fn unknown_places_get_a_404_that_suggests_the_closest() {
     let got = p.get("/territorio?q=%3Cscript%3Ex").await;
     assert!(!got.text().contains("<script>x"));
 }
+
+#[tokio::test]
+async fn place_names_and_codes_in_the_explorer_lead_to_their_profiles() {
+    let p = Portal::empty().await;
+    let (d, _) = crate::common::fixture(&p).await;
+    let r = crate::common::upload_table(
+        &p,
+        &d,
+        "Proyectos",
+        "proyectos.csv",
+        "codigo_municipio,municipio,departamento,monto\n\
+         1301,Huehuetenango,Huehuetenango,100\n0101,Guatemala,Guatemala,200\n\
+         1601,Cobán,Alta Verapaz,300\n0502,Santa Lucía Cotzumalguapa,Escuintla,50\n",
+    )
+    .await;
+    let html = p
+        .get(&format!("/dataset/nbi-municipal/resource/{}", r.id))
+        .await
+        .text();
+    assert!(
+        html.contains("<a href=\"/territorio/1301\">1301</a>"),
+        "codes"
+    );
+    assert!(
+        html.contains("<a href=\"/territorio/16\">Alta Verapaz</a>"),
+        "department names"
+    );
+    // Municipality names repeat across departments: not linked on their own.
+    assert!(!html.contains(">Cobán</a>"));
+    let en = p
+        .get(&format!("/en/dataset/nbi-municipal/resource/{}", r.id))
+        .await
+        .text();
+    assert!(en.contains("<a href=\"/en/territory/1301\">1301</a>"));
+}
+
+#[tokio::test]
+async fn rows_that_name_no_place_are_counted_and_the_profile_still_works() {
+    let p = Portal::empty().await;
+    let (d, _) = crate::common::fixture(&p).await;
+    let mut csv = String::from("codigo_municipio,poblacion\n");
+    for (code, n) in [
+        ("1301", 100),
+        ("1302", 200),
+        ("0101", 300),
+        ("0102", 400),
+        ("1601", 500),
+        ("0502", 600),
+        ("1201", 700),
+        ("2201", 800),
+        ("2001", 900),
+        ("1401", 1000),
+        ("9999", 5),
+    ] {
+        csv.push_str(&format!("{code},{n}\n"));
+    }
+    let r = crate::common::upload_table(&p, &d, "Población", "poblacion.csv", &csv).await;
+    let got = p.get("/territorio/1301").await;
+    assert_eq!(got.status, StatusCode::OK);
+    let html = got.text();
+    assert!(html.contains(">100</strong>"), "its value");
+    assert!(
+        html.contains("puesto 10 de 10"),
+        "ranked among the places placed"
+    );
+    let page = p
+        .get(&format!("/dataset/nbi-municipal/resource/{}", r.id))
+        .await
+        .text();
+    assert!(
+        page.contains("Filas cuyo valor en «codigo_municipio» no es un departamento ni un municipio de Guatemala: 1."),
+        "the resource page says how many rows could not be placed"
+    );
+}
