@@ -45,7 +45,11 @@ impl Portal {
         engine: &Engine,
         place: Place,
     ) -> Result<PlaceProfile, Error> {
-        self.learn_places(engine).await?;
+        // What is new is learned first; a failure (two servers learning one table at
+        // once) leaves the profile with what was learned before.
+        if let Err(e) = self.learn_places(engine).await {
+            tracing::warn!(error = %e, "learning places");
+        }
         let mut chain = vec![place];
         let mut up = place.parent();
         while let Some(p) = up {
