@@ -263,6 +263,14 @@ async fn response_shapes_are_a_contract() {
     }
     let page = p.get("/api").await.text();
     assert!(page.contains("API de datos") && page.contains(&format!("/api/v1/resources/{rid}")));
+    // The page is in the visitor's language throughout.
+    assert!(page.contains("esquema, estadísticas de cada columna"));
+    assert!(page.contains("f.&lt;columna&gt;.&lt;op&gt;=valor"));
+    for english in ["schema, statistics", "&lt;column&gt;", "filters,"] {
+        assert!(!page.contains(english), "{english}");
+    }
+    let en = p.get("/en/api").await.text();
+    assert!(en.contains("schema, statistics of each column") && en.contains("&lt;column&gt;"));
 }
 
 /// Reads a downloaded file with openpyxl/pyarrow (`scripts/check_exports.py`); `None`
