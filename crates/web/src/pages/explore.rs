@@ -44,6 +44,59 @@ pub fn view_url(
     format!("{base}?{}", query.join("&"))
 }
 
+/// A query error as the explorer's reader understands it: a filter named by its column's
+/// label and what it asks ("«Monto» (desde)"), not by its parameter (`f.monto.gte`),
+/// which the API's messages keep for those who write them.
+fn explain(e: &ceiba_query::QueryError, table: &IngestedTable, lang: Lang) -> String {
+    let message = e.message(lang);
+    let ceiba_query::QueryError::BadParameter { parameter, .. } = e else {
+        return message;
+    };
+    let Some(rest) = parameter.strip_prefix("f.") else {
+        return message;
+    };
+    let (column, op) = match rest.rsplit_once('.') {
+        Some((c, o)) if FilterOp::parse(o).is_some() => (c, FilterOp::parse(o)),
+        _ => (rest, None),
+    };
+    let label = table
+        .columns
+        .iter()
+        .find(|c| c.name == column)
+        .map_or(column, |c| c.label.as_str());
+    let asks = op.map(|op| match (op, lang) {
+        (FilterOp::Eq, Lang::Es) => "igual a",
+        (FilterOp::Eq, Lang::En) => "equal to",
+        (FilterOp::Ne, Lang::Es) => "distinto de",
+        (FilterOp::Ne, Lang::En) => "other than",
+        (FilterOp::Lt, Lang::Es) => "menor que",
+        (FilterOp::Lt, Lang::En) => "less than",
+        (FilterOp::Lte, Lang::Es) => "hasta",
+        (FilterOp::Lte, Lang::En) => "up to",
+        (FilterOp::Gt, Lang::Es) => "mayor que",
+        (FilterOp::Gt, Lang::En) => "more than",
+        (FilterOp::Gte, Lang::Es) => "desde",
+        (FilterOp::Gte, Lang::En) => "from",
+        (FilterOp::In, Lang::Es) => "uno de",
+        (FilterOp::In, Lang::En) => "one of",
+        (FilterOp::Contains, Lang::Es) => "contiene",
+        (FilterOp::Contains, Lang::En) => "contains",
+        (FilterOp::Null, Lang::Es) => "vacío",
+        (FilterOp::Null, Lang::En) => "empty",
+        (FilterOp::NotNull, Lang::Es) => "no vacío",
+        (FilterOp::NotNull, Lang::En) => "not empty",
+    });
+    let named = match (lang, asks) {
+        (Lang::Es, Some(a)) => format!("«{label}» ({a})"),
+        (Lang::En, Some(a)) => format!("“{label}” ({a})"),
+        (Lang::Es, None) => format!("«{label}»"),
+        (Lang::En, None) => format!("“{label}”"),
+    };
+    message
+        .strip_prefix(parameter.as_str())
+        .map_or(message.clone(), |tail| format!("{named}{tail}"))
+}
+
 /// A value as a person reads it in `lang`.
 fn show(lang: Lang, t: ColumnType, v: &serde_json::Value) -> String {
     match (t, v) {
@@ -123,7 +176,7 @@ pub async fn explorer(
     let mut req = match RowsRequest::from_query(pairs, &spec, &limits) {
         Ok(r) => r,
         Err(e) => {
-            error = Some(e.message(lang));
+            error = Some(explain(&e, table, lang));
             RowsRequest::default()
         }
     };
@@ -133,7 +186,7 @@ pub async fn explorer(
     let result: Option<RowsResponse> = match state.engine.rows(&spec, &req).await {
         Ok(r) => Some(r),
         Err(e) => {
-            error.get_or_insert(e.message(lang));
+            error.get_or_insert(explain(&e, table, lang));
             let plain = RowsRequest {
                 limit: PAGE_ROWS,
                 ..Default::default()

@@ -232,7 +232,7 @@ async fn the_explorer_pages_sorts_filters_and_links_downloads() {
 
     let en = p.get(&format!("/en{url}?f.monto.gt=abc")).await.text();
     assert!(
-        en.contains("f.monto.gt: the value does not fit"),
+        en.contains("“monto” (more than): the value does not fit"),
         "bad filter explained, page still shown"
     );
     assert!(en.contains("Rows 1 to 5 of 5"));
@@ -368,4 +368,29 @@ async fn years_are_written_as_years_and_amounts_with_thousands() {
     assert!(html.contains(">2021<"), "a year without separators");
     assert!(!html.contains("2\u{a0}021"));
     assert!(html.contains("1\u{a0}500\u{a0}000"), "amounts keep theirs");
+}
+
+#[tokio::test]
+async fn a_bad_filter_is_told_by_its_column_not_its_parameter() {
+    let (p, rid) = portal_with_table().await;
+    let base = format!("/dataset/nbi-municipal/resource/{rid}");
+    let html = p.get(&format!("{base}?f.monto.gte=mucho")).await.text();
+    assert!(
+        html.contains("«monto» (desde): el valor no corresponde al tipo de la columna"),
+        "{}",
+        &html[html.find("notice").unwrap_or(0)..]
+            [..300.min(html.len() - html.find("notice").unwrap_or(0))]
+    );
+    assert!(
+        !html.contains("f.monto.gte:"),
+        "no parameter names in messages"
+    );
+    let en = p.get(&format!("/en{base}?f.monto.gte=mucho")).await.text();
+    assert!(en.contains("“monto” (from): the value does not fit the column"));
+    // The API keeps the parameter: its readers write it.
+    let api = p
+        .get(&format!("/api/v1/resources/{rid}/rows?f.monto.gte=mucho"))
+        .await
+        .text();
+    assert!(api.contains("f.monto.gte"));
 }
