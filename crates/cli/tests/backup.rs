@@ -37,8 +37,10 @@ fn a_backup_taken_while_serving_restores_the_same_portal() {
 
     // Writes go on during the backup.
     let stop = Arc::new(AtomicBool::new(false));
+    let written = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let writer = {
         let (addr, token, stop) = (original.addr.clone(), token.clone(), stop.clone());
+        let written = written.clone();
         std::thread::spawn(move || {
             let mut created = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -52,11 +54,18 @@ fn a_backup_taken_while_serving_restores_the_same_portal() {
                     .unwrap()
                     .unwrap();
                 created += 1;
+                written.store(created, Ordering::Relaxed);
             }
             created
         })
     };
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The backup starts once writes are going on (a loaded machine is slow to start them).
+    for _ in 0..600 {
+        if written.load(Ordering::Relaxed) >= 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let backup = dir.path().join("copia");
     let out = run_ok(&data, &["backup", backup.to_str().unwrap()]);
     stop.store(true, Ordering::Relaxed);

@@ -58,6 +58,9 @@ pub struct MeasureFigure {
     pub peers: u32,
     /// `(year, value)`, oldest first.
     pub series: Vec<(i32, f64)>,
+    /// Whether places combine by their mean (indicators, rates) rather than their sum.
+    #[serde(default)]
+    pub averaged: bool,
 }
 
 /// What a figure reads.
@@ -130,8 +133,48 @@ fn not_a_figure(name: &str) -> bool {
                 | "longitud"
                 | "lat"
                 | "lon"
+                // Periods are no figures either: a week or quarter number summed means
+                // nothing.
+                | "semana"
+                | "trimestre"
+                | "mes"
+                | "dia"
+                | "week"
+                | "month"
+                | "quarter"
         )
     }) || n.starts_with("cod")
+}
+
+/// Rates, shares and indexes are averaged, never summed (a municipality's weekly rates
+/// do not add up, nor do its departments' percentages).
+fn is_rate(f: &Figure) -> bool {
+    if f.unit.trim() == "%" {
+        return true;
+    }
+    let n = fold(&format!("{} {}", f.name, f.label));
+    n.contains('%')
+        || n.split(' ').any(|w| {
+            matches!(
+                w,
+                "tasa"
+                    | "pct"
+                    | "porcentaje"
+                    | "indice"
+                    | "razon"
+                    | "promedio"
+                    | "ratio"
+                    | "proporcion"
+                    | "media"
+                    | "rate"
+                    | "share"
+                    | "index"
+                    | "average"
+                    | "percent"
+            )
+        })
+        || n.contains(" por 1")
+        || n.contains(" x 1")
 }
 
 fn plan_of(table: &IngestedTable) -> Option<Plan> {
@@ -394,16 +437,18 @@ async fn learn_table(
         );
     }
 
-    // Each figure's values by place and year.
+    // Each figure's values by place and year (rates averaged over the place's rows).
     let mut values: Vec<Values> = Vec::new();
     for f in &figures {
         let mut v: Values = HashMap::new();
+        let rate = is_rate(f);
         for ((code, year), g) in &groups {
             let column_value = |c: &String| {
                 summed
                     .iter()
                     .position(|s| s == c)
                     .and_then(|i| g.sums.get(i).copied().flatten())
+                    .map(|x| if rate && g.rows > 1.0 { x / g.rows } else { x })
             };
             match &f.source {
                 Source::Rows => {
@@ -426,10 +471,11 @@ async fn learn_table(
         values.push(v);
     }
     let kind = if indicator { "indicator" } else { "amount" };
-    let combine = |xs: &[f64]| -> Option<f64> {
+    // Places combine by their mean for indicators and rates, else by their sum.
+    let combine = |xs: &[f64], averaged: bool| -> Option<f64> {
         if xs.is_empty() {
             None
-        } else if indicator {
+        } else if averaged {
             Some(xs.iter().sum::<f64>() / xs.len() as f64)
         } else {
             Some(xs.iter().sum())
@@ -438,13 +484,15 @@ async fn learn_table(
 
     // The places of the table's level, the departments above municipalities, the country.
     let mut by_code: BTreeMap<String, Figures> = BTreeMap::new();
-    let levels: Vec<(Level, bool)> = match plan.level {
-        Level::Municipality => vec![(Level::Municipality, false), (Level::Department, true)],
-        Level::Department => vec![(Level::Department, false)],
+    // The table's own level, then (for municipalities) their departments combined.
+    let derived_levels: &[bool] = match plan.level {
+        Level::Municipality => &[false, true],
+        Level::Department => &[false],
     };
     for (fi, f) in figures.iter().enumerate() {
         let own = &values[fi];
-        for (level, derived) in &levels {
+        let averaged = indicator || is_rate(f);
+        for derived in derived_levels {
             // Values at this level: the table's own, or its municipalities' combined.
             let at_level: HashMap<&'static str, BTreeMap<Option<i32>, f64>> = if *derived {
                 let mut parts: HashMap<&'static str, BTreeMap<Option<i32>, Vec<f64>>> =
@@ -470,7 +518,7 @@ async fn learn_table(
                     .map(|(dep, years)| {
                         let combined = years
                             .into_iter()
-                            .filter_map(|(y, xs)| combine(&xs).map(|x| (y, x)))
+                            .filter_map(|(y, xs)| combine(&xs, averaged).map(|x| (y, x)))
                             .collect();
                         (dep, combined)
                     })
@@ -478,7 +526,7 @@ async fn learn_table(
             } else {
                 own.clone()
             };
-            add_figures(&mut by_code, f, kind, &at_level, *level);
+            add_figures(&mut by_code, f, kind, averaged, &at_level);
         }
         // The country: all places of the table's own level combined.
         let mut national: BTreeMap<Option<i32>, Vec<f64>> = BTreeMap::new();
@@ -489,7 +537,7 @@ async fn learn_table(
         }
         let national: BTreeMap<Option<i32>, f64> = national
             .into_iter()
-            .filter_map(|(y, xs)| combine(&xs).map(|x| (y, x)))
+            .filter_map(|(y, xs)| combine(&xs, averaged).map(|x| (y, x)))
             .collect();
         let entry = by_code.entry(String::new()).or_insert_with(|| Figures {
             kind: kind.into(),
@@ -505,6 +553,7 @@ async fn learn_table(
             rank: None,
             peers: 0,
             series: series(&national),
+            averaged,
         });
     }
     let place = PlaceTable {
@@ -549,8 +598,8 @@ fn add_figures(
     by_code: &mut BTreeMap<String, Figures>,
     f: &Figure,
     kind: &str,
+    averaged: bool,
     values: &HashMap<&'static str, BTreeMap<Option<i32>, f64>>,
-    level: Level,
 ) {
     let latest: Option<Option<i32>> = values
         .values()
@@ -581,7 +630,6 @@ fn add_figures(
         }
         ranks
     };
-    let _ = level;
     for (code, years) in values {
         let entry = by_code
             .entry((*code).to_owned())
@@ -598,6 +646,7 @@ fn add_figures(
             rank: rank_of.get(code).copied().filter(|_| !all_equal),
             peers,
             series: series(years),
+            averaged,
         });
     }
 }
@@ -708,6 +757,27 @@ mod tests {
         let plan = plan_of(&t).unwrap_or_else(|| panic!("a plan"));
         assert_eq!((plan.level, plan.kind), (Level::Department, Kind::Name));
         assert_eq!(plan.year.as_deref(), Some("ejercicio"));
+        // Week numbers are no figure; rates are averaged, counts summed.
+        let t = table(vec![
+            column(
+                "codigo_municipio",
+                ColumnType::Text,
+                &munis,
+                ("0101", "2217"),
+            ),
+            column(
+                "semana_epidemiologica",
+                ColumnType::Integer,
+                &[],
+                ("1", "52"),
+            ),
+            column("casos", ColumnType::Integer, &[], ("0", "90")),
+            column("tasa_por_10000", ColumnType::Decimal, &[], ("0", "9")),
+        ]);
+        let plan = plan_of(&t).unwrap_or_else(|| panic!("a plan"));
+        let names: Vec<&str> = plan.figures.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["casos", "tasa_por_10000"]);
+        assert!(!is_rate(&plan.figures[0]) && is_rate(&plan.figures[1]));
         // No place column: nothing to learn.
         let t = table(vec![column("monto", ColumnType::Decimal, &[], ("1", "9"))]);
         assert!(plan_of(&t).is_none());

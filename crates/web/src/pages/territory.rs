@@ -248,15 +248,16 @@ fn figures_view(figures: &Figures, compared: &[(Place, Figures)], lang: Lang) ->
                 .filter_map(|(p, f)| {
                     let other = f.measures.iter().find(|o| o.column == m.column)?;
                     let v = other.value?;
-                    let what = match (p, figures.kind.as_str(), lang) {
-                        (Place::Country, "indicator", Lang::Es) => "promedio nacional".to_owned(),
-                        (Place::Country, "indicator", Lang::En) => "national average".to_owned(),
-                        (Place::Country, _, Lang::Es) => "total nacional".to_owned(),
-                        (Place::Country, _, Lang::En) => "national total".to_owned(),
-                        (_, "indicator", Lang::Es) => format!("promedio de {}", p.name(lang)),
-                        (_, "indicator", Lang::En) => format!("{} average", p.name(lang)),
-                        (_, _, Lang::Es) => format!("total de {}", p.name(lang)),
-                        (_, _, Lang::En) => format!("{} total", p.name(lang)),
+                    let mean = m.averaged || figures.kind == "indicator";
+                    let what = match (p, mean, lang) {
+                        (Place::Country, true, Lang::Es) => "promedio nacional".to_owned(),
+                        (Place::Country, true, Lang::En) => "national average".to_owned(),
+                        (Place::Country, false, Lang::Es) => "total nacional".to_owned(),
+                        (Place::Country, false, Lang::En) => "national total".to_owned(),
+                        (_, true, Lang::Es) => format!("promedio de {}", p.name(lang)),
+                        (_, true, Lang::En) => format!("{} average", p.name(lang)),
+                        (_, false, Lang::Es) => format!("total de {}", p.name(lang)),
+                        (_, false, Lang::En) => format!("{} total", p.name(lang)),
                     };
                     Some(format!("{what}: {}", show(v, &m.unit, lang)))
                 })
