@@ -550,16 +550,7 @@ async fn boundary_map(
             set.read().map(|b| ceiba_viz::map::prepare(&b, w, h))
         })
         .await;
-        return match prepared {
-            Ok(Ok(map)) => Ok(state.maps.insert(&cache_key, map)),
-            Ok(Err(e)) => Err(Box::new(move |lang: Lang| {
-                ceiba_viz::map::render_boundary_error(&e, lang, w, h)
-            })),
-            Err(_) => Err(unusable(
-                "No se pudo preparar el mapa.",
-                "The map could not be prepared.",
-            )),
-        };
+        return kept(state, &cache_key, prepared, (w, h));
     }
     let located = match crate::tables::locate(state, rid).await {
         Ok(l) => l,
@@ -636,14 +627,34 @@ async fn boundary_map(
         .map(|set| ceiba_viz::map::prepare(&set, w, h))
     })
     .await;
-    match parsed {
-        Ok(Ok(map)) => Ok(state.maps.insert(&cache_key, map)),
+    kept(state, &cache_key, parsed, (w, h))
+}
+
+/// A map prepared on a blocking thread, kept in `state.maps`; or the message drawn
+/// where it would be.
+fn kept(
+    state: &SharedState,
+    cache_key: &str,
+    prepared: Result<
+        Result<ceiba_viz::map::PreparedMap, ceiba_viz::map::BoundaryError>,
+        tokio::task::JoinError,
+    >,
+    (w, h): (u32, u32),
+) -> Result<std::sync::Arc<ceiba_viz::map::PreparedMap>, MessageSvg> {
+    match prepared {
+        Ok(Ok(map)) => Ok(state.maps.insert(cache_key, map)),
         Ok(Err(e)) => Err(Box::new(move |lang: Lang| {
             ceiba_viz::map::render_boundary_error(&e, lang, w, h)
         })),
-        Err(_) => Err(unusable(
-            "No se pudo preparar el mapa.",
-            "The map could not be prepared.",
-        )),
+        Err(_) => Err(Box::new(move |lang: Lang| {
+            let (title, text) = match lang {
+                Lang::Es => (
+                    "No se puede dibujar el mapa",
+                    "No se pudo preparar el mapa.",
+                ),
+                Lang::En => ("The map cannot be drawn", "The map could not be prepared."),
+            };
+            ceiba_viz::map::render_message(w, h, title, text)
+        })),
     }
 }
