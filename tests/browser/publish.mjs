@@ -149,6 +149,30 @@ try {
   await audit(pub, "place-department");
   await pub.goto(`${BASE}/territorio?q=san+pedro+sacatepequez`);
   await audit(pub, "place-choices");
+  await pub.goto(`${BASE}/territorio`);
+  await audit(pub, "place-index");
+  const missing = await pub.goto(`${BASE}/territorio?q=Huehuetenanggo`);
+  assert.equal(missing.status(), 404);
+  assert.ok((await pub.content()).includes('href="/territorio/13"'), "the closest place is suggested");
+  await audit(pub, "place-not-found");
+  // The explorer links places to their profiles; its first chart is a map on the built-in
+  // municipalities.
+  await pub.goto(`${BASE}/dataset/ranking-gestion-municipal`);
+  const ranking = await pub.locator('a[href*="/resource/"]').first().getAttribute("href");
+  await pub.goto(`${BASE}${ranking.split("#")[0]}`);
+  assert.ok((await pub.locator('td a[href^="/territorio/"]').count()) > 0, "place codes link to profiles");
+  await audit(pub, "resource-explorer");
+  await pub.goto(`${BASE}${ranking.split(/[?#]/)[0]}/chart?type=map&x=codigo_departamento&measure=count`);
+  assert.ok((await pub.content()).includes("Límites: Ministerio de Finanzas Públicas"), "built-in boundaries credited");
+  await audit(pub, "chart-builtin-map");
+  for (const width of [1280, 390]) {
+    await pub.setViewportSize({ width, height: 900 });
+    const wide = await pub.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    assert.ok(!wide, `no horizontal scroll on the chart page at ${width} px`);
+  }
+  await pub.setViewportSize({ width: 1280, height: 900 });
+  await pub.goto(`${BASE}/api`);
+  await audit(pub, "api");
 
   // Replacing the file: a new version, seen in the history.
   await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);

@@ -25,7 +25,7 @@ pub use lang::{Lang, Localized};
 pub use licence::Licence;
 pub use model::*;
 pub use name::{name_from_title, validate_name, Lookup, NameError, RESERVED_NAMES};
-pub use schema::{Column, ColumnStats, ColumnType, TopValue};
+pub use schema::{is_year_number, Column, ColumnStats, ColumnType, TopValue};
 pub use version::{IngestJob, IngestedTable, JobState, ResourceVersion, VersionStatus};
 pub mod account;
 pub use account::{Account, AccountState, ApiToken, Permissions, Role};

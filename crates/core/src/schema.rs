@@ -124,6 +124,12 @@ pub struct Column {
     pub stats: ColumnStats,
 }
 
+/// Whether a number reads as a year (1900–2100): one rule for year columns, headers of
+/// years and figures written one column per year.
+pub fn is_year_number(n: i64) -> bool {
+    (1900..=2100).contains(&n)
+}
+
 /// Words that name a column of years (folded: no accents, lower case).
 const YEAR_WORDS: [&str; 8] = [
     "ano",
@@ -144,8 +150,8 @@ impl Column {
     pub fn is_year(&self) -> bool {
         let in_range = |v: &Option<String>| {
             v.as_deref()
-                .and_then(|s| s.trim().parse::<i32>().ok())
-                .is_some_and(|y| (1900..=2100).contains(&y))
+                .and_then(|s| s.trim().parse::<i64>().ok())
+                .is_some_and(is_year_number)
         };
         let named = crate::text::fold(&self.name)
             .split(|c: char| !c.is_alphanumeric())

@@ -169,7 +169,7 @@ fn year_of(v: Value<'_>) -> Option<i64> {
         Value::Text(t) => t.trim().parse::<i64>().ok(),
         _ => None,
     };
-    year.filter(|y| (1900..=2100).contains(y))
+    year.filter(|y| ceiba_core::is_year_number(*y))
 }
 
 /// A row of two or more distinct years and nothing else: the header of a table by year.

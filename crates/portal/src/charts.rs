@@ -115,10 +115,7 @@ pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec
     };
     let suggested_x = || {
         text_columns()
-            .find(|c| {
-                let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
-                territory::recognise(&c.name, &sample).is_some_and(|t| t.level == Level::Department)
-            })
+            .find(|c| territory::recognise_column(c).is_some_and(|t| t.level == Level::Department))
             .or_else(|| text_columns().find(|c| (2..=40).contains(&c.stats.distinct)))
             .or_else(|| text_columns().next())
             .map(|c| c.name.clone())

@@ -102,6 +102,17 @@ impl Unit {
         }
     }
 
+    /// The unit a column's data dictionary names: a currency (`Q`, `GTQ`, `US$`), `%`,
+    /// any other written after the number (`personas`, `km²`), or none.
+    pub fn of_column(unit: &str) -> Self {
+        let unit = unit.trim();
+        match unit {
+            "" => Unit::none(),
+            "%" => Unit::percent(),
+            _ => Unit::from_currency(unit).unwrap_or_else(|| Unit::suffix(unit)),
+        }
+    }
+
     /// Whether this is money (a prefix such as `Q` or `US$`).
     pub fn is_currency(&self) -> bool {
         !self.prefix.is_empty()
@@ -500,6 +511,19 @@ mod tests {
     use super::*;
 
     const S: char = NBSP;
+
+    #[test]
+    fn a_columns_unit_from_its_data_dictionary() {
+        assert_eq!(Unit::of_column(" GTQ "), Unit::quetzal());
+        assert_eq!(Unit::of_column("US$"), Unit::usd());
+        assert_eq!(Unit::of_column("%"), Unit::percent());
+        assert_eq!(Unit::of_column(""), Unit::none());
+        assert_eq!(Unit::of_column("personas"), Unit::suffix("personas"));
+        assert_eq!(
+            format_value(1200.0, &Unit::of_column("personas"), NumberStyle::Es),
+            format!("1{S}200{S}personas")
+        );
+    }
 
     #[test]
     fn numbers_per_style() {

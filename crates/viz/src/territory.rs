@@ -396,6 +396,13 @@ pub fn hint_from_column_name(column_name: &str) -> NameHint {
 /// column of years or row numbers is not taken for codes. With a telling name, half the
 /// values suffice (totals and notes are common). Department names win ties over municipality
 /// names (most department capitals share the department's name).
+/// [`recognise`] for a table's column, from its name and its most frequent values (what
+/// every door asks: charts, the explorer, territorial profiles).
+pub fn recognise_column(column: &ceiba_core::Column) -> Option<TerritoryColumn> {
+    let sample: Vec<&str> = column.stats.top.iter().map(|t| t.value.as_str()).collect();
+    recognise(&column.name, &sample)
+}
+
 pub fn recognise<S: AsRef<str>>(column_name: &str, sample_values: &[S]) -> Option<TerritoryColumn> {
     let hint = hint_from_column_name(column_name);
     let values: Vec<&str> = sample_values

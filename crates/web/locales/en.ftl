@@ -236,7 +236,7 @@ views-title = Featured charts
 view-open = View, download or embed
 chart-geo = Map boundaries
 chart-geo-grid = Department grid (no boundaries)
-chart-geo-help = Maps only. Boundaries are GeoJSON or TopoJSON files their publisher marks as a boundary set.
+chart-geo-help = Maps only. Guatemala's departments and municipalities are built in; other boundaries are GeoJSON or TopoJSON files their publisher marks as a boundary set.
 
 ## Sign-in and saved views managed from the pages
 login-title = Sign in

@@ -236,7 +236,7 @@ views-title = Gráficos destacados
 view-open = Ver, descargar o insertar
 chart-geo = Límites del mapa
 chart-geo-grid = Cuadrícula de departamentos (sin límites)
-chart-geo-help = Solo para mapas. Los límites son archivos GeoJSON o TopoJSON que quien publica marca como conjunto de límites.
+chart-geo-help = Solo para mapas. Los departamentos y municipios de Guatemala vienen incluidos; otros límites son archivos GeoJSON o TopoJSON que quien publica marca como conjunto de límites.
 
 ## Sign-in and saved views managed from the pages
 login-title = Entrar

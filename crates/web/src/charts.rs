@@ -26,8 +26,7 @@ use crate::SharedState;
 /// frequent values.
 fn column_level(table: &IngestedTable, column: &str, codes_only: bool) -> Option<Level> {
     let c = table.columns.iter().find(|c| c.name == column)?;
-    let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
-    territory::recognise(&c.name, &sample)
+    territory::recognise_column(c)
         .filter(|t| !codes_only || t.kind == territory::Kind::Code)
         .map(|t| t.level)
 }
@@ -157,20 +156,11 @@ fn measure_label(measure: &str, table: &IngestedTable, lang: Lang) -> String {
 
 fn unit_of(measure: &str, table: &IngestedTable) -> Unit {
     let column = measure.split_once(':').map_or("", |(_, c)| c);
-    let unit = table
+    table
         .columns
         .iter()
         .find(|c| c.name == column)
-        .map_or("", |c| c.unit.trim());
-    match unit {
-        "Q" | "GTQ" | "quetzales" => Unit::quetzal(),
-        "US$" | "USD" | "$" => Unit::usd(),
-        "%" => Unit {
-            prefix: String::new(),
-            suffix: "%".into(),
-        },
-        _ => Unit::none(),
-    }
+        .map_or_else(Unit::none, |c| Unit::of_column(&c.unit))
 }
 
 /// How a column is named on a chart. A column of department or municipality codes is

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use ceiba_core::{Column, IngestedTable};
+use ceiba_core::IngestedTable;
 use ceiba_query::{AggregateRequest, Engine, Measure, MeasureFn, TableSpec};
 use ceiba_store::{PlaceFigure, PlaceTable};
 use ceiba_viz::territory::{self, Kind, Level};
@@ -97,14 +97,14 @@ fn fold(s: &str) -> String {
     territory::fold_name(s)
 }
 
-fn sample(c: &Column) -> Vec<&str> {
-    c.stats.top.iter().map(|t| t.value.as_str()).collect()
-}
-
 /// `indice_2013` → (`indice`, 2013).
 fn year_suffix(name: &str) -> Option<(&str, i32)> {
     let digits = name.get(name.len().checked_sub(4)?..)?;
-    let year: i32 = digits.parse().ok().filter(|y| (1900..=2100).contains(y))?;
+    let year: i64 = digits
+        .parse()
+        .ok()
+        .filter(|y| ceiba_core::is_year_number(*y))?;
+    let year = i32::try_from(year).ok()?;
     let base = name[..name.len() - 4].trim_end_matches(['_', ' ', '-', '.']);
     (!base.is_empty()).then_some((base, year))
 }
@@ -182,7 +182,7 @@ fn plan_of(table: &IngestedTable) -> Option<Plan> {
         .columns
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| territory::recognise(&c.name, &sample(c)).map(|t| (i, t)))
+        .filter_map(|(i, c)| territory::recognise_column(c).map(|t| (i, t)))
         .collect();
     let department_column = recognised
         .iter()
@@ -228,7 +228,9 @@ fn plan_of(table: &IngestedTable) -> Option<Plan> {
         {
             continue;
         }
-        if let Some((base, y)) = year_suffix(&c.name) {
+        // One column per year, unless the rows already carry their year (a column named
+        // `meta_2025` beside `anio` is a figure of its own).
+        if let Some((base, y)) = year_suffix(&c.name).filter(|_| year.is_none()) {
             let label = year_suffix(&c.label).map_or(base, |(b, _)| b).to_owned();
             let f = by_year.entry(base.to_owned()).or_insert_with(|| Figure {
                 name: base.to_owned(),
@@ -309,22 +311,26 @@ impl Portal {
     pub async fn learn_places(&self, engine: &Engine) -> Result<usize, Error> {
         let pending = self.catalog().tables_without_places(LEARN_BATCH).await?;
         let mut learned = 0;
+        // Pending tables come by version: each version's tables are read once.
+        let mut tables: Vec<IngestedTable> = Vec::new();
         for (version_id, position) in pending {
-            let tables = self.catalog().tables_of(version_id).await?;
-            let Some(table) = tables.into_iter().find(|t| t.position == position) else {
+            if tables.first().is_none_or(|t| t.version_id != version_id) {
+                tables = self.catalog().tables_of(version_id).await?;
+            }
+            let Some(table) = tables.iter().find(|t| t.position == position) else {
                 continue;
             };
-            let (place, figures) = match plan_of(&table) {
-                Some(plan) => match learn_table(engine, &table, &plan).await {
+            let (place, figures) = match plan_of(table) {
+                Some(plan) => match learn_table(engine, table, &plan).await {
                     Ok(found) => found,
                     Err(e) => {
                         // Recorded as placeless: a table the engine cannot read is not
                         // asked again at every profile (a new version is).
                         tracing::warn!(error = %e, %version_id, position, "places not learned");
-                        (placeless(&table), Vec::new())
+                        (placeless(table), Vec::new())
                     }
                 },
-                None => (placeless(&table), Vec::new()),
+                None => (placeless(table), Vec::new()),
             };
             self.catalog().record_places(&place, &figures).await?;
             learned += 1;
@@ -386,6 +392,15 @@ async fn learn_table(
             },
         )
         .await?;
+    // More places and years than the engine returns at once: figures made of part of the
+    // groups would be wrong, so the table is said to have none (the caller records it).
+    if res.total > res.rows.len() as u64 {
+        return Err(ceiba_query::QueryError::bad(
+            "group_by",
+            ceiba_query::Problem::TooComplex,
+            format!("{} groups of places and years", res.total),
+        ));
+    }
 
     let n_group = group_by.len();
     let mut groups: HashMap<(&'static str, Option<i32>), Group> = HashMap::new();
@@ -654,7 +669,7 @@ fn add_figures(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ceiba_core::{ColumnStats, ColumnType, TopValue};
+    use ceiba_core::{Column, ColumnStats, ColumnType, TopValue};
 
     fn column(name: &str, t: ColumnType, top: &[&str], range: (&str, &str)) -> Column {
         Column {

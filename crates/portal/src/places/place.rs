@@ -113,12 +113,15 @@ impl Place {
         }
     }
 
-    /// The name with its department, for lists where names repeat: `San José (Petén)`.
+    /// The name as lists show it, where a department and its capital share a name:
+    /// `San José (Petén)`, `Departamento de Petén`.
     pub fn full_name(self, lang: Lang) -> String {
-        match (self, self.parent()) {
-            (Place::Municipality(_), Some(parent)) => {
+        match (self, self.parent(), lang) {
+            (Place::Municipality(_), Some(parent), _) => {
                 format!("{} ({})", self.name(lang), parent.name(lang))
             }
+            (Place::Department(_), _, Lang::Es) => format!("Departamento de {}", self.name(lang)),
+            (Place::Department(_), _, Lang::En) => format!("{} Department", self.name(lang)),
             _ => self.name(lang).to_owned(),
         }
     }
@@ -135,16 +138,20 @@ pub enum PlaceSearch {
     None(Vec<Place>),
 }
 
-/// Every place with its folded name, departments first.
-fn all_places() -> impl Iterator<Item = (Place, String)> {
-    DEPARTMENTS
-        .iter()
-        .map(|(c, n)| (Place::Department(c), fold_name(n)))
-        .chain(
-            MUNICIPALITIES
-                .iter()
-                .map(|(c, n)| (Place::Municipality(c), fold_name(n))),
-        )
+/// Every place with its folded name, departments first (folded once, not at each search).
+fn all_places() -> impl Iterator<Item = (Place, &'static str)> {
+    static FOLDED: std::sync::LazyLock<Vec<(Place, String)>> = std::sync::LazyLock::new(|| {
+        DEPARTMENTS
+            .iter()
+            .map(|(c, n)| (Place::Department(c), fold_name(n)))
+            .chain(
+                MUNICIPALITIES
+                    .iter()
+                    .map(|(c, n)| (Place::Municipality(c), fold_name(n))),
+            )
+            .collect()
+    });
+    FOLDED.iter().map(|(p, n)| (*p, n.as_str()))
 }
 
 /// Finds places by code or name. A name may carry its department after a comma or a
@@ -173,16 +180,18 @@ pub fn find_places(query: &str) -> PlaceSearch {
         return one_or_several(exact);
     }
     // "San Pedro, San Marcos" / "San Pedro San Marcos": a municipality, then its department.
-    let with_department: Vec<Place> = MUNICIPALITIES
-        .iter()
-        .map(|(c, n)| (Place::Municipality(c), fold_name(n)))
+    let folded_name = |place: Place| {
+        all_places()
+            .find(|(p, _)| *p == place)
+            .map_or("", |(_, n)| n)
+    };
+    let with_department: Vec<Place> = all_places()
         .filter(|(p, n)| {
-            folded.strip_prefix(n.as_str()).is_some_and(|rest| {
-                let rest = rest.trim();
-                !rest.is_empty()
-                    && p.parent()
-                        .is_some_and(|d| fold_name(d.name(Lang::Es)) == rest)
-            })
+            matches!(p, Place::Municipality(_))
+                && folded.strip_prefix(n).is_some_and(|rest| {
+                    let rest = rest.trim();
+                    !rest.is_empty() && p.parent().is_some_and(|d| folded_name(d) == rest)
+                })
         })
         .map(|(p, _)| p)
         .collect();
@@ -219,8 +228,8 @@ pub fn suggest_places(query: &str, n: usize) -> Vec<Place> {
     }
     let mut scored: Vec<(usize, Place)> = all_places()
         .map(|(p, name)| {
-            let prefix = name.starts_with(&folded) || folded.starts_with(&name);
-            let d = strsim::levenshtein(&folded, &name);
+            let prefix = name.starts_with(&folded) || folded.starts_with(name);
+            let d = strsim::levenshtein(&folded, name);
             (if prefix { d / 4 } else { d }, p)
         })
         .collect();

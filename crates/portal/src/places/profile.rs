@@ -3,6 +3,7 @@
 
 use ceiba_core::lang::Localized;
 use ceiba_query::Engine;
+use ceiba_store::PublicPlaceFigure;
 use uuid::Uuid;
 
 use super::learn::Figures;
@@ -57,19 +58,29 @@ impl Portal {
             up = p.parent();
         }
         let codes: Vec<&str> = chain.iter().map(|p| p.figure_code()).collect();
-        let rows = self.catalog().public_place_figures(&codes).await?;
+        // Each stored row read once (a row that no longer reads is left out).
+        let rows: Vec<(PublicPlaceFigure, Figures)> = self
+            .catalog()
+            .public_place_figures(&codes)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let f = serde_json::from_value::<Figures>(r.figure.figures.clone()).ok()?;
+                Some((r, f))
+            })
+            .collect();
         let mut tables: Vec<ProfileTable> = Vec::new();
-        for r in rows.iter().filter(|r| r.figure.code == place.figure_code()) {
-            let Ok(figures) = serde_json::from_value::<Figures>(r.figure.figures.clone()) else {
-                continue;
-            };
+        for (r, figures) in rows
+            .iter()
+            .filter(|(r, _)| r.figure.code == place.figure_code())
+        {
             if figures.measures.iter().all(|m| m.value.is_none()) {
                 continue;
             }
             // A dataset publishing one table in several formats (CSV and XLSX) says it once.
             if tables
                 .iter()
-                .any(|t| t.dataset_name == r.dataset_name && t.figures == figures)
+                .any(|t| t.dataset_name == r.dataset_name && t.figures == *figures)
             {
                 continue;
             }
@@ -77,15 +88,12 @@ impl Portal {
                 .iter()
                 .filter_map(|p| {
                     rows.iter()
-                        .find(|o| {
+                        .find(|(o, _)| {
                             o.place.version_id == r.place.version_id
                                 && o.position == r.position
                                 && o.figure.code == p.figure_code()
                         })
-                        .and_then(|o| {
-                            serde_json::from_value::<Figures>(o.figure.figures.clone()).ok()
-                        })
-                        .map(|f| (*p, f))
+                        .map(|(_, f)| (*p, f.clone()))
                 })
                 .collect();
             tables.push(ProfileTable {
@@ -99,7 +107,7 @@ impl Portal {
                 place_column: r.place.place_column.clone(),
                 level: r.place.level.clone(),
                 unplaced_rows: r.place.unplaced_rows,
-                figures,
+                figures: figures.clone(),
                 compared,
             });
         }

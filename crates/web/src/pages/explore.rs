@@ -243,8 +243,7 @@ pub async fn explorer(
         .columns
         .iter()
         .filter_map(|c| {
-            let sample: Vec<&str> = c.stats.top.iter().map(|t| t.value.as_str()).collect();
-            territory::recognise(&c.name, &sample)
+            territory::recognise_column(c)
                 // Municipality names repeat across departments: only codes are linked.
                 .filter(|t| !(t.level == Level::Municipality && t.kind == Kind::Name))
                 .map(|t| (c.name.as_str(), (t.level, t.kind)))

@@ -79,22 +79,8 @@ fn links(ctx: &PageCtx, places: &[Place]) -> Vec<Link> {
         .collect()
 }
 
-fn unit_of(u: &str) -> Unit {
-    match u {
-        "" => Unit::none(),
-        "%" | "‰" => Unit {
-            prefix: String::new(),
-            suffix: format!(" {u}"),
-        },
-        _ => Unit {
-            prefix: u.to_owned(),
-            suffix: String::new(),
-        },
-    }
-}
-
 fn show(v: f64, unit: &str, lang: Lang) -> String {
-    format_value(v, &unit_of(unit), NumberStyle::for_lang(lang))
+    format_value(v, &Unit::of_column(unit), NumberStyle::for_lang(lang))
 }
 
 /// `/territorio?q=…`: one place found goes to its profile; several are listed; none is a
