@@ -16,6 +16,7 @@ pub mod outbound;
 pub mod quality;
 pub mod schema;
 pub mod territory;
+pub mod territory_column;
 mod territory_data;
 pub mod text;
 pub mod version;

@@ -142,7 +142,50 @@ const YEAR_WORDS: [&str; 8] = [
     "vigencia",
 ];
 
+/// Words that name a column of numbers that are not figures: codes, identifiers,
+/// positions in a ranking, coordinates, and periods (a week or quarter number summed
+/// means nothing). Folded: no accents, lower case.
+const NOT_FIGURE_WORDS: [&str; 25] = [
+    "codigo",
+    "cod",
+    "id",
+    "posicion",
+    "puesto",
+    "ranking",
+    "rank",
+    "orden",
+    "numero",
+    "no",
+    "correlativo",
+    "snip",
+    "nit",
+    "telefono",
+    "latitud",
+    "longitud",
+    "lat",
+    "lon",
+    "semana",
+    "trimestre",
+    "mes",
+    "dia",
+    "week",
+    "month",
+    "quarter",
+];
+
 impl Column {
+    /// Whether the column's numbers are figures that may be summed or averaged: numeric,
+    /// not years, and not named like a code, an identifier, a position or a period. One
+    /// rule for the chart builder's measures and a territorial profile's key figures.
+    pub fn is_figure(&self) -> bool {
+        let name = crate::text::fold(&self.name);
+        let named_otherwise = name
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| NOT_FIGURE_WORDS.contains(&w))
+            || name.starts_with("cod");
+        self.column_type.is_numeric() && !self.is_year() && !named_otherwise
+    }
+
     /// Whether the column holds years: integers named like years (`año`, `anio`,
     /// `ejercicio`, `periodo`) whose smallest and largest values lie in 1900–2100. Years
     /// are written without thousands separators ("2021", not "2 021") and are the time

@@ -76,26 +76,10 @@ impl ChartSpec {
     }
 }
 
-fn is_code_like(name: &str) -> bool {
-    let n = ceiba_core::text::fold(name);
-    [
-        "codigo",
-        "cod_",
-        "cod ",
-        "id",
-        "snip",
-        "ano",
-        "anio",
-        "year",
-        "_id",
-        "ejercicio",
-        "periodo",
-        "mes",
-        "trimestre",
-        "numero",
-    ]
-    .iter()
-    .any(|w| n == *w || n.starts_with(w))
+/// Whether the builder offers sums and averages of column `c`: a figure (not a code, a
+/// year or a position, see [`ceiba_core::Column::is_figure`]) that holds no territory codes.
+pub fn is_measure(c: &ceiba_core::Column) -> bool {
+    c.is_figure() && territory::recognise_column(c).is_none()
 }
 
 /// The spec a URL asks for; what it leaves out is suggested from the table (the sum of
@@ -122,11 +106,7 @@ pub fn spec_from(pairs: &[(String, String)], table: &IngestedTable) -> ChartSpec
             .unwrap_or_default()
     };
     let suggested_measure = || {
-        let numeric = || {
-            columns
-                .iter()
-                .filter(|c| c.column_type.is_numeric() && !is_code_like(&c.name))
-        };
+        let numeric = || columns.iter().filter(|c| is_measure(c));
         let main = numeric()
             .find(|c| {
                 let n = ceiba_core::text::fold(&c.name);

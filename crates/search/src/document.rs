@@ -40,6 +40,9 @@ pub struct SearchDoc {
     pub licence_id: String,
     /// Years of the temporal coverage.
     pub years: Vec<i32>,
+    /// Where it has data: `GT` (the whole country) and departments' codes (`13`).
+    #[serde(default)]
+    pub territories: Vec<String>,
     pub created: DateTime<Utc>,
     pub modified: DateTime<Utc>,
     pub views: i64,

@@ -13,19 +13,23 @@ pub enum FacetField {
     ResFormat,
     LicenseId,
     Year,
+    /// The territories a dataset has data for: `GT` (the whole country) and the
+    /// departments' two-digit INE codes.
+    Territory,
 }
 
 impl FacetField {
-    pub const ALL: [FacetField; 6] = [
+    pub const ALL: [FacetField; 7] = [
         FacetField::Groups,
         FacetField::Organization,
         FacetField::Tags,
         FacetField::ResFormat,
         FacetField::LicenseId,
         FacetField::Year,
+        FacetField::Territory,
     ];
 
-    /// The query parameter (CKAN's `fq` field names, and `year`).
+    /// The query parameter (CKAN's `fq` field names, `year` and `territory`).
     pub fn param(self) -> &'static str {
         match self {
             FacetField::Groups => "groups",
@@ -34,6 +38,7 @@ impl FacetField {
             FacetField::ResFormat => "res_format",
             FacetField::LicenseId => "license_id",
             FacetField::Year => "year",
+            FacetField::Territory => "territory",
         }
     }
 
@@ -49,6 +54,7 @@ impl FacetField {
             FacetField::ResFormat => "facet_res_format",
             FacetField::LicenseId => "facet_license_id",
             FacetField::Year => "facet_year",
+            FacetField::Territory => "facet_territory",
         }
     }
 

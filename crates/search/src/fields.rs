@@ -9,7 +9,7 @@ use crate::analysis::{ENGLISH, SPANISH};
 
 /// Bumped whenever the schema or the analysis changes: an index written under another
 /// version is rebuilt from the catalog at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A searchable text field, its analyzer and its weight in relevance.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ pub struct Fields {
     pub views: Field,
     /// The Spanish title folded, for sorting by title.
     pub title_sort: Field,
-    pub facets: [Field; 6],
+    pub facets: [Field; 7],
 }
 
 impl Fields {

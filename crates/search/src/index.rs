@@ -305,6 +305,9 @@ impl SearchIndex {
         for y in &d.years {
             add(FacetField::Year, &y.to_string());
         }
+        for t in &d.territories {
+            add(FacetField::Territory, t);
+        }
         let stored = serde_json::to_string(d).map_err(|e| SearchError::Index(e.to_string()))?;
         doc.add_text(f.stored, stored);
         Ok(doc)

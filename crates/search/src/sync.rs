@@ -7,7 +7,7 @@
 //! their own index current. `ceiba reindex` bumps the catalog's index generation, and
 //! every node rebuilds when it sees a generation other than its index's.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -320,7 +320,9 @@ pub fn document(
             None => {}
         }
     }
+    let territories = territories(d, tables);
     SearchDoc {
+        territories,
         id: d.id,
         name: d.name.clone(),
         title: d.title.clone(),
@@ -351,6 +353,65 @@ pub fn document(
         private: d.private,
         state: d.state,
     }
+}
+
+/// Where a dataset has data, for the territory facet: `GT` when its coverage is the
+/// country, and every department too when a table has rows for (about) all of them; the
+/// departments its
+/// coverage names; and the departments of its tables' territory columns' frequent
+/// values (ingest keeps the ten most frequent: a table of one department's
+/// municipalities names that department).
+fn territories(d: &ceiba_core::Dataset, tables: &[&IngestedTable]) -> Vec<String> {
+    use ceiba_core::territory_column::{normalise, recognise_column, Level};
+    let mut found: BTreeSet<&'static str> = BTreeSet::new();
+    let mut country = false;
+    let mut every_department = false;
+    for code in &d.spatial {
+        match territory::resolve(code) {
+            Some(Territory::Country) => country = true,
+            Some(Territory::Department(c, _)) => {
+                found.insert(c);
+            }
+            Some(Territory::Municipality(c, _)) => {
+                if let Some(dep) = c.get(..2).and_then(territory::department_code) {
+                    found.insert(dep);
+                }
+            }
+            None => {}
+        }
+    }
+    for c in tables.iter().flat_map(|t| &t.columns) {
+        let Some(t) = recognise_column(c) else {
+            continue;
+        };
+        let nearly_all = match t.level {
+            Level::Department => DEPARTMENTS.len() as u64 - 2,
+            Level::Municipality => 300,
+        };
+        if c.stats.distinct >= nearly_all {
+            every_department = true;
+            continue;
+        }
+        for v in &c.stats.top {
+            let dep = normalise(t.level, t.kind, &v.value, None).and_then(|code| match t.level {
+                Level::Department => Some(code),
+                Level::Municipality => code.get(..2).and_then(territory::department_code),
+            });
+            if let Some(dep) = dep {
+                found.insert(dep);
+            }
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    if country || every_department {
+        out.push("GT".to_owned());
+    }
+    if every_department {
+        out.extend(DEPARTMENTS.iter().map(|(code, _)| (*code).to_owned()));
+    } else {
+        out.extend(found.into_iter().map(str::to_owned));
+    }
+    out
 }
 
 /// A column of department names or codes that holds (about) all 22: its top values, which

@@ -61,6 +61,7 @@ fn doc(d: D) -> SearchDoc {
         values: d.values.iter().map(|s| s.to_string()).collect(),
         licence_id: d.licence.into(),
         years: (d.years.0..=d.years.1).collect(),
+        territories: Vec::new(),
         created: Utc.with_ymd_and_hms(2024, 1, d.day, 12, 0, 0).unwrap(),
         modified: Utc.with_ymd_and_hms(2024, 6, 30 - d.day, 12, 0, 0).unwrap(),
         views: d.views,

@@ -1,6 +1,7 @@
 //! Saved views: a chart or map of a resource's table, kept as a declarative spec (JSON)
 //! that the use cases check (`ceiba_portal`) and the web layer draws. Writing one marks its dataset changed.
 
+use crate::access::PUBLIC_DATASET;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -164,6 +165,24 @@ impl Catalog {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(from_row).transpose()
+    }
+
+    /// The featured views of public datasets, most recently changed first: the home
+    /// page's charts.
+    pub async fn featured_public_views(&self, limit: i64) -> Result<Vec<SavedView>> {
+        let columns = COLUMNS
+            .split(", ")
+            .map(|c| format!("v.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {columns} FROM resource_view v JOIN dataset d ON d.id = v.dataset_id \
+             WHERE v.featured = 1 AND {PUBLIC_DATASET} ORDER BY v.modified DESC, v.id LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
     }
 
     /// A dataset's views, in order.

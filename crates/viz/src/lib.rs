@@ -6,7 +6,9 @@ pub mod palette;
 pub mod png;
 pub mod spark;
 pub mod svg;
-pub mod territory;
+/// Recognising territory columns lives with the catalog's vocabulary (search reads it
+/// too); charts and maps keep their old path to it.
+pub use ceiba_core::territory_column as territory;
 pub use chart::{
     data_csv, data_table_html, render_message_svg, render_svg, render_svg_or_message, Bin,
     ChartData, ChartError, ChartKind, RenderOptions, Series,

@@ -575,10 +575,19 @@ fn table_has_a_cell_per_value() {
     assert!(h > 1000.0, "the table's SVG grows with its rows: {h}");
 }
 
+/// The sum of the squares of `1..=n`.
+fn squares(n: i32) -> f64 {
+    (1..=n).map(|i| (i * i) as f64).sum()
+}
+
 #[test]
 fn categories_past_the_limit_become_otros() {
-    // 20 categories with values 1..=20, shuffled.
-    let values: Vec<f64> = (0..20).map(|i| ((i * 7) % 20 + 1) as f64).collect();
+    // 20 categories with values 1², 2², … 20², shuffled: the tail stays smaller than the
+    // largest bar, so "Otros" is drawn.
+    let values: Vec<f64> = (0..20)
+        .map(|i| ((i * 7) % 20 + 1) as f64)
+        .map(|v| v * v)
+        .collect();
     let names: Vec<String> = (0..20).map(|i| format!("Municipio {i}")).collect();
     let name_refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
     let data = one(&name_refs, &values);
@@ -590,21 +599,22 @@ fn categories_past_the_limit_become_otros() {
     let last = bars.last().unwrap();
     assert_eq!(last.attribute("data-label"), Some("Otros"));
     assert!(has_class(last, "other"));
-    // The 11 largest (10..=20) are kept in their order; "Otros" sums 1..=9.
+    // The 11 largest (10²..=20²) are kept in their order; "Otros" sums 1²..=9².
     let kept: Vec<f64> = bars[..11].iter().map(|b| f(b, "data-value")).collect();
-    let expected: Vec<f64> = values.iter().copied().filter(|v| *v >= 10.0).collect();
+    let expected: Vec<f64> = values.iter().copied().filter(|v| *v >= 100.0).collect();
     assert_eq!(kept, expected);
-    assert_eq!(f(last, "data-value"), (1..=9).sum::<i32>() as f64);
+    assert_eq!(f(last, "data-value"), squares(9));
     let all: f64 = bars.iter().map(|b| f(b, "data-value")).sum();
     assert_eq!(all, values.iter().sum::<f64>());
 
-    // In English, "Other"; pies keep seven slices and "Other".
+    // In English, "Other"; pies keep seven slices and "Other" (a share, drawn however
+    // large).
     let svg = render(ChartKind::Pie, &data, &en());
     let doc = Document::parse(&svg).unwrap();
     let slices = marks(&doc, "slice");
     assert_eq!(slices.len(), 8);
     assert_eq!(slices[7].attribute("data-label"), Some("Other"));
-    assert_eq!(f(&slices[7], "data-value"), (1..=13).sum::<i32>() as f64);
+    assert_eq!(f(&slices[7], "data-value"), squares(13));
 
     // Stacked: the bucket sums every series.
     let two = ChartData {
@@ -614,17 +624,47 @@ fn categories_past_the_limit_become_otros() {
         ],
         ..data.clone()
     };
-    let mut opts = es();
-    opts.max_categories = 5;
-    let svg = render(ChartKind::StackedBar, &two, &opts);
+    let svg = render(ChartKind::StackedBar, &two, &es());
     let doc = Document::parse(&svg).unwrap();
     let other: Vec<f64> = marks(&doc, "bar")
         .iter()
         .filter(|b| b.attribute("data-label") == Some("Otros"))
         .map(|b| f(b, "data-value"))
         .collect();
-    let rest: f64 = (1..=16).sum::<i32>() as f64;
-    assert_eq!(other, [rest, rest * 2.0]);
+    assert_eq!(other, [squares(9), squares(9) * 2.0]);
+}
+
+#[test]
+fn otros_that_would_dwarf_the_bars_is_left_out_and_said() {
+    // A long tail: 300 places of 1 each after ten of 10 to 19. Summed, the tail (290)
+    // would flatten the bars a reader came to compare.
+    let names: Vec<String> = (0..300).map(|i| format!("Lugar {i}")).collect();
+    let name_refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+    let values: Vec<f64> = (0..300)
+        .map(|i| if i < 11 { (i + 10) as f64 } else { 1.0 })
+        .collect();
+    let data = one(&name_refs, &values);
+    for kind in [ChartKind::Bar, ChartKind::HBar] {
+        let svg = render(kind, &data, &es());
+        let doc = Document::parse(&svg).unwrap();
+        let bars = marks(&doc, "bar");
+        assert_eq!(bars.len(), 11, "{kind:?}: the eleven largest, no \"Otros\"");
+        assert!(bars
+            .iter()
+            .all(|b| b.attribute("data-label") != Some("Otros")));
+        let said = texts(&doc).join(" ");
+        assert!(
+            said.contains("Otras 289 categorías (289) no se dibujan"),
+            "{kind:?}: the note under the title says what was left out: {said}"
+        );
+    }
+    // English.
+    let svg = render(ChartKind::Bar, &data, &en());
+    let said = texts(&Document::parse(&svg).unwrap()).join(" ");
+    assert!(
+        said.contains("289 more categories (289) are not drawn"),
+        "{said}"
+    );
 }
 
 #[test]

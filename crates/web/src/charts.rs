@@ -132,7 +132,7 @@ pub async fn boundary_choices(state: &SharedState) -> Vec<PublicBoundarySet> {
     }
 }
 
-fn measure_label(measure: &str, table: &IngestedTable, lang: Lang) -> String {
+pub(crate) fn measure_label(measure: &str, table: &IngestedTable, lang: Lang) -> String {
     let (func, column) = measure.split_once(':').unwrap_or((measure, ""));
     let label = table
         .columns

@@ -20,6 +20,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("datasets.html", include_str!("../templates/datasets.html")),
     ("dataset.html", include_str!("../templates/dataset.html")),
     ("resource.html", include_str!("../templates/resource.html")),
+    ("row.html", include_str!("../templates/row.html")),
     ("chart.html", include_str!("../templates/chart.html")),
     ("embed.html", include_str!("../templates/embed.html")),
     ("login.html", include_str!("../templates/login.html")),

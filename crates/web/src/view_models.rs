@@ -198,7 +198,7 @@ impl DatasetView {
                 .extras
                 .iter()
                 .filter(|(k, _)| k.as_str() != "demo")
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (extra_label(lang, k), v.clone()))
                 .collect(),
             private: d.private,
             draft: d.state == ceiba_core::DatasetState::Draft,
@@ -207,6 +207,74 @@ impl DatasetView {
                 .map(|r| ResourceView::new(lang, d, r))
                 .collect(),
         }
+    }
+}
+
+/// How an extra field is headed: the keys harvests and CKAN migrations bring by their
+/// meaning; a publisher's own keys as written, with spaces for underscores and a
+/// capital first letter (`fuente_primaria` → "Fuente primaria").
+fn extra_label(lang: Lang, key: &str) -> String {
+    let es = lang == Lang::Es;
+    let known = match key {
+        "harvest_url" => Some(if es {
+            "Página original"
+        } else {
+            "Original page"
+        }),
+        "harvest_source" => Some(if es {
+            "Fuente de la cosecha"
+        } else {
+            "Harvest source"
+        }),
+        "harvest_identifier" => Some(if es {
+            "Identificador en el origen"
+        } else {
+            "Identifier at the source"
+        }),
+        "dcat_uri" => Some(if es {
+            "Identificador DCAT"
+        } else {
+            "DCAT identifier"
+        }),
+        "source_license" => Some(if es {
+            "Licencia en el origen"
+        } else {
+            "Licence at the source"
+        }),
+        "spatial_uri" => Some(if es {
+            "Cobertura geográfica (códigos)"
+        } else {
+            "Spatial coverage (codes)"
+        }),
+        "ckan_url" => Some(if es {
+            "Dirección en CKAN"
+        } else {
+            "CKAN address"
+        }),
+        "author" => Some(if es { "Autor" } else { "Author" }),
+        "author_email" => Some(if es {
+            "Correo del autor"
+        } else {
+            "Author's e-mail"
+        }),
+        "maintainer" => Some(if es { "Responsable" } else { "Maintainer" }),
+        "maintainer_email" => Some(if es {
+            "Correo del responsable"
+        } else {
+            "Maintainer's e-mail"
+        }),
+        "language" => Some(if es { "Idioma" } else { "Language" }),
+        "theme" => Some(if es { "Tema" } else { "Theme" }),
+        _ => None,
+    };
+    if let Some(label) = known {
+        return label.to_owned();
+    }
+    let spaced = key.replace(['_', '-'], " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => key.to_owned(),
     }
 }
 

@@ -109,43 +109,6 @@ fn year_suffix(name: &str) -> Option<(&str, i32)> {
     (!base.is_empty()).then_some((base, year))
 }
 
-/// Numbers that are not figures: codes, identifiers, positions in a ranking.
-fn not_a_figure(name: &str) -> bool {
-    let n = fold(name);
-    n.split(' ').any(|w| {
-        matches!(
-            w,
-            "codigo"
-                | "cod"
-                | "id"
-                | "posicion"
-                | "puesto"
-                | "ranking"
-                | "rank"
-                | "orden"
-                | "numero"
-                | "no"
-                | "correlativo"
-                | "snip"
-                | "nit"
-                | "telefono"
-                | "latitud"
-                | "longitud"
-                | "lat"
-                | "lon"
-                // Periods are no figures either: a week or quarter number summed means
-                // nothing.
-                | "semana"
-                | "trimestre"
-                | "mes"
-                | "dia"
-                | "week"
-                | "month"
-                | "quarter"
-        )
-    }) || n.starts_with("cod")
-}
-
 /// Rates, shares and indexes are averaged, never summed (a municipality's weekly rates
 /// do not add up, nor do its departments' percentages).
 fn is_rate(f: &Figure) -> bool {
@@ -221,11 +184,7 @@ fn plan_of(table: &IngestedTable) -> Option<Plan> {
     let mut figures: Vec<Figure> = Vec::new();
     let mut by_year: BTreeMap<String, Figure> = BTreeMap::new();
     for (i, c) in table.columns.iter().enumerate() {
-        if !c.column_type.is_numeric()
-            || territorial.contains(&i)
-            || Some(&c.name) == year.as_ref()
-            || not_a_figure(&c.name)
-        {
+        if !c.is_figure() || territorial.contains(&i) || Some(&c.name) == year.as_ref() {
             continue;
         }
         // One column per year, unless the rows already carry their year (a column named

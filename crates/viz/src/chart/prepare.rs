@@ -90,6 +90,37 @@ pub(crate) struct Grouped {
     pub other: Option<usize>,
     /// How many categories went into "Otros".
     pub other_count: usize,
+    /// What "Otros" added up to (per series) when it was left out because it would have
+    /// dwarfed the categories shown (see [`Grouped::leave_out_dwarfing_other`]).
+    pub other_left_out: Option<Vec<Option<f64>>>,
+}
+
+impl Grouped {
+    /// Leaves "Otros" out when it outweighs every category shown: a long tail summed
+    /// into one bar would flatten the bars a reader came to compare. What it added up
+    /// to is kept for the chart's note.
+    pub(crate) fn leave_out_dwarfing_other(&mut self) {
+        let Some(i) = self.other else {
+            return;
+        };
+        let weight = |j: usize| -> f64 {
+            self.values
+                .iter()
+                .map(|s| s[j].map(f64::abs).unwrap_or(0.0))
+                .sum()
+        };
+        let largest = (0..self.raw.len())
+            .filter(|&j| j != i)
+            .map(weight)
+            .fold(0.0, f64::max);
+        if weight(i) <= largest {
+            return;
+        }
+        self.raw.remove(i);
+        self.shown.remove(i);
+        self.other_left_out = Some(self.values.iter_mut().map(|s| s.remove(i)).collect());
+        self.other = None;
+    }
 }
 
 /// Groups `data`'s categories for a chart of at most `max` bars or slices (no grouping
@@ -120,6 +151,7 @@ pub(crate) fn group(
                 names,
                 other: None,
                 other_count: 0,
+                other_left_out: None,
             }
         }
     };
@@ -144,6 +176,7 @@ pub(crate) fn group(
         names,
         other: None,
         other_count: 0,
+        other_left_out: None,
     };
     let mut rest: Vec<Option<f64>> = vec![None; values.len()];
     for i in 0..n {

@@ -107,30 +107,30 @@ pub async fn page(
                 })
                 .collect()
         };
-        let mut measures = vec![Choice {
-            value: "count".into(),
-            label: if lang == Lang::Es {
-                "Número de filas"
-            } else {
-                "Number of rows"
+        let measure = |value: String| Choice {
+            label: crate::charts::measure_label(&value, table, lang),
+            selected: spec.measure == value,
+            value,
+        };
+        let mut measures = vec![measure("count".into())];
+        // Codes, years and positions are never summed nor averaged.
+        for c in table
+            .columns
+            .iter()
+            .filter(|c| ceiba_portal::charts::is_measure(c))
+        {
+            for f in ["sum", "avg", "max", "min"] {
+                measures.push(measure(format!("{f}:{}", c.name)));
             }
-            .into(),
-            selected: spec.measure == "count",
-        }];
-        for c in table.columns.iter().filter(|c| c.column_type.is_numeric()) {
-            for (f, es, en) in [
-                ("sum", "Suma de", "Sum of"),
-                ("avg", "Promedio de", "Average"),
-                ("max", "Máximo de", "Maximum"),
-                ("min", "Mínimo de", "Minimum"),
-            ] {
-                let value = format!("{f}:{}", c.name);
-                measures.push(Choice {
-                    selected: spec.measure == value,
-                    label: format!("{} {}", if lang == Lang::Es { es } else { en }, c.label),
-                    value,
-                });
-            }
+        }
+        // A measure the link asks for that is not offered stays listed, so the form shows
+        // what is drawn.
+        if !measures.iter().any(|m| m.selected) {
+            measures.push(Choice {
+                value: spec.measure.clone(),
+                label: crate::charts::measure_label(&spec.measure, table, lang),
+                selected: true,
+            });
         }
         // The map's areas: the public boundary sets ("dataset — resource"); a resource
         // named that is not one stays listed so the form says what was asked.
@@ -338,12 +338,16 @@ pub fn saved_pairs(view: &ceiba_store::SavedView) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-async fn public_view(state: &SharedState, id: &str) -> Result<ceiba_store::SavedView, PageError> {
+/// A saved view of a public dataset, with that dataset.
+async fn public_view(
+    state: &SharedState,
+    id: &str,
+) -> Result<(ceiba_store::SavedView, ceiba_core::Dataset), PageError> {
     let not_found = || PageError::not_found("notfound-resource", id.to_owned());
     let uuid = uuid::Uuid::parse_str(id.trim_end_matches(".svg")).map_err(|_| not_found())?;
     let view = state.catalog.view(uuid).await?.ok_or_else(not_found)?;
-    super::datasets::visible_dataset(state, &view.dataset_id.to_string()).await?;
-    Ok(view)
+    let dataset = super::datasets::visible_dataset(state, &view.dataset_id.to_string()).await?;
+    Ok((view, dataset))
 }
 
 /// `/view/{id}`: a saved view alone, for `<iframe>`s; `/view/{id}.svg` its SVG.
@@ -355,7 +359,7 @@ pub async fn embed(
 ) -> Response {
     if id.ends_with(".svg") {
         return match public_view(&state, &id).await {
-            Ok(view) => match draw_saved(&state, &view, ctx.lang, &Audience::Public).await {
+            Ok((view, _)) => match draw_saved(&state, &view, ctx.lang, &Audience::Public).await {
                 Ok((drawn, _)) => (
                     [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
                     drawn.svg,
@@ -368,8 +372,15 @@ pub async fn embed(
     }
     let site = crate::http::site_url(&state, &headers);
     let page = async {
-        let view = public_view(&state, &id).await?;
+        let (view, dataset) = public_view(&state, &id).await?;
         let (drawn, explore_url) = draw_saved(&state, &view, ctx.lang, &Audience::Public).await?;
+        // Where the chart comes from, so it can be cited and checked wherever it is
+        // embedded: dataset, publisher, licence and date.
+        let org = state
+            .catalog
+            .organization(&dataset.organization_id.to_string())
+            .await?;
+        let about = crate::view_models::DatasetView::new(ctx.lang, &dataset, org.as_ref(), &[], &[]);
         let table_html = drawn
             .data
             .as_ref()
@@ -382,6 +393,9 @@ pub async fn embed(
             svg => drawn.svg,
             table_html => table_html,
             explore_url => explore_url,
+            dataset_url => format!("{}/dataset/{}", ctx.base(), dataset.name),
+            dataset => about,
+            updated => crate::format::date(ctx.lang, dataset.modified.date_naive()),
             embed_code => format!("<iframe src=\"{embed_url}\" width=\"680\" height=\"520\" style=\"border:0\" title=\"{}\" loading=\"lazy\"></iframe>", ceiba_viz::svg::escape(&view.title)),
         })
     }

@@ -184,13 +184,10 @@ pub async fn show(
         }
         // The metadata's quality: a badge for everyone, what to do next for its editors.
         let versions: Vec<_> = resources.iter().filter_map(|r| r.current_version_id).collect();
-        let columns: Vec<ceiba_core::Column> = state
-            .catalog
-            .tables_of_versions(&versions)
-            .await?
-            .into_iter()
-            .flat_map(|t| t.columns)
-            .collect();
+        let tables = state.catalog.tables_of_versions(&versions).await?;
+        let preview = preview(&state, ctx.lang, &resources, &view, &tables).await;
+        let columns: Vec<ceiba_core::Column> =
+            tables.into_iter().flat_map(|t| t.columns).collect();
         let ids: Vec<uuid::Uuid> = resources.iter().map(|r| r.id).collect();
         let broken: Vec<ceiba_store::LinkCheck> = state
             .catalog
@@ -224,6 +221,16 @@ pub async fn show(
                 host => url_host(u),
             }),
             jsonld,
+            preview => preview,
+            // One date says when the dataset last changed: its description or its data.
+            updated => crate::format::date(
+                ctx.lang,
+                resources
+                    .iter()
+                    .map(|r| r.modified)
+                    .fold(d.modified, std::cmp::max)
+                    .date_naive(),
+            ),
             dataset => view,
             featured_views => featured,
             managed_views => managed,
@@ -232,6 +239,73 @@ pub async fn show(
     }
     .await;
     vary(render(&state, &ctx, "dataset.html", page))
+}
+
+/// Columns and rows the dataset page shows of its first table.
+const PREVIEW_COLUMNS: usize = 6;
+const PREVIEW_ROWS: u64 = 5;
+
+/// The first rows of the dataset's first table (the first resource with one), with the
+/// ways to explore and download it; undefined when it has no table or it cannot be read.
+async fn preview(
+    state: &SharedState,
+    lang: ceiba_core::Lang,
+    resources: &[ceiba_core::Resource],
+    view: &DatasetView,
+    tables: &[ceiba_core::IngestedTable],
+) -> minijinja::Value {
+    let found = resources.iter().find_map(|r| {
+        let v = r.current_version_id?;
+        let t = tables
+            .iter()
+            .filter(|t| t.version_id == v)
+            .min_by_key(|t| t.position)?;
+        let shown = view.resources.iter().find(|rv| rv.id == r.id.to_string())?;
+        Some((t, shown))
+    });
+    let Some((table, resource)) = found else {
+        return minijinja::Value::UNDEFINED;
+    };
+    let spec = ceiba_query::TableSpec::from(table);
+    let columns: Vec<&ceiba_core::Column> = table.columns.iter().take(PREVIEW_COLUMNS).collect();
+    let req = ceiba_query::RowsRequest {
+        columns: Some(columns.iter().map(|c| c.name.clone()).collect()),
+        limit: PREVIEW_ROWS,
+        ..Default::default()
+    };
+    let res = match state.engine.rows(&spec, &req).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(error = %e, "dataset preview");
+            return minijinja::Value::UNDEFINED;
+        }
+    };
+    let cells = super::explore::Cells::of(table, lang);
+    let rows: Vec<Vec<super::explore::CellView>> = res
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .zip(&res.columns)
+                .map(|(v, c)| cells.cell(&c.name, c.column_type, v, Some(60)))
+                .collect()
+        })
+        .collect();
+    context! {
+        resource_name => resource.name.clone(),
+        explore_url => format!("{}#explore", resource.page_url),
+        download_url => resource.download_url.clone(),
+        format => resource.format.clone(),
+        size => resource.size.clone(),
+        headers => columns.iter().map(|c| context! {
+            label => super::explore::heading(c),
+            numeric => c.column_type.is_numeric() && !c.is_year(),
+        }).collect::<Vec<_>>(),
+        rows => rows,
+        rows_total => crate::format::integer(lang, table.rows),
+        columns_total => table.columns.len(),
+        more_columns => table.columns.len() > PREVIEW_COLUMNS,
+    }
 }
 
 /// What a dataset's pages show of it, and the records it was built from (read once).

@@ -10,6 +10,9 @@ use crate::context::PageCtx;
 use crate::view_models::{CategoryView, DatasetCard, OrgView};
 use crate::{PageError, SharedState};
 
+/// Featured charts on the home page.
+const HOME_CHARTS: i64 = 2;
+
 pub async fn home(
     State(state): State<SharedState>,
     ctx: PageCtx,
@@ -20,13 +23,6 @@ pub async fn home(
         let c = &state.catalog;
         let categories = c.categories().await?;
         let orgs = c.organizations().await?;
-        let newest = c
-            .datasets(&DatasetFilter {
-                sort: DatasetSort::Newest,
-                limit: 6,
-                ..Default::default()
-            })
-            .await?;
         let featured = c
             .datasets(&DatasetFilter {
                 featured_only: true,
@@ -35,6 +31,33 @@ pub async fn home(
                 ..Default::default()
             })
             .await?;
+        // The newest, without those already shown as featured (no card twice).
+        let mut newest = c
+            .datasets(&DatasetFilter {
+                sort: DatasetSort::Newest,
+                limit: 6 + featured.items.len() as i64,
+                ..Default::default()
+            })
+            .await?;
+        newest
+            .items
+            .retain(|d| !featured.items.iter().any(|f| f.id == d.id));
+        newest.items.truncate(6);
+        // Charts and maps publishers featured, drawn here (a citizen sees data at once).
+        let mut charts = Vec::new();
+        for v in c.featured_public_views(HOME_CHARTS).await? {
+            let (drawn, _) =
+                super::chart::draw_saved(&state, &v, lang, &ceiba_core::access::Audience::Public)
+                    .await?;
+            let dataset = c.dataset_by_id(v.dataset_id).await?;
+            charts.push(context! {
+                title => v.title,
+                svg => drawn.svg,
+                url => format!("{}/view/{}", ctx.base(), v.id),
+                dataset_title => dataset.as_ref().map(|d| d.title.get(lang).to_owned()),
+                dataset_url => dataset.as_ref().map(|d| format!("{}/dataset/{}", ctx.base(), d.name)),
+            });
+        }
         let ids: Vec<_> = newest.items.iter().chain(&featured.items).map(|d| d.id).collect();
         let formats = c.formats_of(&ids).await?;
         let org_map: HashMap<_, _> = orgs.iter().map(|o| (o.item.id, o.item.clone())).collect();
@@ -81,6 +104,7 @@ pub async fn home(
             organizations => orgs.iter().map(|o| OrgView::new(lang, &o.item, o.dataset_count)).collect::<Vec<_>>(),
             newest => cards(&newest.items),
             featured => cards(&featured.items),
+            charts => charts,
         })
     }
     .await;

@@ -11,7 +11,7 @@ mod datapackage;
 mod dataset_form;
 pub(crate) mod datasets;
 mod download;
-mod explore;
+pub(crate) mod explore;
 mod harvest;
 mod home;
 mod people;
@@ -84,6 +84,10 @@ pub fn router() -> Router<SharedState> {
             get(review::page).post(review::save),
         )
         .route("/dataset/{name}/resource/{rid}/chart", get(chart::page))
+        .route(
+            "/dataset/{name}/resource/{rid}/row/{n}",
+            get(explore::row::page),
+        )
         .route("/dataset/{name}/resource/{rid}/{file}", get(chart::file))
         .route(
             "/dataset/{name}/resource/{rid}/views",

@@ -166,6 +166,7 @@ fn facet_label_key(f: FacetField) -> &'static str {
         FacetField::ResFormat => "facet-res-format",
         FacetField::LicenseId => "facet-license-id",
         FacetField::Year => "facet-year",
+        FacetField::Territory => "facet-territory",
     }
 }
 
@@ -181,6 +182,14 @@ fn value_label(state: &SharedState, lang: Lang, f: FacetField, value: &str) -> S
         FacetField::LicenseId => Licence::find(value)
             .map(|l| l.title(lang).to_owned())
             .unwrap_or_else(|| value.to_owned()),
+        FacetField::Territory => match ceiba_core::territory::resolve(value) {
+            Some(ceiba_core::territory::Territory::Country) => match lang {
+                Lang::Es => "Todo el país".to_owned(),
+                Lang::En => "Whole country".to_owned(),
+            },
+            Some(ceiba_core::territory::Territory::Department(_, name)) => name.to_owned(),
+            _ => value.to_owned(),
+        },
         _ => value.to_owned(),
     }
 }

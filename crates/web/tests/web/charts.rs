@@ -49,6 +49,11 @@ async fn the_first_chart_is_the_main_amount_by_department() {
     assert_eq!(marks[0], ("Huehuetenango".into(), 3_300_000.0));
     assert!(html.contains("Suma de monto por departamento"));
     assert!(html.contains("<table"), "a table for screen readers");
+    // Amounts are offered as measures; years never are (a sum of years means nothing).
+    assert!(html.contains("value=\"sum:monto\""));
+    assert!(html.contains("value=\"avg:monto\""));
+    assert!(!html.contains("sum:anio"), "no sum of years is offered");
+    assert!(!html.contains("avg:anio"));
     // The resource page links to it.
     assert!(p.get(&base).await.text().contains("/chart\""));
 }
@@ -208,7 +213,15 @@ async fn saved_views_are_featured_embedded_and_survive_new_versions() {
         .to_str()
         .unwrap();
     assert!(csp.contains("frame-ancestors *"), "{csp}");
-    assert!(got.text().contains("&lt;iframe src="));
+    let html = got.text();
+    assert!(html.contains("&lt;iframe src="));
+    // It says what it is and where it comes from: title, dataset, publisher, licence,
+    // date, and a link back.
+    assert!(html.contains("<h1 class=\"view-title\">Inversión por departamento</h1>"));
+    assert!(html.contains("href=\"/dataset/nbi-municipal\""), "{html}");
+    for said in ["Publica", "Licencia", "Última actualización"] {
+        assert!(html.contains(said), "{said}: {html}");
+    }
     let got = p.get(&format!("/view/{id}.svg")).await;
     assert!(got.text().starts_with("<svg"));
     let (_, list) = (

@@ -394,3 +394,120 @@ async fn a_bad_filter_is_told_by_its_column_not_its_parameter() {
         .text();
     assert!(api.contains("f.monto.gte"));
 }
+
+/// Twelve projects in three departments: few values, repeated.
+fn departments_csv() -> String {
+    let mut csv = String::from("proyecto,departamento,monto\n");
+    for i in 0..12 {
+        let d =
+            ["Huehuetenango", "Petén", "Quiché"][usize::from(i % 3 != 0) + usize::from(i % 4 == 1)];
+        csv.push_str(&format!(
+            "Proyecto {i:02} con una descripción,{d},{}\n",
+            1000 + i
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn few_values_are_picked_from_a_list_with_counts_and_filters_show_as_chips() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let csv = departments_csv();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    let count = |name: &str| rows.iter().filter(|r| r.contains(name)).count();
+    let r = upload_table(&p, &d, "Proyectos", "proyectos.csv", &csv).await;
+    let url = format!("/dataset/nbi-municipal/resource/{}", r.id);
+    let html = p.get(&url).await.text();
+    // A pick-list of the department, each value with its count among all rows.
+    assert!(html.contains("<select id=\"pick-"), "{html}");
+    for name in ["Huehuetenango", "Petén", "Quiché"] {
+        let option = format!("<option value=\"{name}\">{name} ({})</option>", count(name));
+        assert!(html.contains(&option), "{option}");
+    }
+    // The project names are all different: they keep their text filter.
+    assert!(html.contains("name=\"f.proyecto.contains\""));
+
+    // Chosen: the results, a chip to remove it, the counts of the other values still on
+    // offer; the form lands on the results.
+    let html = p
+        .get(&format!(
+            "{url}?f.departamento.eq=Pet%C3%A9n&f.monto.gte=1005"
+        ))
+        .await
+        .text();
+    assert!(html.contains("action=\"/dataset/nbi-municipal/resource/"));
+    assert!(html.contains("#results\""));
+    let petén_from_1005 = rows
+        .iter()
+        .filter(|r| {
+            r.contains("Petén") && r.rsplit(',').next().unwrap().parse::<i32>().unwrap() >= 1005
+        })
+        .count();
+    assert!(
+        html.contains(&format!("de {petén_from_1005}<"))
+            || html.contains(&format!("de {petén_from_1005}\n")),
+        "filtered to {petén_from_1005} rows"
+    );
+    assert!(
+        html.contains("<option value=\"Petén\" selected>"),
+        "the choice stays selected"
+    );
+    assert!(
+        html.contains("departamento: Petén"),
+        "a chip says the choice"
+    );
+    assert!(html.contains("monto desde 1005"), "a chip says the range");
+    // Each chip removes its own filter and keeps the other.
+    let chips = &html[html.find("class=\"chips\"").unwrap()..];
+    let chips = &chips[..chips.find("</div>").unwrap()];
+    assert!(
+        chips.contains(&format!("href=\"{url}?f.monto.gte=1005#results\"")),
+        "{chips}"
+    );
+    assert!(
+        chips.contains(&format!(
+            "href=\"{url}?f.departamento.eq=Pet%C3%A9n#results\""
+        )),
+        "{chips}"
+    );
+}
+
+#[tokio::test]
+async fn each_row_has_a_page_of_its_own_within_its_view() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let long = "Una descripción muy larga ".repeat(10);
+    let csv = format!("proyecto,detalle,monto\nCorto,breve,10\nLargo,{long},20\nTercero,otro,30\n");
+    let r = upload_table(&p, &d, "Proyectos", "proyectos.csv", &csv).await;
+    let url = format!("/dataset/nbi-municipal/resource/{}", r.id);
+    let html = p.get(&url).await.text();
+    // The long text is cut in the table, with a way to the whole row.
+    let table = &html[html.find("<table class=\"data explore\">").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(!table.contains(long.trim()), "cut in the table");
+    assert!(table.contains("Una descripción muy larga Una"), "{table}");
+    assert!(html.contains(&format!("href=\"{url}/row/2\"")), "row links");
+    assert!(html.contains("(ver completo)"));
+
+    let got = p.get(&format!("{url}/row/2")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.text());
+    let row = got.text();
+    assert!(row.contains("<h1>Fila 2</h1>"));
+    assert!(row.contains(long.trim()), "whole on its page");
+    assert!(row.contains(&format!("href=\"{url}/row/1\"")), "previous");
+    assert!(row.contains(&format!("href=\"{url}/row/3\"")), "next");
+
+    // Within a view: the first row of the view sorted by amount, descending.
+    let row = p.get(&format!("{url}/row/1?sort=-monto")).await.text();
+    assert!(row.contains("Tercero"), "{row}");
+    assert!(row.contains(&format!("href=\"{url}/row/2?sort=-monto\"")));
+    // No such row, or no number: a 404.
+    for n in ["4", "0", "x", "99999999999999999999"] {
+        assert_eq!(
+            p.get(&format!("{url}/row/{n}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{n}"
+        );
+    }
+}

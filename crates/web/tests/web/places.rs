@@ -224,3 +224,30 @@ async fn rows_that_name_no_place_are_counted_and_the_profile_still_works() {
         "the resource page says how many rows could not be placed"
     );
 }
+
+#[tokio::test]
+async fn datasets_are_found_by_the_territory_they_have_data_for() {
+    let p = demo().await;
+    let html = p.get("/dataset").await.text();
+    assert!(html.contains("Territorio"), "a territory facet");
+    assert!(html.contains("territory=13"), "Huehuetenango is offered");
+    // Every demo table of municipalities has rows for Sacatepéquez's, but the
+    // cooperation table has rows only for the thirteen priority departments, and
+    // Sacatepéquez is not one of them.
+    let all: Value =
+        serde_json::from_slice(&p.get("/api/3/action/package_search?rows=100").await.body).unwrap();
+    let total = all["result"]["count"].as_u64().unwrap();
+    let sac = p.get("/dataset?territory=03").await.text();
+    let listed = sac.matches("dataset-card\"").count() as u64;
+    assert_eq!(listed, total - 1, "{sac}");
+    assert!(
+        !sac.contains("/dataset/desembolsos-cooperacion-internacional"),
+        "{sac}"
+    );
+    assert!(sac.contains("Sacatepéquez"), "the chosen value shows");
+    let hue = p.get("/dataset?territory=13").await.text();
+    assert!(hue.contains("/dataset/desembolsos-cooperacion-internacional"));
+    // English.
+    let en = p.get("/en/dataset?territory=GT").await.text();
+    assert!(en.contains("Whole country"));
+}

@@ -9,7 +9,24 @@ pub(crate) fn bars(
     opts: &RenderOptions,
 ) -> Result<String, ChartError> {
     let fmt = opts.formatter();
-    let g = group(data, data.series.len(), Some(opts.max_categories), &fmt);
+    let mut g = group(data, data.series.len(), Some(opts.max_categories), &fmt);
+    g.leave_out_dwarfing_other();
+    // What was left out is said under the title, not only to screen readers.
+    let note = other_note(&g, &fmt, &data.unit);
+    let noted;
+    let data = if g.other_left_out.is_some() {
+        let mut d = data.clone();
+        d.subtitle = [d.subtitle.trim(), note.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        noted = d;
+        &noted
+    } else {
+        data
+    };
     let ns = g.values.len();
     let n = g.raw.len();
     let stacked = kind == ChartKind::StackedBar;
@@ -37,15 +54,7 @@ pub(crate) fn bars(
         }
     }
     let legend = legend_for(&g.names);
-    let desc = describe(
-        kind,
-        &fmt,
-        &g.shown,
-        &g.values,
-        &g.names,
-        &data.unit,
-        &other_note(&g, &fmt),
-    );
+    let desc = describe(kind, &fmt, &g.shown, &g.values, &g.names, &data.unit, &note);
     let mut f = Frame::begin(
         data,
         opts,

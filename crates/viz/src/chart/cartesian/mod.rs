@@ -451,7 +451,23 @@ fn describe(
     d
 }
 
-fn other_note(g: &Grouped, fmt: &Formatter) -> String {
+fn other_note(g: &Grouped, fmt: &Formatter, unit: &Unit) -> String {
+    if let Some(left_out) = &g.other_left_out {
+        let total = match left_out.as_slice() {
+            [Some(v)] => format!(" ({})", fmt.value(*v, unit)),
+            _ => String::new(),
+        };
+        return match fmt.lang {
+            ceiba_core::Lang::Es => format!(
+                "Otras {} categorías{total} no se dibujan: juntas empequeñecerían las que se muestran.",
+                g.other_count
+            ),
+            ceiba_core::Lang::En => format!(
+                "{} more categories{total} are not drawn: together they would dwarf those shown.",
+                g.other_count
+            ),
+        };
+    }
     match (g.other, fmt.lang) {
         (Some(_), ceiba_core::Lang::Es) => format!(
             "«{}» suma {} categorías.",

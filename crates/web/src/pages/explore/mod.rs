@@ -13,7 +13,12 @@ use crate::format;
 use crate::http::percent_encode;
 use crate::SharedState;
 
+mod facets;
+pub mod row;
+
 const PAGE_ROWS: u64 = 25;
+/// Longer texts are cut in the table; the row's page shows them whole.
+const CELL_CHARS: usize = 120;
 
 /// A URL with the current view's parameters, some replaced or removed.
 pub fn view_url(
@@ -52,19 +57,29 @@ fn explain(e: &ceiba_query::QueryError, table: &IngestedTable, lang: Lang) -> St
     let ceiba_query::QueryError::BadParameter { parameter, .. } = e else {
         return message;
     };
-    let Some(rest) = parameter.strip_prefix("f.") else {
+    let Some((column, op)) = filter_key(parameter) else {
         return message;
-    };
-    let (column, op) = match rest.rsplit_once('.') {
-        Some((c, o)) if FilterOp::parse(o).is_some() => (c, FilterOp::parse(o)),
-        _ => (rest, None),
     };
     let label = table
         .columns
         .iter()
         .find(|c| c.name == column)
         .map_or(column, |c| c.label.as_str());
-    let asks = op.map(|op| match (op, lang) {
+    let asks = op.map(|op| asks(op, lang));
+    let named = match (lang, asks) {
+        (Lang::Es, Some(a)) => format!("«{label}» ({a})"),
+        (Lang::En, Some(a)) => format!("“{label}” ({a})"),
+        (Lang::Es, None) => format!("«{label}»"),
+        (Lang::En, None) => format!("“{label}”"),
+    };
+    message
+        .strip_prefix(parameter.as_str())
+        .map_or(message.clone(), |tail| format!("{named}{tail}"))
+}
+
+/// What a filter asks, in words ("desde", "contiene").
+fn asks(op: FilterOp, lang: Lang) -> &'static str {
+    match (op, lang) {
         (FilterOp::Eq, Lang::Es) => "igual a",
         (FilterOp::Eq, Lang::En) => "equal to",
         (FilterOp::Ne, Lang::Es) => "distinto de",
@@ -85,16 +100,29 @@ fn explain(e: &ceiba_query::QueryError, table: &IngestedTable, lang: Lang) -> St
         (FilterOp::Null, Lang::En) => "empty",
         (FilterOp::NotNull, Lang::Es) => "no vacío",
         (FilterOp::NotNull, Lang::En) => "not empty",
-    });
-    let named = match (lang, asks) {
-        (Lang::Es, Some(a)) => format!("«{label}» ({a})"),
-        (Lang::En, Some(a)) => format!("“{label}” ({a})"),
-        (Lang::Es, None) => format!("«{label}»"),
-        (Lang::En, None) => format!("“{label}”"),
+    }
+}
+
+/// A filter parameter (`f.monto.gte`) as its column and operation, when it is one.
+fn filter_key(key: &str) -> Option<(&str, Option<FilterOp>)> {
+    let rest = key.strip_prefix("f.")?;
+    Some(match rest.rsplit_once('.') {
+        Some((c, o)) if FilterOp::parse(o).is_some() => (c, FilterOp::parse(o)),
+        _ => (rest, None),
+    })
+}
+
+/// A column's heading: its label, with its unit ("Monto (Q)").
+pub(crate) fn heading(c: &ceiba_core::Column) -> String {
+    let label = if c.label.trim().is_empty() {
+        c.name.as_str()
+    } else {
+        c.label.as_str()
     };
-    message
-        .strip_prefix(parameter.as_str())
-        .map_or(message.clone(), |tail| format!("{named}{tail}"))
+    match c.unit.trim() {
+        "" => label.to_owned(),
+        unit => format!("{label} ({unit})"),
+    }
 }
 
 /// A value as a person reads it in `lang`.
@@ -122,15 +150,107 @@ fn show(lang: Lang, t: ColumnType, v: &serde_json::Value) -> String {
 
 /// A cell as shown, with the profile of the place it names.
 #[derive(Serialize)]
-struct CellView {
+pub(crate) struct CellView {
     text: String,
     url: Option<String>,
+    /// The text was cut (the row's page has it whole).
+    cut: bool,
+}
+
+/// A row of the explorer's table, with the number and link of its own page.
+#[derive(Serialize)]
+struct RowView {
+    number: String,
+    url: String,
+    cells: Vec<CellView>,
+}
+
+/// How cells are written: years as years, numbers in the reader's format, place codes
+/// and department names linked to the place's profile.
+pub(crate) struct Cells<'a> {
+    lang: Lang,
+    types: std::collections::HashMap<&'a str, ColumnType>,
+    places: std::collections::HashMap<&'a str, (Level, Kind)>,
+}
+
+impl<'a> Cells<'a> {
+    pub(crate) fn of(table: &'a IngestedTable, lang: Lang) -> Self {
+        // Years are written as years ("2021", not "2 021"): as text.
+        let types = table
+            .columns
+            .iter()
+            .map(|c| {
+                let shown = if c.is_year() {
+                    ColumnType::Text
+                } else {
+                    c.column_type
+                };
+                (c.name.as_str(), shown)
+            })
+            .collect();
+        let places = table
+            .columns
+            .iter()
+            .filter_map(|c| {
+                territory::recognise_column(c)
+                    // Municipality names repeat across departments: only codes are linked.
+                    .filter(|t| !(t.level == Level::Municipality && t.kind == Kind::Name))
+                    .map(|t| (c.name.as_str(), (t.level, t.kind)))
+            })
+            .collect();
+        Cells {
+            lang,
+            types,
+            places,
+        }
+    }
+
+    /// The value of column `name` as shown, cut to `max` characters if asked.
+    pub(crate) fn cell(
+        &self,
+        name: &str,
+        column_type: ColumnType,
+        v: &serde_json::Value,
+        max: Option<usize>,
+    ) -> CellView {
+        let mut text = show(self.lang, *self.types.get(name).unwrap_or(&column_type), v);
+        let mut cut = false;
+        if let Some(max) = max {
+            if let Some((at, _)) = text.char_indices().nth(max) {
+                text.truncate(at);
+                text.push('…');
+                cut = true;
+            }
+        }
+        let url = self.places.get(name).and_then(|(level, kind)| {
+            let raw = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            let code = territory::normalise(*level, *kind, &raw, None)?;
+            let place = match level {
+                Level::Department => Place::Department(code),
+                Level::Municipality => Place::Municipality(code),
+            };
+            Some(super::territory::place_path(self.lang, place))
+        });
+        CellView { text, url, cut }
+    }
+}
+
+/// An applied filter or search, with the view without it.
+#[derive(Serialize)]
+struct ChipView {
+    text: String,
+    remove_url: String,
 }
 
 #[derive(Serialize)]
 struct HeaderView {
     name: String,
     label: String,
+    description: String,
     type_label: &'static str,
     numeric: bool,
     sort_url: String,
@@ -145,6 +265,8 @@ struct FilterView {
     /// Input names and current values.
     from: (String, String),
     to: (String, String),
+    /// A pick-list's values with their counts (`kind` "pick").
+    options: Vec<facets::PickOption>,
 }
 
 #[derive(Serialize)]
@@ -194,19 +316,6 @@ pub async fn explorer(
             state.engine.rows(&spec, &plain).await.ok()
         }
     };
-    // Years are written as years ("2021", not "2 021"): as text.
-    let types: std::collections::HashMap<&str, ColumnType> = table
-        .columns
-        .iter()
-        .map(|c| {
-            let shown = if c.is_year() {
-                ColumnType::Text
-            } else {
-                c.column_type
-            };
-            (c.name.as_str(), shown)
-        })
-        .collect();
     let headers: Vec<HeaderView> = table
         .columns
         .iter()
@@ -230,7 +339,8 @@ pub async fn explorer(
             };
             HeaderView {
                 name: c.name.clone(),
-                label: c.label.clone(),
+                label: heading(c),
+                description: c.description.trim().to_owned(),
                 type_label: c.column_type.label(lang),
                 numeric: c.column_type.is_numeric(),
                 sort_url: view_url(page_url, pairs, &[("sort", next)], &["offset", "cursor"]),
@@ -238,47 +348,31 @@ pub async fn explorer(
             }
         })
         .collect();
-    // Place names and codes lead to the place's profile.
-    let places: std::collections::HashMap<&str, (Level, Kind)> = table
-        .columns
+    let cells = Cells::of(table, lang);
+    // Each row's number leads to its page, within this view (filters, search, sort).
+    let row_pairs: Vec<(String, String)> = pairs
         .iter()
-        .filter_map(|c| {
-            territory::recognise_column(c)
-                // Municipality names repeat across departments: only codes are linked.
-                .filter(|t| !(t.level == Level::Municipality && t.kind == Kind::Name))
-                .map(|t| (c.name.as_str(), (t.level, t.kind)))
-        })
+        .filter(|(k, _)| !matches!(k.as_str(), "offset" | "cursor" | "limit"))
+        .cloned()
         .collect();
-    let rows: Vec<Vec<CellView>> = result
+    let first = result.as_ref().map_or(0, |r| r.offset);
+    let rows: Vec<RowView> = result
         .as_ref()
         .map(|r| {
             r.rows
                 .iter()
-                .map(|row| {
-                    row.iter()
-                        .zip(&r.columns)
-                        .map(|(v, c)| {
-                            let text = show(
-                                lang,
-                                *types.get(c.name.as_str()).unwrap_or(&c.column_type),
-                                v,
-                            );
-                            let url = places.get(c.name.as_str()).and_then(|(level, kind)| {
-                                let raw = match v {
-                                    serde_json::Value::String(s) => s.clone(),
-                                    serde_json::Value::Number(n) => n.to_string(),
-                                    _ => return None,
-                                };
-                                let code = territory::normalise(*level, *kind, &raw, None)?;
-                                let place = match level {
-                                    Level::Department => Place::Department(code),
-                                    Level::Municipality => Place::Municipality(code),
-                                };
-                                Some(super::territory::place_path(lang, place))
-                            });
-                            CellView { text, url }
-                        })
-                        .collect()
+                .enumerate()
+                .map(|(i, row)| {
+                    let n = first + i as u64 + 1;
+                    RowView {
+                        number: format::integer(lang, n as i64),
+                        url: view_url(&format!("{page_url}/row/{n}"), &row_pairs, &[], &[]),
+                        cells: row
+                            .iter()
+                            .zip(&r.columns)
+                            .map(|(v, c)| cells.cell(&c.name, c.column_type, v, Some(CELL_CHARS)))
+                            .collect(),
+                    }
                 })
                 .collect()
         })
@@ -311,12 +405,19 @@ pub async fn explorer(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
+    let mut picks = facets::pick_lists(state, table, &req, lang).await;
     let filters: Vec<FilterView> = table
         .columns
         .iter()
         .map(|c| {
             let key = |op: FilterOp| format!("f.{}.{}", c.name, op.as_str());
+            let options = picks
+                .iter()
+                .position(|(name, _)| *name == c.name)
+                .map(|i| picks.swap_remove(i).1)
+                .unwrap_or_default();
             let (kind, a, b) = match c.column_type {
+                _ if !options.is_empty() => ("pick", key(FilterOp::Eq), String::new()),
                 ColumnType::Integer | ColumnType::Decimal => {
                     ("range", key(FilterOp::Gte), key(FilterOp::Lte))
                 }
@@ -328,14 +429,48 @@ pub async fn explorer(
             };
             FilterView {
                 name: c.name.clone(),
-                label: c.label.clone(),
+                label: heading(c),
                 kind,
                 from: (a.clone(), get(&a)),
                 to: (
                     b.clone(),
                     if b.is_empty() { String::new() } else { get(&b) },
                 ),
+                options,
             }
+        })
+        .collect();
+    // The filters and search applied, each removable on its own.
+    let chips: Vec<ChipView> = pairs
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .filter_map(|(k, v)| {
+            let text = if k == "q" {
+                match lang {
+                    Lang::Es => format!("Búsqueda: «{v}»"),
+                    Lang::En => format!("Search: “{v}”"),
+                }
+            } else {
+                let (column, op) = filter_key(k)?;
+                let label = table
+                    .columns
+                    .iter()
+                    .find(|c| c.name == column)
+                    .map_or_else(|| column.to_owned(), heading);
+                match op {
+                    Some(FilterOp::Null | FilterOp::NotNull) => {
+                        format!("{label}: {}", asks(op?, lang))
+                    }
+                    Some(FilterOp::Eq) => format!("{label}: {v}"),
+                    Some(op) => format!("{label} {} {v}", asks(op, lang)),
+                    None => format!("{label}: {v}"),
+                }
+            };
+            let remove_url = format!(
+                "{}#results",
+                view_url(page_url, pairs, &[], &[k.as_str(), "offset", "cursor"])
+            );
+            Some(ChipView { text, remove_url })
         })
         .collect();
     let filtered = pairs
@@ -392,6 +527,7 @@ pub async fn explorer(
         next_url => next,
         q => get("q"),
         filters => filters,
+        chips => chips,
         filtered => filtered,
         clear_url => view_url(page_url, &[], &[("table", if index > 0 { index.to_string() } else { String::new() })], &[]),
         error => error,

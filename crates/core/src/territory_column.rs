@@ -1,5 +1,6 @@
 //! Recognising territory columns (department or municipality, code or name) and turning
-//! what a source wrote into INE codes.
+//! what a source wrote into INE codes: charts, maps, the explorer, territorial profiles
+//! and the search index's territory facet all ask here.
 //!
 //! Codes come as `1`, `01`, `GT01`, `GT-01`, `101`, `0101`, `GT0101`, `101.0` (a number read
 //! from a spreadsheet), the ISO 3166-2 letters geoBoundaries carries (`GT-AV`) and MINFIN's
@@ -11,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ceiba_core::territory::{self, DEPARTMENTS, MUNICIPALITIES};
+use crate::territory::{self, DEPARTMENTS, MUNICIPALITIES};
 
 /// The level of a territory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,7 +137,7 @@ const MUNICIPALITY_ALIASES: &[(&str, &str)] = &[
 /// Folds a name for comparison: lower case, no accents, punctuation and runs of spaces as
 /// one space, and without a leading "departamento de" / "municipio de".
 pub fn fold_name(s: &str) -> String {
-    let folded = ceiba_core::text::fold(s);
+    let folded = crate::text::fold(s);
     let mut out = String::with_capacity(folded.len());
     for word in folded.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
@@ -338,7 +339,7 @@ impl NameHint {
 /// Reads a column name: `cod_dep`, `Cod. Departamento`, `id_depto`, `departamento`,
 /// `codigo_municipio`, `id_municipal`, `cod_mun`, `muni`, `admin2Pcode`, `pcode`, ….
 pub fn hint_from_column_name(column_name: &str) -> NameHint {
-    let folded = ceiba_core::text::fold(column_name);
+    let folded = crate::text::fold(column_name);
     let mut hint = NameHint::default();
     let mut dep = false;
     let mut mun = false;
@@ -398,7 +399,7 @@ pub fn hint_from_column_name(column_name: &str) -> NameHint {
 /// names (most department capitals share the department's name).
 /// [`recognise`] for a table's column, from its name and its most frequent values (what
 /// every door asks: charts, the explorer, territorial profiles).
-pub fn recognise_column(column: &ceiba_core::Column) -> Option<TerritoryColumn> {
+pub fn recognise_column(column: &crate::Column) -> Option<TerritoryColumn> {
     let sample: Vec<&str> = column.stats.top.iter().map(|t| t.value.as_str()).collect();
     recognise(&column.name, &sample)
 }
