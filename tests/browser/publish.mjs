@@ -21,12 +21,57 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-dev-shm-usage"],
 });
 const failures = [];
+const weights = [];
 let checked = 0;
 
-/** Runs axe on the page at both widths and keeps a screenshot of each. */
+/** Most bytes a page may take over the network, with its assets (issue 17). */
+const MAX_PAGE_BYTES = 100 * 1024;
+
+/** What the page took over the network: the document and everything it loaded, as sent
+ * (compressed), counted whether or not the browser had it cached. */
+async function pageBytes(page) {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const assets = performance.getEntriesByType("resource");
+    return (nav ? nav.encodedBodySize : 0) + assets.reduce((sum, r) => sum + r.encodedBodySize, 0);
+  });
+}
+
+/** Runs axe on the page at both widths and keeps a screenshot of each; the page must not
+ * scroll sideways at either width, and must weigh less than MAX_PAGE_BYTES. */
 async function audit(page, name) {
+  const bytes = await pageBytes(page);
+  if (bytes > MAX_PAGE_BYTES) failures.push(`${name}: ${bytes} bytes transferred (more than ${MAX_PAGE_BYTES})`);
+  weights.push(`${name} ${bytes}`);
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: 900 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (wide > 0) {
+      // Name the elements that stick out (the innermost ones), to say what to fix.
+      const culprits = await page.evaluate(() => {
+        const out = [];
+        for (const el of document.querySelectorAll("body *")) {
+          const r = el.getBoundingClientRect();
+          if (r.right <= window.innerWidth + 1 || r.width === 0) continue;
+          const parent = el.parentElement;
+          const outermost = parent && parent.getBoundingClientRect().right <= window.innerWidth + 1;
+          if (!outermost && [...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) continue;
+          let inScroller = false;
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            if (getComputedStyle(p).overflowX !== "visible") { inScroller = true; break; }
+          }
+          if (!inScroller) out.push(`${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).split(" ").join(".") : ""} (${Math.round(r.right)})`);
+        }
+        if (!out.length) {
+          for (const el of document.querySelectorAll("body *")) {
+            const r = el.getBoundingClientRect();
+            if (r.right > window.innerWidth + 1) out.push(`${el.tagName.toLowerCase()}#${el.id}.${String(el.className).split(" ").join(".")} (${Math.round(r.left)}–${Math.round(r.right)})`);
+          }
+        }
+        return out.slice(0, 8);
+      });
+      failures.push(`${name} @${width}px: the page scrolls sideways by ${wide} px: ${culprits.join(", ")}`);
+    }
     await page.addScriptTag({ content: AXE });
     const result = await page.evaluate(async () =>
       // eslint-disable-next-line no-undef
@@ -174,6 +219,47 @@ try {
   await pub.goto(`${BASE}/api`);
   await audit(pub, "api");
 
+  // Every kind of page a visitor meets, on the demo catalog.
+  await pub.goto(`${BASE}/`);
+  await audit(pub, "home");
+  const view = await pub.locator('a[href^="/view/"]').first().getAttribute("href");
+  await pub.goto(`${BASE}/dataset?q=pobreza`);
+  await audit(pub, "search");
+  await pub.goto(`${BASE}/dataset?territory=13`);
+  await audit(pub, "search-territory");
+  await pub.goto(`${BASE}/dataset/ranking-gestion-municipal`);
+  assert.ok((await pub.locator("table.preview tbody tr").count()) > 0, "the dataset page previews its rows");
+  await audit(pub, "dataset");
+  const resource = ranking.split(/[?#]/)[0];
+  // The explorer filtered by a pick-list, landing on its results with a chip to undo it.
+  await pub.goto(`${BASE}${resource}`);
+  const pick = pub.locator("select[id^=pick-]").first();
+  if (await pick.count()) {
+    await pub.locator(".explore-form details summary").click();
+    await pick.selectOption({ index: 1 });
+    await Promise.all([pub.waitForNavigation(), pub.click(".explore-form details button[type=submit]")]);
+    assert.ok(pub.url().includes("#results"), "a filtered view lands on its results");
+    assert.ok((await pub.locator(".chips a").count()) > 0, "the filter shows as a chip");
+    await audit(pub, "explorer-filtered");
+  } else {
+    failures.push("explorer: no pick-list on the ranking table");
+  }
+  await pub.goto(`${BASE}${resource}/row/1`);
+  await audit(pub, "row");
+  await pub.goto(`${BASE}${resource}/chart`);
+  await audit(pub, "chart");
+  await pub.goto(`${BASE}${view}`);
+  assert.ok((await pub.locator("h1.view-title").count()) === 1, "a view says its title");
+  await audit(pub, "view");
+  await pub.goto(`${BASE}/organization/segeplan`);
+  await audit(pub, "organization");
+  await pub.goto(`${BASE}/group/desarrollo-territorial`);
+  await audit(pub, "category");
+  await pub.goto(`${BASE}/about`);
+  await audit(pub, "about");
+  await pub.goto(`${BASE}/en/territory/1301`);
+  await audit(pub, "place-english");
+
   // Replacing the file: a new version, seen in the history.
   await page.goto(`${BASE}/dataset/proyectos-de-inversion-municipal-2024`);
   await audit(page, "dataset-staff");
@@ -270,4 +356,5 @@ if (failures.length) {
   for (const f of failures) console.error(`  - ${f}`);
   process.exit(1);
 }
-console.log(`browser tests: the publishing scenario passed; axe found no WCAG 2 A/AA violation on ${checked} page views (screenshots in ${SHOTS})`);
+console.log(`browser tests: the publishing scenario passed; axe found no WCAG 2 A/AA violation on ${checked} page views, none scrolls sideways at 1280 or 390 px, none weighs over ${MAX_PAGE_BYTES} bytes (screenshots in ${SHOTS})`);
+console.log(`bytes per page: ${weights.join(", ")}`);

@@ -9,7 +9,7 @@ use std::time::Instant;
 use ceiba_core::lang::Lang;
 use ceiba_viz::format::Unit;
 use ceiba_viz::map::{
-    join_rows, parse_boundaries, prepare, render_boundary_error, render_choropleth,
+    join_rows, join_values, parse_boundaries, prepare, render_boundary_error, render_choropleth,
     render_choropleth_joined, render_tile_grid, BoundaryError, BoundaryOptions, BoundarySet,
     ClassMethod, MapOptions, PreparedMap, TILES,
 };
@@ -763,4 +763,62 @@ fn territory_columns_of_real_files() {
             "{name} ({dep})"
         );
     }
+}
+
+#[test]
+fn a_long_title_wraps_instead_of_running_off_the_map() {
+    let title = "Índice de gestión municipal 2018: promedio por departamento, con los municipios que no informaron excluidos";
+    let rows = vec![("Huehuetenango".to_owned(), 1.0), ("Petén".to_owned(), 2.0)];
+    let out = render_tile_grid(
+        &rows,
+        &MapOptions {
+            title: title.into(),
+            ..Default::default()
+        },
+    );
+    let lines = texts_of_class(&out.svg, "map-title");
+    assert!(lines.len() >= 2, "{lines:?}");
+    assert_eq!(lines.join(" "), title, "every word kept, in order");
+}
+
+#[test]
+fn departments_are_named_on_the_map_where_their_names_fit() {
+    let set = ceiba_viz::map::builtin("gt-departamentos")
+        .unwrap()
+        .read()
+        .unwrap();
+    let map = ceiba_viz::map::prepare(&set, 640, 560);
+    let rows = vec![("13".to_owned(), 1.0), ("17".to_owned(), 2.0)];
+    let out = render_choropleth_joined(
+        &map,
+        &join_values(Level::Department, &rows),
+        &MapOptions::default(),
+    );
+    let doc = roxmltree::Document::parse(&out.svg).unwrap();
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute("class") == Some("place-names"))
+        .flat_map(|g| g.children().filter_map(|t| t.text()))
+        .collect();
+    // The large departments are named, whether or not they have a value; the smallest
+    // (Sacatepéquez, around Antigua) has no room for its name.
+    for name in ["Petén", "Huehuetenango", "Alta Verapaz", "Izabal"] {
+        assert!(names.contains(&name), "{name}: {names:?}");
+    }
+    assert!(!names.contains(&"Sacatepéquez"), "{names:?}");
+    assert!(names.len() >= 8, "{names:?}");
+    // Names are for the eye: screen readers have each area's title.
+    assert!(out.svg.contains("class=\"place-names\"") && out.svg.contains("aria-hidden=\"true\""));
+    // A map of municipalities names none.
+    let set = ceiba_viz::map::builtin("gt-municipios")
+        .unwrap()
+        .read()
+        .unwrap();
+    let map = ceiba_viz::map::prepare(&set, 640, 560);
+    let out = render_choropleth_joined(
+        &map,
+        &join_values(Level::Municipality, &Vec::<(String, f64)>::new()),
+        &MapOptions::default(),
+    );
+    assert!(!out.svg.contains("place-names"));
 }

@@ -8,7 +8,7 @@
 
 use super::frame::{data_value, tooltip, Classes, Frame, NO_DATA_FILL};
 use super::{join_values, Joined, MapOptions, MapOutput, PreparedMap};
-use crate::svg::escape_into;
+use crate::svg::{escape_into, push_num};
 
 /// Draws `(key, value)` rows over a prepared map; keys are codes of the map's level in
 /// any spelling (`101`, `0101`, `GT0101`), or names.
@@ -79,6 +79,7 @@ pub fn render_choropleth_joined(
         escape_into(&mut body, &tooltip(&area.name, value, opts));
         body.push_str("</title></path>");
     }
+    place_names(&mut body, map);
 
     let svg = Frame {
         kind: "choropleth",
@@ -98,4 +99,31 @@ pub fn render_choropleth_joined(
         duplicates: joined.duplicates.clone(),
         classes: classes.breaks,
     }
+}
+
+/// Font size of the places' names on a map, in its pixels.
+const NAME_SIZE: f32 = 10.0;
+
+/// The places' names over a map of few areas (departments), each where it fits inside its
+/// area's box; the others are named by their tooltip and the chart's data table. A map
+/// of hundreds of areas (municipalities) shows none: they would only cover each other.
+fn place_names(body: &mut String, map: &PreparedMap) {
+    if map.areas().len() > 40 {
+        return;
+    }
+    let fits = |a: &super::PreparedArea| {
+        let width = a.name.chars().count() as f32 * NAME_SIZE * 0.56;
+        width <= a.room.0 * 0.9 && NAME_SIZE * 1.6 <= a.room.1
+    };
+    body.push_str("<g class=\"place-names\" font-size=\"10\" text-anchor=\"middle\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"2.5\" paint-order=\"stroke\" stroke-linejoin=\"round\" pointer-events=\"none\" aria-hidden=\"true\">");
+    for a in map.areas().iter().filter(|a| fits(a)) {
+        body.push_str("<text x=\"");
+        push_num(body, f64::from(a.label_at.0));
+        body.push_str("\" y=\"");
+        push_num(body, f64::from(a.label_at.1 + NAME_SIZE * 0.35));
+        body.push_str("\">");
+        escape_into(body, &a.name);
+        body.push_str("</text>");
+    }
+    body.push_str("</g>");
 }

@@ -167,7 +167,17 @@ impl Frame<'_> {
             .unwrap_or(0);
         let legend_w = (longest as f64 * 7.2 + 40.0).max(LEGEND_W);
         let width = self.map_w + legend_w;
-        let header = if opts.title.is_empty() { MARGIN } else { 30.0 };
+        // The title wraps (three lines at most) instead of running off the map.
+        let title_lines = if opts.title.is_empty() {
+            Vec::new()
+        } else {
+            wrap(&opts.title, ((width - 16.0) / 8.8).max(20.0) as usize, 3)
+        };
+        let header = if title_lines.is_empty() {
+            MARGIN
+        } else {
+            10.0 + 20.0 * title_lines.len() as f64
+        };
         let legend_h = 24.0 + 20.0 * (self.classes.len() + usize::from(self.has_no_data)) as f64;
         let body_h = self.map_h.max(legend_h);
 
@@ -216,9 +226,11 @@ impl Frame<'_> {
         s.push_str(
             "\"/><path d=\"M0 0v6\" stroke=\"#BDBDBD\" stroke-width=\"2\"/></pattern></defs>",
         );
-        if !opts.title.is_empty() {
-            s.push_str("<text class=\"map-title\" x=\"8\" y=\"21\" font-size=\"16\" font-weight=\"600\" fill=\"#222\">");
-            escape_into(&mut s, &opts.title);
+        for (i, line) in title_lines.iter().enumerate() {
+            s.push_str("<text class=\"map-title\" x=\"8\" y=\"");
+            push_num(&mut s, 21.0 + 20.0 * i as f64);
+            s.push_str("\" font-size=\"16\" font-weight=\"600\" fill=\"#222\">");
+            escape_into(&mut s, line);
             s.push_str("</text>");
         }
         s.push_str("<g class=\"areas\" fill-rule=\"evenodd\" transform=\"translate(0 ");

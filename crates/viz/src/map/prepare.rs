@@ -24,6 +24,8 @@ pub struct PreparedArea {
     pub path: String,
     /// Where a label would go: the centroid of the largest ring.
     pub label_at: (f32, f32),
+    /// The width and height of the largest ring's box: whether a label fits.
+    pub room: (f32, f32),
 }
 
 /// A boundary set projected and simplified for one size: the cached form.
@@ -164,6 +166,17 @@ pub fn prepare_with(
             let label_at = largest
                 .map(|i| centroid(&projected[i]))
                 .unwrap_or((0.0, 0.0));
+            let room = largest.map_or((0.0, 0.0), |i| {
+                let r = &projected[i];
+                let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+                for &(x, y) in r {
+                    x0 = x0.min(x);
+                    x1 = x1.max(x);
+                    y0 = y0.min(y);
+                    y1 = y1.max(y);
+                }
+                ((x1 - x0).max(0.0) as f32, (y1 - y0).max(0.0) as f32)
+            });
             PreparedArea {
                 code: area.code.clone(),
                 name: territory::display_name(set.level, &area.code)
@@ -171,6 +184,7 @@ pub fn prepare_with(
                     .unwrap_or_else(|| area.code.clone()),
                 path,
                 label_at: (label_at.0 as f32, label_at.1 as f32),
+                room,
             }
         })
         .collect();
