@@ -156,3 +156,27 @@ mod tests {
         assert_eq!(iso_date_short("2024-03-15"), "15/03/2024");
     }
 }
+
+/// A number of column `c` as the explorer writes it: years plain ("2021"), other numbers
+/// with grouped thousands. One format for the table, its histograms and its ranges.
+pub fn number_of(lang: Lang, c: &ceiba_core::Column, x: f64) -> String {
+    if c.is_year() && x.is_finite() {
+        return format!("{}", x.round() as i64);
+    }
+    decimal(lang, x)
+}
+
+/// A statistic of column `c` kept as text (its smallest or largest value), written as its
+/// cells are: numbers by [`number_of`], dates as dates.
+pub fn stat_of(lang: Lang, c: &ceiba_core::Column, raw: &str) -> String {
+    use ceiba_core::ColumnType;
+    match c.column_type {
+        ColumnType::Integer | ColumnType::Decimal => raw
+            .trim()
+            .parse::<f64>()
+            .map_or_else(|_| raw.to_owned(), |x| number_of(lang, c, x)),
+        ColumnType::Date => iso_date_short(raw),
+        ColumnType::Datetime => iso_datetime_short(raw),
+        _ => raw.to_owned(),
+    }
+}

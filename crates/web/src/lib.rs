@@ -244,15 +244,6 @@ pub fn router(state: SharedState) -> Router {
         ))
 }
 
-/// A number for tooltips and attributes: plain, no grouping.
-pub(crate) fn stats_text(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x:.2}")
-    }
-}
-
 async fn healthz(State(state): State<SharedState>) -> Response {
     match state.catalog.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),

@@ -423,8 +423,8 @@ impl TableView {
                     unit: c.unit.clone(),
                     nulls: format::integer(lang, c.stats.nulls as i64),
                     distinct: format::integer(lang, c.stats.distinct as i64),
-                    min: c.stats.min.clone(),
-                    max: c.stats.max.clone(),
+                    min: c.stats.min.as_deref().map(|v| format::stat_of(lang, c, v)),
+                    max: c.stats.max.as_deref().map(|v| format::stat_of(lang, c, v)),
                     top: c
                         .stats
                         .top

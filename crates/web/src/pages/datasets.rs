@@ -389,7 +389,7 @@ pub async fn resource(
             for (c, cv) in t.columns.iter().zip(view.columns.iter_mut()) {
                 if c.column_type.is_numeric() && c.stats.distinct > 1 {
                     if let Ok(bins) = state.engine.histogram(&spec, &c.name, 12).await {
-                        cv.hist = Some(super::explore::histogram_svg(&bins, &c.label));
+                        cv.hist = Some(super::explore::histogram_svg(&bins, c, ctx.lang));
                     }
                 }
             }

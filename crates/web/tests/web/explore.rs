@@ -511,3 +511,20 @@ async fn each_row_has_a_page_of_its_own_within_its_view() {
         );
     }
 }
+
+#[tokio::test]
+async fn ranges_and_histograms_write_numbers_as_the_table_does() {
+    let p = Portal::empty().await;
+    let (d, _) = fixture(&p).await;
+    let csv = "anio,monto\n2019,1500000.5\n2020,20\n2021,300\n2022,4000\n";
+    let r = upload_table(&p, &d, "Montos", "montos.csv", csv).await;
+    let html = p
+        .get(&format!("/dataset/nbi-municipal/resource/{}", r.id))
+        .await
+        .text();
+    // Years without separators, amounts grouped, in the range and the histogram's tips.
+    assert!(html.contains("2019 – 2022"), "year range: {html}");
+    assert!(html.contains("20 – 1\u{a0}500\u{a0}000,5"), "amount range");
+    assert!(!html.contains("2\u{a0}019"), "no year is grouped");
+    assert!(!html.contains("1500000.50"), "no plain numbers in tooltips");
+}

@@ -538,8 +538,10 @@ pub async fn explorer(
     }
 }
 
-/// A small bar chart of a column's histogram, as inline SVG.
-pub fn histogram_svg(bins: &[Bin], label: &str) -> String {
+/// A small bar chart of a column's histogram, as inline SVG; its tooltips write numbers
+/// as the table does.
+pub fn histogram_svg(bins: &[Bin], column: &ceiba_core::Column, lang: Lang) -> String {
+    let label = heading(column);
     let max = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64;
     let w = 120.0;
     let h = 28.0;
@@ -553,13 +555,13 @@ pub fn histogram_svg(bins: &[Bin], label: &str) -> String {
             h - bh,
             (bw - 1.0).max(0.5),
             bh,
-            crate::stats_text(b.lower),
-            crate::stats_text(b.upper),
-            b.count
+            format::number_of(lang, column, b.lower),
+            format::number_of(lang, column, b.upper),
+            format::integer(lang, b.count as i64)
         ));
     }
     format!(
         "<svg class=\"hist\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">{bars}</svg>",
-        label.replace('"', "&quot;").replace('<', "&lt;")
+        ceiba_viz::svg::escape(&label)
     )
 }
