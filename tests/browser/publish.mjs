@@ -241,6 +241,19 @@ try {
     assert.ok(pub.url().includes("#results"), "a filtered view lands on its results");
     assert.ok((await pub.locator(".chips a").count()) > 0, "the filter shows as a chip");
     await audit(pub, "explorer-filtered");
+    // On a phone the table scrolls within itself and its first column of data stays.
+    await pub.setViewportSize({ width: 390, height: 900 });
+    const stays = await pub.evaluate(() => {
+      const scroller = document.querySelector(".explorer .scroll");
+      const cell = document.querySelector("table.explore tbody tr > :nth-child(2)");
+      const before = cell.getBoundingClientRect().left;
+      scroller.scrollLeft = 200;
+      const after = cell.getBoundingClientRect().left;
+      return { scrolled: scroller.scrollLeft, before, after };
+    });
+    assert.ok(stays.scrolled > 0, "the table scrolls sideways within itself on a phone");
+    assert.ok(stays.after <= stays.before && stays.after >= 0, `the first column stays in view: ${JSON.stringify(stays)}`);
+    await pub.setViewportSize({ width: 1280, height: 900 });
   } else {
     failures.push("explorer: no pick-list on the ranking table");
   }
