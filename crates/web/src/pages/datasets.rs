@@ -186,6 +186,24 @@ pub async fn show(
         let versions: Vec<_> = resources.iter().filter_map(|r| r.current_version_id).collect();
         let tables = state.catalog.tables_of_versions(&versions).await?;
         let preview = preview(&state, ctx.lang, &resources, &view, &tables).await;
+        // Rows a territorial profile cannot place, said by their resource.
+        let mut unplaced: HashMap<String, (String, String)> = HashMap::new();
+        for r in &resources {
+            let Some(v) = r.current_version_id else {
+                continue;
+            };
+            let tables = state.catalog.place_tables_of(v).await?;
+            let rows: i64 = tables.iter().map(|t| t.unplaced_rows).sum();
+            if let Some(t) = tables.iter().find(|t| t.unplaced_rows > 0) {
+                unplaced.insert(
+                    r.id.to_string(),
+                    (
+                        crate::format::integer(ctx.lang, rows),
+                        t.place_column.clone(),
+                    ),
+                );
+            }
+        }
         let columns: Vec<ceiba_core::Column> =
             tables.into_iter().flat_map(|t| t.columns).collect();
         let ids: Vec<uuid::Uuid> = resources.iter().map(|r| r.id).collect();
@@ -222,6 +240,7 @@ pub async fn show(
             }),
             jsonld,
             preview => preview,
+            unplaced => unplaced,
             // One date says when the dataset last changed: its description or its data.
             updated => crate::format::date(
                 ctx.lang,

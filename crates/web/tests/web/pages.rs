@@ -357,7 +357,10 @@ async fn resource_page_shows_the_ingested_structure_and_versions() {
     assert!(html.contains("Estructura de los datos"));
     assert!(html.contains("número entero"), "poblacion typed");
     assert!(html.contains(">codigo<") && html.contains("texto"));
-    assert!(html.contains("923392 – 1170669"), "min – max");
+    assert!(
+        html.contains("923\u{a0}392 – 1\u{a0}170\u{a0}669"),
+        "min – max, grouped as the table writes them"
+    );
     assert!(html.contains("en servicio"));
     let en = p.get(&format!("/en{url}")).await.text();
     assert!(en.contains("Data structure") && en.contains("whole number"));

@@ -223,6 +223,11 @@ async fn rows_that_name_no_place_are_counted_and_the_profile_still_works() {
         page.contains("Filas cuyo valor en «codigo_municipio» no es un departamento ni un municipio de Guatemala: 1."),
         "the resource page says how many rows could not be placed"
     );
+    let page = p.get("/dataset/nbi-municipal").await.text();
+    assert!(
+        page.contains("Filas cuyo valor en «codigo_municipio» no es un departamento ni un municipio de Guatemala: 1."),
+        "and so does the dataset page"
+    );
 }
 
 #[tokio::test]
