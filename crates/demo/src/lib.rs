@@ -7,6 +7,7 @@
 
 pub mod bulk;
 mod datasets;
+mod dictionary;
 mod ids;
 mod profile;
 mod publishers;
@@ -45,6 +46,7 @@ pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
         .context("the demo generator stopped")??;
 
     let mut summary = DemoSummary::default();
+    let mut created_ids = Vec::new();
     for org in &demo.organizations {
         if catalog.organization(&org.name).await?.is_none() {
             catalog
@@ -71,6 +73,7 @@ pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
             .with_context(|| format!("loading demo dataset {name}"))?;
         if created {
             saved_views::add(catalog, &dataset).await?;
+            created_ids.push(dataset.id);
         }
         summary.datasets += usize::from(created);
         summary.resources += resources;
@@ -85,6 +88,10 @@ pub async fn load(ingestor: &Ingestor) -> Result<DemoSummary> {
             failed.report.file,
             failed.report.all_errors().next()
         );
+    }
+    // The publisher's review: labels and units for the columns of the tables just read.
+    for id in created_ids {
+        dictionary::describe(catalog, id).await?;
     }
     summary.already_present = summary == DemoSummary::default();
     if summary.already_present {
