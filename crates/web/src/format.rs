@@ -135,28 +135,6 @@ pub fn file_size(lang: Lang, bytes: i64) -> String {
     format!("{text} {}", UNITS[unit])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_by_language() {
-        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        assert_eq!(date(Lang::Es, d), "27 de noviembre de 2026");
-        assert_eq!(date(Lang::En, d), "27 November 2026");
-        assert_eq!(integer(Lang::En, 14901286), "14,901,286");
-        assert_eq!(integer(Lang::Es, 14901286), "14\u{a0}901\u{a0}286");
-        assert_eq!(integer(Lang::En, -1000), "-1,000");
-        assert_eq!(integer(Lang::En, 999), "999");
-        assert_eq!(file_size(Lang::Es, 1_234_567), "1,2 MB");
-        assert_eq!(file_size(Lang::En, 532), "532 B");
-        assert_eq!(decimal(Lang::En, 1234567.891), "1,234,567.891");
-        assert_eq!(decimal(Lang::Es, -0.5), "-0,5");
-        assert_eq!(decimal(Lang::En, 3.0), "3");
-        assert_eq!(iso_date_short("2024-03-15"), "15/03/2024");
-    }
-}
-
 /// A number of column `c` as the explorer writes it: years plain ("2021"), other numbers
 /// with grouped thousands. One format for the table, its histograms and its ranges.
 pub fn number_of(lang: Lang, c: &ceiba_core::Column, x: f64) -> String {
@@ -178,5 +156,27 @@ pub fn stat_of(lang: Lang, c: &ceiba_core::Column, raw: &str) -> String {
         ColumnType::Date => iso_date_short(raw),
         ColumnType::Datetime => iso_datetime_short(raw),
         _ => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(date(Lang::Es, d), "27 de noviembre de 2026");
+        assert_eq!(date(Lang::En, d), "27 November 2026");
+        assert_eq!(integer(Lang::En, 14901286), "14,901,286");
+        assert_eq!(integer(Lang::Es, 14901286), "14\u{a0}901\u{a0}286");
+        assert_eq!(integer(Lang::En, -1000), "-1,000");
+        assert_eq!(integer(Lang::En, 999), "999");
+        assert_eq!(file_size(Lang::Es, 1_234_567), "1,2 MB");
+        assert_eq!(file_size(Lang::En, 532), "532 B");
+        assert_eq!(decimal(Lang::En, 1234567.891), "1,234,567.891");
+        assert_eq!(decimal(Lang::Es, -0.5), "-0,5");
+        assert_eq!(decimal(Lang::En, 3.0), "3");
+        assert_eq!(iso_date_short("2024-03-15"), "15/03/2024");
     }
 }
