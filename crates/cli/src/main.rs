@@ -375,7 +375,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let _indexer = state.indexer.clone().spawn(Duration::from_millis(500));
-            let _places = state.spawn_place_learning(Duration::from_secs(2));
+            let _places = state.spawn_place_learning(ingestor.ingested(), Duration::from_secs(10));
             let _harvests = harvesting::spawn_scheduler(
                 portal.clone(),
                 file.harvest.clone().unwrap_or_default(),

@@ -60,6 +60,9 @@ pub struct Ingestor {
     work_root: PathBuf,
     limits: Limits,
     wake: Arc<Notify>,
+    /// Told each time a version goes into service, so what follows the tables (the places
+    /// profiles read) learns them at once rather than at its next round.
+    ingested: Arc<Notify>,
 }
 
 /// A job's outcome, for callers that wait for it (the CLI, the demo, tests).
@@ -78,6 +81,7 @@ impl Ingestor {
             work_root,
             limits,
             wake: Arc::new(Notify::new()),
+            ingested: Arc::new(Notify::new()),
         }
     }
 
@@ -87,6 +91,12 @@ impl Ingestor {
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Notified each time a version of this process goes into service (one stored
+    /// permit when nobody waits: a version ingested between two waits is not missed).
+    pub fn ingested(&self) -> Arc<Notify> {
+        self.ingested.clone()
     }
 
     pub fn files(&self) -> &FileStore {
@@ -486,7 +496,12 @@ impl Ingestor {
         let mut done = Vec::new();
         while let Some(job) = self.catalog.claim_job().await? {
             match self.run_job(&job).await {
-                Ok(o) => done.push(o),
+                Ok(o) => {
+                    if o.succeeded {
+                        self.ingested.notify_one();
+                    }
+                    done.push(o)
+                }
                 Err(e) => {
                     tracing::error!(job = %job.id, error = %e, "ingestion job failed to run");
                     let report = serde_json::json!({ "errors": [{ "code": "unreadable", "severity": "error", "format": "file", "detail": e.to_string() }] });

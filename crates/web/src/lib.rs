@@ -110,21 +110,32 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Learns the places of newly ingested tables every `every`, for as long as the
-    /// server runs: territorial profiles and the pages that count unplaced rows read what
-    /// was learned.
+    /// Learns the places of newly ingested tables as soon as `ingested` says a version
+    /// went into service, and every `every` (versions other processes ingested), for as
+    /// long as the server runs: territorial profiles and the pages that count unplaced
+    /// rows read what was learned.
     pub fn spawn_place_learning(
         self: &Arc<Self>,
+        ingested: Arc<tokio::sync::Notify>,
         every: std::time::Duration,
     ) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
-                if let Err(e) = state.portal.learn_places(&state.engine).await {
-                    tracing::warn!(error = %e, "learning places");
+                // A batch at a time, until nothing new is left.
+                loop {
+                    match state.portal.learn_places(&state.engine).await {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "learning places");
+                            break;
+                        }
+                    }
+                }
+                tokio::select! {
+                    () = ingested.notified() => {}
+                    () = tokio::time::sleep(every) => {}
                 }
             }
         })

@@ -256,3 +256,41 @@ async fn datasets_are_found_by_the_territory_they_have_data_for() {
     let en = p.get("/en/dataset?territory=GT").await.text();
     assert!(en.contains("Whole country"));
 }
+
+#[tokio::test]
+async fn places_are_learned_as_soon_as_a_table_is_ingested() {
+    let p = Portal::empty().await;
+    let (d, _) = crate::common::fixture(&p).await;
+    // The learner's own round is an hour away: only the ingest's signal can wake it.
+    let learner = p
+        .state
+        .spawn_place_learning(p.ingestor.ingested(), std::time::Duration::from_secs(3600));
+    // Its first round finds nothing; then the upload.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let csv = "codigo_municipio,poblacion\n1301,100\n1302,200\n0101,300\n";
+    let r = crate::common::upload_table(&p, &d, "Población", "poblacion.csv", csv).await;
+    let version = p
+        .catalog
+        .resource(&r.id.to_string())
+        .await
+        .unwrap()
+        .unwrap()
+        .current_version_id
+        .unwrap();
+    let mut learned = Vec::new();
+    for _ in 0..100 {
+        learned = p.catalog.place_tables_of(version).await.unwrap();
+        if !learned.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    learner.abort();
+    assert_eq!(
+        learned.len(),
+        1,
+        "learned without any profile being asked for"
+    );
+    assert_eq!(learned[0].place_column, "codigo_municipio");
+    assert_eq!(learned[0].level, "municipality");
+}
