@@ -355,6 +355,10 @@ pub fn document(
     }
 }
 
+/// Distinct codes of a municipality column that stand for the whole country (of 340; a
+/// few are often missing or merged).
+const NEARLY_ALL_MUNICIPALITIES: u64 = 300;
+
 /// Where a dataset has data, for the territory facet: `GT` when its coverage is the
 /// country, and every department too when a table has rows for (about) all of them; the
 /// departments its
@@ -384,11 +388,12 @@ fn territories(d: &ceiba_core::Dataset, tables: &[&IngestedTable]) -> Vec<String
         let Some(t) = recognise_column(c) else {
             continue;
         };
-        let nearly_all = match t.level {
-            Level::Department => DEPARTMENTS.len() as u64 - 2,
-            Level::Municipality => 300,
+        // (About) every territory of the level: its ten most frequent values stand for all.
+        let every = match t.level {
+            Level::Department => covers_all_departments(c),
+            Level::Municipality => c.stats.distinct >= NEARLY_ALL_MUNICIPALITIES,
         };
-        if c.stats.distinct >= nearly_all {
+        if every {
             every_department = true;
             continue;
         }

@@ -71,25 +71,33 @@ impl Catalog {
 
     /// What was learned of the places of a version's tables, by position.
     pub async fn place_tables_of(&self, version_id: Uuid) -> Result<Vec<PlaceTable>> {
-        let rows = sqlx::query(
-            "SELECT version_id, position, place_column, level, year_column, unplaced_rows \
-             FROM place_table WHERE version_id = $1 ORDER BY position",
-        )
-        .bind(version_id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PlaceTable {
-                    version_id: uuid(row, "version_id")?,
+        self.place_tables_of_versions(&[version_id]).await
+    }
+
+    /// What was learned of the places of these versions' tables, by version and position
+    /// (one read for a dataset's resources).
+    pub async fn place_tables_of_versions(&self, version_ids: &[Uuid]) -> Result<Vec<PlaceTable>> {
+        let mut out = Vec::new();
+        for chunk in version_ids.chunks(IN_CHUNK) {
+            let mut q = Sql::new(
+                "SELECT version_id, position, place_column, level, year_column, unplaced_rows \
+                 FROM place_table WHERE version_id IN ",
+            );
+            q.bind_list(chunk);
+            for row in q.query().fetch_all(&self.pool).await? {
+                out.push(PlaceTable {
+                    version_id: uuid(&row, "version_id")?,
                     position: row.try_get("position")?,
                     place_column: row.try_get("place_column")?,
                     level: row.try_get("level")?,
                     year_column: row.try_get("year_column")?,
                     unplaced_rows: row.try_get("unplaced_rows")?,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        out.sort_by_key(|t| (t.version_id, t.position));
+        out.dedup_by_key(|t| (t.version_id, t.position));
+        Ok(out)
     }
 
     /// Records what a table says of its places, replacing what was learned before.

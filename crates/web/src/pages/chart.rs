@@ -102,7 +102,7 @@ pub async fn page(
                 .filter(|c| !numeric || c.column_type.is_numeric())
                 .map(|c| Choice {
                     value: c.name.clone(),
-                    label: c.label.clone(),
+                    label: super::explore::heading(c),
                     selected: c.name == selected,
                 })
                 .collect()

@@ -187,20 +187,15 @@ pub async fn show(
         let tables = state.catalog.tables_of_versions(&versions).await?;
         let preview = preview(&state, ctx.lang, &resources, &view, &tables).await;
         // Rows a territorial profile cannot place, said by their resource.
+        let places = state.catalog.place_tables_of_versions(&versions).await?;
         let mut unplaced: HashMap<String, (String, String)> = HashMap::new();
         for r in &resources {
-            let Some(v) = r.current_version_id else {
-                continue;
-            };
-            let tables = state.catalog.place_tables_of(v).await?;
-            let rows: i64 = tables.iter().map(|t| t.unplaced_rows).sum();
-            if let Some(t) = tables.iter().find(|t| t.unplaced_rows > 0) {
+            let of_resource = || places.iter().filter(|t| Some(t.version_id) == r.current_version_id);
+            let rows: i64 = of_resource().map(|t| t.unplaced_rows).sum();
+            if let Some(t) = of_resource().find(|t| t.unplaced_rows > 0) {
                 unplaced.insert(
                     r.id.to_string(),
-                    (
-                        crate::format::integer(ctx.lang, rows),
-                        t.place_column.clone(),
-                    ),
+                    (crate::format::integer(ctx.lang, rows), t.place_column.clone()),
                 );
             }
         }
@@ -318,7 +313,7 @@ async fn preview(
         size => resource.size.clone(),
         headers => columns.iter().map(|c| context! {
             label => super::explore::heading(c),
-            numeric => c.column_type.is_numeric() && !c.is_year(),
+            numeric => c.column_type.is_numeric(),
         }).collect::<Vec<_>>(),
         rows => rows,
         rows_total => crate::format::integer(lang, table.rows),

@@ -528,3 +528,40 @@ async fn ranges_and_histograms_write_numbers_as_the_table_does() {
     assert!(!html.contains("2\u{a0}019"), "no year is grouped");
     assert!(!html.contains("1500000.50"), "no plain numbers in tooltips");
 }
+
+#[tokio::test]
+async fn a_huge_view_address_is_cut_not_multiplied_into_every_link() {
+    let (p, rid) = portal_with_table().await;
+    // 60 filters of 1,000 characters: 60 KB of address (about the most a URI holds),
+    // which every link of the page (sorting, paging, chips, rows) would carry: megabytes.
+    let long = "x".repeat(1_000);
+    let query: Vec<String> = (0..60)
+        .map(|i| format!("f.nota.contains={long}{i}"))
+        .collect();
+    let got = p
+        .get(&format!(
+            "/dataset/nbi-municipal/resource/{rid}?{}",
+            query.join("&")
+        ))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let html = got.text();
+    assert!(
+        html.contains("La dirección pide más filtros o más texto de lo que el explorador lee"),
+        "the cut is said"
+    );
+    // A filter past the bound is in no link the explorer writes (the layout's language
+    // links carry the address once each, as on every page).
+    let cut_value = format!("{long}5&amp;");
+    let copies = html.matches(&cut_value).count();
+    assert!(copies <= 3, "{copies} copies of a filter that was cut");
+    assert!(html.len() < 300_000, "{} bytes", html.len());
+    // The row pages of such an address are bounded the same way.
+    let got = p
+        .get(&format!(
+            "/dataset/nbi-municipal/resource/{rid}/row/1?{}",
+            query.join("&")
+        ))
+        .await;
+    assert!(got.text().matches(&cut_value).count() <= 3);
+}

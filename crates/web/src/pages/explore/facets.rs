@@ -2,7 +2,7 @@
 //! them, each with how many rows of the current view hold it (as a search's facets).
 
 use ceiba_core::{ColumnType, IngestedTable, Lang};
-use ceiba_query::{AggregateRequest, Filter, FilterOp, Measure, MeasureFn, RowsRequest, Sort};
+use ceiba_query::{AggregateRequest, FilterOp, Measure, MeasureFn, RowsRequest, Sort};
 use serde::Serialize;
 
 use crate::format;
@@ -47,85 +47,27 @@ pub async fn pick_lists(
         .filter(|c| picks(c, table.rows))
         .take(MAX_LISTS)
         .collect();
-    // The whole table's counts of a column whose every value ingest counted are its
-    // statistics: the view with no filter and no search costs no query for it.
-    let whole_table = req.filters.is_empty() && req.q.as_deref().is_none_or(str::is_empty);
-    let known = |c: &ceiba_core::Column| {
-        whole_table && !c.stats.top.is_empty() && c.stats.top.len() as u64 >= c.stats.distinct
-    };
-    let counts = columns.iter().map(|c| {
-        if known(c) {
-            let mut rows: Vec<Vec<serde_json::Value>> = c
-                .stats
-                .top
-                .iter()
-                .map(|t| vec![t.value.clone().into(), t.count.into()])
-                .collect();
-            rows.sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()));
-            let total = rows.len() as u64;
-            return futures::future::Either::Left(std::future::ready(Ok(
-                ceiba_query::AggregateResponse {
-                    columns: Vec::new(),
-                    rows,
-                    total,
-                    capped: None,
-                },
-            )));
-        }
-        let filters: Vec<Filter> = req
-            .filters
-            .iter()
-            .filter(|f| !(f.column == c.name && f.op == FilterOp::Eq))
-            .cloned()
-            .collect();
-        let agg = AggregateRequest {
-            group_by: vec![c.name.clone()],
-            measures: vec![Measure {
-                func: MeasureFn::Count,
-                column: None,
-            }],
-            filters,
-            q: req.q.clone(),
-            sort: vec![Sort {
-                column: c.name.clone(),
-                descending: false,
-            }],
-            limit: MAX_VALUES + 1,
-        };
-        let spec = &spec;
-        futures::future::Either::Right(async move { state.engine.aggregate(spec, &agg).await })
-    });
-    let results = futures::future::join_all(counts).await;
+    let results =
+        futures::future::join_all(columns.iter().map(|c| counts(state, &spec, c, req))).await;
     columns
         .iter()
         .zip(results)
-        .filter_map(|(c, res)| {
-            let res = res
+        .filter_map(|(c, counts)| {
+            let counts = counts
                 .map_err(|e| tracing::warn!(column = %c.name, error = %e, "pick-list"))
-                .ok()?;
-            if res.total > MAX_VALUES {
-                return None;
-            }
+                .ok()??;
             let chosen: Vec<&str> = req
                 .filters
                 .iter()
                 .filter(|f| f.column == c.name && f.op == FilterOp::Eq)
                 .map(|f| f.value.as_str())
                 .collect();
-            let mut options: Vec<PickOption> = res
-                .rows
-                .iter()
-                .filter_map(|row| {
-                    let value = match row.first()? {
-                        serde_json::Value::String(s) => s.clone(),
-                        _ => return None,
-                    };
-                    let count = row.get(1).and_then(serde_json::Value::as_i64).unwrap_or(0);
-                    Some(PickOption {
-                        text: format!("{value} ({})", format::integer(lang, count)),
-                        selected: chosen.contains(&value.as_str()),
-                        value,
-                    })
+            let mut options: Vec<PickOption> = counts
+                .into_iter()
+                .map(|(value, count)| PickOption {
+                    text: format!("{value} ({})", format::integer(lang, count)),
+                    selected: chosen.contains(&value.as_str()),
+                    value,
                 })
                 .collect();
             // A choice the view no longer holds stays listed, so the form shows it.
@@ -141,4 +83,64 @@ pub async fn pick_lists(
             Some((c.name.clone(), options))
         })
         .collect()
+}
+
+/// Whether the view is the whole table: no filter, no search.
+fn whole_table(req: &RowsRequest) -> bool {
+    req.filters.is_empty() && req.q.as_deref().is_none_or(str::is_empty)
+}
+
+/// Column `c`'s values and how many rows of the view hold each, in value order; `None`
+/// past [`MAX_VALUES`]. The whole table's counts of a column whose every value ingest
+/// counted are its statistics (no query); otherwise one grouped count over the other
+/// filters and the search.
+async fn counts(
+    state: &SharedState,
+    spec: &ceiba_query::TableSpec,
+    c: &ceiba_core::Column,
+    req: &RowsRequest,
+) -> Result<Option<Vec<(String, i64)>>, ceiba_query::QueryError> {
+    let top = &c.stats.top;
+    if whole_table(req) && !top.is_empty() && top.len() as u64 >= c.stats.distinct {
+        let mut known: Vec<(String, i64)> = top
+            .iter()
+            .map(|t| (t.value.clone(), i64::try_from(t.count).unwrap_or(i64::MAX)))
+            .collect();
+        known.sort();
+        return Ok(Some(known));
+    }
+    let agg = AggregateRequest {
+        group_by: vec![c.name.clone()],
+        measures: vec![Measure {
+            func: MeasureFn::Count,
+            column: None,
+        }],
+        filters: req
+            .filters
+            .iter()
+            .filter(|f| !(f.column == c.name && f.op == FilterOp::Eq))
+            .cloned()
+            .collect(),
+        q: req.q.clone(),
+        sort: vec![Sort {
+            column: c.name.clone(),
+            descending: false,
+        }],
+        limit: MAX_VALUES + 1,
+    };
+    let res = state.engine.aggregate(spec, &agg).await?;
+    if res.total > MAX_VALUES {
+        return Ok(None);
+    }
+    Ok(Some(
+        res.rows
+            .iter()
+            .filter_map(|row| {
+                let serde_json::Value::String(value) = row.first()? else {
+                    return None;
+                };
+                Some((value.clone(), row.get(1)?.as_i64()?))
+            })
+            .collect(),
+    ))
 }

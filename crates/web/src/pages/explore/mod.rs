@@ -60,11 +60,7 @@ fn explain(e: &ceiba_query::QueryError, table: &IngestedTable, lang: Lang) -> St
     let Some((column, op)) = filter_key(parameter) else {
         return message;
     };
-    let label = table
-        .columns
-        .iter()
-        .find(|c| c.name == column)
-        .map_or(column, |c| c.label.as_str());
+    let label = heading_of(table, column);
     let asks = op.map(|op| asks(op, lang));
     let named = match (lang, asks) {
         (Lang::Es, Some(a)) => format!("«{label}» ({a})"),
@@ -123,6 +119,15 @@ pub(crate) fn heading(c: &ceiba_core::Column) -> String {
         "" => label.to_owned(),
         unit => format!("{label} ({unit})"),
     }
+}
+
+/// The heading of `table`'s column `name`, or the name when there is no such column.
+fn heading_of(table: &IngestedTable, name: &str) -> String {
+    table
+        .columns
+        .iter()
+        .find(|c| c.name == name)
+        .map_or_else(|| name.to_owned(), heading)
 }
 
 /// A value as a person reads it in `lang`.
@@ -275,6 +280,37 @@ struct DownloadView {
     url: String,
 }
 
+/// Most bytes of a view's parameters the explorer keeps. Every link of the page (sorting,
+/// paging, each chip, each row) carries them, so a longer query would multiply into
+/// megabytes of HTML; a view that long is no link anyone shares.
+const MAX_VIEW_BYTES: usize = 2 * 1024;
+
+/// The parameters of a view the explorer understands (the sheet, search, filters, sort,
+/// columns and page), at most [`MAX_VIEW_BYTES`] of them and [`ceiba_query::plan::MAX_FILTERS`]
+/// filters; and whether any was left out.
+pub(crate) fn view_pairs(pairs: &[(String, String)]) -> (Vec<(String, String)>, bool) {
+    let mut kept = Vec::new();
+    let (mut bytes, mut filters, mut cut) = (0usize, 0usize, false);
+    for (k, v) in pairs {
+        let known = k.starts_with("f.")
+            || matches!(
+                k.as_str(),
+                "table" | "q" | "sort" | "fields" | "columns" | "limit" | "offset" | "cursor"
+            );
+        if !known || v.is_empty() {
+            continue;
+        }
+        bytes += k.len() + v.len() + 2;
+        filters += usize::from(k.starts_with("f."));
+        if bytes > MAX_VIEW_BYTES || filters > ceiba_query::plan::MAX_FILTERS {
+            cut = true;
+            break;
+        }
+        kept.push((k.clone(), v.clone()));
+    }
+    (kept, cut)
+}
+
 /// Everything the explorer shows for table `index` of a resource.
 pub async fn explorer(
     state: &SharedState,
@@ -284,6 +320,8 @@ pub async fn explorer(
     tables: &[IngestedTable],
     pairs: &[(String, String)],
 ) -> Value {
+    let (pairs, cut) = view_pairs(pairs);
+    let pairs = pairs.as_slice();
     let index = ceiba_query::table_index(
         pairs,
         &tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
@@ -294,11 +332,14 @@ pub async fn explorer(
     };
     let spec = ceiba_query::TableSpec::from(table);
     let limits = *state.engine.limits();
-    let mut error = None;
+    let mut error = cut.then(|| match lang {
+        Lang::Es => "La dirección pide más filtros o más texto de lo que el explorador lee; se aplicaron los primeros.".to_owned(),
+        Lang::En => "The address asks for more filters or more text than the explorer reads; the first ones were applied.".to_owned(),
+    });
     let mut req = match RowsRequest::from_query(pairs, &spec, &limits) {
         Ok(r) => r,
         Err(e) => {
-            error = Some(explain(&e, table, lang));
+            error.get_or_insert(explain(&e, table, lang));
             RowsRequest::default()
         }
     };
@@ -452,11 +493,7 @@ pub async fn explorer(
                 }
             } else {
                 let (column, op) = filter_key(k)?;
-                let label = table
-                    .columns
-                    .iter()
-                    .find(|c| c.name == column)
-                    .map_or_else(|| column.to_owned(), heading);
+                let label = heading_of(table, column);
                 match op {
                     Some(FilterOp::Null | FilterOp::NotNull) => {
                         format!("{label}: {}", asks(op?, lang))
@@ -478,19 +515,19 @@ pub async fn explorer(
         .any(|(k, v)| (k.starts_with("f.") || k == "q") && !v.is_empty());
 
     // Downloads of exactly this view (filters, search, sort, columns) and of the whole table.
-    let mut view_pairs: Vec<(String, String)> = pairs
+    let mut download_pairs: Vec<(String, String)> = pairs
         .iter()
         .filter(|(k, v)| (k.starts_with("f.") || k == "q" || k == "table") && !v.is_empty())
         .cloned()
         .collect();
     if let Some(s) = req.sort.first() {
-        view_pairs.push((
+        download_pairs.push((
             "sort".into(),
             format!("{} {}", s.column, if s.descending { "desc" } else { "asc" }),
         ));
     }
     if let Some(cols) = &req.columns {
-        view_pairs.push(("fields".into(), cols.join(",")));
+        download_pairs.push(("fields".into(), cols.join(",")));
     }
     let dump = format!("/datastore/dump/{resource_id}");
     let formats = ["csv", "xlsx", "json", "parquet"];
@@ -532,7 +569,7 @@ pub async fn explorer(
         clear_url => view_url(page_url, &[], &[("table", if index > 0 { index.to_string() } else { String::new() })], &[]),
         error => error,
         capped => result.as_ref().and_then(|r| r.capped.clone()),
-        downloads_view => downloads(&view_pairs),
+        downloads_view => downloads(&download_pairs),
         downloads_all => downloads(&whole),
         api_url => view_url(&format!("/api/v1/resources/{resource_id}/rows"), pairs, &[], &["offset"]),
     }

@@ -9,7 +9,7 @@ use ceiba_query::RowsRequest;
 use minijinja::context;
 use serde::Serialize;
 
-use super::{heading, view_url, CellView, Cells, PAGE_ROWS};
+use super::{view_url, CellView, Cells, PAGE_ROWS};
 use crate::context::PageCtx;
 use crate::http::query_pairs;
 use crate::pages::chart::{located, table_of};
@@ -29,7 +29,9 @@ pub async fn page(
     Path((name, rid, n)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let pairs: Vec<(String, String)> = query_pairs(query.as_deref())
+    // The view's parameters as the explorer keeps them (bounded), without its page.
+    let pairs: Vec<(String, String)> = super::view_pairs(&query_pairs(query.as_deref()))
+        .0
         .into_iter()
         .filter(|(k, _)| !matches!(k.as_str(), "offset" | "cursor" | "limit"))
         .collect();
@@ -63,7 +65,7 @@ pub async fn page(
             .map(|(v, c)| {
                 let column = table.columns.iter().find(|col| col.name == c.name);
                 FieldView {
-                    label: column.map_or_else(|| c.name.clone(), heading),
+                    label: super::heading_of(table, &c.name),
                     description: column.map_or_else(String::new, |c| c.description.clone()),
                     value: cells.cell(&c.name, c.column_type, v, None),
                 }
