@@ -113,7 +113,7 @@ impl Engine {
         limit: u64,
         offset: u64,
     ) -> Result<(Vec<Vec<serde_json::Value>>, Option<String>), QueryError> {
-        let (frame, cached) = self.frame(table).await?;
+        let (_, cached) = self.query_provider(table).await?;
         let key_names: Vec<&str> = rp.keys.iter().map(|k| k.column.name.as_str()).collect();
         // In memory every column is at hand: one step.
         let two_steps = !cached
@@ -122,6 +122,13 @@ impl Engine {
                 .columns
                 .iter()
                 .any(|c| !key_names.contains(&c.name.as_str()));
+        // Step one reads few columns: it decodes them whole (see [`Engine::scan_frame`]);
+        // one step reads every column of the matches, decoding them only where they match.
+        let (frame, _) = if two_steps {
+            self.scan_frame(table).await?
+        } else {
+            self.frame(table).await?
+        };
         // Step one (or the only step): the page's sort keys, and in one step its output
         // columns too.
         let mut names = key_names;
@@ -201,6 +208,16 @@ impl Engine {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        if self.inner.cache.get(&table.parquet_key).is_none() {
+            if let Some(positions) = self.positions(table).await? {
+                let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+                let store = self.inner.store.clone();
+                let batches = positions
+                    .read(store, &table.parquet_key, &names, ids)
+                    .await?;
+                return Ok(in_id_order(&batches, columns.len(), columns.len(), ids));
+            }
+        }
         let mut select: Vec<Expr> = columns.iter().map(|c| ident(c.name.clone())).collect();
         let id_at = match columns.iter().position(|c| c.name == ROW_ID) {
             Some(i) => i,
@@ -219,22 +236,43 @@ impl Engine {
             .collect()
             .await
             .map_err(engine_error)?;
-        let mut by_id: HashMap<i64, (&RecordBatch, usize)> = HashMap::with_capacity(ids.len());
-        for batch in &batches {
-            for i in 0..batch.num_rows() {
-                if let Some(id) = int_at(batch.column(id_at), i) {
-                    by_id.insert(id, (batch, i));
-                }
+        Ok(in_id_order(&batches, id_at, columns.len(), ids))
+    }
+
+    /// What [`Positions`] knows of the table's file, kept per key; `None` when its rows
+    /// cannot be found by position.
+    async fn positions(&self, table: &TableSpec) -> Result<Option<Positions>, QueryError> {
+        let key = &table.parquet_key;
+        if let Some(p) = lock(&self.inner.positions).get(key) {
+            return Ok(p);
+        }
+        if !safe_key(key) {
+            return Err(QueryError::Engine(format!("unusable table key {key:?}")));
+        }
+        let p = Positions::load(self.inner.store.clone(), key).await?;
+        lock(&self.inner.positions).insert(key.clone(), p.clone());
+        Ok(p)
+    }
+}
+
+/// The first `width` columns of the rows of `batches` with these `ids` (column `id_at`),
+/// in the order of `ids`.
+fn in_id_order(
+    batches: &[RecordBatch],
+    id_at: usize,
+    width: usize,
+    ids: &[i64],
+) -> Vec<Vec<serde_json::Value>> {
+    let mut by_id: HashMap<i64, (&RecordBatch, usize)> = HashMap::with_capacity(ids.len());
+    for batch in batches {
+        for i in 0..batch.num_rows() {
+            if let Some(id) = int_at(batch.column(id_at), i) {
+                by_id.insert(id, (batch, i));
             }
         }
-        Ok(ids
-            .iter()
-            .filter_map(|id| by_id.get(id))
-            .map(|(batch, i)| {
-                (0..columns.len())
-                    .map(|c| cell(batch.column(c), *i))
-                    .collect()
-            })
-            .collect())
     }
+    ids.iter()
+        .filter_map(|id| by_id.get(id))
+        .map(|(batch, i)| (0..width).map(|c| cell(batch.column(c), *i)).collect())
+        .collect()
 }

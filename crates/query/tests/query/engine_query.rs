@@ -1864,3 +1864,109 @@ async fn searches_and_filters_are_bounded_not_a_crash() {
         ("f.nota.eq".to_owned(), Problem::TooComplex)
     );
 }
+
+/// A Parquet file of `groups` row groups of 100 rows: `_id` from `first_id` in order,
+/// `n` (the position), `grupo` (the row group, as text) and `valor` (scattered).
+async fn grouped_table(files: &FileStore, key: &str, groups: usize, first_id: i64) -> TableSpec {
+    use datafusion::arrow::array::{Float64Array, Int64Array, StringArray};
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::arrow::record_batch::RecordBatch;
+    use datafusion::parquet::arrow::ArrowWriter;
+    use datafusion::parquet::file::properties::WriterProperties;
+    use std::sync::Arc;
+
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("n", DataType::Int64, false),
+        Field::new("grupo", DataType::Utf8, false),
+        Field::new("valor", DataType::Float64, true),
+        Field::new("_id", DataType::Int64, false),
+    ]));
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(100))
+        .set_data_page_row_count_limit(16)
+        .set_write_batch_size(16)
+        .build();
+    let mut bytes = Vec::new();
+    let mut writer = ArrowWriter::try_new(&mut bytes, schema.clone(), Some(props)).unwrap();
+    let rows = (groups * 100) as i64;
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..rows)),
+            Arc::new(StringArray::from_iter_values(
+                (0..rows).map(|i| format!("g{}", i / 100)),
+            )),
+            Arc::new(Float64Array::from_iter(
+                (0..rows).map(|i| (i % 7 != 3).then(|| ((i * 7919) % 1000) as f64)),
+            )),
+            Arc::new(Int64Array::from_iter_values(first_id..first_id + rows)),
+        ],
+    )
+    .unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    files.put(key, bytes.into()).await.unwrap();
+    let column = |name: &str, column_type| ceiba_core::Column {
+        name: name.into(),
+        label: name.into(),
+        column_type,
+        type_overridden: false,
+        description: String::new(),
+        unit: String::new(),
+        stats: Default::default(),
+    };
+    TableSpec {
+        parquet_key: key.to_owned(),
+        columns: vec![
+            column("n", ColumnType::Integer),
+            column("grupo", ColumnType::Text),
+            column("valor", ColumnType::Decimal),
+        ],
+        rows,
+    }
+}
+
+#[tokio::test]
+async fn rows_read_by_position_across_row_groups_match_one_step_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = FileStore::local(dir.path()).unwrap();
+    let parquet_only = QueryLimits {
+        cache_mb: 0,
+        ..QueryLimits::default()
+    };
+    // Rows numbered 1, 2, 3… are read by position; numbered from 1001, through a filter.
+    for first_id in [1, 1001] {
+        let key = format!("tables/pos{first_id}/0.parquet");
+        let table = grouped_table(&files, &key, 5, first_id).await;
+        let engine = Engine::new(&files, parquet_only).unwrap();
+        let requests: Vec<Vec<(&str, &str)>> = vec![
+            vec![("sort", "-valor"), ("limit", "37")],
+            vec![("f.valor.gt", "500"), ("sort", "valor"), ("limit", "60")],
+            vec![("f.grupo.in", "g0,g4"), ("sort", "-n"), ("limit", "25")],
+            vec![("f.valor.null", ""), ("sort", "-_id"), ("limit", "80")],
+        ];
+        for list in &requests {
+            let mut list = list.clone();
+            list.push(("columns", "_id,n,grupo,valor"));
+            let req =
+                RowsRequest::from_query(&pairs(&list), &table, &QueryLimits::default()).unwrap();
+            engine.set_late_materialization(true);
+            let two = engine.rows(&table, &req).await.unwrap();
+            engine.set_late_materialization(false);
+            let one = engine.rows(&table, &req).await.unwrap();
+            assert_eq!(two.rows, one.rows, "{first_id} {list:?}");
+            assert!(
+                two.rows.len() > 20,
+                "{first_id} {list:?}: {}",
+                two.rows.len()
+            );
+            // The rows are the right ones: `n` is the position, `_id` follows it.
+            for row in &two.rows {
+                let id = row[0].as_i64().unwrap();
+                let n = row[1].as_i64().unwrap();
+                assert_eq!(id, n + first_id, "{list:?}");
+                assert_eq!(row[2], json!(format!("g{}", n / 100)));
+            }
+        }
+    }
+}
