@@ -81,7 +81,7 @@ struct Inner {
     cache: TableCache,
     /// The file store, for reads that go around DataFusion ([`Positions`]).
     store: Arc<dyn object_store::ObjectStore>,
-    positions: Mutex<Lru<String, Option<Positions>>>,
+    positions: Mutex<positions::Kept>,
 }
 
 /// The query engine; cloning it is cheap (one shared context and caches).
@@ -176,7 +176,7 @@ impl Engine {
                 late_materialization: AtomicBool::new(true),
                 cache: TableCache::new(usize_of(limits.cache_mb.saturating_mul(1024 * 1024))),
                 store: files.object_store(),
-                positions: Mutex::new(Lru::new(TABLE_CACHE)),
+                positions: Mutex::new(positions::Kept::default()),
             }),
         })
     }
