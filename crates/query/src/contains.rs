@@ -84,6 +84,11 @@ fn as_text(a: &ArrayRef) -> Result<ArrayRef> {
         DataType::Null => a.clone(),
         t if is_text(t) => a.clone(),
         DataType::Dictionary(k, v) if **k == DataType::Int32 && is_text(v) => a.clone(),
+        // Tables in memory narrow their keys: widen them (the keys only) for the search.
+        DataType::Dictionary(_, v) if is_text(v) => datafusion::arrow::compute::cast(
+            a,
+            &DataType::Dictionary(Box::new(DataType::Int32), v.clone()),
+        )?,
         _ => datafusion::arrow::compute::cast(a, &DataType::Utf8View)?,
     })
 }

@@ -33,15 +33,28 @@ pub fn cell(a: &ArrayRef, i: usize) -> serde_json::Value {
         DataType::LargeUtf8 => J::from(a.as_string::<i64>().value(i)),
         DataType::Utf8View => J::from(a.as_string_view().value(i)),
         // Text of tables in memory.
-        DataType::Dictionary(k, _) if **k == DataType::Int32 => {
-            let d = a.as_dictionary::<Int32Type>();
-            match usize::try_from(d.keys().value(i)) {
-                Ok(k) => cell(d.values(), k),
-                Err(_) => J::Null,
-            }
-        }
+        DataType::Dictionary(..) => match a.as_any_dictionary_opt() {
+            Some(d) => match key_at(d.keys(), i) {
+                Some(k) => cell(d.values(), k),
+                None => J::Null,
+            },
+            None => J::Null,
+        },
         _ => {
             datafusion::arrow::util::display::array_value_to_string(a, i).map_or(J::Null, J::String)
         }
+    }
+}
+
+/// The dictionary key at row `i` (tables in memory use the narrowest key type).
+fn key_at(keys: &dyn Array, i: usize) -> Option<usize> {
+    if keys.is_null(i) {
+        return None;
+    }
+    match keys.data_type() {
+        DataType::Int8 => usize::try_from(keys.as_primitive::<Int8Type>().value(i)).ok(),
+        DataType::Int16 => usize::try_from(keys.as_primitive::<Int16Type>().value(i)).ok(),
+        DataType::Int32 => usize::try_from(keys.as_primitive::<Int32Type>().value(i)).ok(),
+        _ => None,
     }
 }
