@@ -80,10 +80,16 @@ pub struct SearchIndex {
     /// Results of recent searches, valid until the next commit: the dataset page with no
     /// words, the common words and the facet links repeat far more than they vary.
     recent: Mutex<HashMap<String, (u64, SearchResults)>>,
+    /// Facet counts of recent searches, valid until the next commit: they depend on the
+    /// words, filters and viewer, never on the sort or the page, so the twelve pages and
+    /// sorts of one search count facets once (counting them is most of a search's work).
+    tallies: Mutex<HashMap<String, (u64, Vec<FacetCounts>)>>,
 }
 
 /// Searches remembered until the next commit.
 const RECENT: usize = 512;
+/// Facet counts remembered until the next commit (each a few kilobytes).
+const TALLIES: usize = 4_096;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -144,6 +150,7 @@ impl SearchIndex {
             fields,
             labels: RwLock::new(HashMap::new()),
             recent: Mutex::new(HashMap::new()),
+            tallies: Mutex::new(HashMap::new()),
         })
     }
 
@@ -323,7 +330,7 @@ impl SearchIndex {
                 return Ok(found.clone());
             }
         }
-        let found = self.search_uncached(req)?;
+        let found = self.search_with(req, true)?;
         let mut recent = lock(&self.recent);
         if recent.len() >= RECENT {
             recent.retain(|_, (g, _)| *g == generation);
@@ -335,12 +342,22 @@ impl SearchIndex {
         Ok(found)
     }
 
-    /// [`search`](Self::search) without the memory of recent searches (benchmarks).
+    /// [`search`](Self::search) without the memory of recent searches and their facets
+    /// (benchmarks).
     pub fn search_uncached(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_with(req, false)
+    }
+
+    /// A search, with the memory of recent facet counts when `remember`.
+    fn search_with(
+        &self,
+        req: &SearchRequest,
+        remember: bool,
+    ) -> Result<SearchResults, SearchError> {
         let words = query::words(&req.q);
-        let mut results = self.run(req, &words, Combine::All)?;
+        let mut results = self.run(req, &words, Combine::All, remember)?;
         if results.total == 0 && words.len() > 1 {
-            results = self.run(req, &words, Combine::Any)?;
+            results = self.run(req, &words, Combine::Any, remember)?;
             results.relaxed = results.total > 0;
         }
         Ok(results)
@@ -351,27 +368,47 @@ impl SearchIndex {
         req: &SearchRequest,
         words: &[Word],
         combine: Combine,
+        remember: bool,
     ) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let query = query::build(&self.fields, req, words, combine);
         let offset = req.offset.min(MAX_OFFSET);
         // TopDocs needs room for one; a zero-row request (facets only) drops it after.
         let limit = req.limit.clamp(1, MAX_LIMIT);
-        let mut facets = MultiCollector::new();
-        let handles: Vec<_> = FacetField::ALL
-            .iter()
-            .map(|f| {
-                let mut c = FacetCollector::for_field(f.field_name());
-                c.add_facet(Facet::root());
-                facets.add_collector(c)
-            })
-            .collect();
+        let generation = searcher.generation().generation_id();
+        let tally_key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            req.q, req.filters, req.viewer, req.lang, combine, req.facet_limit
+        );
+        let known = if req.facet_limit == 0 || !remember {
+            None
+        } else {
+            lock(&self.tallies)
+                .get(&tally_key)
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, f)| f.clone())
+        };
+        // Facets are counted only when they are wanted and not known.
+        let (facets, handles) = if req.facet_limit > 0 && known.is_none() {
+            let mut facets = MultiCollector::new();
+            let handles: Vec<_> = FacetField::ALL
+                .iter()
+                .map(|f| {
+                    let mut c = FacetCollector::for_field(f.field_name());
+                    c.add_facet(Facet::root());
+                    facets.add_collector(c)
+                })
+                .collect();
+            (Some(facets), handles)
+        } else {
+            (None, Vec::new())
+        };
         let top = TopDocs::with_limit(limit).and_offset(offset);
         let sort = match req.sort {
             Sort::Relevance if words.is_empty() => Sort::Newest,
             s => s,
         };
-        let (scored, total, mut facet_fruit): (Vec<(f32, DocAddress)>, usize, _) = match sort {
+        let (scored, total, facet_fruit): (Vec<(f32, DocAddress)>, usize, _) = match sort {
             Sort::Relevance => searcher.search(&query, &(top.order_by_score(), Count, facets))?,
             Sort::Newest | Sort::Modified | Sort::Views => {
                 let field = match sort {
@@ -401,10 +438,10 @@ impl SearchIndex {
                 (unscored(docs), total, fruit)
             }
         };
-        let facet_counts = if req.facet_limit == 0 {
-            Vec::new()
-        } else {
-            FacetField::ALL
+        let facet_counts = if let Some(known) = known {
+            known
+        } else if let Some(mut facet_fruit) = facet_fruit {
+            let counted: Vec<FacetCounts> = FacetField::ALL
                 .iter()
                 .zip(handles)
                 .map(|(field, handle)| {
@@ -430,7 +467,20 @@ impl SearchIndex {
                         distinct,
                     }
                 })
-                .collect()
+                .collect();
+            if remember {
+                let mut tallies = lock(&self.tallies);
+                if tallies.len() >= TALLIES {
+                    tallies.retain(|_, (g, _)| *g == generation);
+                    if tallies.len() >= TALLIES {
+                        tallies.clear();
+                    }
+                }
+                tallies.insert(tally_key, (generation, counted.clone()));
+            }
+            counted
+        } else {
+            Vec::new()
         };
         let mut hits = Vec::new();
         if req.limit > 0 {
@@ -487,7 +537,7 @@ impl SearchIndex {
             lang,
             ..SearchRequest::default()
         };
-        let found = self.run(&req, &words, Combine::All)?;
+        let found = self.run(&req, &words, Combine::All, false)?;
         let datasets = found
             .hits
             .into_iter()

@@ -698,3 +698,37 @@ fn files_left_by_an_interrupted_commit_are_removed_when_the_index_opens() {
     assert!(!dir.path().join(orphan).exists(), "the unused file is gone");
     assert_eq!(i.len(), 8, "the committed index is whole");
 }
+
+#[test]
+fn facets_counted_once_hold_for_every_sort_and_page_until_the_index_changes() {
+    let i = index();
+    let ask = |sort: Sort, offset: usize| SearchRequest {
+        q: "poblacion".into(),
+        sort,
+        offset,
+        limit: 2,
+        facet_limit: 50,
+        ..Default::default()
+    };
+    let fresh = i.search_uncached(&ask(Sort::Relevance, 0)).unwrap();
+    assert!(fresh.total > 0);
+    assert!(!fresh.facets.is_empty());
+    for sort in [Sort::Relevance, Sort::Newest, Sort::Title, Sort::Views] {
+        for offset in [0, 2, 40] {
+            let r = i.search(&ask(sort, offset)).unwrap();
+            assert_eq!(r.facets, fresh.facets, "{sort:?} {offset}");
+            assert_eq!(r.total, fresh.total, "{sort:?} {offset}");
+        }
+    }
+    // A new commit counts again: with one dataset left, the counts say so.
+    let mut one = catalog();
+    one.retain(|d| d.name == "poblacion-por-municipio-censo-2018");
+    i.replace_all(one, Default::default()).unwrap();
+    let after = i.search(&ask(Sort::Title, 0)).unwrap();
+    assert_eq!(after.total, 1);
+    assert_eq!(
+        after.facets,
+        i.search_uncached(&ask(Sort::Title, 0)).unwrap().facets
+    );
+    assert_ne!(after.facets, fresh.facets);
+}
