@@ -174,6 +174,20 @@ const NOT_FIGURE_WORDS: [&str; 25] = [
 ];
 
 impl Column {
+    /// A column headed by its name, with no description, unit or statistics (tables
+    /// made by code: tests, benchmarks, fuzz targets).
+    pub fn new(name: &str, column_type: ColumnType) -> Column {
+        Column {
+            name: name.to_owned(),
+            label: name.to_owned(),
+            column_type,
+            type_overridden: false,
+            description: String::new(),
+            unit: String::new(),
+            stats: ColumnStats::default(),
+        }
+    }
+
     /// Whether the column's numbers are figures that may be summed or averaged: numeric,
     /// not years, and not named like a code, an identifier, a position or a period. One
     /// rule for the chart builder's measures and a territorial profile's key figures.

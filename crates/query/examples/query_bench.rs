@@ -45,15 +45,7 @@ fn spec_of(parquet: &Path) -> Result<TableSpec, Error> {
             DataType::Timestamp(..) => ColumnType::Datetime,
             _ => ColumnType::Text,
         };
-        columns.push(Column {
-            name: f.name().clone(),
-            label: f.name().clone(),
-            column_type,
-            type_overridden: false,
-            description: String::new(),
-            unit: String::new(),
-            stats: Default::default(),
-        });
+        columns.push(Column::new(f.name(), column_type));
     }
     Ok(TableSpec {
         parquet_key: KEY.to_owned(),

@@ -288,11 +288,14 @@ async fn decode(
     Ok(Some((Arc::new(table), bytes)))
 }
 
-/// A small least-recently-used map (eviction scans it; it is small).
+/// A small least-recently-used map (eviction scans it; it is small), bounded by the
+/// sum of its entries' weights: 1 each with [`Lru::insert`], or what
+/// [`Lru::insert_weighing`] says (bytes, for entries whose size varies).
 pub(crate) struct Lru<K, V> {
-    map: HashMap<K, (V, u64)>,
+    map: HashMap<K, (V, u64, usize)>,
     tick: u64,
     capacity: usize,
+    weight: usize,
 }
 
 impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lru<K, V> {
@@ -301,31 +304,46 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Lru<K, V> {
             map: HashMap::new(),
             tick: 0,
             capacity,
+            weight: 0,
         }
     }
 
     pub(crate) fn get(&mut self, k: &K) -> Option<V> {
         self.tick += 1;
         let tick = self.tick;
-        self.map.get_mut(k).map(|(v, t)| {
+        self.map.get_mut(k).map(|(v, t, _)| {
             *t = tick;
             v.clone()
         })
     }
 
     pub(crate) fn insert(&mut self, k: K, v: V) {
+        self.insert_weighing(k, v, 1);
+    }
+
+    /// Keeps `v` as weighing `weight`, making room by leaving out the least recently
+    /// used; something heavier than the whole capacity is not kept.
+    pub(crate) fn insert_weighing(&mut self, k: K, v: V, weight: usize) {
+        if weight > self.capacity {
+            return;
+        }
         self.tick += 1;
-        if self.map.len() >= self.capacity && !self.map.contains_key(&k) {
+        if let Some((_, _, w)) = self.map.remove(&k) {
+            self.weight -= w;
+        }
+        while self.weight + weight > self.capacity {
             let oldest = self
                 .map
                 .iter()
-                .min_by_key(|(_, (_, t))| *t)
+                .min_by_key(|(_, (_, t, _))| *t)
                 .map(|(k, _)| k.clone());
-            if let Some(old) = oldest {
-                self.map.remove(&old);
+            let Some(old) = oldest else { break };
+            if let Some((_, _, w)) = self.map.remove(&old) {
+                self.weight -= w;
             }
         }
-        self.map.insert(k, (v, self.tick));
+        self.weight += weight;
+        self.map.insert(k, (v, self.tick, weight));
     }
 }
 
@@ -362,5 +380,32 @@ mod tests {
         assert_eq!(crate::engine::cell(&unique, 999), serde_json::json!("u999"));
         let plain = memory_size(&text((0..1000).map(|i| format!("d{}", i % 22))));
         assert!(memory_size(&few) < plain, "{} < {plain}", memory_size(&few));
+    }
+
+    #[test]
+    fn the_least_recently_used_leave_first_by_count_or_by_weight() {
+        let mut lru = Lru::new(2);
+        lru.insert("a", 1);
+        lru.insert("b", 2);
+        assert_eq!(lru.get(&"a"), Some(1));
+        lru.insert("c", 3);
+        assert_eq!(
+            (lru.get(&"a"), lru.get(&"b"), lru.get(&"c")),
+            (Some(1), None, Some(3))
+        );
+        let mut bytes = Lru::new(100);
+        bytes.insert_weighing("a", 1, 60);
+        bytes.insert_weighing("b", 2, 30);
+        bytes.insert_weighing("too big", 3, 101);
+        assert_eq!(bytes.get(&"too big"), None);
+        assert_eq!(bytes.get(&"a"), Some(1));
+        bytes.insert_weighing("c", 3, 40);
+        assert_eq!(
+            (bytes.get(&"a"), bytes.get(&"b"), bytes.get(&"c")),
+            (Some(1), None, Some(3))
+        );
+        // Weighed again, an entry counts once.
+        bytes.insert_weighing("c", 4, 40);
+        assert_eq!((bytes.get(&"a"), bytes.get(&"c")), (Some(1), Some(4)));
     }
 }

@@ -23,6 +23,7 @@ use crate::facets::{FacetCounts, FacetField, FacetValue};
 use crate::fields::{Fields, SCHEMA_VERSION};
 use crate::highlight::{highlight_with, Highlights, Matcher};
 use crate::query::{self, Combine, Word};
+use crate::remembered::Remembered;
 use crate::request::{SearchRequest, Sort, MAX_LIMIT, MAX_OFFSET};
 use crate::SearchError;
 use ceiba_core::access::Audience;
@@ -79,11 +80,11 @@ pub struct SearchIndex {
     labels: RwLock<HashMap<(FacetField, String), Localized>>,
     /// Results of recent searches, valid until the next commit: the dataset page with no
     /// words, the common words and the facet links repeat far more than they vary.
-    recent: Mutex<HashMap<String, (u64, SearchResults)>>,
+    recent: Remembered<SearchResults>,
     /// Facet counts of recent searches, valid until the next commit: they depend on the
     /// words, filters and viewer, never on the sort or the page, so the twelve pages and
     /// sorts of one search count facets once (counting them is most of a search's work).
-    tallies: Mutex<HashMap<String, (u64, Vec<FacetCounts>)>>,
+    tallies: Remembered<Vec<FacetCounts>>,
 }
 
 /// Searches remembered until the next commit.
@@ -149,8 +150,8 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             labels: RwLock::new(HashMap::new()),
-            recent: Mutex::new(HashMap::new()),
-            tallies: Mutex::new(HashMap::new()),
+            recent: Remembered::new(RECENT),
+            tallies: Remembered::new(TALLIES),
         })
     }
 
@@ -325,20 +326,11 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let generation = self.reader.searcher().generation().generation_id();
         let key = format!("{req:?}");
-        if let Some((g, found)) = lock(&self.recent).get(&key) {
-            if *g == generation {
-                return Ok(found.clone());
-            }
+        if let Some(found) = self.recent.get(&key, generation) {
+            return Ok(found);
         }
         let found = self.search_with(req, true)?;
-        let mut recent = lock(&self.recent);
-        if recent.len() >= RECENT {
-            recent.retain(|_, (g, _)| *g == generation);
-            if recent.len() >= RECENT {
-                recent.clear();
-            }
-        }
-        recent.insert(key, (generation, found.clone()));
+        self.recent.put(key, generation, found.clone());
         Ok(found)
     }
 
@@ -383,10 +375,7 @@ impl SearchIndex {
         let known = if req.facet_limit == 0 || !remember {
             None
         } else {
-            lock(&self.tallies)
-                .get(&tally_key)
-                .filter(|(g, _)| *g == generation)
-                .map(|(_, f)| f.clone())
+            self.tallies.get(&tally_key, generation)
         };
         // Facets are counted only when they are wanted and not known.
         let (facets, handles) = if req.facet_limit > 0 && known.is_none() {
@@ -469,14 +458,7 @@ impl SearchIndex {
                 })
                 .collect();
             if remember {
-                let mut tallies = lock(&self.tallies);
-                if tallies.len() >= TALLIES {
-                    tallies.retain(|_, (g, _)| *g == generation);
-                    if tallies.len() >= TALLIES {
-                        tallies.clear();
-                    }
-                }
-                tallies.insert(tally_key, (generation, counted.clone()));
+                self.tallies.put(tally_key, generation, counted.clone());
             }
             counted
         } else {

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod highlight;
 pub mod index;
 pub mod query;
+mod remembered;
 pub mod request;
 pub mod sync;
 

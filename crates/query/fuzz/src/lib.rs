@@ -5,15 +5,7 @@ use ceiba_query::TableSpec;
 
 /// A table with one column of each type, names as publishers write them.
 pub fn table() -> TableSpec {
-    let column = |name: &str, column_type| Column {
-        name: name.to_owned(),
-        label: name.to_owned(),
-        column_type,
-        type_overridden: false,
-        description: String::new(),
-        unit: String::new(),
-        stats: Default::default(),
-    };
+    let column = Column::new;
     TableSpec {
         parquet_key: "tables/fuzz/0.parquet".to_owned(),
         columns: vec![

@@ -74,14 +74,16 @@ struct Inner {
     /// The same engine, filters evaluated after decoding (see [`Engine::scan_frame`]).
     scan_ctx: SessionContext,
     limits: QueryLimits,
-    tables: Mutex<Lru<String, Arc<dyn TableProvider>>>,
+    /// Listing tables by key and whether they evaluate filters while decoding.
+    tables: Mutex<Lru<(String, bool), Arc<dyn TableProvider>>>,
     counts: Mutex<Lru<(String, String), u64>>,
     /// Pages in two steps (keys, then the rows' other columns); see [`Engine::rows`].
     late_materialization: AtomicBool,
     cache: TableCache,
     /// The file store, for reads that go around DataFusion ([`Positions`]).
     store: Arc<dyn object_store::ObjectStore>,
-    positions: Mutex<positions::Kept>,
+    /// What [`Positions`] knows of recently read files, bounded by bytes.
+    positions: Mutex<Lru<String, Option<Positions>>>,
 }
 
 /// The query engine; cloning it is cheap (one shared context and caches).
@@ -176,7 +178,7 @@ impl Engine {
                 late_materialization: AtomicBool::new(true),
                 cache: TableCache::new(usize_of(limits.cache_mb.saturating_mul(1024 * 1024))),
                 store: files.object_store(),
-                positions: Mutex::new(positions::Kept::default()),
+                positions: Mutex::new(Lru::new(positions::KEPT_BYTES)),
             }),
         })
     }
@@ -212,11 +214,7 @@ impl Engine {
         pushdown: bool,
     ) -> Result<Arc<dyn TableProvider>, QueryError> {
         let key = &table.parquet_key;
-        let cache_key = if pushdown {
-            key.clone()
-        } else {
-            format!("{key}\nscan")
-        };
+        let cache_key = (key.clone(), pushdown);
         if let Some(p) = lock(&self.inner.tables).get(&cache_key) {
             return Ok(p);
         }

@@ -122,56 +122,14 @@ fn numbered_in_order(meta: &ParquetMetaData, id_column: usize) -> Option<Vec<u64
 
 /// Bytes of footers and page indexes kept (a page index grows with the table: about
 /// 15 MB for 20,000,000 rows of 14 columns).
-const KEPT_BYTES: usize = 96 * 1024 * 1024;
-
-/// What [`Positions`] knows of recently read files, least recently used leaving first
-/// once they hold more than [`KEPT_BYTES`].
-#[derive(Default)]
-pub(super) struct Kept {
-    entries: HashMap<String, (Option<Positions>, usize, u64)>,
-    bytes: usize,
-    tick: u64,
-}
-
-impl Kept {
-    pub(super) fn get(&mut self, key: &str) -> Option<Option<Positions>> {
-        self.tick += 1;
-        let tick = self.tick;
-        self.entries.get_mut(key).map(|(p, _, used)| {
-            *used = tick;
-            p.clone()
-        })
-    }
-
-    pub(super) fn insert(&mut self, key: String, p: Option<Positions>) {
-        let size = p
-            .as_ref()
-            .map_or(0, |p| p.metadata.metadata().memory_size())
-            + key.len();
-        if size > KEPT_BYTES {
-            return;
-        }
-        self.tick += 1;
-        if let Some((_, old, _)) = self.entries.remove(&key) {
-            self.bytes -= old;
-        }
-        while self.bytes + size > KEPT_BYTES {
-            let oldest = self
-                .entries
-                .iter()
-                .min_by_key(|(_, (_, _, used))| *used)
-                .map(|(k, _)| k.clone());
-            let Some(k) = oldest else { break };
-            if let Some((_, b, _)) = self.entries.remove(&k) {
-                self.bytes -= b;
-            }
-        }
-        self.bytes += size;
-        self.entries.insert(key, (p, size, self.tick));
-    }
-}
+pub(super) const KEPT_BYTES: usize = 96 * 1024 * 1024;
 
 impl Positions {
+    /// Bytes it holds in memory (footer and page index).
+    pub(super) fn bytes(&self) -> usize {
+        self.metadata.metadata().memory_size()
+    }
+
     /// Reads the file's footer and page index; `None` when its rows are not numbered in
     /// order (or it has no `_id`).
     pub(super) async fn load(
@@ -273,70 +231,39 @@ impl Positions {
                 leaves.push(i);
             }
         }
-        leaves.sort_unstable();
-        // Two halves of the columns, decoded side by side (decoding is the cost).
-        let halves: Vec<Vec<usize>> = leaves
-            .chunks(leaves.len().div_ceil(2).max(1))
-            .map(<[usize]>::to_vec)
-            .collect();
-        let selection = RowSelection::from(selectors);
-        let mut tasks = Vec::with_capacity(halves.len());
-        for half in &halves {
-            let mask = ProjectionMask::roots(
-                self.metadata.metadata().file_metadata().schema_descr(),
-                half.iter().copied(),
-            );
-            let reader = StoreReader {
-                store: store.clone(),
-                path: Path::from(key),
-                size: self.size,
-            };
-            let stream =
-                ParquetRecordBatchStreamBuilder::new_with_metadata(reader, self.metadata.clone())
-                    .with_projection(mask)
-                    .with_row_groups(groups.clone())
-                    .with_row_selection(selection.clone())
-                    .with_batch_size(positions.len().max(1))
-                    .build()
-                    .map_err(parquet_err)?;
-            tasks.push(tokio::spawn(stream.try_collect::<Vec<RecordBatch>>()));
-        }
-        let mut parts: Vec<Vec<RecordBatch>> = Vec::with_capacity(tasks.len());
-        for task in tasks {
-            let batches = task
+        let mask = ProjectionMask::roots(
+            self.metadata.metadata().file_metadata().schema_descr(),
+            leaves.iter().copied(),
+        );
+        let reader = StoreReader {
+            store,
+            path: Path::from(key),
+            size: self.size,
+        };
+        let batches: Vec<RecordBatch> =
+            ParquetRecordBatchStreamBuilder::new_with_metadata(reader, self.metadata.clone())
+                .with_projection(mask)
+                .with_row_groups(groups)
+                .with_row_selection(RowSelection::from(selectors))
+                .with_batch_size(positions.len())
+                .build()
+                .map_err(parquet_err)?
+                .try_collect()
                 .await
-                .map_err(|e| QueryError::Engine(e.to_string()))?
                 .map_err(parquet_err)?;
-            parts.push(batches);
-        }
-        // Both halves split their rows alike (a batch per row group): join them, with the
-        // columns in the asked order.
-        let mut fields = Vec::new();
-        let mut from: Vec<(usize, usize)> = Vec::new();
-        for name in columns.iter().copied().chain([ROW_ID]) {
-            let i = schema
-                .index_of(name)
-                .map_err(|e| QueryError::Engine(e.to_string()))?;
-            let (h, at) = halves
-                .iter()
-                .enumerate()
-                .find_map(|(h, half)| half.binary_search(&i).ok().map(|at| (h, at)))
-                .ok_or_else(|| QueryError::Engine(format!("column {name} not read")))?;
-            from.push((h, at));
-            fields.push(schema.field(i).clone());
-        }
-        let joined_schema = Arc::new(datafusion::arrow::datatypes::Schema::new(fields));
-        let batches = parts.first().map_or(0, Vec::len);
-        if parts.iter().any(|p| p.len() != batches) {
-            return Err(QueryError::Engine("column halves differ in batches".into()));
-        }
-        (0..batches)
+        // The projection keeps the file's column order: put them in the asked one.
+        leaves.sort_unstable();
+        let order: Vec<usize> = columns
+            .iter()
+            .copied()
+            .chain([ROW_ID])
+            .filter_map(|name| schema.index_of(name).ok())
+            .filter_map(|i| leaves.binary_search(&i).ok())
+            .collect();
+        batches
+            .iter()
             .map(|b| {
-                let arrays = from
-                    .iter()
-                    .map(|&(h, at)| parts[h][b].column(at).clone())
-                    .collect();
-                RecordBatch::try_new(joined_schema.clone(), arrays)
+                b.project(&order)
                     .map_err(|e| QueryError::Engine(e.to_string()))
             })
             .collect()

@@ -208,15 +208,14 @@ impl Engine {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        if self.inner.cache.get(&table.parquet_key).is_none() {
-            if let Some(positions) = self.positions(table).await? {
-                let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-                let store = self.inner.store.clone();
-                let batches = positions
-                    .read(store, &table.parquet_key, &names, ids)
-                    .await?;
-                return Ok(in_id_order(&batches, columns.len(), columns.len(), ids));
-            }
+        // Only pages not read from memory come here: read the file by position.
+        if let Some(positions) = self.positions(table).await? {
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            let store = self.inner.store.clone();
+            let batches = positions
+                .read(store, &table.parquet_key, &names, ids)
+                .await?;
+            return Ok(in_id_order(&batches, columns.len(), columns.len(), ids));
         }
         let mut select: Vec<Expr> = columns.iter().map(|c| ident(c.name.clone())).collect();
         let id_at = match columns.iter().position(|c| c.name == ROW_ID) {
@@ -250,7 +249,8 @@ impl Engine {
             return Err(QueryError::Engine(format!("unusable table key {key:?}")));
         }
         let p = Positions::load(self.inner.store.clone(), key).await?;
-        lock(&self.inner.positions).insert(key.clone(), p.clone());
+        let bytes = p.as_ref().map_or(0, Positions::bytes) + key.len();
+        lock(&self.inner.positions).insert_weighing(key.clone(), p.clone(), bytes);
         Ok(p)
     }
 }

@@ -1906,15 +1906,7 @@ async fn grouped_table(files: &FileStore, key: &str, groups: usize, first_id: i6
     writer.write(&batch).unwrap();
     writer.close().unwrap();
     files.put(key, bytes.into()).await.unwrap();
-    let column = |name: &str, column_type| ceiba_core::Column {
-        name: name.into(),
-        label: name.into(),
-        column_type,
-        type_overridden: false,
-        description: String::new(),
-        unit: String::new(),
-        stats: Default::default(),
-    };
+    let column = ceiba_core::Column::new;
     TableSpec {
         parquet_key: key.to_owned(),
         columns: vec![
