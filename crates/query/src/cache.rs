@@ -137,6 +137,7 @@ impl TableCache {
                 state.tick += 1;
                 let used = state.tick;
                 state.bytes += bytes;
+                tracing::info!(table = key, bytes, "table held in memory");
                 state.tables.insert(
                     key.to_owned(),
                     Entry::Ready {
