@@ -6,6 +6,7 @@
 //! action, parameters by query string, JSON, form or multipart, dates without a zone.
 
 mod activity;
+mod answer;
 mod auth;
 pub(crate) mod cache;
 mod datastore;
@@ -23,6 +24,7 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use crate::SharedState;
+use answer::{Answer, Envelope};
 pub use params::Params;
 
 /// The CKAN version Ceiba answers as (`status_show`); clients use it to pick features.
@@ -225,59 +227,63 @@ async fn action(
         caller,
         action: name.clone(),
     };
-    let result = match name.as_str() {
-        "status_show" => reads::status_show(&call).await,
-        "site_read" => Ok(Value::Bool(true)),
-        "package_list" => reads::package_list(&call).await,
-        "current_package_list_with_resources" => {
-            reads::current_package_list_with_resources(&call).await
-        }
+    let result: Result<Answer, CkanError> = match name.as_str() {
+        // Answers that share package dicts with the cache.
         "package_search" => reads::package_search(&call).await,
         "package_show" => reads::package_show(&call).await,
-        "package_activity_list" => activity::package_activity_list(&call).await,
-        "organization_activity_list" => activity::organization_activity_list(&call).await,
-        "user_activity_list" => activity::user_activity_list(&call).await,
-        "recently_changed_packages_activity_stream" => {
-            activity::recently_changed_packages_activity_stream(&call).await
+        _ => match name.as_str() {
+            "status_show" => reads::status_show(&call).await,
+            "site_read" => Ok(Value::Bool(true)),
+            "package_list" => reads::package_list(&call).await,
+            "current_package_list_with_resources" => {
+                reads::current_package_list_with_resources(&call).await
+            }
+            "package_activity_list" => activity::package_activity_list(&call).await,
+            "organization_activity_list" => activity::organization_activity_list(&call).await,
+            "user_activity_list" => activity::user_activity_list(&call).await,
+            "recently_changed_packages_activity_stream" => {
+                activity::recently_changed_packages_activity_stream(&call).await
+            }
+            "resource_show" => reads::resource_show(&call).await,
+            "organization_list" => reads::group_list(&call, reads::Kind::Organization).await,
+            "organization_show" => reads::group_show(&call, reads::Kind::Organization).await,
+            "group_list" => reads::group_list(&call, reads::Kind::Group).await,
+            "group_show" => reads::group_show(&call, reads::Kind::Group).await,
+            "tag_list" => reads::tag_list(&call).await,
+            "user_list" => reads::user_list(&call).await,
+            "license_list" => Ok(reads::license_list()),
+            "datastore_search" => datastore::search(&call).await,
+            "datastore_search_sql" => datastore::search_sql(&call).await,
+            "package_create" => writes::package_create(&call).await,
+            "package_update" => writes::package_update(&call, false).await,
+            "package_patch" => writes::package_update(&call, true).await,
+            "package_delete" => writes::package_delete(&call).await,
+            "dataset_purge" => writes::dataset_purge(&call).await,
+            "package_resource_reorder" => writes::package_resource_reorder(&call).await,
+            "resource_create" => writes::resource_create(&call).await,
+            "resource_update" => writes::resource_update(&call, false).await,
+            "resource_patch" => writes::resource_update(&call, true).await,
+            "resource_delete" => writes::resource_delete(&call).await,
+            "organization_create" => writes::organization_create(&call).await,
+            "group_create" => writes::group_create(&call).await,
+            "organization_member_create" => writes::organization_member_create(&call).await,
+            "member_create" => writes::member_create(&call).await,
+            "resource_view_create" => writes::resource_view_create(&call).await,
+            "resource_view_update" => writes::resource_view_update(&call).await,
+            "resource_view_delete" => writes::resource_view_delete(&call).await,
+            "resource_view_list" => reads::resource_view_list(&call).await,
+            "resource_view_show" => reads::resource_view_show(&call).await,
+            _ => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(Value::String(format!(
+                        "Bad request - Action name not known: {name}"
+                    ))),
+                )
+                    .into_response()
+            }
         }
-        "resource_show" => reads::resource_show(&call).await,
-        "organization_list" => reads::group_list(&call, reads::Kind::Organization).await,
-        "organization_show" => reads::group_show(&call, reads::Kind::Organization).await,
-        "group_list" => reads::group_list(&call, reads::Kind::Group).await,
-        "group_show" => reads::group_show(&call, reads::Kind::Group).await,
-        "tag_list" => reads::tag_list(&call).await,
-        "user_list" => reads::user_list(&call).await,
-        "license_list" => Ok(reads::license_list()),
-        "datastore_search" => datastore::search(&call).await,
-        "datastore_search_sql" => datastore::search_sql(&call).await,
-        "package_create" => writes::package_create(&call).await,
-        "package_update" => writes::package_update(&call, false).await,
-        "package_patch" => writes::package_update(&call, true).await,
-        "package_delete" => writes::package_delete(&call).await,
-        "dataset_purge" => writes::dataset_purge(&call).await,
-        "package_resource_reorder" => writes::package_resource_reorder(&call).await,
-        "resource_create" => writes::resource_create(&call).await,
-        "resource_update" => writes::resource_update(&call, false).await,
-        "resource_patch" => writes::resource_update(&call, true).await,
-        "resource_delete" => writes::resource_delete(&call).await,
-        "organization_create" => writes::organization_create(&call).await,
-        "group_create" => writes::group_create(&call).await,
-        "organization_member_create" => writes::organization_member_create(&call).await,
-        "member_create" => writes::member_create(&call).await,
-        "resource_view_create" => writes::resource_view_create(&call).await,
-        "resource_view_update" => writes::resource_view_update(&call).await,
-        "resource_view_delete" => writes::resource_view_delete(&call).await,
-        "resource_view_list" => reads::resource_view_list(&call).await,
-        "resource_view_show" => reads::resource_view_show(&call).await,
-        _ => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(Value::String(format!(
-                    "Bad request - Action name not known: {name}"
-                ))),
-            )
-                .into_response()
-        }
+        .map(Answer::from),
     };
     if writes {
         // Every write through the API, and every refused one, goes to the audit log.
@@ -286,12 +292,7 @@ async fn action(
             Err(CkanError::Authorization(_)) => Some("refused"),
             Err(_) => Some("failed"),
         };
-        let written_id = result
-            .as_ref()
-            .ok()
-            .and_then(|v| v.get("id"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let written_id = result.as_ref().ok().and_then(Answer::id).map(str::to_owned);
         let address = crate::session::client_address(&state, &headers, &extensions);
         let mut event = ceiba_store::AuditEvent::new(&name)
             .by(
@@ -310,9 +311,12 @@ async fn action(
         }
     }
     match result {
-        Ok(result) => {
-            Json(json!({ "help": help, "success": true, "result": result })).into_response()
-        }
+        Ok(result) => Json(Envelope {
+            help: &help,
+            result: &result,
+            success: true,
+        })
+        .into_response(),
         Err(e) => error_response(&help, e),
     }
 }

@@ -1,5 +1,7 @@
 //! The read actions: catalog listings, `package_search` on the search index, records by id.
 
+use std::sync::Arc;
+
 use ceiba_core::access::Audience;
 use ceiba_core::licence::LICENCES;
 use ceiba_core::{Dataset, DatasetState, Licence};
@@ -7,6 +9,7 @@ use ceiba_search::{FacetField, SearchRequest, Sort};
 use ceiba_store::{DatasetFilter, DatasetSort};
 use serde_json::{json, Map, Value};
 
+use super::answer::Answer;
 use super::dicts::{self, Related};
 use super::{cache, Call, CkanError, CKAN_VERSION};
 
@@ -67,7 +70,7 @@ pub async fn current_package_list_with_resources(call: &Call<'_>) -> Result<Valu
     ))
 }
 
-pub async fn package_show(call: &Call<'_>) -> Result<Value, CkanError> {
+pub async fn package_show(call: &Call<'_>) -> Result<Answer, CkanError> {
     let id = call.params.required("id")?;
     let not_found = || CkanError::NotFound("Dataset not found".into());
     let (uuid, seq) = call
@@ -82,7 +85,7 @@ pub async fn package_show(call: &Call<'_>) -> Result<Value, CkanError> {
         .pop()
         .ok_or_else(not_found)?;
     may_read(call, &d)?;
-    Ok(Value::clone(&dict))
+    Ok(Answer::Package(dict))
 }
 
 /// Whether the viewer may read the dataset. A dataset the viewer may not see answers
@@ -425,7 +428,7 @@ fn filters_from(text: &str, into: &mut Vec<(FacetField, String)>) -> Result<Stri
     Ok(rest.join(" "))
 }
 
-pub async fn package_search(call: &Call<'_>) -> Result<Value, CkanError> {
+pub async fn package_search(call: &Call<'_>) -> Result<Answer, CkanError> {
     let p = &call.params;
     let mut filters = Vec::new();
     let q = p.str("q").unwrap_or_default();
@@ -490,11 +493,11 @@ pub async fn package_search(call: &Call<'_>) -> Result<Value, CkanError> {
         lang: ceiba_core::Lang::Es,
     })?;
     let ids: Vec<uuid::Uuid> = found.hits.iter().map(|h| h.doc.id).collect();
-    let results: Vec<Value> = cache::packages(call.state, &call.site, &ids)
+    let results: Vec<Arc<Value>> = cache::packages(call.state, &call.site, &ids)
         .await?
-        .iter()
+        .into_iter()
         .filter(|(d, _)| include_drafts || d.state != DatasetState::Draft)
-        .map(|(_, dict)| Value::clone(dict))
+        .map(|(_, dict)| dict)
         .collect();
     let mut facets = Map::new();
     let mut search_facets = Map::new();
@@ -527,13 +530,12 @@ pub async fn package_search(call: &Call<'_>) -> Result<Value, CkanError> {
             json!({ "title": f.param(), "items": items }),
         );
     }
-    Ok(json!({
-        "count": found.total,
-        "sort": sort.ckan(),
-        "results": results,
-        "facets": facets,
-        "search_facets": search_facets,
-    }))
+    let mut head = Map::new();
+    head.insert("count".into(), json!(found.total));
+    head.insert("sort".into(), json!(sort.ckan()));
+    head.insert("facets".into(), Value::Object(facets));
+    head.insert("search_facets".into(), Value::Object(search_facets));
+    Ok(Answer::Packages { head, results })
 }
 
 pub async fn resource_view_list(call: &Call<'_>) -> Result<Value, CkanError> {
