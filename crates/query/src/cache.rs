@@ -246,15 +246,10 @@ async fn decode(
             concat(&refs)?
         };
         drop(parts);
-        let whole = match whole.data_type() {
-            // Each row group of the file brings its own dictionary and concatenating keeps
-            // them all: the column gets one, without repeats.
-            DataType::Dictionary(_, value_type) => cast(
-                &cast(&whole, value_type)?,
-                &DataType::Dictionary(Box::new(DataType::Int32), value_type.clone()),
-            )?,
-            t if t != &target => cast(&whole, &target)?,
-            _ => whole,
+        let whole = if &target != whole.data_type() {
+            cast(&whole, &target)?
+        } else {
+            whole
         };
         let whole = narrow(whole)?;
         bytes += memory_size(&whole);

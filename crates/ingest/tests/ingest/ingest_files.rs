@@ -56,11 +56,6 @@ fn column(parquet: &Path, name: &str) -> Vec<String> {
         let col = batch
             .column_by_name(name)
             .unwrap_or_else(|| panic!("no column {name}"));
-        // Text with repeated values is written as a dictionary.
-        let col = match col.data_type() {
-            DataType::Dictionary(_, v) => arrow::compute::cast(col, v).unwrap(),
-            _ => col.clone(),
-        };
         for i in 0..col.len() {
             if col.is_null(i) {
                 out.push(String::new());

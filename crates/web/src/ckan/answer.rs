@@ -30,12 +30,12 @@ impl From<Value> for Answer {
 }
 
 impl Answer {
-    /// The `id` of an object answer (what a write acted on, for the audit log).
+    /// The `id` of an object answer (what a write acted on, for the audit log; writes
+    /// answer with JSON built for them).
     pub fn id(&self) -> Option<&str> {
         match self {
             Answer::Value(v) => v.get("id").and_then(Value::as_str),
-            Answer::Package(v) => v.get("id").and_then(Value::as_str),
-            Answer::Packages { head, .. } => head.get("id").and_then(Value::as_str),
+            Answer::Package(_) | Answer::Packages { .. } => None,
         }
     }
 }

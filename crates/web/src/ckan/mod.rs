@@ -231,49 +231,9 @@ async fn action(
         // Answers that share package dicts with the cache.
         "package_search" => reads::package_search(&call).await,
         "package_show" => reads::package_show(&call).await,
-        _ => match name.as_str() {
-            "status_show" => reads::status_show(&call).await,
-            "site_read" => Ok(Value::Bool(true)),
-            "package_list" => reads::package_list(&call).await,
-            "current_package_list_with_resources" => {
-                reads::current_package_list_with_resources(&call).await
-            }
-            "package_activity_list" => activity::package_activity_list(&call).await,
-            "organization_activity_list" => activity::organization_activity_list(&call).await,
-            "user_activity_list" => activity::user_activity_list(&call).await,
-            "recently_changed_packages_activity_stream" => {
-                activity::recently_changed_packages_activity_stream(&call).await
-            }
-            "resource_show" => reads::resource_show(&call).await,
-            "organization_list" => reads::group_list(&call, reads::Kind::Organization).await,
-            "organization_show" => reads::group_show(&call, reads::Kind::Organization).await,
-            "group_list" => reads::group_list(&call, reads::Kind::Group).await,
-            "group_show" => reads::group_show(&call, reads::Kind::Group).await,
-            "tag_list" => reads::tag_list(&call).await,
-            "user_list" => reads::user_list(&call).await,
-            "license_list" => Ok(reads::license_list()),
-            "datastore_search" => datastore::search(&call).await,
-            "datastore_search_sql" => datastore::search_sql(&call).await,
-            "package_create" => writes::package_create(&call).await,
-            "package_update" => writes::package_update(&call, false).await,
-            "package_patch" => writes::package_update(&call, true).await,
-            "package_delete" => writes::package_delete(&call).await,
-            "dataset_purge" => writes::dataset_purge(&call).await,
-            "package_resource_reorder" => writes::package_resource_reorder(&call).await,
-            "resource_create" => writes::resource_create(&call).await,
-            "resource_update" => writes::resource_update(&call, false).await,
-            "resource_patch" => writes::resource_update(&call, true).await,
-            "resource_delete" => writes::resource_delete(&call).await,
-            "organization_create" => writes::organization_create(&call).await,
-            "group_create" => writes::group_create(&call).await,
-            "organization_member_create" => writes::organization_member_create(&call).await,
-            "member_create" => writes::member_create(&call).await,
-            "resource_view_create" => writes::resource_view_create(&call).await,
-            "resource_view_update" => writes::resource_view_update(&call).await,
-            "resource_view_delete" => writes::resource_view_delete(&call).await,
-            "resource_view_list" => reads::resource_view_list(&call).await,
-            "resource_view_show" => reads::resource_view_show(&call).await,
-            _ => {
+        other => match value_action(&call, other).await {
+            Some(r) => r.map(Answer::from),
+            None => {
                 return (
                     StatusCode::BAD_REQUEST,
                     Json(Value::String(format!(
@@ -282,8 +242,7 @@ async fn action(
                 )
                     .into_response()
             }
-        }
-        .map(Answer::from),
+        },
     };
     if writes {
         // Every write through the API, and every refused one, goes to the audit log.
@@ -319,6 +278,55 @@ async fn action(
         .into_response(),
         Err(e) => error_response(&help, e),
     }
+}
+
+/// The actions whose answer is JSON built for it, by name; `None` for a name CKAN does
+/// not know.
+async fn value_action(call: &Call<'_>, name: &str) -> Option<Result<Value, CkanError>> {
+    Some(match name {
+        "status_show" => reads::status_show(call).await,
+        "site_read" => Ok(Value::Bool(true)),
+        "package_list" => reads::package_list(call).await,
+        "current_package_list_with_resources" => {
+            reads::current_package_list_with_resources(call).await
+        }
+        "package_activity_list" => activity::package_activity_list(call).await,
+        "organization_activity_list" => activity::organization_activity_list(call).await,
+        "user_activity_list" => activity::user_activity_list(call).await,
+        "recently_changed_packages_activity_stream" => {
+            activity::recently_changed_packages_activity_stream(call).await
+        }
+        "resource_show" => reads::resource_show(call).await,
+        "organization_list" => reads::group_list(call, reads::Kind::Organization).await,
+        "organization_show" => reads::group_show(call, reads::Kind::Organization).await,
+        "group_list" => reads::group_list(call, reads::Kind::Group).await,
+        "group_show" => reads::group_show(call, reads::Kind::Group).await,
+        "tag_list" => reads::tag_list(call).await,
+        "user_list" => reads::user_list(call).await,
+        "license_list" => Ok(reads::license_list()),
+        "datastore_search" => datastore::search(call).await,
+        "datastore_search_sql" => datastore::search_sql(call).await,
+        "package_create" => writes::package_create(call).await,
+        "package_update" => writes::package_update(call, false).await,
+        "package_patch" => writes::package_update(call, true).await,
+        "package_delete" => writes::package_delete(call).await,
+        "dataset_purge" => writes::dataset_purge(call).await,
+        "package_resource_reorder" => writes::package_resource_reorder(call).await,
+        "resource_create" => writes::resource_create(call).await,
+        "resource_update" => writes::resource_update(call, false).await,
+        "resource_patch" => writes::resource_update(call, true).await,
+        "resource_delete" => writes::resource_delete(call).await,
+        "organization_create" => writes::organization_create(call).await,
+        "group_create" => writes::group_create(call).await,
+        "organization_member_create" => writes::organization_member_create(call).await,
+        "member_create" => writes::member_create(call).await,
+        "resource_view_create" => writes::resource_view_create(call).await,
+        "resource_view_update" => writes::resource_view_update(call).await,
+        "resource_view_delete" => writes::resource_view_delete(call).await,
+        "resource_view_list" => reads::resource_view_list(call).await,
+        "resource_view_show" => reads::resource_view_show(call).await,
+        _ => return None,
+    })
 }
 
 fn error_response(help: &str, e: CkanError) -> Response {
